@@ -1,0 +1,126 @@
+/* msg.c - message encryption, signatures and the plaintext record. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "sign.h"
+#include "transcript.h"
+#include "verify.h"
+
+/* The plaintext record, compact JSON; NULL if text is not UTF-8. */
+static char *plain_build(int64_t time_ms, const char *text, size_t len, size_t *out_len)
+{
+	json_t *j = json_pack("{s:I, s:s%}", "time", (json_int_t)time_ms, "text", text, len);
+	char *out = NULL;
+
+	if (!j)
+		return NULL;
+	*out_len = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	out = *out_len ? malloc(*out_len) : NULL;
+	if (out && json_dumpb(j, out, *out_len, JSON_COMPACT) != *out_len) {
+		free(out);
+		out = NULL;
+	}
+	json_decref(j);
+	return out;
+}
+
+enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
+			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
+			 const struct identity *id, int64_t time_ms, const char *text,
+			 size_t text_len)
+{
+	struct canon *ad = NULL;
+	const uint8_t *ad_bytes;
+	size_t ad_len, plain_len = 0;
+	char *plain = NULL;
+	unsigned long long ct_len;
+	enum msg_result r = MSG_TOO_LONG;
+
+	if (text_len > E2E_TEXT_MAX || !(plain = plain_build(time_ms, text, text_len, &plain_len)))
+		goto out;
+	r = MSG_TOO_LONG;
+	if (plain_len + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
+		goto out;
+	r = MSG_FAILED;
+	ad = transcript_msg_ad(room, sender, epoch, counter);
+	if (!ad || !(ad_bytes = canon_data(ad, &ad_len)))
+		goto out;
+	m->epoch = epoch;
+	m->counter = counter;
+	randombytes_buf(m->nonce, sizeof m->nonce);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(m->ct, &ct_len, (const uint8_t *)plain, plain_len,
+						   ad_bytes, ad_len, NULL, m->nonce, key);
+	m->ct_len = (size_t)ct_len;
+	if (sign_transcript(m->sig, id->sign_sk, transcript_msg_sig(ad, m->nonce, m->ct, m->ct_len)))
+		r = MSG_OK;
+out:
+	canon_free(ad);
+	if (plain)
+		sodium_memzero(plain, plain_len);
+	free(plain);
+	return r;
+}
+
+static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, size_t len)
+{
+	json_error_t err;
+	json_t *j = json_loadb((const char *)plain, len, JSON_REJECT_DUPLICATES, &err);
+	json_int_t time_ms;
+	const char *text;
+	size_t text_len;
+	enum msg_result r = MSG_BAD_PLAINTEXT;
+
+	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%}", "time", &time_ms,
+				"text", &text, &text_len) == 0 &&
+	    text_len <= E2E_TEXT_MAX) {
+		out->time_ms = (int64_t)time_ms;
+		out->text_len = text_len;
+		memcpy(out->text, text, text_len);
+		out->text[text_len] = '\0';
+		r = MSG_OK;
+	}
+	json_decref(j);
+	return r;
+}
+
+enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,
+			 const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES],
+			 const uint8_t key[E2E_KEY_BYTES])
+{
+	struct canon *ad = transcript_msg_ad(room, m->sender, m->epoch, m->counter);
+	const uint8_t *ad_bytes;
+	size_t ad_len;
+	uint8_t plain[E2E_CT_MAX];
+	unsigned long long plain_len;
+	enum msg_result r = MSG_FAILED;
+
+	if (!ad || !(ad_bytes = canon_data(ad, &ad_len)))
+		goto out;
+	r = MSG_BAD_SIGNATURE;
+	if (!verify_transcript(m->sig, sender_sign_pk,
+			       transcript_msg_sig(ad, m->nonce, m->ct, m->ct_len)))
+		goto out;
+	r = MSG_BAD_CIPHERTEXT;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plain_len, NULL, m->ct, m->ct_len,
+						       ad_bytes, ad_len, m->nonce, key) != 0)
+		goto out;
+	r = plain_parse(out, plain, (size_t)plain_len);
+	sodium_memzero(plain, sizeof plain);
+out:
+	canon_free(ad);
+	return r;
+}
+
+const char *msg_result_str(enum msg_result r)
+{
+	switch (r) {
+	case MSG_OK: return "ok";
+	case MSG_BAD_SIGNATURE: return "signature does not verify";
+	case MSG_BAD_CIPHERTEXT: return "does not decrypt";
+	case MSG_BAD_PLAINTEXT: return "malformed plaintext";
+	case MSG_TOO_LONG: return "message too long or not UTF-8";
+	case MSG_FAILED: break;
+	}
+	return "internal failure";
+}

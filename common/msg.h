@@ -1,0 +1,44 @@
+/* msg.h - sealing and opening chat messages: XChaCha20-Poly1305 under the
+ * epoch's session key with (room, sender, epoch, counter) as associated
+ * data, then the sender's Ed25519 signature over the result. The sealed
+ * plaintext is {"time": ms, "text": "..."} (docs/PROTOCOL.md, "Message").
+ * Who the sender is, which key an epoch has, and counter order are the
+ * caller's checks; this module only does the cryptography. */
+#ifndef E2E_MSG_H
+#define E2E_MSG_H
+
+#include <stdbool.h>
+
+#include "identity.h"
+#include "wire.h"
+
+enum msg_result {
+	MSG_OK = 0,
+	MSG_BAD_SIGNATURE, /* not signed by the claimed sender */
+	MSG_BAD_CIPHERTEXT, /* does not decrypt under the epoch key */
+	MSG_BAD_PLAINTEXT, /* decrypts, but is not a valid plaintext record */
+	MSG_TOO_LONG,       /* text over E2E_TEXT_MAX or not UTF-8 (sealing) */
+	MSG_FAILED,         /* allocation or internal failure */
+};
+
+struct msg_plain {
+	int64_t time_ms;
+	size_t text_len;
+	char text[E2E_TEXT_MAX + 1]; /* NUL-terminated */
+};
+
+/* Seal `text` into `m` (epoch and counter set; seq/sender left to the relay). */
+enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
+			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
+			 const struct identity *id, int64_t time_ms, const char *text,
+			 size_t text_len);
+
+/* Verify m's signature with `sender_sign_pk` (sender name is m->sender),
+ * then decrypt with `key`. */
+enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,
+			 const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES],
+			 const uint8_t key[E2E_KEY_BYTES]);
+
+const char *msg_result_str(enum msg_result r);
+
+#endif

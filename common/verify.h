@@ -1,0 +1,26 @@
+/* verify.h - the signature checks the relay performs as well as the
+ * clients: the join proof (made with the room access key) and the
+ * creator's signature on a room state. The relay links nothing else of
+ * the protocol's cryptography. */
+#ifndef E2E_VERIFY_H
+#define E2E_VERIFY_H
+
+#include <stdbool.h>
+
+#include "canon.h"
+#include "wire.h"
+
+/* Check `sig` over the transcript `c` with `pk`; frees `c` (NULL-safe, so
+ * a failed transcript_*() call can be passed straight in). */
+bool verify_transcript(const uint8_t sig[E2E_SIG_BYTES], const uint8_t pk[E2E_SIGN_PK_BYTES],
+		       struct canon *c);
+
+bool verify_join_proof(const uint8_t proof[E2E_SIG_BYTES],
+		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const char *room,
+		       const uint8_t nonce[E2E_NONCE_BYTES], const struct wire_member *m);
+
+bool verify_state(const uint8_t sig[E2E_SIG_BYTES],
+		  const uint8_t creator_sign_pk[E2E_SIGN_PK_BYTES],
+		  const uint8_t *payload, size_t len);
+
+#endif

@@ -1,0 +1,419 @@
+/* wire.c - strict unpacking and packing of the protocol's JSON records.
+ * Every unpack refuses unknown fields (JSON_STRICT), wrong types, bad
+ * base64, wrong lengths, bad names and other versions, and leaves a
+ * message naming the field in err->text. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+#include "names.h"
+#include "wire.h"
+
+static enum e2e_err fail(json_error_t *err, enum e2e_err e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof err->text, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+static enum e2e_err unpack_failed(json_error_t *err)
+{
+	/* json_unpack_ex already wrote which key is missing, unknown or mistyped. */
+	return E2E_ERR_BAD_FIELD;
+}
+
+json_t *wire_parse_body(const char *data, size_t len, json_error_t *err)
+{
+	json_t *root;
+
+	if (len > E2E_BODY_MAX) {
+		fail(err, E2E_ERR_TOO_LARGE, "body over %d bytes", E2E_BODY_MAX);
+		return NULL;
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, err);
+	if (root && !json_is_object(root)) {
+		json_decref(root);
+		fail(err, E2E_ERR_BAD_JSON, "the body must be a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+enum e2e_err wire_bin(uint8_t *out, size_t len, const char *b64, const char *field,
+		      json_error_t *err)
+{
+	if (!b64_decode_exact(out, len, b64))
+		return fail(err, E2E_ERR_BAD_FIELD, "field '%s': expected base64 of %zu bytes",
+			    field, len);
+	return E2E_OK;
+}
+
+static enum e2e_err copy_name(char *out, size_t cap, const char *name, bool room,
+			      const char *field, json_error_t *err)
+{
+	if (!(room ? name_room_valid(name) : name_member_valid(name)))
+		return fail(err, E2E_ERR_BAD_NAME, "field '%s': name not allowed", field);
+	snprintf(out, cap, "%s", name);
+	return E2E_OK;
+}
+
+static enum e2e_err check_version(json_int_t v, json_error_t *err)
+{
+	if (v != E2E_PROTO_VERSION)
+		return fail(err, E2E_ERR_BAD_VERSION, "field 'v': version %lld not supported",
+			    (long long)v);
+	return E2E_OK;
+}
+
+static enum e2e_err check_uint(json_int_t v, const char *field, json_error_t *err)
+{
+	if (v < 0)
+		return fail(err, E2E_ERR_BAD_FIELD, "field '%s': must not be negative", field);
+	return E2E_OK;
+}
+
+bool wire_kdf_params_ok(uint64_t opslimit, uint64_t memlimit)
+{
+	return opslimit >= E2E_KDF_OPS_MIN && opslimit <= E2E_KDF_OPS_MAX &&
+	       memlimit >= E2E_KDF_MEM_MIN && memlimit <= E2E_KDF_MEM_MAX;
+}
+
+enum e2e_err wire_room_unpack(json_t *obj, struct wire_room *r, json_error_t *err)
+{
+	const char *room, *creator, *salt;
+	json_int_t v, ops, mem, created;
+	enum e2e_err e;
+
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:I, s:I, s:s, s:I}",
+			   "v", &v, "room", &room, "salt", &salt, "opslimit", &ops,
+			   "memlimit", &mem, "creator", &creator, "created_at", &created))
+		return unpack_failed(err);
+	if ((e = check_version(v, err)) || (e = check_uint(ops, "opslimit", err)) ||
+	    (e = check_uint(mem, "memlimit", err)) ||
+	    (e = copy_name(r->room, sizeof r->room, room, true, "room", err)) ||
+	    (e = copy_name(r->creator, sizeof r->creator, creator, false, "creator", err)) ||
+	    (e = wire_bin(r->salt, sizeof r->salt, salt, "salt", err)))
+		return e;
+	r->opslimit = (uint64_t)ops;
+	r->memlimit = (uint64_t)mem;
+	r->created_at = (int64_t)created;
+	return E2E_OK;
+}
+
+/* json_pack's "o" refuses NULL, so a failed encode fails the whole pack. */
+static json_t *pack_b64(const uint8_t *bin, size_t len)
+{
+	char *s = b64_encode(bin, len);
+	json_t *j = s ? json_string(s) : NULL;
+
+	free(s);
+	return j;
+}
+
+json_t *wire_room_pack(const struct wire_room *r)
+{
+	return json_pack("{s:i, s:s, s:s, s:o, s:I, s:I, s:I}", "v", E2E_PROTO_VERSION,
+			 "room", r->room, "creator", r->creator,
+			 "salt", pack_b64(r->salt, sizeof r->salt),
+			 "opslimit", (json_int_t)r->opslimit, "memlimit", (json_int_t)r->memlimit,
+			 "created_at", (json_int_t)r->created_at);
+}
+
+static enum e2e_err member_fields(struct wire_member *m, const char *name, const char *sign_pk,
+				  const char *box_pk, const char *mac, json_error_t *err)
+{
+	enum e2e_err e;
+
+	if ((e = copy_name(m->name, sizeof m->name, name, false, "name", err)) ||
+	    (e = wire_bin(m->sign_pk, sizeof m->sign_pk, sign_pk, "sign_pk", err)) ||
+	    (e = wire_bin(m->box_pk, sizeof m->box_pk, box_pk, "box_pk", err)))
+		return e;
+	if (mac)
+		return wire_bin(m->mac, sizeof m->mac, mac, "mac", err);
+	memset(m->mac, 0, sizeof m->mac);
+	return E2E_OK;
+}
+
+enum e2e_err wire_member_unpack(json_t *obj, struct wire_member *m, bool with_mac,
+				json_error_t *err)
+{
+	const char *name, *sign_pk, *box_pk, *mac = NULL;
+	json_int_t v;
+	enum e2e_err e;
+
+	if (!with_mac) {
+		if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:s, s:s}", "name", &name,
+				   "sign_pk", &sign_pk, "box_pk", &box_pk))
+			return unpack_failed(err);
+		return member_fields(m, name, sign_pk, box_pk, NULL, err);
+	}
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:s, s:s}", "v", &v,
+			   "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk, "mac", &mac))
+		return unpack_failed(err);
+	if ((e = check_version(v, err)))
+		return e;
+	return member_fields(m, name, sign_pk, box_pk, mac, err);
+}
+
+enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m, bool *admitted,
+				       json_error_t *err)
+{
+	const char *name, *sign_pk, *box_pk, *mac, *status;
+	json_int_t v, joined_at;
+	enum e2e_err e;
+
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+			   "v", &v, "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk,
+			   "mac", &mac, "status", &status, "joined_at", &joined_at))
+		return unpack_failed(err);
+	if ((e = check_version(v, err)))
+		return e;
+	if (strcmp(status, "admitted") != 0 && strcmp(status, "pending") != 0)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'status': unknown value");
+	*admitted = strcmp(status, "admitted") == 0;
+	return member_fields(m, name, sign_pk, box_pk, mac, err);
+}
+
+json_t *wire_member_pack(const struct wire_member *m, bool with_mac)
+{
+	if (!with_mac)
+		return json_pack("{s:s, s:o, s:o}", "name", m->name,
+				 "sign_pk", pack_b64(m->sign_pk, sizeof m->sign_pk),
+				 "box_pk", pack_b64(m->box_pk, sizeof m->box_pk));
+	return json_pack("{s:i, s:s, s:o, s:o, s:o}", "v", E2E_PROTO_VERSION, "name", m->name,
+			 "sign_pk", pack_b64(m->sign_pk, sizeof m->sign_pk),
+			 "box_pk", pack_b64(m->box_pk, sizeof m->box_pk),
+			 "mac", pack_b64(m->mac, sizeof m->mac));
+}
+
+const struct wire_member *wire_state_find(const struct wire_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_members; i++)
+		if (strcmp(s->members[i].name, name) == 0)
+			return &s->members[i];
+	return NULL;
+}
+
+static enum e2e_err state_members(struct wire_state *s, json_t *arr, json_error_t *err)
+{
+	size_t n = json_array_size(arr);
+	enum e2e_err e;
+
+	if (n == 0 || n > E2E_ROOM_MEMBERS_MAX)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'members': 1 to %d entries",
+			    E2E_ROOM_MEMBERS_MAX);
+	s->members = calloc(n, sizeof *s->members);
+	if (!s->members)
+		return fail(err, E2E_ERR_INTERNAL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		e = wire_member_unpack(json_array_get(arr, i), &s->members[i], false, err);
+		if (e)
+			return e;
+		if (wire_state_find(s, s->members[i].name))
+			return fail(err, E2E_ERR_BAD_FIELD, "field 'members': duplicate name");
+		s->n_members = i + 1;
+	}
+	return E2E_OK;
+}
+
+enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_state *s,
+			      json_error_t *err)
+{
+	const char *room, *creator;
+	json_int_t v, revision, epoch;
+	json_t *root, *members;
+	enum e2e_err e = E2E_ERR_BAD_FIELD;
+
+	memset(s, 0, sizeof *s);
+	if (len > E2E_STATE_MAX)
+		return fail(err, E2E_ERR_BAD_FIELD, "state payload over %d bytes", E2E_STATE_MAX);
+	root = json_loadb((const char *)payload, len, JSON_REJECT_DUPLICATES, err);
+	if (!root)
+		return E2E_ERR_BAD_FIELD;
+	if (json_unpack_ex(root, err, JSON_STRICT, "{s:I, s:s, s:s, s:I, s:I, s:o}", "v", &v,
+			   "room", &room, "creator", &creator, "revision", &revision,
+			   "epoch", &epoch, "members", &members) ||
+	    !json_is_array(members))
+		goto fail;
+	if ((e = check_version(v, err)) ||
+	    (e = copy_name(s->room, sizeof s->room, room, true, "room", err)) ||
+	    (e = copy_name(s->creator, sizeof s->creator, creator, false, "creator", err)))
+		goto fail;
+	e = E2E_ERR_BAD_FIELD;
+	if (revision < 1 || epoch < 1) {
+		fail(err, e, "state: revision and epoch start at 1");
+		goto fail;
+	}
+	s->revision = (uint64_t)revision;
+	s->epoch = (uint64_t)epoch;
+	e = state_members(s, members, err);
+fail:
+	json_decref(root);
+	if (e)
+		wire_state_clear(s);
+	return e;
+}
+
+uint8_t *wire_state_build(const struct wire_state *s, size_t *len)
+{
+	json_t *members = json_array(), *root = NULL;
+	char *out = NULL;
+
+	for (size_t i = 0; members && i < s->n_members; i++)
+		if (json_array_append_new(members, wire_member_pack(&s->members[i], false)))
+			goto fail;
+	root = json_pack("{s:i, s:s, s:s, s:I, s:I, s:O}", "v", E2E_PROTO_VERSION,
+			 "room", s->room, "creator", s->creator,
+			 "revision", (json_int_t)s->revision, "epoch", (json_int_t)s->epoch,
+			 "members", members);
+	if (!root)
+		goto fail;
+	*len = json_dumpb(root, NULL, 0, JSON_COMPACT);
+	out = *len ? malloc(*len) : NULL;
+	if (out && json_dumpb(root, out, *len, JSON_COMPACT) != *len) {
+		free(out);
+		out = NULL;
+	}
+fail:
+	json_decref(root);
+	json_decref(members);
+	return (uint8_t *)out;
+}
+
+void wire_state_clear(struct wire_state *s)
+{
+	free(s->members);
+	memset(s, 0, sizeof *s);
+}
+
+enum e2e_err wire_signed_unpack(json_t *obj, uint8_t **payload, size_t *len,
+				uint8_t sig[E2E_SIG_BYTES], json_error_t *err)
+{
+	const char *p64, *s64;
+	size_t cap;
+	enum e2e_err e;
+
+	*payload = NULL;
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:s}", "payload", &p64, "sig", &s64))
+		return unpack_failed(err);
+	if ((e = wire_bin(sig, E2E_SIG_BYTES, s64, "sig", err)))
+		return e;
+	cap = strlen(p64) / 4 * 3 + 3;
+	if (cap > E2E_STATE_MAX + 3)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'payload': over %d bytes", E2E_STATE_MAX);
+	*payload = malloc(cap);
+	if (!*payload)
+		return fail(err, E2E_ERR_INTERNAL, "out of memory");
+	if (!b64_decode(*payload, cap, len, p64) || *len == 0) {
+		free(*payload);
+		*payload = NULL;
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'payload': bad base64");
+	}
+	return E2E_OK;
+}
+
+json_t *wire_signed_pack(const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES])
+{
+	return json_pack("{s:o, s:o}", "payload", pack_b64(payload, len),
+			 "sig", pack_b64(sig, E2E_SIG_BYTES));
+}
+
+enum e2e_err wire_wrap_unpack(json_t *obj, struct wire_wrap *w, json_error_t *err)
+{
+	const char *member, *nonce, *box, *sig;
+	json_int_t epoch;
+	enum e2e_err e;
+
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:I, s:s, s:s, s:s}", "member", &member,
+			   "epoch", &epoch, "nonce", &nonce, "box", &box, "sig", &sig))
+		return unpack_failed(err);
+	if (epoch < 1)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'epoch': starts at 1");
+	if ((e = copy_name(w->member, sizeof w->member, member, false, "member", err)) ||
+	    (e = wire_bin(w->nonce, sizeof w->nonce, nonce, "nonce", err)) ||
+	    (e = wire_bin(w->box, sizeof w->box, box, "box", err)) ||
+	    (e = wire_bin(w->sig, sizeof w->sig, sig, "sig", err)))
+		return e;
+	w->epoch = (uint64_t)epoch;
+	return E2E_OK;
+}
+
+json_t *wire_wrap_pack(const struct wire_wrap *w)
+{
+	return json_pack("{s:s, s:I, s:o, s:o, s:o}", "member", w->member,
+			 "epoch", (json_int_t)w->epoch, "nonce", pack_b64(w->nonce, sizeof w->nonce),
+			 "box", pack_b64(w->box, sizeof w->box), "sig", pack_b64(w->sig, sizeof w->sig));
+}
+
+static enum e2e_err msg_fields(struct wire_msg *m, json_int_t v, json_int_t epoch,
+			       json_int_t counter, const char *nonce, const char *ct,
+			       const char *sig, json_error_t *err)
+{
+	enum e2e_err e;
+
+	if ((e = check_version(v, err)))
+		return e;
+	if (epoch < 1 || counter < 1)
+		return fail(err, E2E_ERR_BAD_FIELD, "fields 'epoch' and 'counter' start at 1");
+	if ((e = wire_bin(m->nonce, sizeof m->nonce, nonce, "nonce", err)) ||
+	    (e = wire_bin(m->sig, sizeof m->sig, sig, "sig", err)))
+		return e;
+	if (!b64_decode(m->ct, sizeof m->ct, &m->ct_len, ct) || m->ct_len < E2E_AEAD_TAG_BYTES)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'ct': base64 of %d to %d bytes",
+			    E2E_AEAD_TAG_BYTES, E2E_CT_MAX);
+	m->epoch = (uint64_t)epoch;
+	m->counter = (uint64_t)counter;
+	return E2E_OK;
+}
+
+enum e2e_err wire_msg_unpack(json_t *obj, struct wire_msg *m, bool stored, json_error_t *err)
+{
+	const char *nonce, *ct, *sig, *sender;
+	json_int_t v, epoch, counter, seq, received_at;
+	enum e2e_err e;
+
+	memset(m->sender, 0, sizeof m->sender);
+	m->seq = 0;
+	m->received_at = 0;
+	if (!stored) {
+		if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:I, s:I, s:s, s:s, s:s}", "v", &v,
+				   "epoch", &epoch, "counter", &counter, "nonce", &nonce,
+				   "ct", &ct, "sig", &sig))
+			return unpack_failed(err);
+		return msg_fields(m, v, epoch, counter, nonce, ct, sig, err);
+	}
+	if (json_unpack_ex(obj, err, JSON_STRICT,
+			   "{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:I}", "seq", &seq, "v", &v,
+			   "sender", &sender, "epoch", &epoch, "counter", &counter,
+			   "nonce", &nonce, "ct", &ct, "sig", &sig, "received_at", &received_at))
+		return unpack_failed(err);
+	if (seq < 1)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'seq': starts at 1");
+	if ((e = copy_name(m->sender, sizeof m->sender, sender, false, "sender", err)))
+		return e;
+	m->seq = (uint64_t)seq;
+	m->received_at = (int64_t)received_at;
+	return msg_fields(m, v, epoch, counter, nonce, ct, sig, err);
+}
+
+json_t *wire_msg_pack(const struct wire_msg *m, bool stored)
+{
+	json_t *j = json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "v", E2E_PROTO_VERSION,
+			      "epoch", (json_int_t)m->epoch, "counter", (json_int_t)m->counter,
+			      "nonce", pack_b64(m->nonce, sizeof m->nonce),
+			      "ct", pack_b64(m->ct, m->ct_len), "sig", pack_b64(m->sig, sizeof m->sig));
+
+	if (j && stored &&
+	    (json_object_set_new(j, "seq", json_integer((json_int_t)m->seq)) ||
+	     json_object_set_new(j, "sender", json_string(m->sender)) ||
+	     json_object_set_new(j, "received_at", json_integer(m->received_at)))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
