@@ -1,0 +1,91 @@
+/* api.h - the relay's endpoint handlers (one resource per api_*.c file)
+ * and the few checks they share (api.c). A handler validates the whole
+ * request, then acts; it returns E2E_OK with a reply in `res`, or an
+ * error value (with an optional detail in res->jerr.text) that the
+ * dispatcher turns into the error reply. */
+#ifndef RELAY_API_H
+#define RELAY_API_H
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "error.h"
+#include "http.h"
+#include "store.h"
+#include "wire.h"
+
+/* What a handler answers on success; jerr.text details an error. */
+struct api_res {
+	unsigned status;
+	json_t *body; /* owned; freed by the dispatcher */
+	json_error_t jerr;
+};
+
+/* `room` is the validated :room path segment, or NULL if the route has
+ * none. */
+typedef enum e2e_err (*api_fn)(struct store *st, struct http_req *rq, const char *room,
+			       struct api_res *res);
+
+/* api_rooms.c */
+enum e2e_err api_rooms_create(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res);
+enum e2e_err api_rooms_get(struct store *st, struct http_req *rq, const char *room,
+			   struct api_res *res);
+/* api_challenges.c */
+enum e2e_err api_challenges_create(struct store *st, struct http_req *rq, const char *room,
+				   struct api_res *res);
+/* api_members.c */
+enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res);
+enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res);
+/* api_state.c */
+enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
+			   struct api_res *res);
+enum e2e_err api_state_post(struct store *st, struct http_req *rq, const char *room,
+			    struct api_res *res);
+/* api_wraps.c */
+enum e2e_err api_wraps_get(struct store *st, struct http_req *rq, const char *room,
+			   struct api_res *res);
+/* api_messages.c */
+enum e2e_err api_messages_post(struct store *st, struct http_req *rq, const char *room,
+			       struct api_res *res);
+enum e2e_err api_messages_list(struct store *st, struct http_req *rq, const char *room,
+			       struct api_res *res);
+
+/* ---- shared checks (api.c) ---- */
+
+#define API_TOKEN_B64_LEN sodium_base64_ENCODED_LEN(E2E_TOKEN_BYTES, E2E_B64_VARIANT)
+
+/* Set the reply; takes `body` (NULL: E2E_ERR_INTERNAL). */
+enum e2e_err api_ok(struct api_res *res, unsigned status, json_t *body);
+/* Write a detail for the error reply; returns err. */
+enum e2e_err api_fail(struct api_res *res, enum e2e_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The body as one JSON object (E2E_ERR_BAD_JSON otherwise). */
+enum e2e_err api_body(struct http_req *rq, json_t **out, struct api_res *res);
+/* "v" present, an integer, and E2E_PROTO_VERSION. */
+enum e2e_err api_version(json_t *obj, struct api_res *res);
+
+/* The room and the member the bearer token belongs to in it. */
+enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
+			struct store_room *r, struct store_member *m);
+
+/* A fresh token: base64 into `b64`, its hash into `hash`. */
+void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES]);
+
+/* A signed state: check the signature with `sign_pk`, then parse it.
+ * out->payload is malloc'd; clear both with store_state_clear and
+ * wire_state_clear, also on failure. */
+enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYTES],
+			      struct store_state *out, struct wire_state *s,
+			      struct api_res *res);
+/* An array of wraps (malloc'd *out), each for a member listed in `s`, at
+ * its epoch, at most one per member. */
+enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
+			      struct wire_wrap **out, size_t *n, struct api_res *res);
+
+int64_t api_now(void);
+
+#endif

@@ -1,0 +1,121 @@
+/* api_members.c - the member resource: POST /v1/rooms/ROOM/members joins
+ * a room with a member record, a challenge nonce and the access proof;
+ * GET lists the room's members to its members. */
+#include <string.h>
+
+#include "api.h"
+#include "verify.h"
+
+/* A join request, once validated. */
+struct join_req {
+	struct wire_member m;
+	uint8_t nonce[E2E_NONCE_BYTES];
+	uint8_t proof[E2E_SIG_BYTES];
+};
+
+/* The body is a member record plus "nonce" and "proof". Those two are
+ * decoded and removed, then the rest must be exactly a member record. */
+static enum e2e_err join_unpack(json_t *root, struct join_req *j, struct api_res *res)
+{
+	const char *nonce = NULL;
+	const char *proof = NULL;
+	enum e2e_err err = api_version(root, res);
+
+	if (err != E2E_OK)
+		return err;
+	if (json_unpack_ex(root, &res->jerr, 0, "{s:s, s:s}", "nonce", &nonce,
+			   "proof", &proof) != 0)
+		return E2E_ERR_BAD_FIELD;
+	err = wire_bin(j->nonce, sizeof(j->nonce), nonce, "nonce", &res->jerr);
+	if (err == E2E_OK)
+		err = wire_bin(j->proof, sizeof(j->proof), proof, "proof", &res->jerr);
+	if (err != E2E_OK)
+		return err;
+	json_object_del(root, "nonce");
+	json_object_del(root, "proof");
+	return wire_member_unpack(root, &j->m, true, &res->jerr);
+}
+
+/* Take the challenge (gone whatever the outcome), check the proof,
+ * register the member. */
+static enum e2e_err join_act(struct store *st, const struct store_room *r,
+			     const struct join_req *j, const uint8_t hash[E2E_TOKEN_BYTES])
+{
+	int64_t now = api_now();
+	enum e2e_err err = store_challenge_take(st, r->id, j->nonce, now);
+
+	if (err != E2E_OK)
+		return err;
+	if (!verify_join_proof(j->proof, r->access_pk, r->pub.room, j->nonce, &j->m))
+		return E2E_ERR_BAD_PROOF;
+	return store_member_add(st, r->id, &j->m, hash, now);
+}
+
+enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res)
+{
+	struct join_req j;
+	struct store_room r;
+	char token[API_TOKEN_B64_LEN];
+	uint8_t hash[E2E_TOKEN_BYTES];
+	json_t *root = NULL;
+	enum e2e_err err;
+
+	memset(&j, 0, sizeof(j));
+	err = api_body(rq, &root, res);
+	if (err == E2E_OK)
+		err = join_unpack(root, &j, res);
+	if (err == E2E_OK)
+		err = store_room_get(st, room, &r);
+	if (err != E2E_OK)
+		goto done;
+	api_token_new(token, hash);
+	err = join_act(st, &r, &j, hash);
+	if (err == E2E_OK)
+		err = api_ok(res, 201, json_pack("{s:s, s:s, s:s, s:s}", "room", r.pub.room,
+						 "member", j.m.name, "token", token,
+						 "status", "pending"));
+	sodium_memzero(token, sizeof(token));
+done:
+	json_decref(root);
+	return err;
+}
+
+/* One member: its record (with MAC), status and join time. */
+static enum e2e_err members_add(void *ctx, const struct store_member *m)
+{
+	json_t *list = ctx;
+	json_t *rec = wire_member_pack(&m->rec, true);
+
+	if (rec == NULL)
+		return E2E_ERR_INTERNAL;
+	if (json_object_set_new(rec, "status",
+				json_string(m->admitted ? "admitted" : "pending")) != 0 ||
+	    json_object_set_new(rec, "joined_at", json_integer(m->joined_at)) != 0) {
+		json_decref(rec);
+		return E2E_ERR_INTERNAL;
+	}
+	/* the array takes the reference, also when appending fails */
+	return json_array_append_new(list, rec) == 0 ? E2E_OK : E2E_ERR_INTERNAL;
+}
+
+enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res)
+{
+	struct store_room r;
+	struct store_member me;
+	json_t *list = NULL;
+	enum e2e_err err = api_member(st, rq, room, &r, &me);
+
+	if (err != E2E_OK)
+		return err;
+	list = json_array();
+	if (list == NULL)
+		return E2E_ERR_INTERNAL;
+	err = store_members_each(st, r.id, members_add, list);
+	if (err != E2E_OK) {
+		json_decref(list);
+		return err;
+	}
+	return api_ok(res, 200, json_pack("{s:o}", "members", list));
+}

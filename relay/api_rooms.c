@@ -1,0 +1,153 @@
+/* api_rooms.c - the room resource: POST /v1/rooms creates a room with its
+ * creator, first signed state and the creator's wraps; GET
+ * /v1/rooms/ROOM hands out its public KDF parameters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "names.h"
+
+/* A create request, once validated. */
+struct create_req {
+	struct store_room room;
+	struct wire_member creator;
+	struct store_state state;
+	struct wire_state payload;
+	struct wire_wrap *wraps;
+	size_t n_wraps;
+};
+
+static void create_clear(struct create_req *c)
+{
+	store_state_clear(&c->state);
+	wire_state_clear(&c->payload);
+	free(c->wraps);
+}
+
+/* The top-level fields; json objects are checked by the steps after. */
+struct create_fields {
+	json_int_t v;
+	json_int_t opslimit;
+	json_int_t memlimit;
+	const char *room;
+	const char *salt;
+	const char *access_pk;
+	json_t *member;
+	json_t *state;
+	json_t *wraps;
+};
+
+static enum e2e_err create_fields(json_t *root, struct create_fields *f,
+				  struct api_res *res)
+{
+	if (json_unpack_ex(root, &res->jerr, JSON_STRICT,
+			   "{s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o}",
+			   "v", &f->v, "room", &f->room, "salt", &f->salt,
+			   "opslimit", &f->opslimit, "memlimit", &f->memlimit,
+			   "access_pk", &f->access_pk, "member", &f->member,
+			   "state", &f->state, "wraps", &f->wraps) != 0)
+		return E2E_ERR_BAD_FIELD;
+	if (!name_room_valid(f->room))
+		return api_fail(res, E2E_ERR_BAD_NAME, "room");
+	if (f->opslimit < 0 || (unsigned long long)f->opslimit < E2E_KDF_OPS_MIN ||
+	    (unsigned long long)f->opslimit > E2E_KDF_OPS_MAX)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "opslimit: outside %llu..%llu",
+				E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX);
+	if (f->memlimit < 0 || (unsigned long long)f->memlimit < E2E_KDF_MEM_MIN ||
+	    (unsigned long long)f->memlimit > E2E_KDF_MEM_MAX)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "memlimit: outside %llu..%llu",
+				E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX);
+	return E2E_OK;
+}
+
+/* The signed state must be revision 1 of this room by this creator,
+ * listing the creator alone, with the keys of its member record. */
+static enum e2e_err create_check_state(const struct create_req *c, struct api_res *res)
+{
+	const struct wire_state *s = &c->payload;
+	const struct wire_member *listed = wire_state_find(s, c->creator.name);
+
+	if (strcmp(s->room, c->room.pub.room) != 0)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
+	if (strcmp(s->creator, c->creator.name) != 0)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
+	if (s->revision != 1)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: revision must be 1");
+	if (s->epoch != 1)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch must be 1");
+	if (listed == NULL || s->n_members != 1)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: must list the creator alone");
+	if (memcmp(listed->sign_pk, c->creator.sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
+	    memcmp(listed->box_pk, c->creator.box_pk, E2E_BOX_PK_BYTES) != 0)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: creator's keys differ from member");
+	return E2E_OK;
+}
+
+static enum e2e_err create_unpack(json_t *root, struct create_req *c, struct api_res *res)
+{
+	struct create_fields f = {0};
+	struct wire_room *r = &c->room.pub;
+	enum e2e_err err = api_version(root, res);
+
+	if (err == E2E_OK)
+		err = create_fields(root, &f, res);
+	if (err == E2E_OK)
+		err = wire_bin(r->salt, sizeof(r->salt), f.salt, "salt", &res->jerr);
+	if (err == E2E_OK)
+		err = wire_bin(c->room.access_pk, sizeof(c->room.access_pk), f.access_pk,
+			       "access_pk", &res->jerr);
+	if (err == E2E_OK)
+		err = wire_member_unpack(f.member, &c->creator, true, &res->jerr);
+	if (err != E2E_OK)
+		return err;
+	snprintf(r->room, sizeof(r->room), "%s", f.room);
+	snprintf(r->creator, sizeof(r->creator), "%s", c->creator.name);
+	r->opslimit = (uint64_t)f.opslimit;
+	r->memlimit = (uint64_t)f.memlimit;
+	r->created_at = api_now();
+	err = api_state_unpack(f.state, c->creator.sign_pk, &c->state, &c->payload, res);
+	if (err == E2E_OK)
+		err = create_check_state(c, res);
+	if (err == E2E_OK)
+		err = api_wraps_unpack(f.wraps, &c->payload, &c->wraps, &c->n_wraps, res);
+	return err;
+}
+
+enum e2e_err api_rooms_create(struct store *st, struct http_req *rq, const char *room,
+			      struct api_res *res)
+{
+	struct create_req c;
+	char token[API_TOKEN_B64_LEN];
+	uint8_t hash[E2E_TOKEN_BYTES];
+	json_t *root = NULL;
+	enum e2e_err err;
+
+	memset(&c, 0, sizeof(c));
+	err = api_body(rq, &root, res);
+	if (err == E2E_OK)
+		err = create_unpack(root, &c, res);
+	if (err != E2E_OK)
+		goto done;
+	api_token_new(token, hash);
+	err = store_room_create(st, &c.room, &c.creator, hash, &c.state, c.wraps, c.n_wraps);
+	if (err == E2E_OK)
+		err = api_ok(res, 201, json_pack("{s:s, s:s, s:s}", "room", c.room.pub.room,
+						 "member", c.creator.name, "token", token));
+	sodium_memzero(token, sizeof(token));
+done:
+	create_clear(&c);
+	json_decref(root);
+	return err;
+}
+
+enum e2e_err api_rooms_get(struct store *st, struct http_req *rq, const char *room,
+			   struct api_res *res)
+{
+	struct store_room r;
+	enum e2e_err err = store_room_get(st, room, &r);
+
+	if (err != E2E_OK)
+		return err;
+	return api_ok(res, 200, wire_room_pack(&r.pub));
+}

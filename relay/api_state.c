@@ -1,0 +1,138 @@
+/* api_state.c - the signed room state: GET /v1/rooms/ROOM/state serves the
+ * newest to members; POST (creator only) adds the next revision, admits
+ * the members it lists and stores their wraps, in one transaction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
+			   struct api_res *res)
+{
+	struct store_room r;
+	struct store_member me;
+	struct store_state s;
+	enum e2e_err err = api_member(st, rq, room, &r, &me);
+
+	if (err != E2E_OK)
+		return err;
+	err = store_state_get(st, r.id, &s);
+	if (err == E2E_OK)
+		err = api_ok(res, 200, wire_signed_pack(s.payload, s.len, s.sig));
+	store_state_clear(&s);
+	return err;
+}
+
+/* A state post, once validated. */
+struct post_req {
+	struct store_state state;
+	struct wire_state payload;
+	struct wire_wrap *wraps;
+	size_t n_wraps;
+};
+
+static void post_clear(struct post_req *p)
+{
+	store_state_clear(&p->state);
+	wire_state_clear(&p->payload);
+	free(p->wraps);
+}
+
+/* Each listed member is registered with the same keys, listed once. */
+static enum e2e_err post_check_members(struct store *st, const struct store_room *r,
+				       const struct wire_state *s, struct api_res *res)
+{
+	struct store_member reg;
+
+	for (size_t i = 0; i < s->n_members; i++) {
+		const struct wire_member *m = &s->members[i];
+		enum e2e_err err = store_member_get(st, r->id, m->name, &reg);
+
+		if (err == E2E_ERR_NO_MEMBER)
+			return api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s is not registered",
+					i, m->name);
+		if (err != E2E_OK)
+			return err;
+		if (memcmp(reg.rec.sign_pk, m->sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
+		    memcmp(reg.rec.box_pk, m->box_pk, E2E_BOX_PK_BYTES) != 0)
+			return api_fail(res, E2E_ERR_BAD_FIELD,
+					"members[%zu]: %s's keys differ from its record", i, m->name);
+		if (wire_state_find(s, m->name) != m)
+			return api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s listed twice",
+					i, m->name);
+	}
+	return E2E_OK;
+}
+
+/* Names this room and creator, is the next revision, does not go back
+ * an epoch, lists the creator and only registered members. */
+static enum e2e_err post_check_state(struct store *st, const struct store_room *r,
+				     const struct wire_state *s, struct api_res *res)
+{
+	uint64_t revision = 0;
+	uint64_t epoch = 0;
+	enum e2e_err err;
+
+	if (strcmp(s->room, r->pub.room) != 0)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
+	if (strcmp(s->creator, r->pub.creator) != 0)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
+	if (wire_state_find(s, r->pub.creator) == NULL)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: does not list the creator");
+	err = store_state_head(st, r->id, &revision, &epoch);
+	if (err != E2E_OK)
+		return err;
+	if (s->revision != revision + 1)
+		return api_fail(res, E2E_ERR_STALE, "the next revision is %llu",
+				(unsigned long long)revision + 1);
+	if (s->epoch < epoch)
+		return api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch below the current %llu",
+				(unsigned long long)epoch);
+	return post_check_members(st, r, s, res);
+}
+
+static enum e2e_err post_unpack(struct store *st, const struct store_room *r,
+				const struct store_member *creator, json_t *root,
+				struct post_req *p, struct api_res *res)
+{
+	json_t *state = NULL;
+	json_t *wraps = NULL;
+	enum e2e_err err;
+
+	if (json_unpack_ex(root, &res->jerr, JSON_STRICT, "{s:o, s:o}", "state", &state,
+			   "wraps", &wraps) != 0)
+		return E2E_ERR_BAD_FIELD;
+	err = api_state_unpack(state, creator->rec.sign_pk, &p->state, &p->payload, res);
+	if (err == E2E_OK)
+		err = post_check_state(st, r, &p->payload, res);
+	if (err == E2E_OK)
+		err = api_wraps_unpack(wraps, &p->payload, &p->wraps, &p->n_wraps, res);
+	return err;
+}
+
+enum e2e_err api_state_post(struct store *st, struct http_req *rq, const char *room,
+			    struct api_res *res)
+{
+	struct store_room r;
+	struct store_member me;
+	struct post_req p;
+	json_t *root = NULL;
+	enum e2e_err err;
+
+	memset(&p, 0, sizeof(p));
+	err = api_member(st, rq, room, &r, &me);
+	if (err == E2E_OK && strcmp(me.rec.name, r.pub.creator) != 0)
+		err = E2E_ERR_NOT_CREATOR;
+	if (err == E2E_OK)
+		err = api_body(rq, &root, res);
+	if (err == E2E_OK)
+		err = post_unpack(st, &r, &me, root, &p, res);
+	if (err == E2E_OK)
+		err = store_state_post(st, r.id, &p.state, &p.payload, p.wraps, p.n_wraps);
+	if (err == E2E_OK)
+		err = api_ok(res, 200, json_pack("{s:I}", "revision",
+						 (json_int_t)p.state.revision));
+	post_clear(&p);
+	json_decref(root);
+	return err;
+}

@@ -1,0 +1,396 @@
+/* http.c - libmicrohttpd glue (see http.h): per-request state, body
+ * gathering with a hard cap, JSON and error replies, the request log.
+ *
+ * Threading: the daemon runs with one internal polling thread
+ * (MHD_USE_INTERNAL_POLLING_THREAD, no thread per connection), so every
+ * callback, and therefore every handler and every use of the store, runs
+ * on that one thread. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "proto.h"
+
+#define HTTP_PATH_MAX 1024
+#define HTTP_TIMEOUT_S 30
+#define HTTP_BODY_START 4096
+#define HTTP_BODY_HINT_MAX (64 * 1024)
+#define HTTP_LOG_METHOD_MAX 16
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_config cfg;
+	uint16_t port;
+};
+
+struct http_req {
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method; /* MHD's, valid until the request completes */
+	const char *path;
+	time_t started;
+	struct timespec t0;
+	char *body;
+	size_t len;
+	size_t cap;
+	enum e2e_err body_err; /* E2E_ERR_TOO_LARGE once past the cap */
+	unsigned status;    /* 0 until a reply is queued */
+	char log_method[HTTP_LOG_METHOD_MAX];
+	char log_path[HTTP_PATH_MAX + 4];
+};
+
+static enum MHD_Result http_result(bool ok)
+{
+	return ok ? MHD_YES : MHD_NO;
+}
+
+/* ---- accessors ---- */
+
+const char *http_method(const struct http_req *rq)
+{
+	return rq->method;
+}
+
+const char *http_path(const struct http_req *rq)
+{
+	return rq->path;
+}
+
+const char *http_body(const struct http_req *rq, size_t *len)
+{
+	*len = rq->len;
+	return rq->body != NULL ? rq->body : "";
+}
+
+const char *http_query(const struct http_req *rq, const char *key)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_bearer(const struct http_req *rq)
+{
+	const char *v = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
+		return NULL;
+	v += 7;
+	while (*v == ' ')
+		v++;
+	return *v != '\0' ? v : NULL;
+}
+
+/* ---- replies ---- */
+
+/* Queue `buf` (malloc'd, taken over) as the reply. */
+static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t len,
+		      const char *allow)
+{
+	struct MHD_Response *resp;
+	bool ok = false;
+
+	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(buf);
+		return false;
+	}
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				    "application/json") != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES)
+		goto done;
+	if (allow != NULL &&
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow) != MHD_YES)
+		goto done;
+	if (MHD_queue_response(rq->conn, status, resp) != MHD_YES)
+		goto done;
+	rq->status = status;
+	ok = true;
+done:
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
+		       const char *allow)
+{
+	size_t n = json_dumpb(body, NULL, 0, JSON_COMPACT);
+	char *buf;
+
+	if (n == 0)
+		return false;
+	buf = malloc(n + 1);
+	if (buf == NULL)
+		return false;
+	if (json_dumpb(body, buf, n, JSON_COMPACT) != n) {
+		free(buf);
+		return false;
+	}
+	buf[n] = '\n';
+	return http_send(rq, status, buf, n + 1, allow);
+}
+
+bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body)
+{
+	return http_reply(rq, status, body, NULL);
+}
+
+bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
+		      const char *allow)
+{
+	const struct e2e_err_info *info = e2e_err_info(err);
+	char msg[512];
+	json_t *body;
+	bool ok;
+
+	if (detail != NULL && detail[0] != '\0')
+		snprintf(msg, sizeof(msg), "%s: %s", info->message, detail);
+	else
+		snprintf(msg, sizeof(msg), "%s", info->message);
+	body = json_pack("{s:{s:s, s:s}}", "error", "code", info->code, "message", msg);
+	if (body == NULL)
+		return false;
+	ok = http_reply(rq, info->http_status, body, allow);
+	json_decref(body);
+	return ok;
+}
+
+/* ---- the request log ---- */
+
+/* Copy `s` for the log: printable ASCII only, so a decoded path cannot
+ * carry control sequences or split the line; truncated with "...". */
+static void http_log_copy(char *out, size_t cap, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] != '\0' && i + 4 < cap; i++)
+		out[i] = (s[i] > ' ' && s[i] < 0x7f) ? s[i] : '?';
+	if (s[i] != '\0' && i + 4 >= cap) {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = '\0';
+}
+
+static void http_log(const struct http_req *rq)
+{
+	struct timespec t1;
+	struct tm tm;
+	char when[32];
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long long)(t1.tv_sec - rq->t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - rq->t0.tv_nsec) / 1000000;
+	if (gmtime_r(&rq->started, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(when, sizeof(when), "-");
+	fprintf(stderr, "%s %s %s %u %lldms\n", when, rq->log_method, rq->log_path,
+		rq->status, ms);
+}
+
+/* ---- the request cycle ---- */
+
+/* The declared Content-Length, or 0 if absent or unreadable. */
+static unsigned long long http_content_length(struct MHD_Connection *conn)
+{
+	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end = NULL;
+	unsigned long long n;
+
+	if (v == NULL)
+		return 0;
+	n = strtoull(v, &end, 10);
+	return (end != v && *end == '\0') ? n : 0;
+}
+
+/* The first call for a request: set up its state, refuse at once what is
+ * too long to take (before any body is read). */
+static enum MHD_Result http_begin(struct http_server *srv, struct MHD_Connection *conn,
+				  const char *url, const char *method, void **con_cls)
+{
+	struct http_req *rq = calloc(1, sizeof(*rq));
+	unsigned long long declared;
+
+	if (rq == NULL)
+		return MHD_NO;
+	*con_cls = rq;
+	rq->srv = srv;
+	rq->conn = conn;
+	rq->method = method;
+	rq->path = url;
+	rq->started = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	http_log_copy(rq->log_method, sizeof(rq->log_method), method);
+	http_log_copy(rq->log_path, sizeof(rq->log_path), url);
+	if (strlen(url) > HTTP_PATH_MAX)
+		return http_result(http_reply_error(rq, E2E_ERR_URI_TOO_LONG, NULL, NULL));
+	declared = http_content_length(conn);
+	if (declared > E2E_BODY_MAX)
+		return http_result(http_reply_error(rq, E2E_ERR_TOO_LARGE, NULL, NULL));
+	/* a first allocation of the declared size, but not a large one on
+	 * the client's word alone */
+	rq->cap = declared < HTTP_BODY_HINT_MAX ? declared : HTTP_BODY_HINT_MAX;
+	return MHD_YES;
+}
+
+/* The next buffer size for `want` bytes: doubling, never past the cap. */
+static size_t http_grow(size_t cap, size_t want)
+{
+	size_t next = cap < HTTP_BODY_START ? HTTP_BODY_START : cap;
+
+	while (next < want)
+		next = next > E2E_BODY_MAX / 2 ? E2E_BODY_MAX : next * 2;
+	return next;
+}
+
+/* Append upload data; past E2E_BODY_MAX drop everything and remember. */
+static void http_gather(struct http_req *rq, const char *data, size_t n)
+{
+	size_t want = rq->len + n;
+	char *grown;
+
+	if (rq->body_err != E2E_OK)
+		return;
+	if (n > E2E_BODY_MAX - rq->len) {
+		rq->body_err = E2E_ERR_TOO_LARGE;
+		goto drop;
+	}
+	if (rq->body == NULL || want > rq->cap) {
+		size_t cap = (rq->body == NULL && rq->cap >= want) ? rq->cap
+								   : http_grow(rq->cap, want);
+
+		grown = realloc(rq->body, cap);
+		if (grown == NULL) {
+			rq->body_err = E2E_ERR_INTERNAL;
+			goto drop;
+		}
+		rq->body = grown;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len = want;
+	return;
+drop:
+	free(rq->body);
+	rq->body = NULL;
+	rq->len = 0;
+}
+
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
+				   const char *url, const char *method,
+				   const char *version, const char *upload_data,
+				   size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct http_req *rq = *con_cls;
+
+	if (rq == NULL)
+		return http_begin(srv, conn, url, method, con_cls);
+	if (*upload_data_size != 0) {
+		/* MHD cannot queue a reply here: answer when the body ends */
+		http_gather(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->body_err != E2E_OK)
+		return http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
+	return http_result(srv->cfg.handler(srv->cfg.ctx, rq));
+}
+
+static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			   enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct http_req *rq = *con_cls;
+
+	if (rq == NULL)
+		return;
+	if (!srv->cfg.quiet)
+		http_log(rq);
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* ---- the daemon ---- */
+
+/* Fill `ss` from an IPv4 or IPv6 literal; adds MHD_USE_IPv6 for v6. */
+static bool http_addr(const char *bind, uint16_t port, struct sockaddr_storage *ss,
+		      unsigned *flags)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(port);
+		return true;
+	}
+	if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		*flags |= MHD_USE_IPv6;
+		return true;
+	}
+	return false;
+}
+
+struct http_server *http_start(const struct http_config *cfg)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+
+	if (srv == NULL)
+		goto fail;
+	srv->cfg = *cfg;
+	if (!http_addr(cfg->bind, cfg->port, &ss, &flags)) {
+		fprintf(stderr, "relay: not an IPv4 or IPv6 address: %s\n", cfg->bind);
+		goto fail;
+	}
+	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, http_access, srv,
+				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				       MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
+				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
+				       MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		fprintf(stderr, "relay: cannot listen on %s port %u\n", cfg->bind,
+			(unsigned)cfg->port);
+		goto fail;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	if (info == NULL || info->port == 0) {
+		fprintf(stderr, "relay: cannot read the bound port\n");
+		goto fail;
+	}
+	srv->port = info->port;
+	return srv;
+fail:
+	http_stop(srv);
+	return NULL;
+}
+
+uint16_t http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->daemon != NULL)
+		MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,898 @@
+/* store.c - the relay's SQLite database (see store.h): schema, prepared
+ * statements, transactions, and one function per stored operation.
+ * SQL is only ever the constant text below; values are always bound. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_BUSY_MS 5000
+
+static const char store_pragmas[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA foreign_keys=ON;";
+
+static const char store_schema[] =
+	"CREATE TABLE rooms ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" v INTEGER NOT NULL,"
+	" salt BLOB NOT NULL,"
+	" opslimit INTEGER NOT NULL,"
+	" memlimit INTEGER NOT NULL,"
+	" access_pk BLOB NOT NULL,"
+	" creator TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE members ("
+	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
+	" name TEXT NOT NULL,"
+	" v INTEGER NOT NULL,"
+	" sign_pk BLOB NOT NULL,"
+	" box_pk BLOB NOT NULL,"
+	" mac BLOB NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN ('pending', 'admitted')),"
+	" token_hash BLOB NOT NULL UNIQUE,"
+	" joined_at INTEGER NOT NULL,"
+	" last_counter INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (room_id, name));"
+	"CREATE TABLE challenges ("
+	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
+	" nonce BLOB NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" PRIMARY KEY (room_id, nonce));"
+	"CREATE INDEX challenges_expiry ON challenges (expires_at);"
+	"CREATE TABLE states ("
+	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
+	" revision INTEGER NOT NULL,"
+	" epoch INTEGER NOT NULL,"
+	" payload BLOB NOT NULL,"
+	" sig BLOB NOT NULL,"
+	" PRIMARY KEY (room_id, revision));"
+	"CREATE TABLE wraps ("
+	" room_id INTEGER NOT NULL,"
+	" member TEXT NOT NULL,"
+	" epoch INTEGER NOT NULL,"
+	" nonce BLOB NOT NULL,"
+	" box BLOB NOT NULL,"
+	" sig BLOB NOT NULL,"
+	" PRIMARY KEY (room_id, member, epoch),"
+	" FOREIGN KEY (room_id, member) REFERENCES members (room_id, name));"
+	"CREATE TABLE messages ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" room_id INTEGER NOT NULL,"
+	" v INTEGER NOT NULL,"
+	" sender TEXT NOT NULL,"
+	" epoch INTEGER NOT NULL,"
+	" counter INTEGER NOT NULL,"
+	" nonce BLOB NOT NULL,"
+	" ct BLOB NOT NULL,"
+	" sig BLOB NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" FOREIGN KEY (room_id, sender) REFERENCES members (room_id, name));"
+	"CREATE INDEX messages_room_seq ON messages (room_id, seq);";
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_ROOM_INSERT,
+	ST_ROOM_GET,
+	ST_CHAL_PURGE,
+	ST_CHAL_COUNT,
+	ST_CHAL_INSERT,
+	ST_CHAL_TAKE,
+	ST_MEMBER_INSERT,
+	ST_MEMBER_COUNT,
+	ST_MEMBER_BY_TOKEN,
+	ST_MEMBER_GET,
+	ST_MEMBERS_LIST,
+	ST_MEMBER_ADMIT,
+	ST_STATE_INSERT,
+	ST_STATE_HEAD,
+	ST_STATE_GET,
+	ST_WRAP_PUT,
+	ST_WRAPS_LIST,
+	ST_COUNTER_RAISE,
+	ST_MSG_INSERT,
+	ST_MSGS_LIST,
+	ST__COUNT
+};
+
+#define MEMBER_COLS "name, v, sign_pk, box_pk, mac, status, joined_at, last_counter"
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_ROOM_INSERT] = "INSERT INTO rooms (name, v, salt, opslimit, memlimit, access_pk,"
+			   " creator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_ROOM_GET] = "SELECT id, name, salt, opslimit, memlimit, access_pk, creator,"
+			" created_at FROM rooms WHERE name = ?",
+	[ST_CHAL_PURGE] = "DELETE FROM challenges WHERE expires_at <= ?",
+	[ST_CHAL_COUNT] = "SELECT count(*) FROM challenges WHERE room_id = ?",
+	[ST_CHAL_INSERT] = "INSERT INTO challenges (room_id, nonce, expires_at) VALUES (?, ?, ?)",
+	[ST_CHAL_TAKE] = "DELETE FROM challenges WHERE room_id = ? AND nonce = ?",
+	[ST_MEMBER_INSERT] = "INSERT INTO members (room_id, name, v, sign_pk, box_pk, mac,"
+			     " status, token_hash, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MEMBER_COUNT] = "SELECT count(*) FROM members WHERE room_id = ?",
+	[ST_MEMBER_BY_TOKEN] = "SELECT " MEMBER_COLS " FROM members"
+			       " WHERE token_hash = ? AND room_id = ?",
+	[ST_MEMBER_GET] = "SELECT " MEMBER_COLS " FROM members WHERE room_id = ? AND name = ?",
+	[ST_MEMBERS_LIST] = "SELECT " MEMBER_COLS " FROM members WHERE room_id = ?"
+			    " ORDER BY rowid",
+	[ST_MEMBER_ADMIT] = "UPDATE members SET status = 'admitted'"
+			    " WHERE room_id = ? AND name = ?",
+	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig)"
+			    " VALUES (?, ?, ?, ?, ?)",
+	[ST_STATE_HEAD] = "SELECT revision, epoch FROM states WHERE room_id = ?"
+			  " ORDER BY revision DESC LIMIT 1",
+	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig FROM states WHERE room_id = ?"
+			 " ORDER BY revision DESC LIMIT 1",
+	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig)"
+			" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
+			" DO UPDATE SET nonce = excluded.nonce, box = excluded.box,"
+			" sig = excluded.sig",
+	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig FROM wraps"
+			  " WHERE room_id = ? AND member = ? ORDER BY epoch",
+	[ST_COUNTER_RAISE] = "UPDATE members SET last_counter = ?"
+			     " WHERE room_id = ? AND name = ? AND last_counter < ?",
+	[ST_MSG_INSERT] = "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce,"
+			  " ct, sig, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_MSGS_LIST] = "SELECT seq, sender, epoch, counter, nonce, ct, sig, received_at"
+			 " FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[ST__COUNT];
+};
+
+/* ---- statements ---- */
+
+static void store_log(struct store *st, const char *what)
+{
+	fprintf(stderr, "relay: store: %s: %s\n", what, sqlite3_errmsg(st->db));
+}
+
+/* The statement `id`, ready to bind. Every use ends with stmt_done. */
+static sqlite3_stmt *stmt_get(struct store *st, enum stmt_id id)
+{
+	return st->stmt[id];
+}
+
+/* Reset (releasing any read snapshot) and clear the bindings. */
+static void stmt_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Bind parameters 1.. from `fmt`: 'i' int64_t, 't' const char *,
+ * 'b' const void * then size_t. SQLITE_OK or the first failure. */
+static int stmt_bind(sqlite3_stmt *s, const char *fmt, ...)
+{
+	va_list ap;
+	int rc = SQLITE_OK;
+	int idx = 1;
+
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f != '\0' && rc == SQLITE_OK; f++, idx++) {
+		if (*f == 'i') {
+			rc = sqlite3_bind_int64(s, idx, va_arg(ap, int64_t));
+		} else if (*f == 't') {
+			rc = sqlite3_bind_text(s, idx, va_arg(ap, const char *), -1,
+					       SQLITE_STATIC);
+		} else {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob(s, idx, p, (int)n, SQLITE_STATIC);
+		}
+	}
+	va_end(ap);
+	return rc;
+}
+
+/* Run a statement that returns no rows. */
+static int stmt_exec(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	stmt_done(s);
+	return rc;
+}
+
+/* Copy a blob column of exactly `len` bytes. */
+static bool col_blob(sqlite3_stmt *s, int col, uint8_t *out, size_t len)
+{
+	const void *p = sqlite3_column_blob(s, col);
+
+	if (p == NULL || (size_t)sqlite3_column_bytes(s, col) != len)
+		return false;
+	memcpy(out, p, len);
+	return true;
+}
+
+/* Copy a text column into `out` of `cap` bytes. */
+static bool col_text(sqlite3_stmt *s, int col, char *out, size_t cap)
+{
+	const unsigned char *p = sqlite3_column_text(s, col);
+	size_t n = (size_t)sqlite3_column_bytes(s, col);
+
+	if (p == NULL || n >= cap)
+		return false;
+	memcpy(out, p, n + 1);
+	return true;
+}
+
+static uint64_t col_u64(sqlite3_stmt *s, int col)
+{
+	return (uint64_t)sqlite3_column_int64(s, col);
+}
+
+/* ---- transactions ---- */
+
+static enum e2e_err txn_begin(struct store *st)
+{
+	if (stmt_exec(stmt_get(st, ST_BEGIN)) != SQLITE_DONE) {
+		store_log(st, "begin");
+		return E2E_ERR_INTERNAL;
+	}
+	return E2E_OK;
+}
+
+/* Commit if err is E2E_OK, else roll back; returns the outcome. */
+static enum e2e_err txn_end(struct store *st, enum e2e_err err)
+{
+	if (err == E2E_OK && stmt_exec(stmt_get(st, ST_COMMIT)) != SQLITE_DONE) {
+		store_log(st, "commit");
+		err = E2E_ERR_INTERNAL;
+	}
+	if (err != E2E_OK && sqlite3_get_autocommit(st->db) == 0)
+		stmt_exec(stmt_get(st, ST_ROLLBACK));
+	return err;
+}
+
+/* Map a failed write: a constraint violation is `conflict`. */
+static enum e2e_err write_err(struct store *st, int rc, enum e2e_err conflict,
+			      const char *what)
+{
+	if (rc == SQLITE_DONE)
+		return E2E_OK;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return conflict;
+	store_log(st, what);
+	return E2E_ERR_INTERNAL;
+}
+
+/* ---- open and close ---- */
+
+static bool store_prepare(struct store *st)
+{
+	for (int i = 0; i < ST__COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK)
+			return false;
+	}
+	return true;
+}
+
+static int store_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int version = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return version;
+}
+
+/* Create the schema in an empty database; accept only our version.
+ * Runs before the statements are prepared (they need the tables). */
+static bool store_migrate(struct store *st, char *why, size_t why_len)
+{
+	int version = store_version(st);
+
+	if (version == STORE_SCHEMA_VERSION)
+		return true;
+	if (version != 0) {
+		snprintf(why, why_len, "unsupported schema version %d", version);
+		return false;
+	}
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(st->db, "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return true;
+	snprintf(why, why_len, "schema: %s", sqlite3_errmsg(st->db));
+	if (sqlite3_get_autocommit(st->db) == 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return false;
+}
+
+struct store *store_open(const char *path, char *why, size_t why_len)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+
+	if (st == NULL) {
+		snprintf(why, why_len, "out of memory");
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
+	    sqlite3_exec(st->db, store_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(why, why_len, "%s",
+			 st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	if (!store_migrate(st, why, why_len))
+		goto fail;
+	if (!store_prepare(st)) {
+		snprintf(why, why_len, "prepare: %s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* ---- rooms ---- */
+
+static enum e2e_err room_insert(struct store *st, struct store_room *room)
+{
+	const struct wire_room *r = &room->pub;
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_INSERT);
+	int rc = stmt_bind(s, "tibiibti", r->room, (int64_t)E2E_PROTO_VERSION,
+			   r->salt, sizeof(r->salt), (int64_t)r->opslimit,
+			   (int64_t)r->memlimit, room->access_pk, sizeof(room->access_pk),
+			   r->creator, r->created_at);
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	room->id = sqlite3_last_insert_rowid(st->db);
+	return write_err(st, rc, E2E_ERR_ROOM_EXISTS, "room insert");
+}
+
+static enum e2e_err member_insert(struct store *st, int64_t room_id,
+				  const struct wire_member *m, bool admitted,
+				  const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_INSERT);
+	int rc = stmt_bind(s, "itibbbtbi", room_id, m->name, (int64_t)E2E_PROTO_VERSION,
+			   m->sign_pk, sizeof(m->sign_pk), m->box_pk, sizeof(m->box_pk),
+			   m->mac, sizeof(m->mac), admitted ? "admitted" : "pending",
+			   token_hash, (size_t)E2E_TOKEN_BYTES, now);
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	return write_err(st, rc, E2E_ERR_NAME_TAKEN, "member insert");
+}
+
+static enum e2e_err state_insert(struct store *st, int64_t room_id,
+				 const struct store_state *state)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_STATE_INSERT);
+	int rc = stmt_bind(s, "iiibb", room_id, (int64_t)state->revision,
+			   (int64_t)state->epoch, state->payload, state->len,
+			   state->sig, sizeof(state->sig));
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	return write_err(st, rc, E2E_ERR_STALE, "state insert");
+}
+
+static enum e2e_err wraps_put(struct store *st, int64_t room_id,
+			      const struct wire_wrap *wraps, size_t n)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_WRAP_PUT);
+	enum e2e_err err = E2E_OK;
+
+	for (size_t i = 0; i < n && err == E2E_OK; i++) {
+		const struct wire_wrap *w = &wraps[i];
+		int rc = stmt_bind(s, "itibbb", room_id, w->member, (int64_t)w->epoch,
+				   w->nonce, sizeof(w->nonce), w->box, sizeof(w->box),
+				   w->sig, sizeof(w->sig));
+
+		if (rc == SQLITE_OK)
+			rc = stmt_exec(s);
+		else
+			stmt_done(s);
+		/* a wrap for someone not registered breaks the foreign key */
+		err = write_err(st, rc, E2E_ERR_BAD_FIELD, "wrap insert");
+	}
+	return err;
+}
+
+enum e2e_err store_room_create(struct store *st, struct store_room *room,
+			       const struct wire_member *creator,
+			       const uint8_t token_hash[E2E_TOKEN_BYTES],
+			       const struct store_state *state,
+			       const struct wire_wrap *wraps, size_t n_wraps)
+{
+	enum e2e_err err = txn_begin(st);
+
+	if (err != E2E_OK)
+		return err;
+	err = room_insert(st, room);
+	if (err == E2E_OK)
+		err = member_insert(st, room->id, creator, true, token_hash,
+				    room->pub.created_at);
+	if (err == E2E_OK)
+		err = state_insert(st, room->id, state);
+	if (err == E2E_OK)
+		err = wraps_put(st, room->id, wraps, n_wraps);
+	return txn_end(st, err);
+}
+
+static bool room_row(sqlite3_stmt *s, struct store_room *out)
+{
+	struct wire_room *r = &out->pub;
+
+	out->id = sqlite3_column_int64(s, 0);
+	r->opslimit = col_u64(s, 3);
+	r->memlimit = col_u64(s, 4);
+	r->created_at = sqlite3_column_int64(s, 7);
+	return col_text(s, 1, r->room, sizeof(r->room)) &&
+	       col_blob(s, 2, r->salt, sizeof(r->salt)) &&
+	       col_blob(s, 5, out->access_pk, sizeof(out->access_pk)) &&
+	       col_text(s, 6, r->creator, sizeof(r->creator));
+}
+
+enum e2e_err store_room_get(struct store *st, const char *name, struct store_room *out)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_GET);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+	int rc = SQLITE_DONE;
+
+	memset(out, 0, sizeof(*out));
+	if (stmt_bind(s, "t", name) != SQLITE_OK)
+		goto done;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		err = E2E_ERR_NO_ROOM;
+	else if (rc == SQLITE_ROW && room_row(s, out))
+		err = E2E_OK;
+	else
+		store_log(st, "room get");
+done:
+	stmt_done(s);
+	return err;
+}
+
+/* ---- counting ---- */
+
+/* The single integer a SELECT count(*) ... WHERE room_id = ? returns. */
+static enum e2e_err count_rows(struct store *st, enum stmt_id id, int64_t room_id,
+			       int64_t *count)
+{
+	sqlite3_stmt *s = stmt_get(st, id);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (stmt_bind(s, "i", room_id) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(s, 0);
+		err = E2E_OK;
+	} else {
+		store_log(st, "count");
+	}
+	stmt_done(s);
+	return err;
+}
+
+/* ---- challenges ---- */
+
+static enum e2e_err challenge_purge(struct store *st, int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_CHAL_PURGE);
+	int rc = stmt_bind(s, "i", now);
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	return write_err(st, rc, E2E_ERR_INTERNAL, "challenge purge");
+}
+
+static enum e2e_err challenge_insert(struct store *st, int64_t room_id,
+				     const uint8_t nonce[E2E_NONCE_BYTES], int64_t expires_at)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_CHAL_INSERT);
+	int rc = stmt_bind(s, "ibi", room_id, nonce, (size_t)E2E_NONCE_BYTES, expires_at);
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	return write_err(st, rc, E2E_ERR_INTERNAL, "challenge insert");
+}
+
+enum e2e_err store_challenge_add(struct store *st, int64_t room_id,
+				 const uint8_t nonce[E2E_NONCE_BYTES], int64_t now,
+				 int64_t expires_at)
+{
+	enum e2e_err err = txn_begin(st);
+	int64_t count = 0;
+
+	if (err != E2E_OK)
+		return err;
+	err = challenge_purge(st, now);
+	if (err == E2E_OK)
+		err = count_rows(st, ST_CHAL_COUNT, room_id, &count);
+	if (err == E2E_OK && count >= E2E_CHALLENGES_MAX)
+		err = E2E_ERR_BUSY;
+	if (err == E2E_OK)
+		err = challenge_insert(st, room_id, nonce, expires_at);
+	return txn_end(st, err);
+}
+
+enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
+				  const uint8_t nonce[E2E_NONCE_BYTES], int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_CHAL_TAKE);
+	enum e2e_err err = challenge_purge(st, now);
+	int rc;
+
+	if (err != E2E_OK)
+		return err;
+	rc = stmt_bind(s, "ib", room_id, nonce, (size_t)E2E_NONCE_BYTES);
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	err = write_err(st, rc, E2E_ERR_INTERNAL, "challenge take");
+	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
+		err = E2E_ERR_BAD_CHALLENGE;
+	return err;
+}
+
+/* ---- members ---- */
+
+enum e2e_err store_member_add(struct store *st, int64_t room_id,
+			      const struct wire_member *m,
+			      const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now)
+{
+	enum e2e_err err = txn_begin(st);
+	int64_t count = 0;
+
+	if (err != E2E_OK)
+		return err;
+	err = count_rows(st, ST_MEMBER_COUNT, room_id, &count);
+	if (err == E2E_OK && count >= E2E_ROOM_MEMBERS_MAX)
+		err = E2E_ERR_BUSY;
+	if (err == E2E_OK)
+		err = member_insert(st, room_id, m, false, token_hash, now);
+	return txn_end(st, err);
+}
+
+static bool member_row(sqlite3_stmt *s, struct store_member *out)
+{
+	const unsigned char *status = sqlite3_column_text(s, 5);
+
+	out->admitted = status != NULL && strcmp((const char *)status, "admitted") == 0;
+	out->joined_at = sqlite3_column_int64(s, 6);
+	out->last_counter = col_u64(s, 7);
+	return col_text(s, 0, out->rec.name, sizeof(out->rec.name)) &&
+	       sqlite3_column_int64(s, 1) == E2E_PROTO_VERSION &&
+	       col_blob(s, 2, out->rec.sign_pk, sizeof(out->rec.sign_pk)) &&
+	       col_blob(s, 3, out->rec.box_pk, sizeof(out->rec.box_pk)) &&
+	       col_blob(s, 4, out->rec.mac, sizeof(out->rec.mac));
+}
+
+/* One member row from a bound statement; `none` if there is no row. */
+static enum e2e_err member_one(struct store *st, sqlite3_stmt *s, enum e2e_err none,
+			       struct store_member *out)
+{
+	int rc = sqlite3_step(s);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (rc == SQLITE_DONE)
+		err = none;
+	else if (rc == SQLITE_ROW && member_row(s, out))
+		err = E2E_OK;
+	else
+		store_log(st, "member get");
+	stmt_done(s);
+	return err;
+}
+
+enum e2e_err store_member_by_token(struct store *st, int64_t room_id,
+				   const uint8_t token_hash[E2E_TOKEN_BYTES],
+				   struct store_member *out)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_BY_TOKEN);
+
+	memset(out, 0, sizeof(*out));
+	if (stmt_bind(s, "bi", token_hash, (size_t)E2E_TOKEN_BYTES, room_id) != SQLITE_OK) {
+		stmt_done(s);
+		return E2E_ERR_INTERNAL;
+	}
+	return member_one(st, s, E2E_ERR_UNAUTHORIZED, out);
+}
+
+enum e2e_err store_member_get(struct store *st, int64_t room_id, const char *name,
+			      struct store_member *out)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_GET);
+
+	memset(out, 0, sizeof(*out));
+	if (stmt_bind(s, "it", room_id, name) != SQLITE_OK) {
+		stmt_done(s);
+		return E2E_ERR_INTERNAL;
+	}
+	return member_one(st, s, E2E_ERR_NO_MEMBER, out);
+}
+
+enum e2e_err store_members_each(struct store *st, int64_t room_id,
+				store_member_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBERS_LIST);
+	struct store_member m;
+	enum e2e_err err = E2E_ERR_INTERNAL;
+	int rc = SQLITE_DONE;
+
+	if (stmt_bind(s, "i", room_id) != SQLITE_OK)
+		goto done;
+	err = E2E_OK;
+	while (err == E2E_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof(m));
+		err = member_row(s, &m) ? fn(ctx, &m) : E2E_ERR_INTERNAL;
+	}
+	if (err == E2E_OK && rc != SQLITE_DONE)
+		err = E2E_ERR_INTERNAL;
+done:
+	if (err == E2E_ERR_INTERNAL)
+		store_log(st, "members list");
+	stmt_done(s);
+	return err;
+}
+
+/* ---- states and wraps ---- */
+
+enum e2e_err store_state_head(struct store *st, int64_t room_id, uint64_t *revision,
+			      uint64_t *epoch)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_STATE_HEAD);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (stmt_bind(s, "i", room_id) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		*revision = col_u64(s, 0);
+		*epoch = col_u64(s, 1);
+		err = E2E_OK;
+	} else {
+		store_log(st, "state head");
+	}
+	stmt_done(s);
+	return err;
+}
+
+static bool state_row(sqlite3_stmt *s, struct store_state *out)
+{
+	const void *p = sqlite3_column_blob(s, 2);
+	size_t n = (size_t)sqlite3_column_bytes(s, 2);
+
+	out->revision = col_u64(s, 0);
+	out->epoch = col_u64(s, 1);
+	if (p == NULL || n == 0)
+		return false;
+	out->payload = malloc(n);
+	if (out->payload == NULL)
+		return false;
+	memcpy(out->payload, p, n);
+	out->len = n;
+	return col_blob(s, 3, out->sig, sizeof(out->sig));
+}
+
+enum e2e_err store_state_get(struct store *st, int64_t room_id, struct store_state *out)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_STATE_GET);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	memset(out, 0, sizeof(*out));
+	if (stmt_bind(s, "i", room_id) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+	    state_row(s, out))
+		err = E2E_OK;
+	else
+		store_log(st, "state get");
+	stmt_done(s);
+	if (err != E2E_OK)
+		store_state_clear(out);
+	return err;
+}
+
+void store_state_clear(struct store_state *s)
+{
+	free(s->payload);
+	memset(s, 0, sizeof(*s));
+}
+
+static enum e2e_err members_admit(struct store *st, int64_t room_id,
+				  const struct wire_state *payload)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_ADMIT);
+	enum e2e_err err = E2E_OK;
+
+	for (size_t i = 0; i < payload->n_members && err == E2E_OK; i++) {
+		int rc = stmt_bind(s, "it", room_id, payload->members[i].name);
+
+		if (rc == SQLITE_OK)
+			rc = stmt_exec(s);
+		else
+			stmt_done(s);
+		err = write_err(st, rc, E2E_ERR_INTERNAL, "member admit");
+		if (err == E2E_OK && sqlite3_changes(st->db) != 1)
+			err = E2E_ERR_BAD_FIELD;
+	}
+	return err;
+}
+
+enum e2e_err store_state_post(struct store *st, int64_t room_id,
+			      const struct store_state *state,
+			      const struct wire_state *payload,
+			      const struct wire_wrap *wraps, size_t n_wraps)
+{
+	enum e2e_err err = txn_begin(st);
+	uint64_t revision = 0;
+	uint64_t epoch = 0;
+
+	if (err != E2E_OK)
+		return err;
+	err = store_state_head(st, room_id, &revision, &epoch);
+	if (err == E2E_OK && state->revision != revision + 1)
+		err = E2E_ERR_STALE;
+	if (err == E2E_OK)
+		err = state_insert(st, room_id, state);
+	if (err == E2E_OK)
+		err = members_admit(st, room_id, payload);
+	if (err == E2E_OK)
+		err = wraps_put(st, room_id, wraps, n_wraps);
+	return txn_end(st, err);
+}
+
+static bool wrap_row(sqlite3_stmt *s, struct wire_wrap *w)
+{
+	w->epoch = col_u64(s, 1);
+	return col_text(s, 0, w->member, sizeof(w->member)) &&
+	       col_blob(s, 2, w->nonce, sizeof(w->nonce)) &&
+	       col_blob(s, 3, w->box, sizeof(w->box)) &&
+	       col_blob(s, 4, w->sig, sizeof(w->sig));
+}
+
+enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *member,
+			      store_wrap_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_WRAPS_LIST);
+	struct wire_wrap w;
+	enum e2e_err err = E2E_ERR_INTERNAL;
+	int rc = SQLITE_DONE;
+
+	if (stmt_bind(s, "it", room_id, member) != SQLITE_OK)
+		goto done;
+	err = E2E_OK;
+	while (err == E2E_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&w, 0, sizeof(w));
+		err = wrap_row(s, &w) ? fn(ctx, &w) : E2E_ERR_INTERNAL;
+	}
+	if (err == E2E_OK && rc != SQLITE_DONE)
+		err = E2E_ERR_INTERNAL;
+done:
+	if (err == E2E_ERR_INTERNAL)
+		store_log(st, "wraps list");
+	stmt_done(s);
+	return err;
+}
+
+/* ---- messages ---- */
+
+/* Raise the sender's last counter; E2E_ERR_COUNTER if not above it. */
+static enum e2e_err counter_raise(struct store *st, int64_t room_id,
+				  const struct wire_msg *m)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_COUNTER_RAISE);
+	int rc = stmt_bind(s, "iiti", (int64_t)m->counter, room_id, m->sender,
+			   (int64_t)m->counter);
+	enum e2e_err err;
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	err = write_err(st, rc, E2E_ERR_INTERNAL, "counter raise");
+	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
+		err = E2E_ERR_COUNTER;
+	return err;
+}
+
+static enum e2e_err msg_insert(struct store *st, int64_t room_id, struct wire_msg *m)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MSG_INSERT);
+	int rc = stmt_bind(s, "iitiibbbi", room_id, (int64_t)E2E_PROTO_VERSION, m->sender,
+			   (int64_t)m->epoch, (int64_t)m->counter, m->nonce,
+			   sizeof(m->nonce), m->ct, m->ct_len, m->sig, sizeof(m->sig),
+			   m->received_at);
+
+	if (rc == SQLITE_OK)
+		rc = stmt_exec(s);
+	else
+		stmt_done(s);
+	m->seq = (uint64_t)sqlite3_last_insert_rowid(st->db);
+	return write_err(st, rc, E2E_ERR_INTERNAL, "message insert");
+}
+
+enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m)
+{
+	enum e2e_err err = txn_begin(st);
+
+	if (err != E2E_OK)
+		return err;
+	err = counter_raise(st, room_id, m);
+	if (err == E2E_OK)
+		err = msg_insert(st, room_id, m);
+	return txn_end(st, err);
+}
+
+static bool msg_row(sqlite3_stmt *s, struct wire_msg *m)
+{
+	const void *ct = sqlite3_column_blob(s, 5);
+	size_t ct_len = (size_t)sqlite3_column_bytes(s, 5);
+
+	m->seq = col_u64(s, 0);
+	m->epoch = col_u64(s, 2);
+	m->counter = col_u64(s, 3);
+	m->received_at = sqlite3_column_int64(s, 7);
+	if (ct == NULL || ct_len > sizeof(m->ct))
+		return false;
+	memcpy(m->ct, ct, ct_len);
+	m->ct_len = ct_len;
+	return col_text(s, 1, m->sender, sizeof(m->sender)) &&
+	       col_blob(s, 4, m->nonce, sizeof(m->nonce)) &&
+	       col_blob(s, 6, m->sig, sizeof(m->sig));
+}
+
+enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,
+			     unsigned limit, store_msg_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MSGS_LIST);
+	struct wire_msg *m = malloc(sizeof(*m)); /* 8 KiB: not on the stack */
+	enum e2e_err err = E2E_ERR_INTERNAL;
+	int rc = SQLITE_DONE;
+
+	if (m == NULL ||
+	    stmt_bind(s, "iii", room_id, (int64_t)after, (int64_t)limit) != SQLITE_OK)
+		goto done;
+	err = E2E_OK;
+	while (err == E2E_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(m, 0, sizeof(*m));
+		err = msg_row(s, m) ? fn(ctx, m) : E2E_ERR_INTERNAL;
+	}
+	if (err == E2E_OK && rc != SQLITE_DONE)
+		err = E2E_ERR_INTERNAL;
+done:
+	if (err == E2E_ERR_INTERNAL)
+		store_log(st, "messages list");
+	stmt_done(s);
+	free(m);
+	return err;
+}

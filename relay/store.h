@@ -1,0 +1,117 @@
+/* store.h - the relay's database: rooms, members, join challenges, signed
+ * states, key wraps and messages, in SQLite (WAL, synchronous=FULL).
+ * Every statement is prepared once at open; every write that touches more
+ * than one row runs in one transaction, so a caller that gets E2E_OK knows
+ * the change is committed and one that gets an error knows nothing changed.
+ * A store is used from one thread only. */
+#ifndef RELAY_STORE_H
+#define RELAY_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "wire.h"
+
+struct store;
+
+/* A room as stored: its public parameters and the access key that checks
+ * join proofs (never served). */
+struct store_room {
+	int64_t id;
+	struct wire_room pub;
+	uint8_t access_pk[E2E_SIGN_PK_BYTES];
+};
+
+/* A registered member of one room. */
+struct store_member {
+	struct wire_member rec;
+	bool admitted;
+	int64_t joined_at;
+	uint64_t last_counter;
+};
+
+/* A signed state: payload bytes (owned, malloc'd) and the signature. */
+struct store_state {
+	uint64_t revision;
+	uint64_t epoch;
+	uint8_t *payload;
+	size_t len;
+	uint8_t sig[E2E_SIG_BYTES];
+};
+
+/* Open (creating if needed) the database at `path` (":memory:" works).
+ * NULL on failure, with a reason in `why` (at least 128 bytes). */
+struct store *store_open(const char *path, char *why, size_t why_len);
+void store_close(struct store *st);
+
+/* Room, its creator (admitted, with the token hash), state revision and
+ * the creator's wraps, in one transaction. E2E_ERR_ROOM_EXISTS if taken.
+ * Sets room->id. */
+enum e2e_err store_room_create(struct store *st, struct store_room *room,
+			       const struct wire_member *creator,
+			       const uint8_t token_hash[E2E_TOKEN_BYTES],
+			       const struct store_state *state,
+			       const struct wire_wrap *wraps, size_t n_wraps);
+/* E2E_ERR_NO_ROOM if there is no room `name`. */
+enum e2e_err store_room_get(struct store *st, const char *name, struct store_room *out);
+
+/* Purge expired challenges, then add one expiring at `expires_at`.
+ * E2E_ERR_BUSY if the room already has E2E_CHALLENGES_MAX outstanding. */
+enum e2e_err store_challenge_add(struct store *st, int64_t room_id,
+				 const uint8_t nonce[E2E_NONCE_BYTES], int64_t now,
+				 int64_t expires_at);
+/* Delete the challenge; E2E_OK only if it existed and had not expired. */
+enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
+				  const uint8_t nonce[E2E_NONCE_BYTES], int64_t now);
+
+/* Register a pending member. E2E_ERR_NAME_TAKEN if the name is used,
+ * E2E_ERR_BUSY if the room holds E2E_ROOM_MEMBERS_MAX members. */
+enum e2e_err store_member_add(struct store *st, int64_t room_id,
+			      const struct wire_member *m,
+			      const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now);
+/* E2E_ERR_UNAUTHORIZED if no member of the room has this token hash. */
+enum e2e_err store_member_by_token(struct store *st, int64_t room_id,
+				   const uint8_t token_hash[E2E_TOKEN_BYTES],
+				   struct store_member *out);
+/* E2E_ERR_NO_MEMBER if the room has no member `name`. */
+enum e2e_err store_member_get(struct store *st, int64_t room_id, const char *name,
+			      struct store_member *out);
+
+typedef enum e2e_err (*store_member_fn)(void *ctx, const struct store_member *m);
+/* Calls fn for each member in order of registration; stops at an error. */
+enum e2e_err store_members_each(struct store *st, int64_t room_id,
+				store_member_fn fn, void *ctx);
+
+/* The newest state's revision and epoch, without its payload. */
+enum e2e_err store_state_head(struct store *st, int64_t room_id, uint64_t *revision,
+			      uint64_t *epoch);
+/* The newest state; E2E_ERR_INTERNAL if the room has none (it always has).
+ * Free with store_state_clear. */
+enum e2e_err store_state_get(struct store *st, int64_t room_id, struct store_state *out);
+void store_state_clear(struct store_state *s);
+
+/* New state, admitted members and wraps, in one transaction.
+ * E2E_ERR_STALE unless state->revision is the stored one plus one. */
+enum e2e_err store_state_post(struct store *st, int64_t room_id,
+			      const struct store_state *state,
+			      const struct wire_state *payload,
+			      const struct wire_wrap *wraps, size_t n_wraps);
+
+typedef enum e2e_err (*store_wrap_fn)(void *ctx, const struct wire_wrap *w);
+/* Calls fn for each wrap for `member`, oldest epoch first. */
+enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *member,
+			      store_wrap_fn fn, void *ctx);
+
+/* Store a message (m->sender and m->received_at set by the caller) and
+ * raise the sender's last counter, in one transaction; sets m->seq.
+ * E2E_ERR_COUNTER unless m->counter is above the sender's last. */
+enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m);
+
+typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
+/* Calls fn for at most `limit` messages with seq > after, oldest first. */
+enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,
+			     unsigned limit, store_msg_fn fn, void *ctx);
+
+#endif
