@@ -11,16 +11,8 @@
 static char *plain_build(int64_t time_ms, const char *text, size_t len, size_t *out_len)
 {
 	json_t *j = json_pack("{s:I, s:s%}", "time", (json_int_t)time_ms, "text", text, len);
-	char *out = NULL;
+	char *out = j ? wire_dump(j, out_len) : NULL;
 
-	if (!j)
-		return NULL;
-	*out_len = json_dumpb(j, NULL, 0, JSON_COMPACT);
-	out = *out_len ? malloc(*out_len) : NULL;
-	if (out && json_dumpb(j, out, *out_len, JSON_COMPACT) != *out_len) {
-		free(out);
-		out = NULL;
-	}
 	json_decref(j);
 	return out;
 }

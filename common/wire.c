@@ -44,6 +44,22 @@ json_t *wire_parse_body(const char *data, size_t len, json_error_t *err)
 	return root;
 }
 
+char *wire_dump(const json_t *j, size_t *len)
+{
+	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	char *out = n ? malloc(n + 1) : NULL;
+
+	if (out && json_dumpb(j, out, n, JSON_COMPACT) != n) {
+		free(out);
+		return NULL;
+	}
+	if (out) {
+		out[n] = '\0';
+		*len = n;
+	}
+	return out;
+}
+
 enum e2e_err wire_bin(uint8_t *out, size_t len, const char *b64, const char *field,
 		      json_error_t *err)
 {
@@ -271,14 +287,8 @@ uint8_t *wire_state_build(const struct wire_state *s, size_t *len)
 			 "room", s->room, "creator", s->creator,
 			 "revision", (json_int_t)s->revision, "epoch", (json_int_t)s->epoch,
 			 "members", members);
-	if (!root)
-		goto fail;
-	*len = json_dumpb(root, NULL, 0, JSON_COMPACT);
-	out = *len ? malloc(*len) : NULL;
-	if (out && json_dumpb(root, out, *len, JSON_COMPACT) != *len) {
-		free(out);
-		out = NULL;
-	}
+	if (root)
+		out = wire_dump(root, len);
 fail:
 	json_decref(root);
 	json_decref(members);

@@ -69,6 +69,10 @@ struct wire_msg {
  * at most E2E_BODY_MAX bytes. NULL with err filled on failure. */
 json_t *wire_parse_body(const char *data, size_t len, json_error_t *err);
 
+/* Compact JSON text of `j`, malloc'd and NUL-terminated; *len excludes
+ * the NUL. (Not json_dumps: its result belongs to Jansson's allocator.) */
+char *wire_dump(const json_t *j, size_t *len);
+
 /* Decode base64 field `field` into exactly `len` bytes. */
 enum e2e_err wire_bin(uint8_t *out, size_t len, const char *b64,
 		      const char *field, json_error_t *err);

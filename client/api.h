@@ -1,0 +1,39 @@
+/* api.h - the relay's HTTP API as seen from the client: one libcurl easy
+ * handle (connections are reused), JSON bodies in and out, every response
+ * bounded in size and time. A relay error body is mapped back to its
+ * enum e2e_err through common/error.c's table. */
+#ifndef E2E_API_H
+#define E2E_API_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "proto.h"
+
+/* Largest response body the client accepts (a page of messages fits). */
+#define API_RESPONSE_MAX (4 * 1024 * 1024)
+
+struct api;
+
+struct api_reply {
+	long http_status;     /* 0 if the relay could not be reached */
+	enum e2e_err err;     /* E2E_OK on 2xx; E2E_ERR__COUNT for an unknown code */
+	json_t *body;         /* the parsed object on 2xx, else NULL */
+	char detail[256];     /* why, for messages: curl's, the relay's or ours */
+};
+
+struct api *api_new(const char *relay_url);
+void api_free(struct api *a);
+
+/* The member token for later requests (copied; NULL to clear). */
+void api_set_token(struct api *a, const uint8_t token[E2E_TOKEN_BYTES]);
+
+/* Perform METHOD on PATH (starting with /v1/) with an optional JSON body.
+ * Returns 0 when the relay answered (any status, see r), -1 when it could
+ * not be reached or answered garbage (r->detail says why). */
+int api_call(struct api *a, const char *method, const char *path, json_t *body,
+	     struct api_reply *r);
+void api_reply_clear(struct api_reply *r);
+
+#endif

@@ -1,0 +1,56 @@
+/* client.h - one command's context: the options it was given, the
+ * identity and relay connection it uses, and the detail of its last
+ * failure. Built in main, passed down; nothing here is global. */
+#ifndef E2E_CLIENT_H
+#define E2E_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api.h"
+#include "identity.h"
+#include "proto.h"
+#include "status.h"
+
+#define CLIENT_WARNED_MAX 64
+
+struct client {
+	/* options */
+	const char *relay_url;
+	const char *profile;
+	const char *home_opt;
+	const char *name_opt;
+	const char *password_file;
+	bool json;
+	bool no_wait;
+	bool after_set;
+	uint64_t after;
+	unsigned interval_ms;
+
+	/* resolved at start */
+	char *home;
+	char name[E2E_MEMBER_NAME_MAX + 1];
+	struct identity *id;
+	struct api *api;
+
+	/* members already reported as refused, so a loop warns once */
+	size_t n_warned;
+	char warned[CLIENT_WARNED_MAX][E2E_MEMBER_NAME_MAX + 1];
+
+	char err[512];
+};
+
+/* Record why a command fails; returns st for `return client_fail(...)`. */
+enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The status for a failed api_call (rc < 0) or a non-2xx reply. */
+enum status client_reply_fail(struct client *c, int rc, const struct api_reply *r);
+
+/* A line on stderr starting with "SECURITY: ": something was refused. */
+void security_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True the first time `name` is passed (per process). */
+bool client_first_warning(struct client *c, const char *name);
+
+#endif

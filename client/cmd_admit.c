@@ -1,0 +1,37 @@
+/* cmd_admit.c - `e2e-chat admit ROOM`: the creator admits every pending
+ * member whose admission MAC verifies, once, then exits. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "display.h"
+#include "membership.h"
+#include "roomsync.h"
+
+enum status cmd_admit(struct client *c, int argc, char **argv)
+{
+	const char *room;
+	struct roomfile *rf = NULL;
+	bool admitted = false;
+	size_t before, n = 0;
+	enum status st = command_room(c, argc, argv, 2, &room);
+
+	if (st != ST_OK)
+		return st;
+	if ((st = membership_enter(c, room, false, &rf)) != ST_OK ||
+	    (st = roomsync_sync(c, rf, &admitted)) != ST_OK)
+		goto out;
+	before = rf->state.n_members;
+	if ((st = roomsync_admit(c, rf, &n)) != ST_OK)
+		goto out;
+	for (size_t i = before; i < rf->state.n_members; i++) {
+		fputs("admitted ", stdout);
+		display_safe(stdout, rf->state.members[i].name, strlen(rf->state.members[i].name));
+		fputc('\n', stdout);
+	}
+	if (n == 0)
+		fprintf(stderr, "No member is waiting to be admitted to %s.\n", room);
+out:
+	roomfile_close(rf);
+	return st;
+}

@@ -1,0 +1,236 @@
+/* cmd_join.c - `e2e-chat join ROOM`: create or join the room, wait to be
+ * admitted, then chat. On a terminal: typed lines are sent, new messages
+ * appear, /help /list /quit work. Otherwise: each line of standard input
+ * is sent and the command exits at the end of input. A creator's client
+ * admits pending members on every step. SIGINT and SIGTERM arrive through
+ * a signalfd, so every exit goes through the same cleanup. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "display.h"
+#include "membership.h"
+#include "messages.h"
+#include "roomsync.h"
+
+struct chat {
+	struct client *c;
+	const char *room;
+	int sigfd;
+	bool tty;
+	bool quit;
+	char line[E2E_TEXT_MAX + 2];
+};
+
+static void show(const struct shown_msg *m, void *user)
+{
+	(void)user;
+	display_message(stdout, DISPLAY_CHAT, m);
+}
+
+/* One round with the room file locked: sync, admit (creator), and on a
+ * terminal show what is new. */
+static enum status step(struct chat *ch, bool *admitted)
+{
+	struct roomfile *rf = NULL;
+	size_t before, n = 0;
+	enum status st;
+
+	if ((st = membership_enter(ch->c, ch->room, false, &rf)) != ST_OK ||
+	    (st = roomsync_sync(ch->c, rf, admitted)) != ST_OK)
+		goto out;
+	before = rf->state.n_members;
+	if (strcmp(rf->creator.name, rf->me) == 0 &&
+	    (st = roomsync_admit(ch->c, rf, &n)) != ST_OK)
+		goto out;
+	for (size_t i = before; i < rf->state.n_members; i++)
+		fprintf(stderr, "* admitted %s to %s\n", rf->state.members[i].name, ch->room);
+	if (*admitted && ch->tty)
+		st = messages_read(ch->c, rf, rf->last_seq, show, NULL);
+out:
+	roomfile_close(rf);
+	return st;
+}
+
+/* Sleep up to the poll interval; true if a signal asked us to stop. */
+static bool pause_or_signal(struct chat *ch, bool watch_stdin, bool *stdin_ready)
+{
+	struct pollfd fds[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+	int n = poll(fds, watch_stdin ? 2 : 1, (int)ch->c->interval_ms);
+
+	*stdin_ready = n > 0 && watch_stdin && (fds[1].revents & (POLLIN | POLLHUP));
+	return n > 0 && (fds[0].revents & POLLIN);
+}
+
+static enum status wait_admitted(struct chat *ch)
+{
+	bool admitted = false, told = false, ready;
+	enum status st;
+
+	while ((st = step(ch, &admitted)) == ST_OK && !admitted) {
+		if (ch->c->no_wait)
+			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
+		if (!told) {
+			fprintf(stderr, "Waiting for the room creator to admit you to %s "
+				"(the creator's e2e-chat must be running)...\n", ch->room);
+			told = true;
+		}
+		if (pause_or_signal(ch, false, &ready))
+			return client_fail(ch->c, ST_PENDING, "interrupted while waiting to be "
+					   "admitted to %s", ch->room);
+	}
+	return st;
+}
+
+static enum status send_line(struct chat *ch, const char *text, size_t len)
+{
+	struct roomfile *rf = NULL;
+	enum status st = membership_enter(ch->c, ch->room, false, &rf);
+
+	if (st == ST_OK)
+		st = messages_send(ch->c, rf, text, len);
+	roomfile_close(rf);
+	return st;
+}
+
+static enum status list_members(struct chat *ch)
+{
+	struct roomfile *rf = NULL;
+	enum status st = membership_enter(ch->c, ch->room, false, &rf);
+
+	if (st == ST_OK)
+		st = members_show(ch->c, rf);
+	roomfile_close(rf);
+	return st;
+}
+
+static enum status command(struct chat *ch, const char *cmd)
+{
+	if (strcmp(cmd, "/quit") == 0 || strcmp(cmd, "/exit") == 0) {
+		ch->quit = true;
+		return ST_OK;
+	}
+	if (strcmp(cmd, "/list") == 0)
+		return list_members(ch);
+	if (strcmp(cmd, "/help") != 0)
+		fprintf(stderr, "Unknown command %s.\n", cmd);
+	fputs("/help   this list\n/list   members of the room and whether they are admitted\n"
+	      "/quit   leave the chat (you stay a member)\n"
+	      "Any other line is sent to the room; start it with // to send a leading /.\n",
+	      stderr);
+	return ST_OK;
+}
+
+/* Read one line from stdin into ch->line. 1: a line, 0: end of input,
+ * -1: the line was too long (its rest was discarded). */
+static int read_line(struct chat *ch, size_t *len)
+{
+	bool too_long = false;
+
+	for (;;) {
+		if (!fgets(ch->line, sizeof ch->line, stdin))
+			return too_long ? -1 : 0;
+		*len = strlen(ch->line);
+		if (*len && ch->line[*len - 1] == '\n') {
+			ch->line[--(*len)] = '\0';
+			return too_long ? -1 : 1;
+		}
+		if (*len <= E2E_TEXT_MAX && feof(stdin))
+			return too_long ? -1 : 1;
+		too_long = true;
+	}
+}
+
+static enum status handle_input(struct chat *ch)
+{
+	size_t len = 0;
+	int got = read_line(ch, &len);
+	const char *text = ch->line;
+	enum status st;
+
+	if (got == 0) {
+		ch->quit = true;
+		return ST_OK;
+	}
+	if (got < 0) {
+		fprintf(stderr, "Line longer than %d bytes: not sent.\n", E2E_TEXT_MAX);
+		return ST_OK;
+	}
+	if (len == 0)
+		return ST_OK;
+	if (text[0] == '/' && text[1] != '/')
+		return command(ch, text);
+	if (text[0] == '/')
+		text++, len--;
+	st = send_line(ch, text, len);
+	if (st == ST_USAGE) { /* e.g. not UTF-8: say so, keep chatting */
+		fprintf(stderr, "%s\n", ch->c->err);
+		st = ST_OK;
+	}
+	return st;
+}
+
+static enum status chat_loop(struct chat *ch)
+{
+	bool admitted, ready = false;
+	enum status st = ST_OK;
+
+	fprintf(stderr, "You are in %s as %s. /help lists the commands.\n", ch->room, ch->c->name);
+	while (st == ST_OK && !ch->quit) {
+		if (pause_or_signal(ch, true, &ready))
+			break;
+		if (ready)
+			st = handle_input(ch);
+		if (st == ST_OK && !ch->quit)
+			st = step(ch, &admitted);
+	}
+	return st;
+}
+
+static bool signalled(const struct chat *ch)
+{
+	struct pollfd fd = {ch->sigfd, POLLIN, 0};
+
+	return poll(&fd, 1, 0) > 0;
+}
+
+static enum status pipe_loop(struct chat *ch)
+{
+	enum status st = ST_OK;
+
+	while (st == ST_OK && !ch->quit && !signalled(ch))
+		st = handle_input(ch);
+	return st;
+}
+
+enum status cmd_join(struct client *c, int argc, char **argv)
+{
+	struct chat ch = {.c = c, .sigfd = -1, .tty = isatty(STDIN_FILENO) == 1};
+	struct roomfile *rf = NULL;
+	sigset_t sigs;
+	enum status st = command_room(c, argc, argv, 2, &ch.room);
+
+	if (st != ST_OK)
+		return st;
+	/* Entering may prompt for the password: Ctrl-C must still work there. */
+	if ((st = membership_enter(c, ch.room, true, &rf)) != ST_OK)
+		return st;
+	roomfile_close(rf);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) != 0 ||
+	    (ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
+		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
+	if ((st = wait_admitted(&ch)) != ST_OK)
+		goto out;
+	st = ch.tty ? chat_loop(&ch) : pipe_loop(&ch);
+out:
+	close(ch.sigfd);
+	return st;
+}

@@ -1,0 +1,71 @@
+/* cmd_members.c - `e2e-chat members ROOM [--json]`, and /list in the
+ * chat: who is in the room as this client sees it. "admitted" means in
+ * the creator-signed state with the listed keys (not merely the relay's
+ * word); "refused" means the keys carry no valid admission MAC. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "display.h"
+#include "membership.h"
+#include "roomsync.h"
+
+static const char *trust(const struct listed_member *m)
+{
+	if (m->in_state)
+		return "admitted";
+	return m->mac_ok ? "pending" : "refused";
+}
+
+static void print_member(const struct client *c, const struct roomfile *rf,
+			 const struct listed_member *m)
+{
+	bool creator = strcmp(m->rec.name, rf->creator.name) == 0;
+	bool you = strcmp(m->rec.name, rf->me) == 0;
+	json_t *j;
+	char *text;
+	size_t len;
+
+	if (!c->json) {
+		display_safe(stdout, m->rec.name, strlen(m->rec.name));
+		printf("\t%s%s%s\n", trust(m), creator ? "\tcreator" : "", you ? "\tyou" : "");
+		return;
+	}
+	j = json_pack("{s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", trust(m),
+		      "creator", creator, "you", you);
+	text = j ? wire_dump(j, &len) : NULL;
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	json_decref(j);
+}
+
+enum status members_show(struct client *c, struct roomfile *rf)
+{
+	struct listed_member *list = NULL;
+	size_t n = 0;
+	enum status st = roomsync_members(c, rf, &list, &n);
+
+	for (size_t i = 0; st == ST_OK && i < n; i++)
+		print_member(c, rf, &list[i]);
+	fflush(stdout);
+	free(list);
+	return st;
+}
+
+enum status cmd_members(struct client *c, int argc, char **argv)
+{
+	const char *room;
+	struct roomfile *rf = NULL;
+	bool admitted = false;
+	enum status st = command_room(c, argc, argv, 2, &room);
+
+	if (st != ST_OK)
+		return st;
+	if ((st = membership_enter(c, room, false, &rf)) == ST_OK &&
+	    (st = roomsync_sync(c, rf, &admitted)) == ST_OK)
+		st = members_show(c, rf);
+	roomfile_close(rf);
+	return st;
+}

@@ -1,0 +1,24 @@
+/* commands.h - the client's verbs, one file each (cmd_*.c). main.c holds
+ * the table of names, argument synopses and descriptions that both
+ * dispatches and prints --help. Each verb gets the command line left
+ * after the options (argv[0] is the verb) and returns a status. */
+#ifndef E2E_COMMANDS_H
+#define E2E_COMMANDS_H
+
+#include "client.h"
+
+enum status cmd_join(struct client *c, int argc, char **argv);
+enum status cmd_send(struct client *c, int argc, char **argv);
+enum status cmd_read(struct client *c, int argc, char **argv);
+enum status cmd_admit(struct client *c, int argc, char **argv);
+enum status cmd_members(struct client *c, int argc, char **argv);
+
+/* Print the member list of an open room (the members verb and /list). */
+struct roomfile;
+enum status members_show(struct client *c, struct roomfile *rf);
+
+/* For the verbs: the room argument, validated. */
+enum status command_room(struct client *c, int argc, char **argv, int max_args,
+			 const char **room);
+
+#endif

@@ -1,0 +1,61 @@
+/* display.c - safe rendering of untrusted text. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "display.h"
+#include "wire.h"
+
+void display_safe(FILE *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++) {
+		/* U+0080..U+009F (C1 controls) are 0xC2 0x80..0x9F in UTF-8. */
+		if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+			fputc('?', out);
+			i++;
+		} else if (p[i] < 0x20 || p[i] == 0x7F) {
+			fputc(p[i] == '\t' ? ' ' : '?', out);
+		} else {
+			fputc(p[i], out);
+		}
+	}
+}
+
+static void json_line(FILE *out, const struct shown_msg *m)
+{
+	json_t *j = json_pack("{s:I, s:s, s:I, s:s%, s:b}", "seq", (json_int_t)m->seq,
+			      "sender", m->sender, "time", (json_int_t)m->time_ms,
+			      "text", m->text, m->text_len, "mine", m->mine);
+	size_t len = 0;
+	char *text = j ? wire_dump(j, &len) : NULL;
+
+	if (text)
+		fprintf(out, "%s\n", text);
+	free(text);
+	json_decref(j);
+}
+
+void display_message(FILE *out, enum display_style style, const struct shown_msg *m)
+{
+	time_t t = (time_t)(m->time_ms / 1000);
+	struct tm tm;
+	char when[32] = "?";
+
+	if (style == DISPLAY_JSON) {
+		json_line(out, m);
+		fflush(out);
+		return;
+	}
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof when, style == DISPLAY_CHAT ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
+			 &tm);
+	fprintf(out, "[%s] ", when);
+	display_safe(out, m->sender, strlen(m->sender));
+	fputs(": ", out);
+	display_safe(out, m->text, m->text_len);
+	fputc('\n', out);
+	fflush(out);
+}

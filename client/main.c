@@ -1,0 +1,240 @@
+/* main.c - e2e-chat's entry point: options, the verb table (which also
+ * prints --help), process-wide setup (libsodium, libcurl, a JSON
+ * allocator that wipes what it frees) and the exit code. */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "names.h"
+#include "profile.h"
+
+#define DEFAULT_RELAY "http://127.0.0.1:8000"
+#define DEFAULT_INTERVAL_MS 1000
+
+static const struct {
+	const char *name;
+	enum status (*run)(struct client *c, int argc, char **argv);
+	const char *args;
+	const char *description;
+} verbs[] = {
+	{"join", cmd_join, "ROOM", "create or join ROOM and chat (lines from a pipe are sent)"},
+	{"send", cmd_send, "ROOM [TEXT|-]", "send one message (TEXT, or standard input)"},
+	{"read", cmd_read, "ROOM [--after SEQ]", "print the room's messages, one per line"},
+	{"admit", cmd_admit, "ROOM", "admit waiting members now (room creator only)"},
+	{"members", cmd_members, "ROOM", "list the room's members and their status"},
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: e2e-chat VERB [OPTIONS] ...\n\n"
+	      "End-to-end encrypted room chat over a blind relay.\n\nVerbs:\n", out);
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		fprintf(out, "  %-7s %-20s %s\n", verbs[i].name, verbs[i].args,
+			verbs[i].description);
+	fputs("\nOptions:\n"
+	      "  -r, --relay URL          relay to use (env E2E_CHAT_RELAY; default " DEFAULT_RELAY ")\n"
+	      "  -n, --name NAME          your name in a room you join (default: login name)\n"
+	      "  -p, --profile NAME       identity to use (default: default)\n"
+	      "      --home DIR           keep the identity and rooms in DIR (env E2E_CHAT_HOME)\n"
+	      "      --password-file FILE read the room password from FILE's first line\n"
+	      "                           (or env E2E_CHAT_PASSWORD; else it is asked for)\n"
+	      "      --after SEQ          read: only messages after relay sequence SEQ\n"
+	      "      --json               read, members: one JSON object per line\n"
+	      "      --interval MS        join: how often to poll the relay (default 1000)\n"
+	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
+	      "  -h, --help               this help\n"
+	      "  -V, --version            print the version\n\n"
+	      "Exit codes: 0 ok, 1 error, 2 usage, 3 not admitted yet, 4 wrong password,\n"
+	      "5 not a member / no such room / name taken, 6 relay unreachable,\n"
+	      "7 a security check failed.\n", out);
+}
+
+enum status command_room(struct client *c, int argc, char **argv, int max_args,
+			 const char **room)
+{
+	if (argc < 2 || argc > max_args)
+		return client_fail(c, ST_USAGE, "usage: e2e-chat %s ROOM%s", argv[0],
+				   max_args > 2 ? " [TEXT|-]" : "");
+	if (!name_room_valid(argv[1]))
+		return client_fail(c, ST_USAGE, "room names are 1-%d characters of "
+				   "[A-Za-z0-9._-], starting with a letter or digit",
+				   E2E_ROOM_NAME_MAX);
+	*room = argv[1];
+	return ST_OK;
+}
+
+/* Jansson holds secrets (base64 keys and tokens) while files are read and
+ * written: every block it frees is wiped first. */
+struct json_block {
+	size_t size;
+	max_align_t align[];
+};
+
+static void *json_wiping_malloc(size_t n)
+{
+	struct json_block *b = malloc(sizeof *b + n);
+
+	if (!b)
+		return NULL;
+	b->size = n;
+	return b->align;
+}
+
+static void json_wiping_free(void *p)
+{
+	struct json_block *b;
+
+	if (!p)
+		return;
+	b = (struct json_block *)((char *)p - offsetof(struct json_block, align));
+	sodium_memzero(p, b->size);
+	free(b);
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	v = strtoull(s, &end, 10);
+	*out = v;
+	return *end == '\0' && v < (1ULL << 62);
+}
+
+enum { OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT };
+
+static const struct option options[] = {
+	{"relay", required_argument, NULL, 'r'},
+	{"name", required_argument, NULL, 'n'},
+	{"profile", required_argument, NULL, 'p'},
+	{"home", required_argument, NULL, OPT_HOME},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"after", required_argument, NULL, OPT_AFTER},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"no-wait", no_argument, NULL, OPT_NO_WAIT},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* 0: go on; 1: done (help/version printed); -1: usage error in c->err. */
+static int parse_options(struct client *c, int argc, char **argv)
+{
+	uint64_t v;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "r:n:p:hV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': c->relay_url = optarg; break;
+		case 'n': c->name_opt = optarg; break;
+		case 'p': c->profile = optarg; break;
+		case OPT_HOME: c->home_opt = optarg; break;
+		case OPT_PASSWORD_FILE: c->password_file = optarg; break;
+		case OPT_JSON: c->json = true; break;
+		case OPT_NO_WAIT: c->no_wait = true; break;
+		case OPT_AFTER:
+			if (!parse_u64(optarg, &c->after))
+				return client_fail(c, ST_USAGE, "--after takes a sequence number"), -1;
+			c->after_set = true;
+			break;
+		case OPT_INTERVAL:
+			if (!parse_u64(optarg, &v) || v < 10 || v > 60000)
+				return client_fail(c, ST_USAGE, "--interval takes 10 to 60000 ms"), -1;
+			c->interval_ms = (unsigned)v;
+			break;
+		case 'h': usage(stdout); return 1;
+		case 'V': printf("e2e-chat %s\n", E2E_VERSION); return 1;
+		default:
+			return client_fail(c, ST_USAGE, "unknown or incomplete option %s",
+					   argv[optind - 1]), -1;
+		}
+	}
+	return 0;
+}
+
+static enum status resolve_name(struct client *c)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *name = c->name_opt ? c->name_opt : getenv("USER");
+
+	if (!name && pw)
+		name = pw->pw_name;
+	if (!name || !name_member_valid(name))
+		return client_fail(c, ST_USAGE, "'%s' is not a valid member name (1-%d characters "
+				   "of [A-Za-z0-9._-]); choose one with --name NAME",
+				   name ? name : "", E2E_MEMBER_NAME_MAX);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	return ST_OK;
+}
+
+static enum status setup(struct client *c)
+{
+	enum status st;
+
+	if (strncmp(c->relay_url, "http://", 7) != 0 && strncmp(c->relay_url, "https://", 8) != 0)
+		return client_fail(c, ST_USAGE, "the relay URL must start with http:// or https://");
+	if ((st = resolve_name(c)) != ST_OK ||
+	    (st = profile_dir(&c->home, c->home_opt, c->profile, c->err, sizeof c->err)) != ST_OK ||
+	    (st = profile_identity(&c->id, c->home, c->err, sizeof c->err)) != ST_OK)
+		return st;
+	if (!(c->api = api_new(c->relay_url)))
+		return client_fail(c, ST_ERROR, "cannot set up HTTP (out of memory)");
+	return ST_OK;
+}
+
+static enum status run(struct client *c, int argc, char **argv)
+{
+	int done = parse_options(c, argc, argv);
+	int rest = argc - optind;
+	char **args = argv + optind;
+	enum status st;
+
+	if (done != 0)
+		return done > 0 ? ST_OK : ST_USAGE;
+	if (rest == 0 || strcmp(args[0], "help") == 0) {
+		usage(rest == 0 ? stderr : stdout);
+		return rest == 0 ? client_fail(c, ST_USAGE, "no verb given") : ST_OK;
+	}
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strcmp(args[0], verbs[i].name) != 0)
+			continue;
+		if ((st = setup(c)) != ST_OK)
+			return st;
+		return verbs[i].run(c, rest, args);
+	}
+	return client_fail(c, ST_USAGE, "unknown verb '%s' (see e2e-chat --help)", args[0]);
+}
+
+int main(int argc, char **argv)
+{
+	struct client c = {
+		.relay_url = getenv("E2E_CHAT_RELAY") ? getenv("E2E_CHAT_RELAY") : DEFAULT_RELAY,
+		.profile = "default",
+		.interval_ms = DEFAULT_INTERVAL_MS,
+	};
+	enum status st;
+
+	json_set_alloc_funcs(json_wiping_malloc, json_wiping_free);
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fputs("e2e-chat: cannot initialise libsodium or libcurl\n", stderr);
+		return 1;
+	}
+	st = run(&c, argc, argv);
+	if (st != ST_OK)
+		fprintf(stderr, "e2e-chat: %s\n", c.err[0] ? c.err : status_message(st));
+	api_free(c.api);
+	identity_free(c.id);
+	free(c.home);
+	curl_global_cleanup();
+	return status_exit_code(st);
+}

@@ -1,0 +1,324 @@
+/* membership.c - creating and joining rooms. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "b64.h"
+#include "membership.h"
+#include "password.h"
+#include "profile.h"
+#include "roomkey.h"
+#include "sign.h"
+#include "transcript.h"
+#include "wrap.h"
+
+static void own_record(const struct client *c, struct wire_member *m)
+{
+	memset(m, 0, sizeof *m);
+	snprintf(m->name, sizeof m->name, "%s", c->name);
+	memcpy(m->sign_pk, c->id->sign_pk, sizeof m->sign_pk);
+	memcpy(m->box_pk, c->id->box_pk, sizeof m->box_pk);
+}
+
+static enum status ask_password(struct client *c, struct password **pw, const char *room,
+				bool create)
+{
+	char prompt[160];
+
+	snprintf(prompt, sizeof prompt, "%s room password for %s: ",
+		 create ? "New" : "The", room);
+	return password_get(pw, c->password_file, prompt, create, c->err, sizeof c->err);
+}
+
+static enum status take_token(struct client *c, struct roomfile *rf, json_t *body)
+{
+	const char *token = NULL;
+	json_error_t jerr;
+
+	if (json_unpack_ex(body, &jerr, 0, "{s:s}", "token", &token) != 0 ||
+	    !b64_decode_exact(rf->sec->token, E2E_TOKEN_BYTES, token))
+		return client_fail(c, ST_ERROR, "the relay's reply has no valid token");
+	api_set_token(c->api, rf->sec->token);
+	return ST_OK;
+}
+
+static void keep_room_keys(struct roomfile *rf, const struct roomkey *k)
+{
+	memcpy(rf->sec->access_seed, k->access_seed, E2E_KEY_BYTES);
+	memcpy(rf->sec->admission, k->admission, E2E_KEY_BYTES);
+}
+
+/* The creator's first state (revision 1, epoch 1, itself only), signed,
+ * and the epoch key wrapped for itself, as the create request's fields. */
+static enum status first_state(struct client *c, struct roomfile *rf, json_t *req)
+{
+	struct wire_state s = {.revision = 1, .epoch = 1, .n_members = 1,
+			       .members = &rf->creator};
+	struct wire_wrap w;
+	uint8_t sig[E2E_SIG_BYTES];
+	size_t len = 0;
+	uint8_t *payload;
+	struct wire_state parsed;
+	json_error_t jerr;
+
+	snprintf(s.room, sizeof s.room, "%s", rf->room);
+	snprintf(s.creator, sizeof s.creator, "%s", rf->creator.name);
+	payload = wire_state_build(&s, &len);
+	if (!payload || !sign_transcript(sig, c->id->sign_sk, transcript_state(payload, len)) ||
+	    !wrap_seal(&w, rf->room, 1, roomfile_epoch_key(rf, 1), &rf->creator, c->id) ||
+	    json_object_set_new(req, "state", wire_signed_pack(payload, len, sig)) ||
+	    json_object_set_new(req, "wraps", json_pack("[o]", wire_wrap_pack(&w))) ||
+	    wire_state_parse(payload, len, &parsed, &jerr) != E2E_OK) {
+		free(payload);
+		return client_fail(c, ST_ERROR, "cannot build the room's first state");
+	}
+	roomfile_set_state(rf, payload, len, sig, &parsed);
+	return ST_OK;
+}
+
+static json_t *create_request(struct client *c, struct roomfile *rf, const struct roomkey *k)
+{
+	char *salt = b64_encode(rf->salt, sizeof rf->salt);
+	char *access_pk = b64_encode(k->access_pk, sizeof k->access_pk);
+	json_t *req = NULL;
+
+	if (salt && access_pk)
+		req = json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:o}", "v", E2E_PROTO_VERSION,
+				"room", rf->room, "salt", salt,
+				"opslimit", (json_int_t)rf->opslimit,
+				"memlimit", (json_int_t)rf->memlimit, "access_pk", access_pk,
+				"member", wire_member_pack(&rf->creator, true));
+	if (req && first_state(c, rf, req) != ST_OK) {
+		json_decref(req);
+		req = NULL;
+	}
+	free(salt);
+	free(access_pk);
+	return req;
+}
+
+/* Returns ST_NOT_MEMBER with err "exists" when another client created the
+ * room first, so the caller joins instead. */
+static enum status create_room(struct client *c, struct roomfile *rf)
+{
+	struct password *pw = NULL;
+	struct roomkey *k = NULL;
+	json_t *req = NULL;
+	struct api_reply r = {0};
+	uint8_t session_key[E2E_KEY_BYTES];
+	enum status st;
+	int rc;
+
+	fprintf(stderr, "Room %s does not exist yet: creating it, with you as its creator.\n",
+		rf->room);
+	if ((st = ask_password(c, &pw, rf->room, true)) != ST_OK)
+		return st;
+	randombytes_buf(rf->salt, sizeof rf->salt);
+	rf->opslimit = E2E_KDF_OPS_MIN;
+	rf->memlimit = E2E_KDF_MEM_MIN;
+	st = client_fail(c, ST_ERROR, "cannot derive the room keys (out of memory?)");
+	if (!(k = roomkey_derive(pw->text, pw->len, rf->salt, rf->opslimit, rf->memlimit)))
+		goto out;
+	keep_room_keys(rf, k);
+	own_record(c, &rf->creator);
+	rf->creator_pinned = true;
+	randombytes_buf(session_key, sizeof session_key);
+	roomfile_add_epoch_key(rf, 1, session_key);
+	sodium_memzero(session_key, sizeof session_key);
+	if (!roomkey_member_mac(k, rf->room, &rf->creator) ||
+	    !(req = create_request(c, rf, k)))
+		goto out;
+	rc = api_call(c->api, "POST", "/v1/rooms", req, &r);
+	if (rc == 0 && r.err == E2E_ERR_ROOM_EXISTS)
+		st = client_fail(c, ST_NOT_MEMBER, "exists");
+	else if (rc != 0 || r.err != E2E_OK)
+		st = client_reply_fail(c, rc, &r);
+	else if ((st = take_token(c, rf, r.body)) == ST_OK)
+		st = roomfile_save(rf, c->err, sizeof c->err);
+out:
+	api_reply_clear(&r);
+	json_decref(req);
+	roomkey_free(k);
+	password_free(pw);
+	return st;
+}
+
+static enum status get_challenge(struct client *c, const char *room,
+				 uint8_t nonce[E2E_NONCE_BYTES])
+{
+	char path[160];
+	struct api_reply r;
+	json_t *empty = json_object();
+	const char *b64 = NULL;
+	enum status st = ST_OK;
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/rooms/%s/challenges", room);
+	rc = api_call(c->api, "POST", path, empty, &r);
+	json_decref(empty);
+	if (rc != 0 || r.err != E2E_OK)
+		st = client_reply_fail(c, rc, &r);
+	else if (json_unpack(r.body, "{s:s}", "nonce", &b64) != 0 ||
+		 !b64_decode_exact(nonce, E2E_NONCE_BYTES, b64))
+		st = client_fail(c, ST_ERROR, "the relay sent an invalid join challenge");
+	api_reply_clear(&r);
+	return st;
+}
+
+static enum status join_reply(struct client *c, struct roomfile *rf, int rc,
+			      struct api_reply *r)
+{
+	if (rc == 0 && r->err == E2E_ERR_BAD_PROOF)
+		return client_fail(c, ST_WRONG_PASSWORD, "wrong password for room %s", rf->room);
+	if (rc == 0 && r->err == E2E_ERR_NAME_TAKEN)
+		return client_fail(c, ST_NOT_MEMBER, "the name %s is taken in room %s; choose "
+				   "another with --name NAME", rf->me, rf->room);
+	if (rc != 0 || r->err != E2E_OK)
+		return client_reply_fail(c, rc, r);
+	return take_token(c, rf, r->body);
+}
+
+static enum status register_member(struct client *c, struct roomfile *rf,
+				   const struct roomkey *k)
+{
+	struct wire_member me;
+	uint8_t nonce[E2E_NONCE_BYTES], proof[E2E_SIG_BYTES];
+	char path[160];
+	char *nonce64 = NULL, *proof64 = NULL;
+	json_t *req = NULL;
+	struct api_reply r = {0};
+	enum status st;
+	int rc;
+
+	own_record(c, &me);
+	if ((st = get_challenge(c, rf->room, nonce)) != ST_OK)
+		return st;
+	st = client_fail(c, ST_ERROR, "cannot build the join request");
+	if (!roomkey_member_mac(k, rf->room, &me) ||
+	    !roomkey_join_proof(k, proof, rf->room, nonce, &me) ||
+	    !(nonce64 = b64_encode(nonce, sizeof nonce)) ||
+	    !(proof64 = b64_encode(proof, sizeof proof)) ||
+	    !(req = wire_member_pack(&me, true)) ||
+	    json_object_set_new(req, "nonce", json_string(nonce64)) ||
+	    json_object_set_new(req, "proof", json_string(proof64)))
+		goto out;
+	snprintf(path, sizeof path, "/v1/rooms/%s/members", rf->room);
+	rc = api_call(c->api, "POST", path, req, &r);
+	if ((st = join_reply(c, rf, rc, &r)) == ST_OK)
+		st = roomfile_save(rf, c->err, sizeof c->err);
+out:
+	api_reply_clear(&r);
+	json_decref(req);
+	free(nonce64);
+	free(proof64);
+	return st;
+}
+
+static enum status join_room(struct client *c, struct roomfile *rf, const struct wire_room *p)
+{
+	struct password *pw = NULL;
+	struct roomkey *k = NULL;
+	enum status st;
+
+	if (!wire_kdf_params_ok(p->opslimit, p->memlimit)) {
+		security_warn("room %s asks for password hashing parameters outside the allowed "
+			      "bounds (opslimit %llu, memlimit %llu); refusing to derive keys",
+			      p->room, (unsigned long long)p->opslimit,
+			      (unsigned long long)p->memlimit);
+		return client_fail(c, ST_SECURITY, "room parameters refused");
+	}
+	memcpy(rf->salt, p->salt, sizeof rf->salt);
+	rf->opslimit = p->opslimit;
+	rf->memlimit = p->memlimit;
+	snprintf(rf->creator.name, sizeof rf->creator.name, "%s", p->creator);
+	if ((st = ask_password(c, &pw, rf->room, false)) != ST_OK)
+		return st;
+	k = roomkey_derive(pw->text, pw->len, rf->salt, rf->opslimit, rf->memlimit);
+	password_free(pw);
+	if (!k)
+		return client_fail(c, ST_ERROR, "cannot derive the room keys (out of memory?)");
+	keep_room_keys(rf, k);
+	st = register_member(c, rf, k);
+	roomkey_free(k);
+	return st;
+}
+
+/* GET the room's public parameters; ST_NOT_MEMBER if it does not exist. */
+static enum status fetch_room(struct client *c, const char *room, struct wire_room *p)
+{
+	char path[160];
+	struct api_reply r;
+	json_error_t jerr;
+	enum status st = ST_OK;
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/rooms/%s", room);
+	rc = api_call(c->api, "GET", path, NULL, &r);
+	if (rc == 0 && r.err == E2E_ERR_NO_ROOM)
+		st = client_fail(c, ST_NOT_MEMBER, "no room %s on %s", room, c->relay_url);
+	else if (rc != 0 || r.err != E2E_OK)
+		st = client_reply_fail(c, rc, &r);
+	else if (wire_room_unpack(r.body, p, &jerr) != E2E_OK || strcmp(p->room, room) != 0)
+		st = client_fail(c, ST_ERROR, "the relay sent invalid room parameters: %s",
+				 jerr.text);
+	api_reply_clear(&r);
+	return st;
+}
+
+static enum status create_or_join(struct client *c, struct roomfile *rf)
+{
+	struct wire_room params;
+	enum status st;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		st = fetch_room(c, rf->room, &params);
+		if (st == ST_OK)
+			return join_room(c, rf, &params);
+		if (st != ST_NOT_MEMBER)
+			return st;
+		st = create_room(c, rf);
+		if (st != ST_NOT_MEMBER || strcmp(c->err, "exists") != 0)
+			return st;
+		/* Someone created it between our GET and POST: join instead. */
+		roomfile_forget(rf);
+	}
+	return client_fail(c, ST_ERROR, "room %s keeps changing; try again", rf->room);
+}
+
+enum status membership_enter(struct client *c, const char *room, bool may_join,
+			     struct roomfile **out)
+{
+	char *path = NULL;
+	struct roomfile *rf = NULL;
+	enum status st;
+
+	*out = NULL;
+	if ((st = profile_room_path(&path, c->home, c->relay_url, room, c->err,
+				    sizeof c->err)) != ST_OK ||
+	    (st = roomfile_open(&rf, path, c->err, sizeof c->err)) != ST_OK)
+		goto out;
+	if (rf->exists) {
+		if (c->name_opt && strcmp(c->name_opt, rf->me) != 0) {
+			st = client_fail(c, ST_USAGE, "you are %s in room %s, not %s", rf->me, room,
+					 c->name_opt);
+			goto out;
+		}
+		snprintf(c->name, sizeof c->name, "%s", rf->me);
+		api_set_token(c->api, rf->sec->token);
+	} else if (!may_join) {
+		st = client_fail(c, ST_NOT_MEMBER, "you are not a member of room %s on %s; run: "
+				 "e2e-chat join %s", room, c->relay_url, room);
+		goto out;
+	} else {
+		snprintf(rf->room, sizeof rf->room, "%s", room);
+		snprintf(rf->me, sizeof rf->me, "%s", c->name);
+		if ((st = create_or_join(c, rf)) != ST_OK)
+			goto out;
+	}
+	*out = rf;
+	rf = NULL;
+out:
+	roomfile_close(rf);
+	free(path);
+	return st;
+}

@@ -1,0 +1,214 @@
+/* messages.c - posting, fetching and verifying messages. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "messages.h"
+#include "msg.h"
+#include "roomsync.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len)
+{
+	const uint8_t *key = roomfile_epoch_key(rf, rf->state.epoch);
+	struct wire_msg *m = calloc(1, sizeof *m);
+	json_t *req = NULL;
+	struct api_reply r = {0};
+	char path[160];
+	enum msg_result mr;
+	enum status st = client_fail(c, ST_ERROR, "out of memory");
+	int rc;
+
+	if (!m)
+		return st;
+	if (!key) {
+		st = client_fail(c, ST_PENDING, "no key for the room's current epoch yet");
+		goto out;
+	}
+	/* Save the counter before posting, so that it is never used twice
+	 * even if this process dies between post and save. */
+	rf->counter++;
+	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
+		goto out;
+	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, key, c->id, now_ms(),
+		      text, len);
+	if (mr != MSG_OK) {
+		st = client_fail(c, mr == MSG_TOO_LONG ? ST_USAGE : ST_ERROR,
+				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
+				 E2E_TEXT_MAX);
+		goto out;
+	}
+	st = client_fail(c, ST_ERROR, "out of memory");
+	if (!(req = wire_msg_pack(m, false)))
+		goto out;
+	snprintf(path, sizeof path, "/v1/rooms/%s/messages", rf->room);
+	rc = api_call(c->api, "POST", path, req, &r);
+	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
+		st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
+	else if (rc != 0 || r.err != E2E_OK)
+		st = client_reply_fail(c, rc, &r);
+	else
+		st = ST_OK;
+out:
+	api_reply_clear(&r);
+	json_decref(req);
+	free(m);
+	return st;
+}
+
+/* Counters must increase strictly with the relay's sequence, per sender.
+ * Re-reading older history is fine as long as it stays consistent. */
+static bool counter_fresh(struct sender_mark *mark, const struct wire_msg *m)
+{
+	if (m->seq > mark->seq) {
+		if (m->counter <= mark->counter)
+			return false;
+		mark->counter = m->counter;
+		mark->seq = m->seq;
+		return true;
+	}
+	if (m->seq == mark->seq)
+		return m->counter == mark->counter;
+	return m->counter < mark->counter;
+}
+
+struct reader {
+	struct client *c;
+	struct roomfile *rf;
+	bool resynced; /* state and keys refreshed once during this read */
+	messages_show_fn show;
+	void *user;
+	struct msg_plain plain;
+};
+
+/* The sender's trusted record and the epoch key, refreshing the state
+ * once if either is missing (a member admitted or a key given since). */
+static const struct wire_member *sender_and_key(struct reader *rd, const struct wire_msg *m,
+						const uint8_t **key)
+{
+	const struct wire_member *sender = wire_state_find(&rd->rf->state, m->sender);
+	bool admitted;
+
+	*key = roomfile_epoch_key(rd->rf, m->epoch);
+	if ((!sender || !*key) && !rd->resynced) {
+		rd->resynced = true;
+		if (roomsync_sync(rd->c, rd->rf, &admitted) == ST_OK) {
+			sender = wire_state_find(&rd->rf->state, m->sender);
+			*key = roomfile_epoch_key(rd->rf, m->epoch);
+		}
+	}
+	return sender;
+}
+
+static void process(struct reader *rd, const struct wire_msg *m)
+{
+	const char *room = rd->rf->room;
+	const uint8_t *key = NULL;
+	const struct wire_member *sender = sender_and_key(rd, m, &key);
+	struct sender_mark *mark;
+	enum msg_result mr;
+	struct shown_msg shown;
+
+	if (!sender) {
+		security_warn("room %s: message %" PRIu64 " claims to be from %s, who is not a "
+			      "member in the creator-signed room state; not shown", room, m->seq,
+			      m->sender);
+		return;
+	}
+	if (!key) {
+		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
+			", whose key you were not given; not shown\n", room, m->seq, m->epoch);
+		return;
+	}
+	mr = msg_open(&rd->plain, m, room, sender->sign_pk, key);
+	if (mr != MSG_OK) {
+		security_warn("room %s: message %" PRIu64 " from %s: %s; not shown", room, m->seq,
+			      m->sender, msg_result_str(mr));
+		return;
+	}
+	mark = roomfile_sender(rd->rf, m->sender);
+	if (!mark || !counter_fresh(mark, m)) {
+		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
+			      PRIu64 " (replay); not shown", room, m->seq, m->sender, m->counter);
+		return;
+	}
+	shown = (struct shown_msg){m->seq, m->sender, rd->plain.time_ms, rd->plain.text,
+				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0};
+	rd->show(&shown, rd->user);
+}
+
+/* One page; *last is the highest seq in it, *count how many. */
+static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, size_t *count)
+{
+	char path[200];
+	struct api_reply r;
+	json_t *arr = NULL;
+	json_error_t jerr;
+	struct wire_msg *m = malloc(sizeof *m);
+	enum status st = client_fail(rd->c, ST_ERROR, "out of memory");
+	int rc;
+
+	*count = 0;
+	if (!m)
+		return st;
+	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d",
+		 rd->rf->room, after, E2E_READ_DEFAULT);
+	rc = api_call(rd->c->api, "GET", path, NULL, &r);
+	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
+		st = client_fail(rd->c, ST_PENDING, "not admitted to room %s yet", rd->rf->room);
+	else if (rc != 0 || r.err != E2E_OK)
+		st = client_reply_fail(rd->c, rc, &r);
+	else if (!json_is_array(arr = json_object_get(r.body, "messages")))
+		st = client_fail(rd->c, ST_ERROR, "the relay sent an invalid message list");
+	else
+		st = ST_OK;
+	*count = st == ST_OK ? json_array_size(arr) : 0;
+	for (size_t i = 0; st == ST_OK && i < json_array_size(arr); i++) {
+		if (wire_msg_unpack(json_array_get(arr, i), m, true, &jerr) != E2E_OK ||
+		    m->seq <= after) {
+			security_warn("room %s: malformed or out-of-order message from the relay "
+				      "ignored", rd->rf->room);
+			continue;
+		}
+		after = *last = m->seq;
+		process(rd, m);
+	}
+	api_reply_clear(&r);
+	free(m);
+	return st;
+}
+
+enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
+			  messages_show_fn show, void *user)
+{
+	struct reader *rd = calloc(1, sizeof *rd);
+	uint64_t last = after, before;
+	size_t count = 0;
+	enum status st = client_fail(c, ST_ERROR, "out of memory");
+
+	if (!rd)
+		return st;
+	*rd = (struct reader){.c = c, .rf = rf, .show = show, .user = user};
+	/* Full pages continue; a page that does not advance ends the read, so
+	 * a relay cannot keep us looping on the same messages. */
+	do {
+		before = last;
+		st = read_page(rd, last, &last, &count);
+	} while (st == ST_OK && count == E2E_READ_DEFAULT && last > before);
+	if (last > rf->last_seq)
+		rf->last_seq = last;
+	if (st == ST_OK)
+		st = roomfile_save(rf, c->err, sizeof c->err);
+	sodium_memzero(&rd->plain, sizeof rd->plain);
+	free(rd);
+	return st;
+}

@@ -1,0 +1,29 @@
+/* profile.h - where a client identity lives on disk and the identity
+ * file itself. A profile is a directory, mode 0700:
+ *   --home DIR or $E2E_CHAT_HOME            the profile directory itself, or
+ *   $XDG_DATA_HOME/e2e-chat/PROFILE         (~/.local/share/... by default)
+ * holding `identity` (mode 0600: the two secret keys) and
+ * rooms/RELAY/ROOM.json (mode 0600, see roomfile.h). */
+#ifndef E2E_PROFILE_H
+#define E2E_PROFILE_H
+
+#include <stddef.h>
+
+#include "identity.h"
+#include "status.h"
+
+/* Resolve and create the profile directory; *dir is malloc'd. */
+enum status profile_dir(char **dir, const char *home_opt, const char *profile,
+			char *err, size_t errlen);
+
+/* Load the identity, creating it on first use. */
+enum status profile_identity(struct identity **id, const char *dir, char *err, size_t errlen);
+
+/* The room file for (relay URL, room), its directory created; malloc'd. */
+enum status profile_room_path(char **path, const char *dir, const char *relay_url,
+			      const char *room, char *err, size_t errlen);
+
+/* mkdir -p with mode 0700. */
+int profile_mkdirs(const char *path);
+
+#endif

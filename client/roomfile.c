@@ -1,0 +1,372 @@
+/* roomfile.c - loading and saving a room's local state (see roomfile.h).
+ * Secrets are base64 strings inside Jansson values; main installs a JSON
+ * allocator that wipes every block on free, and the raw file bytes are
+ * read into and written from buffers that are wiped too. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "roomfile.h"
+
+/* A json string holding base64 of a secret, via a wiped stack buffer. */
+static json_t *secret_b64(const uint8_t *bin, size_t len)
+{
+	char buf[128];
+	json_t *j = NULL;
+
+	if (b64_encode_into(buf, sizeof buf, bin, len))
+		j = json_string(buf);
+	sodium_memzero(buf, sizeof buf);
+	return j;
+}
+
+static json_t *pack_keys(const struct room_secrets *sec)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < sec->n_keys; i++) {
+		json_t *k = json_pack("{s:I, s:o}", "epoch", (json_int_t)sec->keys[i].epoch,
+				      "key", secret_b64(sec->keys[i].key, E2E_KEY_BYTES));
+		if (json_array_append_new(arr, k) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *pack_senders(const struct roomfile *rf)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < rf->n_senders; i++) {
+		const struct sender_mark *s = &rf->senders[i];
+		json_t *m = json_pack("{s:s, s:I, s:I}", "name", s->name,
+				      "counter", (json_int_t)s->counter, "seq", (json_int_t)s->seq);
+		if (json_array_append_new(arr, m) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *pack(const struct roomfile *rf)
+{
+	json_t *creator = rf->creator_pinned ? wire_member_pack(&rf->creator, true)
+					     : json_null();
+	json_t *state = rf->state.revision
+				? wire_signed_pack(rf->state_payload, rf->state_len, rf->state_sig)
+				: json_null();
+
+	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
+			 " s:I, s:I, s:o}",
+			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
+			 "token", secret_b64(rf->sec->token, E2E_TOKEN_BYTES),
+			 "access_seed", secret_b64(rf->sec->access_seed, E2E_KEY_BYTES),
+			 "admission", secret_b64(rf->sec->admission, E2E_KEY_BYTES),
+			 "salt", secret_b64(rf->salt, sizeof rf->salt),
+			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
+			 "creator_name", rf->creator.name, "creator", creator, "state", state,
+			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
+			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf));
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	int fd;
+	int ret = -1;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto out;
+		data += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) == 0 && rename(tmp, path) == 0)
+		ret = 0;
+out:
+	close(fd);
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+enum status roomfile_save(struct roomfile *rf, char *err, size_t errlen)
+{
+	json_t *j = pack(rf);
+	size_t len = 0;
+	char *text = j ? wire_dump(j, &len) : NULL;
+	enum status st = ST_OK;
+
+	if (!text || write_file(rf->path, text, len) != 0) {
+		snprintf(err, errlen, "cannot save %s: %s", rf->path,
+			 text ? strerror(errno) : "out of memory");
+		st = ST_ERROR;
+	} else {
+		rf->exists = true;
+	}
+	if (text)
+		sodium_memzero(text, len);
+	free(text);
+	json_decref(j);
+	return st;
+}
+
+static enum e2e_err unpack_keys(struct roomfile *rf, json_t *arr, json_error_t *err)
+{
+	size_t i;
+	json_t *k;
+
+	if (json_array_size(arr) > ROOMFILE_EPOCHS_MAX)
+		return E2E_ERR_BAD_FIELD;
+	json_array_foreach(arr, i, k) {
+		const char *key;
+		json_int_t epoch;
+		struct epoch_key *ek = &rf->sec->keys[i];
+
+		if (json_unpack_ex(k, err, JSON_STRICT, "{s:I, s:s}", "epoch", &epoch, "key", &key) ||
+		    epoch < 1 || wire_bin(ek->key, sizeof ek->key, key, "key", err))
+			return E2E_ERR_BAD_FIELD;
+		ek->epoch = (uint64_t)epoch;
+		rf->sec->n_keys = i + 1;
+	}
+	return E2E_OK;
+}
+
+static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_t *err)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(arr, i, s) {
+		const char *name;
+		json_int_t counter, seq;
+		struct sender_mark *m;
+
+		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:I, s:I}", "name", &name,
+				   "counter", &counter, "seq", &seq) ||
+		    !(m = roomfile_sender(rf, name)))
+			return E2E_ERR_BAD_FIELD;
+		m->counter = (uint64_t)counter;
+		m->seq = (uint64_t)seq;
+	}
+	return E2E_OK;
+}
+
+static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_t *err)
+{
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	struct wire_state parsed;
+	enum e2e_err e;
+
+	if (json_is_null(state))
+		return E2E_OK;
+	if ((e = wire_signed_unpack(state, &payload, &len, rf->state_sig, err)) ||
+	    (e = wire_state_parse(payload, len, &parsed, err))) {
+		free(payload);
+		return e;
+	}
+	roomfile_set_state(rf, payload, len, rf->state_sig, &parsed);
+	return E2E_OK;
+}
+
+static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
+{
+	const char *room, *me, *token, *seed, *admission, *salt, *creator_name;
+	json_t *creator, *state, *keys, *senders;
+	json_int_t v, ops, mem, counter, last_seq;
+	enum e2e_err e;
+
+	if (json_unpack_ex(root, err, JSON_STRICT,
+			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
+			   " s:I, s:I, s:o}",
+			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
+			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
+			   "creator_name", &creator_name, "creator", &creator, "state", &state,
+			   "keys", &keys, "counter", &counter, "last_seq", &last_seq,
+			   "senders", &senders))
+		return E2E_ERR_BAD_FIELD;
+	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
+	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
+	    strlen(creator_name) >= sizeof rf->creator.name)
+		return E2E_ERR_BAD_FIELD;
+	snprintf(rf->room, sizeof rf->room, "%s", room);
+	snprintf(rf->me, sizeof rf->me, "%s", me);
+	snprintf(rf->creator.name, sizeof rf->creator.name, "%s", creator_name);
+	rf->opslimit = (uint64_t)ops;
+	rf->memlimit = (uint64_t)mem;
+	rf->counter = (uint64_t)counter;
+	rf->last_seq = (uint64_t)last_seq;
+	if ((e = wire_bin(rf->sec->token, E2E_TOKEN_BYTES, token, "token", err)) ||
+	    (e = wire_bin(rf->sec->access_seed, E2E_KEY_BYTES, seed, "access_seed", err)) ||
+	    (e = wire_bin(rf->sec->admission, E2E_KEY_BYTES, admission, "admission", err)) ||
+	    (e = wire_bin(rf->salt, sizeof rf->salt, salt, "salt", err)) ||
+	    (e = unpack_keys(rf, keys, err)) || (e = unpack_senders(rf, senders, err)) ||
+	    (e = unpack_state(rf, state, err)))
+		return e;
+	if (json_is_null(creator))
+		return E2E_OK;
+	rf->creator_pinned = true;
+	return wire_member_unpack(creator, &rf->creator, true, err);
+}
+
+static enum status load(struct roomfile *rf, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	json_error_t jerr;
+	json_t *root = NULL;
+	ssize_t n = 0;
+	int fd = open(rf->path, O_RDONLY | O_CLOEXEC);
+	enum status ret = ST_ERROR;
+
+	if (fd < 0 && errno == ENOENT)
+		return ST_OK;
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size > ROOMFILE_BYTES_MAX ||
+	    !(buf = sodium_malloc((size_t)st.st_size + 1)) ||
+	    (n = read(fd, buf, (size_t)st.st_size + 1)) != st.st_size) {
+		snprintf(err, errlen, "cannot read %s", rf->path);
+		goto out;
+	}
+	root = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || unpack(rf, root, &jerr) != E2E_OK) {
+		snprintf(err, errlen, "%s is damaged (%s); move it away to join again", rf->path,
+			 jerr.text);
+		goto out;
+	}
+	rf->exists = true;
+	ret = ST_OK;
+out:
+	json_decref(root);
+	sodium_free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen)
+{
+	struct roomfile *rf = calloc(1, sizeof *rf);
+	char lock[4096];
+	enum status st = ST_ERROR;
+
+	*out = NULL;
+	if (!rf || !(rf->path = strdup(path)) || !(rf->sec = sodium_malloc(sizeof *rf->sec))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	rf->lock_fd = -1;
+	memset(rf->sec, 0, sizeof *rf->sec);
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	rf->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (rf->lock_fd < 0 || flock(rf->lock_fd, LOCK_EX) != 0) {
+		snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno));
+		goto fail;
+	}
+	if ((st = load(rf, err, errlen)) != ST_OK)
+		goto fail;
+	*out = rf;
+	return ST_OK;
+fail:
+	roomfile_close(rf);
+	return st;
+}
+
+void roomfile_close(struct roomfile *rf)
+{
+	if (!rf)
+		return;
+	if (rf->lock_fd >= 0)
+		close(rf->lock_fd); /* releases the flock */
+	sodium_free(rf->sec);
+	wire_state_clear(&rf->state);
+	free(rf->state_payload);
+	free(rf->senders);
+	free(rf->path);
+	free(rf);
+}
+
+void roomfile_forget(struct roomfile *rf)
+{
+	sodium_memzero(rf->sec, sizeof *rf->sec);
+	memset(&rf->creator, 0, sizeof rf->creator);
+	rf->creator_pinned = false;
+	free(rf->state_payload);
+	rf->state_payload = NULL;
+	rf->state_len = 0;
+	wire_state_clear(&rf->state);
+	rf->counter = rf->last_seq = 0;
+	rf->n_senders = 0;
+}
+
+const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch)
+{
+	for (size_t i = 0; i < rf->sec->n_keys; i++)
+		if (rf->sec->keys[i].epoch == epoch)
+			return rf->sec->keys[i].key;
+	return NULL;
+}
+
+bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES])
+{
+	struct epoch_key *k;
+
+	if (roomfile_epoch_key(rf, epoch))
+		return true;
+	if (rf->sec->n_keys >= ROOMFILE_EPOCHS_MAX)
+		return false;
+	k = &rf->sec->keys[rf->sec->n_keys++];
+	k->epoch = epoch;
+	memcpy(k->key, key, E2E_KEY_BYTES);
+	return true;
+}
+
+void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
+			const uint8_t sig[E2E_SIG_BYTES], struct wire_state *state)
+{
+	if (payload != rf->state_payload)
+		free(rf->state_payload);
+	wire_state_clear(&rf->state);
+	rf->state_payload = payload;
+	rf->state_len = len;
+	memmove(rf->state_sig, sig, E2E_SIG_BYTES);
+	rf->state = *state;
+	memset(state, 0, sizeof *state);
+}
+
+struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name)
+{
+	struct sender_mark *grown;
+
+	for (size_t i = 0; i < rf->n_senders; i++)
+		if (strcmp(rf->senders[i].name, name) == 0)
+			return &rf->senders[i];
+	if (rf->n_senders >= E2E_ROOM_MEMBERS_MAX || strlen(name) > E2E_MEMBER_NAME_MAX)
+		return NULL;
+	grown = realloc(rf->senders, (rf->n_senders + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	rf->senders = grown;
+	grown = &rf->senders[rf->n_senders++];
+	memset(grown, 0, sizeof *grown);
+	snprintf(grown->name, sizeof grown->name, "%s", name);
+	return grown;
+}

@@ -1,0 +1,88 @@
+/* roomfile.h - what a client remembers about one room on one relay, in
+ * PROFILE/rooms/RELAY/ROOM.json (mode 0600, written atomically):
+ * the member token, the two room subkeys and the epoch session keys
+ * (secrets: guarded memory while loaded, wiped by the JSON allocator on
+ * free), and the trusted state: the creator's pinned keys, the newest
+ * signed room state, this member's message counter and, per sender, the
+ * highest counter seen (replay detection). While a roomfile is open its
+ * ROOM.json.lock is held (flock), so concurrent commands take turns. */
+#ifndef E2E_ROOMFILE_H
+#define E2E_ROOMFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "wire.h"
+
+#define ROOMFILE_EPOCHS_MAX 1024
+#define ROOMFILE_BYTES_MAX (4 * 1024 * 1024)
+
+struct epoch_key {
+	uint64_t epoch;
+	uint8_t key[E2E_KEY_BYTES];
+};
+
+struct room_secrets {
+	uint8_t token[E2E_TOKEN_BYTES];
+	uint8_t access_seed[E2E_KEY_BYTES];
+	uint8_t admission[E2E_KEY_BYTES];
+	size_t n_keys;
+	struct epoch_key keys[ROOMFILE_EPOCHS_MAX];
+};
+
+/* The highest counter seen from a sender, and at which relay seq. */
+struct sender_mark {
+	char name[E2E_MEMBER_NAME_MAX + 1];
+	uint64_t counter;
+	uint64_t seq;
+};
+
+struct roomfile {
+	char *path;
+	int lock_fd;
+	bool exists; /* false: a new membership, not saved yet */
+
+	char room[E2E_ROOM_NAME_MAX + 1];
+	char me[E2E_MEMBER_NAME_MAX + 1];
+	struct room_secrets *sec; /* sodium_malloc */
+	uint8_t salt[E2E_SALT_BYTES];
+	uint64_t opslimit;
+	uint64_t memlimit;
+
+	struct wire_member creator; /* name always set; keys once pinned */
+	bool creator_pinned;
+
+	uint8_t *state_payload; /* newest trusted state, as signed */
+	size_t state_len;
+	uint8_t state_sig[E2E_SIG_BYTES];
+	struct wire_state state; /* parsed; revision 0 = none yet */
+
+	uint64_t counter;  /* my last message counter */
+	uint64_t last_seq; /* highest relay seq processed */
+	size_t n_senders;
+	struct sender_mark *senders;
+};
+
+/* Lock and load `path`; a missing file gives an empty roomfile with
+ * exists == false. */
+enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen);
+enum status roomfile_save(struct roomfile *rf, char *err, size_t errlen);
+/* Unlock and free (wiping the secrets). NULL-safe. */
+void roomfile_close(struct roomfile *rf);
+
+/* Drop everything learnt about the room but its name and mine. */
+void roomfile_forget(struct roomfile *rf);
+
+const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch);
+bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES]);
+
+/* Replace the trusted state; takes ownership of payload and state. */
+void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
+			const uint8_t sig[E2E_SIG_BYTES], struct wire_state *state);
+
+/* The mark for `name`, created at zero; NULL if the table is full. */
+struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name);
+
+#endif

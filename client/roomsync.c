@@ -1,0 +1,352 @@
+/* roomsync.c - trusted state, epoch keys and admission. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roomkey.h"
+#include "roomsync.h"
+#include "sign.h"
+#include "transcript.h"
+#include "verify.h"
+#include "wrap.h"
+
+static enum status get(struct client *c, const struct roomfile *rf, const char *what,
+		       struct api_reply *r)
+{
+	char path[160];
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/rooms/%s/%s", rf->room, what);
+	rc = api_call(c->api, "GET", path, NULL, r);
+	if (rc == 0 && r->err == E2E_ERR_UNAUTHORIZED)
+		return client_fail(c, ST_NOT_MEMBER, "the relay no longer knows you in room %s",
+				   rf->room);
+	if (rc != 0 || r->err != E2E_OK)
+		return client_reply_fail(c, rc, r);
+	return ST_OK;
+}
+
+static bool same_keys(const struct wire_member *a, const struct wire_member *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       memcmp(a->sign_pk, b->sign_pk, sizeof a->sign_pk) == 0 &&
+	       memcmp(a->box_pk, b->box_pk, sizeof a->box_pk) == 0;
+}
+
+static bool mac_ok(const struct roomfile *rf, const struct wire_member *m)
+{
+	struct roomkey *k = roomkey_from_subkeys(rf->sec->access_seed, rf->sec->admission);
+	bool ok = k && roomkey_member_mac_ok(k, rf->room, m);
+
+	roomkey_free(k);
+	return ok;
+}
+
+static bool in_state(const struct roomfile *rf, const struct wire_member *m)
+{
+	const struct wire_member *s = wire_state_find(&rf->state, m->name);
+
+	return s && same_keys(s, m);
+}
+
+enum status roomsync_members(struct client *c, struct roomfile *rf,
+			     struct listed_member **list, size_t *n)
+{
+	struct api_reply r;
+	json_t *arr;
+	json_error_t jerr;
+	enum status st;
+
+	*list = NULL;
+	*n = 0;
+	if ((st = get(c, rf, "members", &r)) != ST_OK)
+		goto out;
+	arr = json_object_get(r.body, "members");
+	st = client_fail(c, ST_ERROR, "the relay sent an invalid member list");
+	if (!json_is_array(arr) || json_array_size(arr) > E2E_ROOM_MEMBERS_MAX ||
+	    !(*list = calloc(json_array_size(arr) + 1, sizeof **list)))
+		goto out;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		struct listed_member *m = &(*list)[i];
+
+		if (wire_listed_member_unpack(json_array_get(arr, i), &m->rec,
+					      &m->admitted_on_relay, &jerr) != E2E_OK)
+			goto out;
+		m->mac_ok = mac_ok(rf, &m->rec);
+		m->in_state = in_state(rf, &m->rec);
+		*n = i + 1;
+	}
+	st = ST_OK;
+out:
+	if (st != ST_OK) {
+		free(*list);
+		*list = NULL;
+		*n = 0;
+	}
+	api_reply_clear(&r);
+	return st;
+}
+
+/* Members accept the creator's keys only with a valid admission MAC: a
+ * relay without the password cannot substitute its own. */
+static enum status pin_creator(struct client *c, struct roomfile *rf)
+{
+	struct listed_member *list = NULL;
+	size_t n = 0;
+	enum status st = roomsync_members(c, rf, &list, &n);
+
+	for (size_t i = 0; st == ST_OK && i < n; i++) {
+		if (strcmp(list[i].rec.name, rf->creator.name) != 0)
+			continue;
+		if (!list[i].mac_ok) {
+			security_warn("the keys the relay lists for room creator %s carry no valid "
+				      "admission MAC; not trusting them", rf->creator.name);
+			st = client_fail(c, ST_SECURITY, "cannot verify the room creator");
+			break;
+		}
+		rf->creator = list[i].rec;
+		rf->creator_pinned = true;
+	}
+	free(list);
+	if (st == ST_OK && !rf->creator_pinned)
+		st = client_fail(c, ST_ERROR, "the relay does not list the room creator %s",
+				 rf->creator.name);
+	return st;
+}
+
+/* Why a state the relay served is not acceptable, or NULL if it is. */
+static const char *state_refusal(const struct roomfile *rf, const struct wire_state *s,
+				 const uint8_t *payload, size_t len)
+{
+	const struct wire_member *creator = wire_state_find(s, rf->creator.name);
+
+	if (strcmp(s->room, rf->room) != 0 || strcmp(s->creator, rf->creator.name) != 0)
+		return "it is for another room or creator";
+	if (!creator || !same_keys(creator, &rf->creator))
+		return "it does not list the creator's pinned keys";
+	if (s->revision < rf->state.revision || s->epoch < rf->state.epoch)
+		return "it is older than the state already accepted (rollback)";
+	if (s->revision == rf->state.revision &&
+	    (len != rf->state_len || memcmp(payload, rf->state_payload, len) != 0))
+		return "it differs from the accepted state of the same revision";
+	return NULL;
+}
+
+static enum status update_state(struct client *c, struct roomfile *rf)
+{
+	struct api_reply r;
+	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
+	size_t len = 0;
+	struct wire_state s = {0};
+	json_error_t jerr;
+	const char *why = NULL;
+	enum status st;
+
+	if ((st = get(c, rf, "state", &r)) != ST_OK)
+		goto out;
+	if (wire_signed_unpack(r.body, &payload, &len, sig, &jerr) != E2E_OK)
+		why = "it is malformed";
+	else if (!verify_state(sig, rf->creator.sign_pk, payload, len))
+		why = "the creator's signature does not verify";
+	else if (wire_state_parse(payload, len, &s, &jerr) != E2E_OK)
+		why = "its payload is malformed";
+	else
+		why = state_refusal(rf, &s, payload, len);
+	if (why) {
+		security_warn("room %s: ignoring the room state the relay sent: %s", rf->room, why);
+	} else if (s.revision > rf->state.revision) {
+		roomfile_set_state(rf, payload, len, sig, &s);
+		payload = NULL;
+	}
+out:
+	wire_state_clear(&s);
+	free(payload);
+	api_reply_clear(&r);
+	return st;
+}
+
+static void open_wrap(struct client *c, struct roomfile *rf, const struct wire_wrap *w)
+{
+	uint8_t *key = sodium_malloc(E2E_KEY_BYTES);
+
+	if (!key)
+		return;
+	if (strcmp(w->member, rf->me) != 0 || roomfile_epoch_key(rf, w->epoch))
+		goto out;
+	if (!wrap_open(key, w, rf->room, c->id, &rf->creator))
+		security_warn("room %s: the key wrap for epoch %llu is not from the creator or was "
+			      "altered; ignored", rf->room, (unsigned long long)w->epoch);
+	else if (!roomfile_add_epoch_key(rf, w->epoch, key))
+		security_warn("room %s: too many epoch keys held; epoch %llu ignored", rf->room,
+			      (unsigned long long)w->epoch);
+out:
+	sodium_free(key);
+}
+
+static enum status fetch_keys(struct client *c, struct roomfile *rf)
+{
+	struct api_reply r;
+	json_t *arr;
+	json_error_t jerr;
+	struct wire_wrap w;
+	enum status st = get(c, rf, "wraps", &r);
+
+	arr = st == ST_OK ? json_object_get(r.body, "wraps") : NULL;
+	if (st == ST_OK && !json_is_array(arr))
+		st = client_fail(c, ST_ERROR, "the relay sent an invalid wrap list");
+	for (size_t i = 0; st == ST_OK && i < json_array_size(arr); i++) {
+		if (wire_wrap_unpack(json_array_get(arr, i), &w, &jerr) != E2E_OK)
+			security_warn("room %s: malformed key wrap ignored: %s", rf->room, jerr.text);
+		else
+			open_wrap(c, rf, &w);
+	}
+	api_reply_clear(&r);
+	return st;
+}
+
+static bool me_admitted(const struct client *c, const struct roomfile *rf)
+{
+	const struct wire_member *me = wire_state_find(&rf->state, rf->me);
+
+	return me && memcmp(me->sign_pk, c->id->sign_pk, sizeof me->sign_pk) == 0 &&
+	       memcmp(me->box_pk, c->id->box_pk, sizeof me->box_pk) == 0 &&
+	       roomfile_epoch_key(rf, rf->state.epoch);
+}
+
+enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
+{
+	enum status st = ST_OK;
+
+	*admitted = false;
+	if (!rf->creator_pinned)
+		st = pin_creator(c, rf);
+	if (st == ST_OK)
+		st = update_state(c, rf);
+	if (st == ST_OK && wire_state_find(&rf->state, rf->me) &&
+	    !roomfile_epoch_key(rf, rf->state.epoch))
+		st = fetch_keys(c, rf);
+	if (st == ST_OK)
+		st = roomfile_save(rf, c->err, sizeof c->err);
+	*admitted = st == ST_OK && me_admitted(c, rf);
+	return st;
+}
+
+/* Which listed members the creator may admit now: pending, MAC valid. */
+static bool admissible(struct client *c, const struct roomfile *rf,
+		       const struct listed_member *m)
+{
+	if (m->in_state)
+		return false;
+	if (!m->mac_ok) {
+		if (client_first_warning(c, m->rec.name))
+			security_warn("room %s: %s's keys carry no valid admission MAC (not made "
+				      "with the room password); not admitted", rf->room, m->rec.name);
+		return false;
+	}
+	if (wire_state_find(&rf->state, m->rec.name)) {
+		if (client_first_warning(c, m->rec.name))
+			security_warn("room %s: %s is listed with keys other than the admitted ones; "
+				      "not admitted", rf->room, m->rec.name);
+		return false;
+	}
+	return true;
+}
+
+/* The next state: the current members plus the admissible ones. */
+static size_t next_state(struct client *c, const struct roomfile *rf,
+			 const struct listed_member *list, size_t n, struct wire_state *s)
+{
+	size_t added = 0;
+
+	*s = rf->state;
+	s->revision++;
+	s->members = calloc(rf->state.n_members + n, sizeof *s->members);
+	if (!s->members)
+		return 0;
+	memcpy(s->members, rf->state.members, rf->state.n_members * sizeof *s->members);
+	for (size_t i = 0; i < n && s->n_members < E2E_ROOM_MEMBERS_MAX; i++) {
+		if (!admissible(c, rf, &list[i]))
+			continue;
+		s->members[s->n_members++] = list[i].rec;
+		added++;
+	}
+	return added;
+}
+
+static json_t *state_request(struct client *c, struct roomfile *rf, const struct wire_state *s,
+			     size_t first_new, uint8_t **payload, size_t *len,
+			     uint8_t sig[E2E_SIG_BYTES])
+{
+	const uint8_t *key = roomfile_epoch_key(rf, s->epoch);
+	json_t *wraps = json_array(), *req = NULL;
+	struct wire_wrap w;
+
+	*payload = wire_state_build(s, len);
+	if (!key || !wraps || !*payload ||
+	    !sign_transcript(sig, c->id->sign_sk, transcript_state(*payload, *len)))
+		goto out;
+	for (size_t i = first_new; i < s->n_members; i++)
+		if (!wrap_seal(&w, rf->room, s->epoch, key, &s->members[i], c->id) ||
+		    json_array_append_new(wraps, wire_wrap_pack(&w)))
+			goto out;
+	req = json_pack("{s:o, s:O}", "state", wire_signed_pack(*payload, *len, sig),
+			"wraps", wraps);
+out:
+	json_decref(wraps);
+	return req;
+}
+
+static enum status post_state(struct client *c, struct roomfile *rf, struct wire_state *s,
+			      size_t first_new)
+{
+	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
+	size_t len = 0;
+	json_t *req = state_request(c, rf, s, first_new, &payload, &len, sig);
+	char path[160];
+	struct api_reply r = {0};
+	struct wire_state accepted;
+	json_error_t jerr;
+	enum status st = client_fail(c, ST_ERROR, "cannot build the new room state");
+	int rc;
+
+	if (!req || wire_state_parse(payload, len, &accepted, &jerr) != E2E_OK)
+		goto out;
+	snprintf(path, sizeof path, "/v1/rooms/%s/state", rf->room);
+	rc = api_call(c->api, "POST", path, req, &r);
+	if (rc != 0 || r.err != E2E_OK) {
+		wire_state_clear(&accepted);
+		st = client_reply_fail(c, rc, &r);
+		goto out;
+	}
+	roomfile_set_state(rf, payload, len, sig, &accepted);
+	payload = NULL;
+	st = roomfile_save(rf, c->err, sizeof c->err);
+out:
+	api_reply_clear(&r);
+	json_decref(req);
+	free(payload);
+	return st;
+}
+
+enum status roomsync_admit(struct client *c, struct roomfile *rf, size_t *n_admitted)
+{
+	struct listed_member *list = NULL;
+	struct wire_state next = {0};
+	size_t n = 0, first_new = rf->state.n_members;
+	enum status st;
+
+	*n_admitted = 0;
+	if (strcmp(rf->creator.name, rf->me) != 0)
+		return client_fail(c, ST_USAGE, "only the room's creator (%s) admits members",
+				   rf->creator.name);
+	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
+		return st;
+	*n_admitted = next_state(c, rf, list, n, &next);
+	if (*n_admitted)
+		st = post_state(c, rf, &next, first_new);
+	if (st != ST_OK)
+		*n_admitted = 0;
+	free(next.members);
+	free(list);
+	return st;
+}
