@@ -1,8 +1,9 @@
 /* cmd_join.c - `e2e-chat join ROOM`: create or join the room, wait to be
- * admitted, then chat. On a terminal: typed lines are sent, new messages
- * appear, /help /list /quit work. Otherwise: each line of standard input
- * is sent and the command exits at the end of input. A creator's client
- * admits pending members on every step. SIGINT and SIGTERM arrive through
+ * admitted, then chat: each line of standard input is sent, /help /list
+ * /quit work, and the command exits at the end of input. On a terminal,
+ * new messages appear as they arrive; from a pipe only sending happens
+ * (`e2e-chat read` prints). A creator's client admits pending members on
+ * every step, whether its input is a terminal or a pipe. SIGINT and SIGTERM arrive through
  * a signalfd, so every exit goes through the same cleanup. */
 #include <errno.h>
 #include <poll.h>
@@ -175,12 +176,19 @@ static enum status handle_input(struct chat *ch)
 	return st;
 }
 
+/* Terminal or pipe alike: lines are sent as they come, and between them
+ * the room is stepped every interval, so a creator's client admits
+ * members even while it waits for input. End of input ends the chat. */
 static enum status chat_loop(struct chat *ch)
 {
 	bool admitted, ready = false;
 	enum status st = ST_OK;
 
-	fprintf(stderr, "You are in %s as %s. /help lists the commands.\n", ch->room, ch->c->name);
+	/* Unbuffered: poll() then sees every line that has not been read. */
+	setvbuf(stdin, NULL, _IONBF, 0);
+	if (ch->tty)
+		fprintf(stderr, "You are in %s as %s. /help lists the commands.\n", ch->room,
+			ch->c->name);
 	while (st == ST_OK && !ch->quit) {
 		if (pause_or_signal(ch, true, &ready))
 			break;
@@ -189,22 +197,6 @@ static enum status chat_loop(struct chat *ch)
 		if (st == ST_OK && !ch->quit)
 			st = step(ch, &admitted);
 	}
-	return st;
-}
-
-static bool signalled(const struct chat *ch)
-{
-	struct pollfd fd = {ch->sigfd, POLLIN, 0};
-
-	return poll(&fd, 1, 0) > 0;
-}
-
-static enum status pipe_loop(struct chat *ch)
-{
-	enum status st = ST_OK;
-
-	while (st == ST_OK && !ch->quit && !signalled(ch))
-		st = handle_input(ch);
 	return st;
 }
 
@@ -229,7 +221,7 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
 	if ((st = wait_admitted(&ch)) != ST_OK)
 		goto out;
-	st = ch.tty ? chat_loop(&ch) : pipe_loop(&ch);
+	st = chat_loop(&ch);
 out:
 	close(ch.sigfd);
 	return st;

@@ -1,0 +1,54 @@
+# Sourced after tests/lib.sh: run real e2e-chat processes as named users.
+# Each user has its own profile directory under $T; the relay is $RELAY_URL.
+
+# Room password used by the tests unless a test says otherwise.
+PASSWORD='correct horse battery staple'
+
+# as USER ARGS...: run e2e-chat as USER (profile $T/USER, name USER).
+as() {
+	local user=$1
+	shift
+	E2E_CHAT_PASSWORD=${E2E_CHAT_PASSWORD-$PASSWORD} \
+		"$E2E_CLIENT" --relay "$RELAY_URL" --home "$T/$user" --name "$user" "$@"
+}
+
+# as_bg USER ROOM: a running `join` fed from a FIFO ($T/USER.in), output in
+# $T/USER.out and $T/USER.err; its pid in the variable named USER_pid.
+as_bg() {
+	local user=$1 room=$2
+	mkfifo "$T/$user.in"
+	as "$user" join "$room" --interval 100 <"$T/$user.in" >"$T/$user.out" 2>"$T/$user.err" &
+	eval "${user}_pid=$!"
+	# Hold the FIFO open for writing so the client does not see end of input.
+	exec {fd}>"$T/$user.in"
+	eval "${user}_fd=$fd"
+}
+
+# say USER TEXT: type a line into USER's background join.
+say() {
+	local fd_var="${1}_fd"
+	printf '%s\n' "$2" >&"${!fd_var}"
+}
+
+# hang_up USER: end USER's input; the join exits; assert it exited 0.
+hang_up() {
+	local fd_var="${1}_fd" pid_var="${1}_pid" rc=0
+	eval "exec ${!fd_var}>&-"
+	wait "${!pid_var}" || rc=$?
+	[ "$rc" = 0 ] || fail "$1's join exited $rc: $(cat "$T/$1.err")"
+}
+
+# eventually SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
+eventually() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# reads USER ROOM TEXT: USER's `read` of ROOM shows a message with TEXT.
+reads() {
+	as "$1" read "$2" 2>/dev/null | grep -qF -- "$3"
+}

@@ -1,0 +1,130 @@
+# tests/lib.sh - helpers sourced by the shell tests (bash).
+#
+# The binaries come from the environment: E2E_RELAY (the relay) and
+# E2E_CLIENT (the client). Every test gets a fresh work directory $T,
+# removed on exit, and the relay it starts is stopped on exit too.
+#
+#   relay_start [args]   start "$E2E_RELAY --port 0 --db $RELAY_DB [args]",
+#                        wait for its "listening on" line; sets RELAY_PID,
+#                        RELAY_PORT, RELAY_URL (log: $T/relay.log)
+#   relay_stop           SIGTERM, wait, require exit status 0
+#   relay_kill9          SIGKILL, wait
+#   curl_json METHOD PATH [BODY] [TOKEN]
+#                        real curl; sets STATUS (HTTP code), BODY (reply
+#                        body), HEADERS (reply headers); extra curl
+#                        arguments may be put in the array CURL_EXTRA
+#   curl_json_file METHOD PATH FILE [TOKEN]   the same, body from FILE
+#   json_get PATH, json_len PATH   a field of $BODY / an array's length
+#                        (with $E2E_FORGE, the API tests' helper)
+#   fail MSG             print "FAIL: MSG" and exit 1
+#   assert_eq WANT GOT [WHAT]; assert_contains HAYSTACK NEEDLE [WHAT]
+
+set -u
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/e2e-test.XXXXXX") || exit 1
+RELAY_DB=${RELAY_DB:-$T/relay.db}
+RELAY_PID=
+RELAY_PORT=
+RELAY_URL=
+STATUS=
+BODY=
+HEADERS=
+CURL_EXTRA=()
+
+lib_cleanup() {
+	if [ -n "$RELAY_PID" ] && kill -0 "$RELAY_PID" 2>/dev/null; then
+		kill -TERM "$RELAY_PID" 2>/dev/null
+		wait "$RELAY_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap lib_cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+assert_contains() {
+	case "$1" in
+	*"$2"*) ;;
+	*) fail "${3:-text}: expected to contain '$2', got '$1'" ;;
+	esac
+}
+
+relay_start() {
+	: "${E2E_RELAY:?set E2E_RELAY to the relay binary}"
+	local line i
+	: >"$T/relay.log"
+	"$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
+	RELAY_PID=$!
+	for i in $(seq 1 100); do
+		line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
+		[ -n "$line" ] && break
+		kill -0 "$RELAY_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$line" ]; then
+		cat "$T/relay.log" >&2
+		fail "relay did not start"
+	fi
+	RELAY_PORT=$(sed -n 's/.*listening on http:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' <<<"$line")
+	[ -n "$RELAY_PORT" ] || fail "cannot read the port from: $line"
+	RELAY_URL="http://127.0.0.1:$RELAY_PORT"
+}
+
+relay_stop() {
+	local rc=0
+	[ -n "$RELAY_PID" ] || fail "relay_stop: no relay running"
+	kill -TERM "$RELAY_PID" || fail "relay_stop: relay $RELAY_PID is not running"
+	wait "$RELAY_PID" || rc=$?
+	RELAY_PID=
+	assert_eq 0 "$rc" "relay exit status after SIGTERM"
+}
+
+relay_kill9() {
+	[ -n "$RELAY_PID" ] || fail "relay_kill9: no relay running"
+	kill -KILL "$RELAY_PID"
+	wait "$RELAY_PID" 2>/dev/null || true # 137: killed, as intended
+	RELAY_PID=
+}
+
+# curl_json_file METHOD PATH FILE [TOKEN]; FILE "" sends no body.
+curl_json_file() {
+	local method=$1 path=$2 file=$3 token=${4-}
+	local args=(-s -o "$T/reply.body" -D "$T/reply.headers" -w '%{http_code}' -X "$method")
+	[ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+	[ -n "$file" ] && args+=(--data-binary "@$file")
+	STATUS=$(curl "${args[@]}" ${CURL_EXTRA[@]+"${CURL_EXTRA[@]}"} "$RELAY_URL$path") || true
+	BODY=$(cat "$T/reply.body" 2>/dev/null || true)
+	HEADERS=$(tr -d '\r' <"$T/reply.headers" 2>/dev/null || true)
+	rm -f "$T/reply.body" "$T/reply.headers"
+}
+
+# curl_json METHOD PATH [BODY] [TOKEN]; an empty BODY sends no body.
+curl_json() {
+	local method=$1 path=$2 body=${3-} token=${4-}
+	if [ -n "$body" ]; then
+		printf '%s' "$body" >"$T/request.json"
+		curl_json_file "$method" "$path" "$T/request.json" "$token"
+	else
+		curl_json_file "$method" "$path" "" "$token"
+	fi
+}
+
+# json_get PATH: a field of $BODY (a.b.0.c; strings raw), read with the
+# API tests' helper ($E2E_FORGE get), so the tests need no jq.
+json_get() {
+	: "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
+	"$E2E_FORGE" get "$1" <<<"$BODY" || true
+}
+
+# json_len PATH: the length of the array at PATH in $BODY.
+json_len() {
+	: "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
+	"$E2E_FORGE" len "$1" <<<"$BODY" || true
+}
