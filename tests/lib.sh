@@ -31,12 +31,26 @@ BODY=
 HEADERS=
 CURL_EXTRA=()
 
+# Sanitizer reports from any process of the test (background ones, and
+# ones whose exit status a test ignores, included) go to files in $T; a
+# test with any such file fails.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/sanitizer"
+
 lib_cleanup() {
+	local rc=$? report
 	if [ -n "$RELAY_PID" ] && kill -0 "$RELAY_PID" 2>/dev/null; then
 		kill -TERM "$RELAY_PID" 2>/dev/null
 		wait "$RELAY_PID" 2>/dev/null
 	fi
+	for report in "$T"/sanitizer.*; do
+		[ -f "$report" ] || continue
+		echo "FAIL: sanitizer report from a test process:" >&2
+		cat "$report" >&2
+		rc=1
+	done
 	rm -rf "$T"
+	exit "$rc"
 }
 trap lib_cleanup EXIT
 
