@@ -13,11 +13,9 @@
 
 enum e2e_err api_ok(struct api_res *res, unsigned status, json_t *body)
 {
-	if (body == NULL)
-		return E2E_ERR_INTERNAL;
 	res->status = status;
 	res->body = body;
-	return E2E_OK;
+	return body != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 }
 
 enum e2e_err api_fail(struct api_res *res, enum e2e_err err, const char *fmt, ...)
@@ -42,13 +40,14 @@ enum e2e_err api_body(struct http_req *rq, json_t **out, struct api_res *res)
 enum e2e_err api_version(json_t *obj, struct api_res *res)
 {
 	json_t *v = json_object_get(obj, "v");
+	enum e2e_err err = E2E_OK;
 
 	if (v == NULL || !json_is_integer(v))
-		return api_fail(res, E2E_ERR_BAD_FIELD, "v: missing or not an integer");
-	if (json_integer_value(v) != E2E_PROTO_VERSION)
-		return api_fail(res, E2E_ERR_BAD_VERSION, "v: %lld, this relay speaks %d",
-				(long long)json_integer_value(v), E2E_PROTO_VERSION);
-	return E2E_OK;
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "v: missing or not an integer");
+	else if (json_integer_value(v) != E2E_PROTO_VERSION)
+		err = api_fail(res, E2E_ERR_BAD_VERSION, "v: %lld, this relay speaks %d",
+			       (long long)json_integer_value(v), E2E_PROTO_VERSION);
+	return err;
 }
 
 enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
@@ -59,13 +58,14 @@ enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 	uint8_t hash[E2E_TOKEN_BYTES];
 	enum e2e_err err = store_room_get(st, room, r);
 
-	if (err != E2E_OK)
-		return err;
-	if (token == NULL || !b64_decode_exact(raw, sizeof(raw), token))
-		return E2E_ERR_UNAUTHORIZED;
-	crypto_generichash(hash, sizeof(hash), raw, sizeof(raw), NULL, 0);
+	if (err == E2E_OK && (token == NULL || !b64_decode_exact(raw, sizeof(raw), token)))
+		err = E2E_ERR_UNAUTHORIZED;
+	if (err == E2E_OK) {
+		crypto_generichash(hash, sizeof(hash), raw, sizeof(raw), NULL, 0);
+		err = store_member_by_token(st, r->id, hash, m);
+	}
 	sodium_memzero(raw, sizeof(raw));
-	return store_member_by_token(st, r->id, hash, m);
+	return err;
 }
 
 void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES])
@@ -87,19 +87,16 @@ enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYT
 	memset(out, 0, sizeof(*out));
 	memset(s, 0, sizeof(*s));
 	err = wire_signed_unpack(obj, &out->payload, &out->len, out->sig, &res->jerr);
-	if (err != E2E_OK)
-		return err;
-	if (out->len > E2E_STATE_MAX)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state.payload: over %d bytes",
-				E2E_STATE_MAX);
-	if (!verify_state(out->sig, sign_pk, out->payload, out->len))
-		return api_fail(res, E2E_ERR_BAD_SIGNATURE, "state.sig");
-	err = wire_state_parse(out->payload, out->len, s, &res->jerr);
-	if (err != E2E_OK)
-		return err;
+	if (err == E2E_OK && out->len > E2E_STATE_MAX)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state.payload: over %d bytes",
+			       E2E_STATE_MAX);
+	if (err == E2E_OK && !verify_state(out->sig, sign_pk, out->payload, out->len))
+		err = api_fail(res, E2E_ERR_BAD_SIGNATURE, "state.sig");
+	if (err == E2E_OK)
+		err = wire_state_parse(out->payload, out->len, s, &res->jerr);
 	out->revision = s->revision;
 	out->epoch = s->epoch;
-	return E2E_OK;
+	return err;
 }
 
 /* Refuse a wrap for a member not listed, another epoch, or a second
@@ -107,17 +104,19 @@ enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYT
 static enum e2e_err api_wrap_check(const struct wire_state *s, const struct wire_wrap *w,
 				   size_t i, struct api_res *res)
 {
+	enum e2e_err err = E2E_OK;
+
 	if (wire_state_find(s, w[i].member) == NULL)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: %s is not listed in the state",
-				i, w[i].member);
-	if (w[i].epoch != s->epoch)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: epoch is not the state's", i);
-	for (size_t j = 0; j < i; j++) {
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: %s is not listed in the state",
+			       i, w[i].member);
+	else if (w[i].epoch != s->epoch)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: epoch is not the state's", i);
+	for (size_t j = 0; j < i && err == E2E_OK; j++) {
 		if (strcmp(w[j].member, w[i].member) == 0)
-			return api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: a second wrap for %s",
-					i, w[i].member);
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: a second wrap for %s",
+				       i, w[i].member);
 	}
-	return E2E_OK;
+	return err;
 }
 
 enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
@@ -129,21 +128,18 @@ enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
 	*out = NULL;
 	*n = 0;
 	if (!json_is_array(arr))
-		return api_fail(res, E2E_ERR_BAD_FIELD, "wraps: not an array");
-	if (count > E2E_ROOM_MEMBERS_MAX)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "wraps: more than %d",
-				E2E_ROOM_MEMBERS_MAX);
-	if (count == 0)
-		return E2E_OK;
-	*out = calloc(count, sizeof(**out));
-	if (*out == NULL)
-		return E2E_ERR_INTERNAL;
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps: not an array");
+	else if (count > E2E_ROOM_MEMBERS_MAX)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps: more than %d",
+			       E2E_ROOM_MEMBERS_MAX);
+	else if (count > 0 && (*out = calloc(count, sizeof(**out))) == NULL)
+		err = E2E_ERR_INTERNAL;
 	for (size_t i = 0; i < count && err == E2E_OK; i++) {
 		err = wire_wrap_unpack(json_array_get(arr, i), &(*out)[i], &res->jerr);
 		if (err == E2E_OK)
 			err = api_wrap_check(s, *out, i, res);
+		*n = i + 1;
 	}
-	*n = count;
 	return err;
 }
 

@@ -12,10 +12,9 @@ static enum e2e_err challenge_body(struct http_req *rq, struct api_res *res)
 	enum e2e_err err = E2E_OK;
 
 	http_body(rq, &len);
-	if (len == 0)
-		return E2E_OK;
-	err = api_body(rq, &root, res);
-	if (err == E2E_OK && json_object_size(root) != 0)
+	if (len > 0)
+		err = api_body(rq, &root, res);
+	if (err == E2E_OK && len > 0 && json_object_size(root) != 0)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "the body takes no fields");
 	json_decref(root);
 	return err;
@@ -32,13 +31,12 @@ enum e2e_err api_challenges_create(struct store *st, struct http_req *rq, const 
 
 	if (err == E2E_OK)
 		err = store_room_get(st, room, &r);
-	if (err != E2E_OK)
-		return err;
 	randombytes_buf(nonce, sizeof(nonce));
-	err = store_challenge_add(st, r.id, nonce, now, now + E2E_CHALLENGE_TTL);
-	if (err != E2E_OK)
-		return err;
+	if (err == E2E_OK)
+		err = store_challenge_add(st, r.id, nonce, now, now + E2E_CHALLENGE_TTL);
 	sodium_bin2base64(b64, sizeof(b64), nonce, sizeof(nonce), E2E_B64_VARIANT);
-	return api_ok(res, 201, json_pack("{s:s, s:i}", "nonce", b64, "expires_in",
-					  E2E_CHALLENGE_TTL));
+	if (err == E2E_OK)
+		err = api_ok(res, 201, json_pack("{s:s, s:i}", "nonce", b64, "expires_in",
+						 E2E_CHALLENGE_TTL));
+	return err;
 }

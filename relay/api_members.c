@@ -21,19 +21,19 @@ static enum e2e_err join_unpack(json_t *root, struct join_req *j, struct api_res
 	const char *proof = NULL;
 	enum e2e_err err = api_version(root, res);
 
-	if (err != E2E_OK)
-		return err;
-	if (json_unpack_ex(root, &res->jerr, 0, "{s:s, s:s}", "nonce", &nonce,
-			   "proof", &proof) != 0)
-		return E2E_ERR_BAD_FIELD;
-	err = wire_bin(j->nonce, sizeof(j->nonce), nonce, "nonce", &res->jerr);
+	if (err == E2E_OK && json_unpack_ex(root, &res->jerr, 0, "{s:s, s:s}", "nonce", &nonce,
+					    "proof", &proof) != 0)
+		err = E2E_ERR_BAD_FIELD;
+	if (err == E2E_OK)
+		err = wire_bin(j->nonce, sizeof(j->nonce), nonce, "nonce", &res->jerr);
 	if (err == E2E_OK)
 		err = wire_bin(j->proof, sizeof(j->proof), proof, "proof", &res->jerr);
-	if (err != E2E_OK)
-		return err;
-	json_object_del(root, "nonce");
-	json_object_del(root, "proof");
-	return wire_member_unpack(root, &j->m, true, &res->jerr);
+	if (err == E2E_OK) {
+		json_object_del(root, "nonce");
+		json_object_del(root, "proof");
+		err = wire_member_unpack(root, &j->m, true, &res->jerr);
+	}
+	return err;
 }
 
 /* Take the challenge (gone whatever the outcome), check the proof,
@@ -44,11 +44,12 @@ static enum e2e_err join_act(struct store *st, const struct store_room *r,
 	int64_t now = api_now();
 	enum e2e_err err = store_challenge_take(st, r->id, j->nonce, now);
 
-	if (err != E2E_OK)
-		return err;
-	if (!verify_join_proof(j->proof, r->access_pk, r->pub.room, j->nonce, &j->m))
-		return E2E_ERR_BAD_PROOF;
-	return store_member_add(st, r->id, &j->m, hash, now);
+	if (err == E2E_OK &&
+	    !verify_join_proof(j->proof, r->access_pk, r->pub.room, j->nonce, &j->m))
+		err = E2E_ERR_BAD_PROOF;
+	if (err == E2E_OK)
+		err = store_member_add(st, r->id, &j->m, hash, now);
+	return err;
 }
 
 enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char *room,
@@ -86,17 +87,17 @@ static enum e2e_err members_add(void *ctx, const struct store_member *m)
 {
 	json_t *list = ctx;
 	json_t *rec = wire_member_pack(&m->rec, true);
+	bool ok = rec != NULL &&
+		  json_object_set_new(rec, "status",
+				      json_string(m->admitted ? "admitted" : "pending")) == 0 &&
+		  json_object_set_new(rec, "joined_at", json_integer(m->joined_at)) == 0;
 
-	if (rec == NULL)
-		return E2E_ERR_INTERNAL;
-	if (json_object_set_new(rec, "status",
-				json_string(m->admitted ? "admitted" : "pending")) != 0 ||
-	    json_object_set_new(rec, "joined_at", json_integer(m->joined_at)) != 0) {
-		json_decref(rec);
-		return E2E_ERR_INTERNAL;
-	}
 	/* the array takes the reference, also when appending fails */
-	return json_array_append_new(list, rec) == 0 ? E2E_OK : E2E_ERR_INTERNAL;
+	if (ok)
+		ok = json_array_append_new(list, rec) == 0;
+	else
+		json_decref(rec);
+	return ok ? E2E_OK : E2E_ERR_INTERNAL;
 }
 
 enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char *room,
@@ -104,18 +105,14 @@ enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char 
 {
 	struct store_room r;
 	struct store_member me;
-	json_t *list = NULL;
+	json_t *list = json_array();
 	enum e2e_err err = api_member(st, rq, room, &r, &me);
 
-	if (err != E2E_OK)
-		return err;
-	list = json_array();
-	if (list == NULL)
-		return E2E_ERR_INTERNAL;
-	err = store_members_each(st, r.id, members_add, list);
-	if (err != E2E_OK) {
-		json_decref(list);
-		return err;
-	}
-	return api_ok(res, 200, json_pack("{s:o}", "members", list));
+	if (err == E2E_OK)
+		err = list != NULL ? store_members_each(st, r.id, members_add, list)
+				   : E2E_ERR_INTERNAL;
+	if (err == E2E_OK)
+		err = api_ok(res, 200, json_pack("{s:O}", "members", list));
+	json_decref(list);
+	return err;
 }

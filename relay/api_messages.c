@@ -46,11 +46,10 @@ enum e2e_err api_messages_post(struct store *st, struct http_req *rq, const char
 	struct store_room r;
 	struct store_member me;
 	struct wire_msg *m = calloc(1, sizeof(*m)); /* 8 KiB: not on the stack */
-	enum e2e_err err = E2E_ERR_INTERNAL;
+	enum e2e_err err = m != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 
-	if (m == NULL)
-		return err;
-	err = messages_member(st, rq, room, &r, &me);
+	if (err == E2E_OK)
+		err = messages_member(st, rq, room, &r, &me);
 	if (err == E2E_OK)
 		err = messages_unpack(st, &r, rq, m, res);
 	if (err != E2E_OK)
@@ -77,22 +76,19 @@ static enum e2e_err messages_arg(struct http_req *rq, const char *key, uint64_t 
 	const char *v = http_query(rq, key);
 	uint64_t n = 0;
 	size_t i = 0;
+	bool ok = true;
+	enum e2e_err err = E2E_OK;
 
-	*out = def;
-	if (v == NULL)
-		return E2E_OK;
-	for (; v[i] >= '0' && v[i] <= '9'; i++) {
-		if (n > (max - (uint64_t)(v[i] - '0')) / 10)
-			goto bad;
+	for (; v != NULL && ok && v[i] >= '0' && v[i] <= '9'; i++) {
+		ok = n <= (max - (uint64_t)(v[i] - '0')) / 10; /* n * 10 + digit <= max */
 		n = n * 10 + (uint64_t)(v[i] - '0');
 	}
-	if (i == 0 || v[i] != '\0' || n < min)
-		goto bad;
-	*out = n;
-	return E2E_OK;
-bad:
-	return api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
-			(unsigned long long)min, (unsigned long long)max);
+	if (v != NULL && (!ok || i == 0 || v[i] != '\0' || n < min))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
+			       (unsigned long long)min, (unsigned long long)max);
+	else
+		*out = v != NULL ? n : def;
+	return err;
 }
 
 static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
@@ -100,10 +96,9 @@ static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
 	json_t *list = ctx;
 	json_t *rec = wire_msg_pack(m, true);
 
-	if (rec == NULL)
-		return E2E_ERR_INTERNAL;
 	/* the array takes the reference, also when appending fails */
-	return json_array_append_new(list, rec) == 0 ? E2E_OK : E2E_ERR_INTERNAL;
+	return rec != NULL && json_array_append_new(list, rec) == 0 ? E2E_OK
+								 : E2E_ERR_INTERNAL;
 }
 
 enum e2e_err api_messages_list(struct store *st, struct http_req *rq, const char *room,
@@ -113,22 +108,19 @@ enum e2e_err api_messages_list(struct store *st, struct http_req *rq, const char
 	struct store_member me;
 	uint64_t after = 0;
 	uint64_t limit = 0;
-	json_t *list = NULL;
+	json_t *list = json_array();
 	enum e2e_err err = messages_member(st, rq, room, &r, &me);
 
 	if (err == E2E_OK)
 		err = messages_arg(rq, "after", 0, 0, INT64_MAX, &after, res);
 	if (err == E2E_OK)
 		err = messages_arg(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &limit, res);
-	if (err != E2E_OK)
-		return err;
-	list = json_array();
-	if (list == NULL)
-		return E2E_ERR_INTERNAL;
-	err = store_msgs_each(st, r.id, after, (unsigned)limit, messages_add, list);
-	if (err != E2E_OK) {
-		json_decref(list);
-		return err;
-	}
-	return api_ok(res, 200, json_pack("{s:o}", "messages", list));
+	if (err == E2E_OK)
+		err = list != NULL ? store_msgs_each(st, r.id, after, (unsigned)limit,
+						     messages_add, list)
+				   : E2E_ERR_INTERNAL;
+	if (err == E2E_OK)
+		err = api_ok(res, 200, json_pack("{s:O}", "messages", list));
+	json_decref(list);
+	return err;
 }

@@ -38,27 +38,33 @@ struct create_fields {
 	json_t *wraps;
 };
 
+/* Is `v` within min..max? */
+static bool create_in(json_int_t v, unsigned long long min, unsigned long long max)
+{
+	return v >= 0 && (unsigned long long)v >= min && (unsigned long long)v <= max;
+}
+
 static enum e2e_err create_fields(json_t *root, struct create_fields *f,
 				  struct api_res *res)
 {
+	enum e2e_err err = E2E_OK;
+
 	if (json_unpack_ex(root, &res->jerr, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o}",
 			   "v", &f->v, "room", &f->room, "salt", &f->salt,
 			   "opslimit", &f->opslimit, "memlimit", &f->memlimit,
 			   "access_pk", &f->access_pk, "member", &f->member,
 			   "state", &f->state, "wraps", &f->wraps) != 0)
-		return E2E_ERR_BAD_FIELD;
-	if (!name_room_valid(f->room))
-		return api_fail(res, E2E_ERR_BAD_NAME, "room");
-	if (f->opslimit < 0 || (unsigned long long)f->opslimit < E2E_KDF_OPS_MIN ||
-	    (unsigned long long)f->opslimit > E2E_KDF_OPS_MAX)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "opslimit: outside %llu..%llu",
-				E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX);
-	if (f->memlimit < 0 || (unsigned long long)f->memlimit < E2E_KDF_MEM_MIN ||
-	    (unsigned long long)f->memlimit > E2E_KDF_MEM_MAX)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "memlimit: outside %llu..%llu",
-				E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX);
-	return E2E_OK;
+		err = E2E_ERR_BAD_FIELD;
+	else if (!name_room_valid(f->room))
+		err = api_fail(res, E2E_ERR_BAD_NAME, "room");
+	else if (!create_in(f->opslimit, E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "opslimit: outside %llu..%llu",
+			       E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX);
+	else if (!create_in(f->memlimit, E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "memlimit: outside %llu..%llu",
+			       E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX);
+	return err;
 }
 
 /* The signed state must be revision 1 of this room by this creator,
@@ -67,21 +73,22 @@ static enum e2e_err create_check_state(const struct create_req *c, struct api_re
 {
 	const struct wire_state *s = &c->payload;
 	const struct wire_member *listed = wire_state_find(s, c->creator.name);
+	enum e2e_err err = E2E_OK;
 
 	if (strcmp(s->room, c->room.pub.room) != 0)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
-	if (strcmp(s->creator, c->creator.name) != 0)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
-	if (s->revision != 1)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: revision must be 1");
-	if (s->epoch != 1)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch must be 1");
-	if (listed == NULL || s->n_members != 1)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: must list the creator alone");
-	if (memcmp(listed->sign_pk, c->creator.sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
-	    memcmp(listed->box_pk, c->creator.box_pk, E2E_BOX_PK_BYTES) != 0)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: creator's keys differ from member");
-	return E2E_OK;
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
+	else if (strcmp(s->creator, c->creator.name) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
+	else if (s->revision != 1)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: revision must be 1");
+	else if (s->epoch != 1)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch must be 1");
+	else if (listed == NULL || s->n_members != 1)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: must list the creator alone");
+	else if (memcmp(listed->sign_pk, c->creator.sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
+		 memcmp(listed->box_pk, c->creator.box_pk, E2E_BOX_PK_BYTES) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: creator's keys differ from member");
+	return err;
 }
 
 static enum e2e_err create_unpack(json_t *root, struct create_req *c, struct api_res *res)
@@ -99,14 +106,14 @@ static enum e2e_err create_unpack(json_t *root, struct create_req *c, struct api
 			       "access_pk", &res->jerr);
 	if (err == E2E_OK)
 		err = wire_member_unpack(f.member, &c->creator, true, &res->jerr);
-	if (err != E2E_OK)
-		return err;
-	snprintf(r->room, sizeof(r->room), "%s", f.room);
-	snprintf(r->creator, sizeof(r->creator), "%s", c->creator.name);
-	r->opslimit = (uint64_t)f.opslimit;
-	r->memlimit = (uint64_t)f.memlimit;
-	r->created_at = api_now();
-	err = api_state_unpack(f.state, c->creator.sign_pk, &c->state, &c->payload, res);
+	if (err == E2E_OK) {
+		snprintf(r->room, sizeof(r->room), "%s", f.room);
+		snprintf(r->creator, sizeof(r->creator), "%s", c->creator.name);
+		r->opslimit = (uint64_t)f.opslimit;
+		r->memlimit = (uint64_t)f.memlimit;
+		r->created_at = api_now();
+		err = api_state_unpack(f.state, c->creator.sign_pk, &c->state, &c->payload, res);
+	}
 	if (err == E2E_OK)
 		err = create_check_state(c, res);
 	if (err == E2E_OK)
@@ -147,7 +154,7 @@ enum e2e_err api_rooms_get(struct store *st, struct http_req *rq, const char *ro
 	struct store_room r;
 	enum e2e_err err = store_room_get(st, room, &r);
 
-	if (err != E2E_OK)
-		return err;
-	return api_ok(res, 200, wire_room_pack(&r.pub));
+	if (err == E2E_OK)
+		err = api_ok(res, 200, wire_room_pack(&r.pub));
+	return err;
 }

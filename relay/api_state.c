@@ -11,12 +11,11 @@ enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *ro
 {
 	struct store_room r;
 	struct store_member me;
-	struct store_state s;
+	struct store_state s = {0};
 	enum e2e_err err = api_member(st, rq, room, &r, &me);
 
-	if (err != E2E_OK)
-		return err;
-	err = store_state_get(st, r.id, &s);
+	if (err == E2E_OK)
+		err = store_state_get(st, r.id, &s);
 	if (err == E2E_OK)
 		err = api_ok(res, 200, wire_signed_pack(s.payload, s.len, s.sig));
 	store_state_clear(&s);
@@ -43,25 +42,25 @@ static enum e2e_err post_check_members(struct store *st, const struct store_room
 				       const struct wire_state *s, struct api_res *res)
 {
 	struct store_member reg;
+	enum e2e_err err = E2E_OK;
 
-	for (size_t i = 0; i < s->n_members; i++) {
+	for (size_t i = 0; i < s->n_members && err == E2E_OK; i++) {
 		const struct wire_member *m = &s->members[i];
-		enum e2e_err err = store_member_get(st, r->id, m->name, &reg);
 
+		err = store_member_get(st, r->id, m->name, &reg);
 		if (err == E2E_ERR_NO_MEMBER)
-			return api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s is not registered",
-					i, m->name);
-		if (err != E2E_OK)
-			return err;
-		if (memcmp(reg.rec.sign_pk, m->sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
-		    memcmp(reg.rec.box_pk, m->box_pk, E2E_BOX_PK_BYTES) != 0)
-			return api_fail(res, E2E_ERR_BAD_FIELD,
-					"members[%zu]: %s's keys differ from its record", i, m->name);
-		if (wire_state_find(s, m->name) != m)
-			return api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s listed twice",
-					i, m->name);
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s is not registered",
+				       i, m->name);
+		else if (err == E2E_OK &&
+			 (memcmp(reg.rec.sign_pk, m->sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
+			  memcmp(reg.rec.box_pk, m->box_pk, E2E_BOX_PK_BYTES) != 0))
+			err = api_fail(res, E2E_ERR_BAD_FIELD,
+				       "members[%zu]: %s's keys differ from its record", i, m->name);
+		else if (err == E2E_OK && wire_state_find(s, m->name) != m)
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s listed twice",
+				       i, m->name);
 	}
-	return E2E_OK;
+	return err;
 }
 
 /* Names this room and creator, is the next revision, does not go back
@@ -71,24 +70,25 @@ static enum e2e_err post_check_state(struct store *st, const struct store_room *
 {
 	uint64_t revision = 0;
 	uint64_t epoch = 0;
-	enum e2e_err err;
+	enum e2e_err err = E2E_OK;
 
 	if (strcmp(s->room, r->pub.room) != 0)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
-	if (strcmp(s->creator, r->pub.creator) != 0)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
-	if (wire_state_find(s, r->pub.creator) == NULL)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: does not list the creator");
-	err = store_state_head(st, r->id, &revision, &epoch);
-	if (err != E2E_OK)
-		return err;
-	if (s->revision != revision + 1)
-		return api_fail(res, E2E_ERR_STALE, "the next revision is %llu",
-				(unsigned long long)revision + 1);
-	if (s->epoch < epoch)
-		return api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch below the current %llu",
-				(unsigned long long)epoch);
-	return post_check_members(st, r, s, res);
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
+	else if (strcmp(s->creator, r->pub.creator) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
+	else if (wire_state_find(s, r->pub.creator) == NULL)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: does not list the creator");
+	else
+		err = store_state_head(st, r->id, &revision, &epoch);
+	if (err == E2E_OK && s->revision != revision + 1)
+		err = api_fail(res, E2E_ERR_STALE, "the next revision is %llu",
+			       (unsigned long long)revision + 1);
+	else if (err == E2E_OK && s->epoch < epoch)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: epoch below the current %llu",
+			       (unsigned long long)epoch);
+	if (err == E2E_OK)
+		err = post_check_members(st, r, s, res);
+	return err;
 }
 
 static enum e2e_err post_unpack(struct store *st, const struct store_room *r,
@@ -97,12 +97,13 @@ static enum e2e_err post_unpack(struct store *st, const struct store_room *r,
 {
 	json_t *state = NULL;
 	json_t *wraps = NULL;
-	enum e2e_err err;
+	enum e2e_err err = E2E_OK;
 
 	if (json_unpack_ex(root, &res->jerr, JSON_STRICT, "{s:o, s:o}", "state", &state,
 			   "wraps", &wraps) != 0)
-		return E2E_ERR_BAD_FIELD;
-	err = api_state_unpack(state, creator->rec.sign_pk, &p->state, &p->payload, res);
+		err = E2E_ERR_BAD_FIELD;
+	if (err == E2E_OK)
+		err = api_state_unpack(state, creator->rec.sign_pk, &p->state, &p->payload, res);
 	if (err == E2E_OK)
 		err = post_check_state(st, r, &p->payload, res);
 	if (err == E2E_OK)

@@ -79,13 +79,16 @@ const char *http_bearer(const struct http_req *rq)
 {
 	const char *v = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *token = NULL;
 
-	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
-		return NULL;
-	v += 7;
-	while (*v == ' ')
-		v++;
-	return *v != '\0' ? v : NULL;
+	if (v != NULL && strncasecmp(v, "Bearer ", 7) == 0) {
+		token = v + 7;
+		while (*token == ' ')
+			token++;
+		if (*token == '\0')
+			token = NULL;
+	}
+	return token;
 }
 
 /* ---- replies ---- */
@@ -100,7 +103,7 @@ static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t le
 	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(buf);
-		return false;
+		goto done;
 	}
 	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				    "application/json") != MHD_YES ||
@@ -114,7 +117,8 @@ static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t le
 	rq->status = status;
 	ok = true;
 done:
-	MHD_destroy_response(resp);
+	if (resp != NULL)
+		MHD_destroy_response(resp);
 	return ok;
 }
 
@@ -122,19 +126,16 @@ static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 		       const char *allow)
 {
 	size_t n = json_dumpb(body, NULL, 0, JSON_COMPACT);
-	char *buf;
+	char *buf = n > 0 ? malloc(n + 1) : NULL;
+	bool ok = buf != NULL && json_dumpb(body, buf, n, JSON_COMPACT) == n;
 
-	if (n == 0)
-		return false;
-	buf = malloc(n + 1);
-	if (buf == NULL)
-		return false;
-	if (json_dumpb(body, buf, n, JSON_COMPACT) != n) {
+	if (ok) {
+		buf[n] = '\n';
+		ok = http_send(rq, status, buf, n + 1, allow); /* takes buf */
+	} else {
 		free(buf);
-		return false;
 	}
-	buf[n] = '\n';
-	return http_send(rq, status, buf, n + 1, allow);
+	return ok;
 }
 
 bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body)
@@ -155,9 +156,7 @@ bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 	else
 		snprintf(msg, sizeof(msg), "%s", info->message);
 	body = json_pack("{s:{s:s, s:s}}", "error", "code", info->code, "message", msg);
-	if (body == NULL)
-		return false;
-	ok = http_reply(rq, info->http_status, body, allow);
+	ok = body != NULL && http_reply(rq, info->http_status, body, allow);
 	json_decref(body);
 	return ok;
 }
@@ -204,12 +203,33 @@ static unsigned long long http_content_length(struct MHD_Connection *conn)
 	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	char *end = NULL;
-	unsigned long long n;
+	unsigned long long n = 0;
 
-	if (v == NULL)
-		return 0;
-	n = strtoull(v, &end, 10);
-	return (end != v && *end == '\0') ? n : 0;
+	if (v != NULL) {
+		n = strtoull(v, &end, 10);
+		if (end == v || *end != '\0')
+			n = 0;
+	}
+	return n;
+}
+
+/* Per-request state for the first call, or NULL. */
+static struct http_req *http_req_new(struct http_server *srv, struct MHD_Connection *conn,
+				     const char *url, const char *method)
+{
+	struct http_req *rq = calloc(1, sizeof(*rq));
+
+	if (rq != NULL) {
+		rq->srv = srv;
+		rq->conn = conn;
+		rq->method = method;
+		rq->path = url;
+		rq->started = time(NULL);
+		clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+		http_log_copy(rq->log_method, sizeof(rq->log_method), method);
+		http_log_copy(rq->log_path, sizeof(rq->log_path), url);
+	}
+	return rq;
 }
 
 /* The first call for a request: set up its state, refuse at once what is
@@ -217,29 +237,24 @@ static unsigned long long http_content_length(struct MHD_Connection *conn)
 static enum MHD_Result http_begin(struct http_server *srv, struct MHD_Connection *conn,
 				  const char *url, const char *method, void **con_cls)
 {
-	struct http_req *rq = calloc(1, sizeof(*rq));
-	unsigned long long declared;
+	struct http_req *rq = http_req_new(srv, conn, url, method);
+	unsigned long long declared = http_content_length(conn);
+	enum e2e_err refuse = E2E_OK;
+	enum MHD_Result ret = MHD_NO;
 
-	if (rq == NULL)
-		return MHD_NO;
 	*con_cls = rq;
-	rq->srv = srv;
-	rq->conn = conn;
-	rq->method = method;
-	rq->path = url;
-	rq->started = time(NULL);
-	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
-	http_log_copy(rq->log_method, sizeof(rq->log_method), method);
-	http_log_copy(rq->log_path, sizeof(rq->log_path), url);
+	if (rq == NULL)
+		goto done;
 	if (strlen(url) > HTTP_PATH_MAX)
-		return http_result(http_reply_error(rq, E2E_ERR_URI_TOO_LONG, NULL, NULL));
-	declared = http_content_length(conn);
-	if (declared > E2E_BODY_MAX)
-		return http_result(http_reply_error(rq, E2E_ERR_TOO_LARGE, NULL, NULL));
+		refuse = E2E_ERR_URI_TOO_LONG;
+	else if (declared > E2E_BODY_MAX)
+		refuse = E2E_ERR_TOO_LARGE;
 	/* a first allocation of the declared size, but not a large one on
 	 * the client's word alone */
 	rq->cap = declared < HTTP_BODY_HINT_MAX ? declared : HTTP_BODY_HINT_MAX;
-	return MHD_YES;
+	ret = refuse == E2E_OK ? MHD_YES : http_result(http_reply_error(rq, refuse, NULL, NULL));
+done:
+	return ret;
 }
 
 /* The next buffer size for `want` bytes: doubling, never past the cap. */
@@ -252,37 +267,37 @@ static size_t http_grow(size_t cap, size_t want)
 	return next;
 }
 
+/* Make room for `want` (<= E2E_BODY_MAX) bytes in the body buffer. */
+static void http_reserve(struct http_req *rq, size_t want)
+{
+	size_t cap = (rq->body == NULL && rq->cap >= want) ? rq->cap : http_grow(rq->cap, want);
+	char *grown = realloc(rq->body, cap);
+
+	if (grown == NULL) {
+		rq->body_err = E2E_ERR_INTERNAL;
+	} else {
+		rq->body = grown;
+		rq->cap = cap;
+	}
+}
+
 /* Append upload data; past E2E_BODY_MAX drop everything and remember. */
 static void http_gather(struct http_req *rq, const char *data, size_t n)
 {
 	size_t want = rq->len + n;
-	char *grown;
 
-	if (rq->body_err != E2E_OK)
-		return;
-	if (n > E2E_BODY_MAX - rq->len) {
+	if (rq->body_err == E2E_OK && n > E2E_BODY_MAX - rq->len)
 		rq->body_err = E2E_ERR_TOO_LARGE;
-		goto drop;
+	if (rq->body_err == E2E_OK && (rq->body == NULL || want > rq->cap))
+		http_reserve(rq, want);
+	if (rq->body_err == E2E_OK) {
+		memcpy(rq->body + rq->len, data, n);
+		rq->len = want;
+	} else {
+		free(rq->body);
+		rq->body = NULL;
+		rq->len = 0;
 	}
-	if (rq->body == NULL || want > rq->cap) {
-		size_t cap = (rq->body == NULL && rq->cap >= want) ? rq->cap
-								   : http_grow(rq->cap, want);
-
-		grown = realloc(rq->body, cap);
-		if (grown == NULL) {
-			rq->body_err = E2E_ERR_INTERNAL;
-			goto drop;
-		}
-		rq->body = grown;
-		rq->cap = cap;
-	}
-	memcpy(rq->body + rq->len, data, n);
-	rq->len = want;
-	return;
-drop:
-	free(rq->body);
-	rq->body = NULL;
-	rq->len = 0;
 }
 
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
@@ -292,18 +307,20 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 {
 	struct http_server *srv = cls;
 	struct http_req *rq = *con_cls;
+	enum MHD_Result ret = MHD_YES;
 
-	if (rq == NULL)
-		return http_begin(srv, conn, url, method, con_cls);
-	if (*upload_data_size != 0) {
+	if (rq == NULL) {
+		ret = http_begin(srv, conn, url, method, con_cls);
+	} else if (*upload_data_size != 0) {
 		/* MHD cannot queue a reply here: answer when the body ends */
 		http_gather(rq, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+	} else if (rq->body_err != E2E_OK) {
+		ret = http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
+	} else {
+		ret = http_result(srv->cfg.handler(srv->cfg.ctx, rq));
 	}
-	if (rq->body_err != E2E_OK)
-		return http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
-	return http_result(srv->cfg.handler(srv->cfg.ctx, rq));
+	return ret;
 }
 
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -312,11 +329,10 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 	struct http_server *srv = cls;
 	struct http_req *rq = *con_cls;
 
-	if (rq == NULL)
-		return;
-	if (!srv->cfg.quiet)
+	if (rq != NULL && !srv->cfg.quiet)
 		http_log(rq);
-	free(rq->body);
+	if (rq != NULL)
+		free(rq->body);
 	free(rq);
 	*con_cls = NULL;
 }
@@ -329,20 +345,20 @@ static bool http_addr(const char *bind, uint16_t port, struct sockaddr_storage *
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	bool ok = true;
 
 	memset(ss, 0, sizeof(*ss));
 	if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons(port);
-		return true;
-	}
-	if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, bind, &v6->sin6_addr) == 1) {
 		v6->sin6_family = AF_INET6;
 		v6->sin6_port = htons(port);
 		*flags |= MHD_USE_IPv6;
-		return true;
+	} else {
+		ok = false;
 	}
-	return false;
+	return ok;
 }
 
 struct http_server *http_start(const struct http_config *cfg)
@@ -351,13 +367,14 @@ struct http_server *http_start(const struct http_config *cfg)
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
+	bool ok = false;
 
 	if (srv == NULL)
-		goto fail;
+		goto done;
 	srv->cfg = *cfg;
 	if (!http_addr(cfg->bind, cfg->port, &ss, &flags)) {
 		fprintf(stderr, "relay: not an IPv4 or IPv6 address: %s\n", cfg->bind);
-		goto fail;
+		goto done;
 	}
 	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, http_access, srv,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -367,18 +384,21 @@ struct http_server *http_start(const struct http_config *cfg)
 	if (srv->daemon == NULL) {
 		fprintf(stderr, "relay: cannot listen on %s port %u\n", cfg->bind,
 			(unsigned)cfg->port);
-		goto fail;
+		goto done;
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (info == NULL || info->port == 0) {
 		fprintf(stderr, "relay: cannot read the bound port\n");
-		goto fail;
+		goto done;
 	}
 	srv->port = info->port;
+	ok = true;
+done:
+	if (!ok) {
+		http_stop(srv);
+		srv = NULL;
+	}
 	return srv;
-fail:
-	http_stop(srv);
-	return NULL;
 }
 
 uint16_t http_port(const struct http_server *srv)
@@ -388,9 +408,7 @@ uint16_t http_port(const struct http_server *srv)
 
 void http_stop(struct http_server *srv)
 {
-	if (srv == NULL)
-		return;
-	if (srv->daemon != NULL)
+	if (srv != NULL && srv->daemon != NULL)
 		MHD_stop_daemon(srv->daemon);
 	free(srv);
 }

@@ -59,13 +59,15 @@ static bool relay_parse_port(const char *s, uint16_t *out)
 	char *end = NULL;
 	unsigned long v;
 
+	bool ok;
+
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || s[0] == '+' ||
-	    v > 65535)
-		return false;
-	*out = (uint16_t)v;
-	return true;
+	ok = errno == 0 && end != s && *end == '\0' && s[0] != '-' && s[0] != '+' &&
+	     v <= 65535;
+	if (ok)
+		*out = (uint16_t)v;
+	return ok;
 }
 
 static bool relay_addr_valid(const char *s)
@@ -76,6 +78,54 @@ static bool relay_addr_valid(const char *s)
 }
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_HELP, OPT_VERSION };
+
+/* An option getopt did not take: "--name" or "-c". */
+static int relay_unknown(const char *what, char **argv)
+{
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+	bool is_short = optopt > 0 && optopt < OPT_PORT; /* long ones have no char */
+
+	return relay_bad_option(what, is_short ? shortopt : argv[optind - 1]);
+}
+
+/* One option: 0 to go on, 1 when done (help, version), 2 on bad usage. */
+static int relay_option(int c, char **argv, struct relay_opts *o)
+{
+	int ret = 0;
+
+	switch (c) {
+	case OPT_PORT:
+		if (!relay_parse_port(optarg, &o->port))
+			ret = relay_bad_option("--port wants 0..65535", optarg);
+		break;
+	case OPT_BIND:
+		if (!relay_addr_valid(optarg))
+			ret = relay_bad_option("--bind wants an IPv4 or IPv6 address", optarg);
+		o->bind = optarg;
+		break;
+	case OPT_DB:
+		o->db = optarg;
+		break;
+	case OPT_QUIET:
+		o->quiet = true;
+		break;
+	case OPT_HELP:
+		relay_usage(stdout);
+		ret = 1;
+		break;
+	case OPT_VERSION:
+		printf("relay %s\n", E2E_VERSION);
+		ret = 1;
+		break;
+	case ':':
+		ret = relay_unknown("missing value for", argv);
+		break;
+	default:
+		ret = relay_unknown("unknown option", argv);
+		break;
+	}
+	return ret;
+}
 
 /* 0: run; 1: done (help, version), exit 0; 2: bad usage. */
 static int relay_parse(int argc, char **argv, struct relay_opts *o)
@@ -89,58 +139,30 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
+	int ret = 0;
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PORT:
-			if (!relay_parse_port(optarg, &o->port))
-				return relay_bad_option("--port wants 0..65535", optarg);
-			break;
-		case OPT_BIND:
-			if (!relay_addr_valid(optarg))
-				return relay_bad_option("--bind wants an IPv4 or IPv6 address",
-							optarg);
-			o->bind = optarg;
-			break;
-		case OPT_DB:
-			o->db = optarg;
-			break;
-		case OPT_QUIET:
-			o->quiet = true;
-			break;
-		case OPT_HELP:
-			relay_usage(stdout);
-			return 1;
-		case OPT_VERSION:
-			printf("relay %s\n", E2E_VERSION);
-			return 1;
-		case ':':
-			return relay_bad_option("missing value for", argv[optind - 1]);
-		default:
-			return relay_bad_option("unknown option", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return relay_bad_option("unexpected argument", argv[optind]);
-	return 0;
+	while (ret == 0 && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+		ret = relay_option(c, argv, o);
+	if (ret == 0 && optind < argc)
+		ret = relay_bad_option("unexpected argument", argv[optind]);
+	return ret;
 }
 
 /* mkdir -p with mode 0700 for every directory it creates. */
 static bool relay_mkdirs(char *path)
 {
-	for (char *p = path + 1; *p != '\0'; p++) {
+	bool ok = true;
+
+	for (char *p = path + 1; ok && *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return false;
-		}
+		ok = mkdir(path, 0700) == 0 || errno == EEXIST;
 		*p = '/';
 	}
-	return mkdir(path, 0700) == 0 || errno == EEXIST;
+	return ok && (mkdir(path, 0700) == 0 || errno == EEXIST);
 }
 
 /* The default database path (malloc'd), its directory created 0700. */
@@ -160,11 +182,9 @@ static char *relay_default_db(void)
 	} else {
 		fprintf(stderr, "relay: neither XDG_DATA_HOME nor HOME is set; use --db\n");
 	}
-	if (dir == NULL)
-		return NULL;
-	if (!relay_mkdirs(dir))
+	if (dir != NULL && !relay_mkdirs(dir))
 		fprintf(stderr, "relay: cannot create %s: %s\n", dir, strerror(errno));
-	else if (asprintf(&db, "%s/%s", dir, RELAY_DB_NAME) < 0)
+	else if (dir != NULL && asprintf(&db, "%s/%s", dir, RELAY_DB_NAME) < 0)
 		db = NULL;
 	free(dir);
 	return db;
@@ -189,50 +209,59 @@ static void relay_announce(const char *bind, uint16_t port, const char *db)
 		bind, v6 ? "]" : "", (unsigned)port, db);
 }
 
-int main(int argc, char **argv)
+/* Open the store, serve until SIGINT or SIGTERM, stop: 0, or 1 on a
+ * failure to start. */
+static int relay_run(const struct relay_opts *o, const char *db)
 {
-	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT};
-	struct store *st = NULL;
 	struct http_server *srv = NULL;
-	char *db_default = NULL;
-	const char *db;
+	struct store *st;
 	char why[256];
 	sigset_t set;
 	int sig = 0;
-	int ret = relay_parse(argc, argv, &o);
+	int ret = 1;
 
-	if (ret != 0)
-		return ret == 1 ? 0 : 2;
-	ret = 1;
-	umask(077); /* the database, its WAL and shm files: owner only */
-	if (sodium_init() < 0) {
-		fprintf(stderr, "relay: libsodium failed to initialise\n");
-		goto done;
-	}
-	db = o.db;
-	if (db == NULL)
-		db = db_default = relay_default_db();
-	if (db == NULL)
-		goto done;
 	st = store_open(db, why, sizeof(why));
 	if (st == NULL) {
 		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
 		goto done;
 	}
 	relay_signals(&set);
-	srv = http_start(&(struct http_config){.bind = o.bind, .port = o.port,
-					       .quiet = o.quiet, .handler = routes_dispatch,
+	srv = http_start(&(struct http_config){.bind = o->bind, .port = o->port,
+					       .quiet = o->quiet, .handler = routes_dispatch,
 					       .ctx = st});
 	if (srv == NULL)
 		goto done;
-	relay_announce(o.bind, http_port(srv), db);
-	if (sigwait(&set, &sig) != 0)
-		goto done;
-	fprintf(stderr, "relay: shutting down\n");
-	ret = 0;
+	relay_announce(o->bind, http_port(srv), db);
+	if (sigwait(&set, &sig) == 0) {
+		fprintf(stderr, "relay: shutting down\n");
+		ret = 0;
+	}
 done:
 	http_stop(srv);
 	store_close(st);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT};
+	char *db_default = NULL;
+	const char *db = NULL;
+	int parsed = relay_parse(argc, argv, &o);
+	int ret = parsed == 1 ? 0 : 2;
+
+	if (parsed != 0)
+		goto done;
+	ret = 1;
+	umask(077); /* the database, its WAL and shm files: owner only */
+	if (sodium_init() < 0) {
+		fprintf(stderr, "relay: libsodium failed to initialise\n");
+		goto done;
+	}
+	db = o.db != NULL ? o.db : (db_default = relay_default_db());
+	if (db != NULL)
+		ret = relay_run(&o, db);
+done:
 	free(db_default);
 	return ret;
 }

@@ -36,19 +36,20 @@ static const struct route route_table[] = {
 static bool route_match(const char *pattern, const char *path, char *room, size_t cap)
 {
 	const size_t plen = strlen(ROUTES_ROOM_PARAM);
+	bool ok = true;
 
-	while (*pattern != '\0') {
+	while (ok && *pattern != '\0') {
 		if (strncmp(pattern, ROUTES_ROOM_PARAM, plen) == 0) {
 			size_t n = strcspn(path, "/");
 
 			snprintf(room, cap, "%.*s", n < cap ? (int)n : 0, path);
 			path += n;
 			pattern += plen;
-		} else if (*pattern++ != *path++) {
-			return false;
+		} else {
+			ok = *pattern++ == *path++;
 		}
 	}
-	return *path == '\0';
+	return ok && *path == '\0';
 }
 
 /* Add `method` to the comma-separated list `allow` unless present. */
@@ -86,6 +87,8 @@ bool routes_dispatch(void *ctx, struct http_req *rq)
 	const struct route *hit = NULL;
 	char room[E2E_ROOM_NAME_MAX + 2] = "";
 	char allow[ROUTES_ALLOW_MAX] = "";
+	bool has_room = false;
+	bool ok;
 
 	for (size_t i = 0; i < ROUTES_N; i++) {
 		const struct route *r = &route_table[i];
@@ -96,13 +99,15 @@ bool routes_dispatch(void *ctx, struct http_req *rq)
 		if (strcmp(method, r->method) == 0)
 			hit = r;
 	}
+	if (hit != NULL)
+		has_room = strstr(hit->pattern, ROUTES_ROOM_PARAM) != NULL;
 	if (allow[0] == '\0')
-		return http_reply_error(rq, E2E_ERR_NO_ROUTE, NULL, NULL);
-	if (hit == NULL)
-		return http_reply_error(rq, E2E_ERR_METHOD, NULL, allow);
-	if (strstr(hit->pattern, ROUTES_ROOM_PARAM) == NULL)
-		return route_run(hit, ctx, rq, NULL);
-	if (!name_room_valid(room))
-		return http_reply_error(rq, E2E_ERR_BAD_NAME, "room", NULL);
-	return route_run(hit, ctx, rq, room);
+		ok = http_reply_error(rq, E2E_ERR_NO_ROUTE, NULL, NULL);
+	else if (hit == NULL)
+		ok = http_reply_error(rq, E2E_ERR_METHOD, NULL, allow);
+	else if (has_room && !name_room_valid(room))
+		ok = http_reply_error(rq, E2E_ERR_BAD_NAME, "room", NULL);
+	else
+		ok = route_run(hit, ctx, rq, has_room ? room : NULL);
+	return ok;
 }

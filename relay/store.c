@@ -210,11 +210,11 @@ static int stmt_exec(sqlite3_stmt *s)
 static bool col_blob(sqlite3_stmt *s, int col, uint8_t *out, size_t len)
 {
 	const void *p = sqlite3_column_blob(s, col);
+	bool ok = p != NULL && (size_t)sqlite3_column_bytes(s, col) == len;
 
-	if (p == NULL || (size_t)sqlite3_column_bytes(s, col) != len)
-		return false;
-	memcpy(out, p, len);
-	return true;
+	if (ok)
+		memcpy(out, p, len);
+	return ok;
 }
 
 /* Copy a text column into `out` of `cap` bytes. */
@@ -222,11 +222,11 @@ static bool col_text(sqlite3_stmt *s, int col, char *out, size_t cap)
 {
 	const unsigned char *p = sqlite3_column_text(s, col);
 	size_t n = (size_t)sqlite3_column_bytes(s, col);
+	bool ok = p != NULL && n < cap;
 
-	if (p == NULL || n >= cap)
-		return false;
-	memcpy(out, p, n + 1);
-	return true;
+	if (ok)
+		memcpy(out, p, n + 1);
+	return ok;
 }
 
 static uint64_t col_u64(sqlite3_stmt *s, int col)
@@ -238,14 +238,17 @@ static uint64_t col_u64(sqlite3_stmt *s, int col)
 
 static enum e2e_err txn_begin(struct store *st)
 {
+	enum e2e_err err = E2E_OK;
+
 	if (stmt_exec(stmt_get(st, ST_BEGIN)) != SQLITE_DONE) {
 		store_log(st, "begin");
-		return E2E_ERR_INTERNAL;
+		err = E2E_ERR_INTERNAL;
 	}
-	return E2E_OK;
+	return err;
 }
 
-/* Commit if err is E2E_OK, else roll back; returns the outcome. */
+/* Commit if err is E2E_OK, else roll back (if a transaction is open: a
+ * failed BEGIN leaves none); returns the outcome. */
 static enum e2e_err txn_end(struct store *st, enum e2e_err err)
 {
 	if (err == E2E_OK && stmt_exec(stmt_get(st, ST_COMMIT)) != SQLITE_DONE) {
@@ -261,24 +264,27 @@ static enum e2e_err txn_end(struct store *st, enum e2e_err err)
 static enum e2e_err write_err(struct store *st, int rc, enum e2e_err conflict,
 			      const char *what)
 {
-	if (rc == SQLITE_DONE)
-		return E2E_OK;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return conflict;
-	store_log(st, what);
-	return E2E_ERR_INTERNAL;
+	enum e2e_err err = E2E_OK;
+
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		err = conflict;
+	} else if (rc != SQLITE_DONE) {
+		store_log(st, what);
+		err = E2E_ERR_INTERNAL;
+	}
+	return err;
 }
 
 /* ---- open and close ---- */
 
 static bool store_prepare(struct store *st)
 {
-	for (int i = 0; i < ST__COUNT; i++) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &st->stmt[i], NULL) != SQLITE_OK)
-			return false;
-	}
-	return true;
+	bool ok = true;
+
+	for (int i = 0; i < ST__COUNT && ok; i++)
+		ok = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&st->stmt[i], NULL) == SQLITE_OK;
+	return ok;
 }
 
 static int store_version(struct store *st)
@@ -298,59 +304,60 @@ static int store_version(struct store *st)
 static bool store_migrate(struct store *st, char *why, size_t why_len)
 {
 	int version = store_version(st);
+	bool ok = version == STORE_SCHEMA_VERSION;
 
-	if (version == STORE_SCHEMA_VERSION)
-		return true;
-	if (version != 0) {
+	if (version != STORE_SCHEMA_VERSION && version != 0) {
 		snprintf(why, why_len, "unsupported schema version %d", version);
-		return false;
+	} else if (version == 0) {
+		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+		     sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) == SQLITE_OK &&
+		     sqlite3_exec(st->db, "PRAGMA user_version = 1", NULL, NULL, NULL) ==
+			     SQLITE_OK &&
+		     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+		if (!ok)
+			snprintf(why, why_len, "schema: %s", sqlite3_errmsg(st->db));
+		if (!ok && sqlite3_get_autocommit(st->db) == 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_exec(st->db, "PRAGMA user_version = 1", NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
-		return true;
-	snprintf(why, why_len, "schema: %s", sqlite3_errmsg(st->db));
-	if (sqlite3_get_autocommit(st->db) == 0)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	return false;
+	return ok;
 }
 
 struct store *store_open(const char *path, char *why, size_t why_len)
 {
 	struct store *st = calloc(1, sizeof(*st));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	bool ok = false;
 
 	if (st == NULL) {
 		snprintf(why, why_len, "out of memory");
-		goto fail;
+		goto done;
 	}
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_exec(st->db, store_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(why, why_len, "%s",
 			 st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
-		goto fail;
+		goto done;
 	}
 	if (!store_migrate(st, why, why_len))
-		goto fail;
-	if (!store_prepare(st)) {
+		goto done;
+	ok = store_prepare(st);
+	if (!ok)
 		snprintf(why, why_len, "prepare: %s", sqlite3_errmsg(st->db));
-		goto fail;
+done:
+	if (!ok) {
+		store_close(st);
+		st = NULL;
 	}
 	return st;
-fail:
-	store_close(st);
-	return NULL;
 }
 
 void store_close(struct store *st)
 {
-	if (st == NULL)
-		return;
-	for (int i = 0; i < ST__COUNT; i++)
+	for (int i = 0; st != NULL && i < ST__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
-	sqlite3_close(st->db);
+	if (st != NULL)
+		sqlite3_close(st->db);
 	free(st);
 }
 
@@ -435,9 +442,8 @@ enum e2e_err store_room_create(struct store *st, struct store_room *room,
 {
 	enum e2e_err err = txn_begin(st);
 
-	if (err != E2E_OK)
-		return err;
-	err = room_insert(st, room);
+	if (err == E2E_OK)
+		err = room_insert(st, room);
 	if (err == E2E_OK)
 		err = member_insert(st, room->id, creator, true, token_hash,
 				    room->pub.created_at);
@@ -536,9 +542,8 @@ enum e2e_err store_challenge_add(struct store *st, int64_t room_id,
 	enum e2e_err err = txn_begin(st);
 	int64_t count = 0;
 
-	if (err != E2E_OK)
-		return err;
-	err = challenge_purge(st, now);
+	if (err == E2E_OK)
+		err = challenge_purge(st, now);
 	if (err == E2E_OK)
 		err = count_rows(st, ST_CHAL_COUNT, room_id, &count);
 	if (err == E2E_OK && count >= E2E_CHALLENGES_MAX)
@@ -553,16 +558,16 @@ enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
 {
 	sqlite3_stmt *s = stmt_get(st, ST_CHAL_TAKE);
 	enum e2e_err err = challenge_purge(st, now);
-	int rc;
+	int rc = SQLITE_DONE;
 
-	if (err != E2E_OK)
-		return err;
-	rc = stmt_bind(s, "ib", room_id, nonce, (size_t)E2E_NONCE_BYTES);
-	if (rc == SQLITE_OK)
+	if (err == E2E_OK)
+		rc = stmt_bind(s, "ib", room_id, nonce, (size_t)E2E_NONCE_BYTES);
+	if (err == E2E_OK && rc == SQLITE_OK)
 		rc = stmt_exec(s);
 	else
 		stmt_done(s);
-	err = write_err(st, rc, E2E_ERR_INTERNAL, "challenge take");
+	if (err == E2E_OK)
+		err = write_err(st, rc, E2E_ERR_INTERNAL, "challenge take");
 	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
 		err = E2E_ERR_BAD_CHALLENGE;
 	return err;
@@ -577,9 +582,8 @@ enum e2e_err store_member_add(struct store *st, int64_t room_id,
 	enum e2e_err err = txn_begin(st);
 	int64_t count = 0;
 
-	if (err != E2E_OK)
-		return err;
-	err = count_rows(st, ST_MEMBER_COUNT, room_id, &count);
+	if (err == E2E_OK)
+		err = count_rows(st, ST_MEMBER_COUNT, room_id, &count);
 	if (err == E2E_OK && count >= E2E_ROOM_MEMBERS_MAX)
 		err = E2E_ERR_BUSY;
 	if (err == E2E_OK)
@@ -625,10 +629,8 @@ enum e2e_err store_member_by_token(struct store *st, int64_t room_id,
 	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_BY_TOKEN);
 
 	memset(out, 0, sizeof(*out));
-	if (stmt_bind(s, "bi", token_hash, (size_t)E2E_TOKEN_BYTES, room_id) != SQLITE_OK) {
-		stmt_done(s);
-		return E2E_ERR_INTERNAL;
-	}
+	/* a failed bind leaves a parameter NULL: no row, never a wrong one */
+	stmt_bind(s, "bi", token_hash, (size_t)E2E_TOKEN_BYTES, room_id);
 	return member_one(st, s, E2E_ERR_UNAUTHORIZED, out);
 }
 
@@ -638,10 +640,8 @@ enum e2e_err store_member_get(struct store *st, int64_t room_id, const char *nam
 	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_GET);
 
 	memset(out, 0, sizeof(*out));
-	if (stmt_bind(s, "it", room_id, name) != SQLITE_OK) {
-		stmt_done(s);
-		return E2E_ERR_INTERNAL;
-	}
+	/* a failed bind leaves a parameter NULL: no row, never a wrong one */
+	stmt_bind(s, "it", room_id, name);
 	return member_one(st, s, E2E_ERR_NO_MEMBER, out);
 }
 
@@ -695,14 +695,12 @@ static bool state_row(sqlite3_stmt *s, struct store_state *out)
 
 	out->revision = col_u64(s, 0);
 	out->epoch = col_u64(s, 1);
-	if (p == NULL || n == 0)
-		return false;
-	out->payload = malloc(n);
-	if (out->payload == NULL)
-		return false;
-	memcpy(out->payload, p, n);
-	out->len = n;
-	return col_blob(s, 3, out->sig, sizeof(out->sig));
+	out->payload = (p != NULL && n > 0) ? malloc(n) : NULL;
+	if (out->payload != NULL) {
+		memcpy(out->payload, p, n);
+		out->len = n;
+	}
+	return out->payload != NULL && col_blob(s, 3, out->sig, sizeof(out->sig));
 }
 
 enum e2e_err store_state_get(struct store *st, int64_t room_id, struct store_state *out)
@@ -757,9 +755,8 @@ enum e2e_err store_state_post(struct store *st, int64_t room_id,
 	uint64_t revision = 0;
 	uint64_t epoch = 0;
 
-	if (err != E2E_OK)
-		return err;
-	err = store_state_head(st, room_id, &revision, &epoch);
+	if (err == E2E_OK)
+		err = store_state_head(st, room_id, &revision, &epoch);
 	if (err == E2E_OK && state->revision != revision + 1)
 		err = E2E_ERR_STALE;
 	if (err == E2E_OK)
@@ -845,9 +842,8 @@ enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m
 {
 	enum e2e_err err = txn_begin(st);
 
-	if (err != E2E_OK)
-		return err;
-	err = counter_raise(st, room_id, m);
+	if (err == E2E_OK)
+		err = counter_raise(st, room_id, m);
 	if (err == E2E_OK)
 		err = msg_insert(st, room_id, m);
 	return txn_end(st, err);
@@ -857,16 +853,18 @@ static bool msg_row(sqlite3_stmt *s, struct wire_msg *m)
 {
 	const void *ct = sqlite3_column_blob(s, 5);
 	size_t ct_len = (size_t)sqlite3_column_bytes(s, 5);
+	bool ok;
 
 	m->seq = col_u64(s, 0);
 	m->epoch = col_u64(s, 2);
 	m->counter = col_u64(s, 3);
 	m->received_at = sqlite3_column_int64(s, 7);
-	if (ct == NULL || ct_len > sizeof(m->ct))
-		return false;
-	memcpy(m->ct, ct, ct_len);
-	m->ct_len = ct_len;
-	return col_text(s, 1, m->sender, sizeof(m->sender)) &&
+	ok = ct != NULL && ct_len > 0 && ct_len <= sizeof(m->ct);
+	if (ok) {
+		memcpy(m->ct, ct, ct_len);
+		m->ct_len = ct_len;
+	}
+	return ok && col_text(s, 1, m->sender, sizeof(m->sender)) &&
 	       col_blob(s, 4, m->nonce, sizeof(m->nonce)) &&
 	       col_blob(s, 6, m->sig, sizeof(m->sig));
 }
