@@ -39,7 +39,8 @@ static enum e2e_err join_unpack(json_t *root, struct join_req *j, struct api_res
 /* Take the challenge (gone whatever the outcome), check the proof,
  * register the member. */
 static enum e2e_err join_act(struct store *st, const struct store_room *r,
-			     const struct join_req *j, const uint8_t hash[E2E_TOKEN_BYTES])
+			     const struct join_req *j, const uint8_t hash[E2E_TOKEN_BYTES],
+			     struct api_res *res)
 {
 	int64_t now = api_now();
 	enum e2e_err err = store_challenge_take(st, r->id, j->nonce, now);
@@ -49,6 +50,8 @@ static enum e2e_err join_act(struct store *st, const struct store_room *r,
 		err = E2E_ERR_BAD_PROOF;
 	if (err == E2E_OK)
 		err = store_member_add(st, r->id, &j->m, hash, now);
+	if (err == E2E_ERR_BUSY)
+		api_fail(res, err, "the room holds %d members", E2E_ROOM_MEMBERS_MAX);
 	return err;
 }
 
@@ -71,7 +74,7 @@ enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char 
 	if (err != E2E_OK)
 		goto done;
 	api_token_new(token, hash);
-	err = join_act(st, &r, &j, hash);
+	err = join_act(st, &r, &j, hash, res);
 	if (err == E2E_OK)
 		err = api_ok(res, 201, json_pack("{s:s, s:s, s:s, s:s}", "room", r.pub.room,
 						 "member", j.m.name, "token", token,

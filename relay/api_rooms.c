@@ -38,12 +38,6 @@ struct create_fields {
 	json_t *wraps;
 };
 
-/* Is `v` within min..max? */
-static bool create_in(json_int_t v, unsigned long long min, unsigned long long max)
-{
-	return v >= 0 && (unsigned long long)v >= min && (unsigned long long)v <= max;
-}
-
 static enum e2e_err create_fields(json_t *root, struct create_fields *f,
 				  struct api_res *res)
 {
@@ -58,12 +52,11 @@ static enum e2e_err create_fields(json_t *root, struct create_fields *f,
 		err = E2E_ERR_BAD_FIELD;
 	else if (!name_room_valid(f->room))
 		err = api_fail(res, E2E_ERR_BAD_NAME, "room");
-	else if (!create_in(f->opslimit, E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX))
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "opslimit: outside %llu..%llu",
-			       E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX);
-	else if (!create_in(f->memlimit, E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX))
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "memlimit: outside %llu..%llu",
-			       E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX);
+	/* a negative value becomes a huge one: refused as well */
+	else if (!wire_kdf_params_ok((uint64_t)f->opslimit, (uint64_t)f->memlimit))
+		err = api_fail(res, E2E_ERR_BAD_FIELD,
+			       "opslimit, memlimit: outside %llu..%llu, %llu..%llu",
+			       E2E_KDF_OPS_MIN, E2E_KDF_OPS_MAX, E2E_KDF_MEM_MIN, E2E_KDF_MEM_MAX);
 	return err;
 }
 

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "proto.h"
+#include "wire.h"
 
 #define HTTP_PATH_MAX 1024
 #define HTTP_TIMEOUT_S 30
@@ -125,15 +126,13 @@ done:
 static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 		       const char *allow)
 {
-	size_t n = json_dumpb(body, NULL, 0, JSON_COMPACT);
-	char *buf = n > 0 ? malloc(n + 1) : NULL;
-	bool ok = buf != NULL && json_dumpb(body, buf, n, JSON_COMPACT) == n;
+	size_t n = 0;
+	char *buf = wire_dump(body, &n); /* compact, n + 1 bytes with the NUL */
+	bool ok = buf != NULL;
 
 	if (ok) {
 		buf[n] = '\n';
 		ok = http_send(rq, status, buf, n + 1, allow); /* takes buf */
-	} else {
-		free(buf);
 	}
 	return ok;
 }

@@ -213,9 +213,7 @@ static uint8_t *forge_payload(const struct wire_state *s, const struct forge_opt
 		return bytes;
 	root = json_loadb((const char *)bytes, *len, 0, NULL);
 	if (root != NULL && forge_edits(root, o->payload, o->n_payload))
-		out = json_dumps(root, JSON_COMPACT);
-	if (out != NULL)
-		*len = strlen(out);
+		out = wire_dump(root, len);
 	json_decref(root);
 	free(bytes);
 	return (uint8_t *)out;
@@ -518,6 +516,7 @@ int main(int argc, char **argv)
 	struct forge_opts o;
 	json_t *body = NULL;
 	char *text = NULL;
+	size_t len = 0;
 	int ret = 1;
 
 	memset(&o, 0, sizeof(o));
@@ -535,7 +534,7 @@ int main(int argc, char **argv)
 	}
 	if (!forge_edits(body, o.body, o.n_body))
 		goto done;
-	text = json_dumps(body, JSON_COMPACT);
+	text = wire_dump(body, &len);
 	if (text == NULL)
 		goto done;
 	printf("%s\n", text);
