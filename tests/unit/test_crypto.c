@@ -1,0 +1,759 @@
+/* test_crypto.c - the client's cryptography (identity, room keys, member
+ * MACs, join proofs, state signatures, key wraps, messages): everything
+ * that should verify does, and every single changed bit of what is MAC'd,
+ * signed or encrypted is refused.
+ *
+ * The tamper loops are driven by a table of {name, pointer, length}
+ * targets and a `refused` function that tries the operation on the current
+ * (tampered) inputs and says whether it was refused the right way. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "identity.h"
+#include "msg.h"
+#include "roomkey.h"
+#include "sign.h"
+#include "transcript.h"
+#include "verify.h"
+#include "wrap.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+struct target {
+	const char *name;
+	void *p;
+	size_t len;
+};
+
+typedef bool (*refused_fn)(void *ctx);
+
+/* Flip each bit of each byte of each target in turn: every flip must be
+ * refused, the untouched inputs accepted before and after. */
+static void check_tampering(const char *what, const struct target *t, size_t n,
+			    refused_fn refused, void *ctx)
+{
+	CHECKF(!refused(ctx), "%s: the untouched inputs are refused", what);
+	for (size_t k = 0; k < n; k++) {
+		uint8_t *p = t[k].p;
+
+		for (size_t i = 0; i < t[k].len; i++) {
+			int accepted = -1;
+
+			for (int bit = 0; bit < 8; bit++) {
+				p[i] ^= (uint8_t)(1u << bit);
+				if (!refused(ctx) && accepted < 0)
+					accepted = bit;
+				p[i] ^= (uint8_t)(1u << bit);
+			}
+			CHECKF(accepted < 0, "%s: %s byte %zu with bit %d flipped is accepted", what,
+			       t[k].name, i, accepted);
+		}
+	}
+	CHECKF(!refused(ctx), "%s: the restored inputs are refused", what);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/* A member record for identity `id` (no MAC yet). */
+static void member_of(struct wire_member *m, const char *name, const struct identity *id)
+{
+	memset(m, 0, sizeof *m);
+	snprintf(m->name, sizeof m->name, "%s", name);
+	memcpy(m->sign_pk, id->sign_pk, sizeof m->sign_pk);
+	memcpy(m->box_pk, id->box_pk, sizeof m->box_pk);
+}
+
+static struct roomkey *random_roomkey(void)
+{
+	uint8_t seed[E2E_KEY_BYTES], admission[E2E_KEY_BYTES];
+	struct roomkey *k;
+
+	randombytes_buf(seed, sizeof seed);
+	randombytes_buf(admission, sizeof admission);
+	k = roomkey_from_subkeys(seed, admission);
+	sodium_memzero(seed, sizeof seed);
+	sodium_memzero(admission, sizeof admission);
+	return k;
+}
+
+/* The people of these tests: alice creates the room, bob joins it,
+ * carol is anyone else. */
+struct cast {
+	struct identity *alice, *bob, *carol;
+	struct wire_member alice_m, bob_m, carol_m;
+	struct roomkey *key, *other_key;
+};
+
+/* ---- identity ---- */
+
+static void test_identity(const struct cast *c)
+{
+	struct identity *re = identity_from_secrets(c->alice->sign_sk, c->alice->box_sk);
+	uint8_t sign_sk[E2E_SIGN_SK_BYTES];
+	struct identity *bad;
+
+	if (!CHECK(re != NULL))
+		return;
+	CHECK(memcmp(re->sign_pk, c->alice->sign_pk, E2E_SIGN_PK_BYTES) == 0);
+	CHECK(memcmp(re->box_pk, c->alice->box_pk, E2E_BOX_PK_BYTES) == 0);
+	CHECK(sodium_memcmp(re->sign_sk, c->alice->sign_sk, E2E_SIGN_SK_BYTES) == 0);
+	CHECK(sodium_memcmp(re->box_sk, c->alice->box_sk, E2E_BOX_SK_BYTES) == 0);
+	identity_free(re);
+	/* Two identities share nothing. */
+	CHECK(memcmp(c->alice->sign_pk, c->bob->sign_pk, E2E_SIGN_PK_BYTES) != 0);
+	CHECK(memcmp(c->alice->box_pk, c->bob->box_pk, E2E_BOX_PK_BYTES) != 0);
+
+	/* An Ed25519 secret key is seed || public key. If its public half is
+	 * damaged (say, in the identity file), the public key must still be
+	 * the one derived from the seed, or the rebuild must fail: an identity
+	 * whose sign_pk does not match its secret signs nothing verifiable. */
+	memcpy(sign_sk, c->alice->sign_sk, sizeof sign_sk);
+	sign_sk[E2E_SIGN_SK_BYTES - 1] ^= 1;
+	bad = identity_from_secrets(sign_sk, c->alice->box_sk);
+	CHECK(bad == NULL || memcmp(bad->sign_pk, c->alice->sign_pk, E2E_SIGN_PK_BYTES) == 0);
+	identity_free(bad);
+	sodium_memzero(sign_sk, sizeof sign_sk);
+	identity_free(NULL); /* NULL-safe */
+}
+
+/* ---- room keys ---- */
+
+static const char password[] = "correct horse battery staple";
+
+static struct roomkey *derive_min(size_t len, const uint8_t salt[E2E_SALT_BYTES])
+{
+	return roomkey_derive(password, len, salt, E2E_KDF_OPS_MIN, E2E_KDF_MEM_MIN);
+}
+
+static bool roomkeys_equal(const struct roomkey *a, const struct roomkey *b)
+{
+	return sodium_memcmp(a->access_seed, b->access_seed, sizeof a->access_seed) == 0 &&
+	       sodium_memcmp(a->admission, b->admission, sizeof a->admission) == 0 &&
+	       memcmp(a->access_pk, b->access_pk, sizeof a->access_pk) == 0 &&
+	       sodium_memcmp(a->access_sk, b->access_sk, sizeof a->access_sk) == 0;
+}
+
+/* No two subkeys or public keys of a and b are alike. */
+static bool roomkeys_unrelated(const struct roomkey *a, const struct roomkey *b)
+{
+	return sodium_memcmp(a->access_seed, b->access_seed, sizeof a->access_seed) != 0 &&
+	       sodium_memcmp(a->admission, b->admission, sizeof a->admission) != 0 &&
+	       memcmp(a->access_pk, b->access_pk, sizeof a->access_pk) != 0;
+}
+
+/* docs/PROTOCOL.md, "Room keys", computed here step by step. */
+static bool derived_as_documented(const struct roomkey *k, const uint8_t salt[E2E_SALT_BYTES])
+{
+	uint8_t *master = sodium_malloc(crypto_kdf_KEYBYTES);
+	uint8_t *seed = sodium_malloc(E2E_KEY_BYTES), *admission = sodium_malloc(E2E_KEY_BYTES);
+	uint8_t *sk = sodium_malloc(E2E_SIGN_SK_BYTES), pk[E2E_SIGN_PK_BYTES];
+	bool same = false;
+
+	if (master && seed && admission && sk &&
+	    crypto_pwhash(master, crypto_kdf_KEYBYTES, password, strlen(password), salt,
+			  E2E_KDF_OPS_MIN, E2E_KDF_MEM_MIN, crypto_pwhash_ALG_ARGON2ID13) == 0) {
+		crypto_kdf_derive_from_key(seed, E2E_KEY_BYTES, 1, "e2eroom1", master);
+		crypto_kdf_derive_from_key(admission, E2E_KEY_BYTES, 2, "e2eroom1", master);
+		crypto_sign_seed_keypair(pk, sk, seed);
+		same = sodium_memcmp(k->access_seed, seed, E2E_KEY_BYTES) == 0 &&
+		       sodium_memcmp(k->admission, admission, E2E_KEY_BYTES) == 0 &&
+		       memcmp(k->access_pk, pk, sizeof pk) == 0 &&
+		       sodium_memcmp(k->access_sk, sk, E2E_SIGN_SK_BYTES) == 0;
+	}
+	sodium_free(master);
+	sodium_free(seed);
+	sodium_free(admission);
+	sodium_free(sk);
+	return same;
+}
+
+/* Five Argon2id derivations at the floor parameters (~100 ms each). */
+static void test_roomkey_derive(void)
+{
+	const size_t len = strlen(password);
+	uint8_t salt[E2E_SALT_BYTES], salt2[E2E_SALT_BYTES];
+	struct roomkey *a, *again, *shorter, *salted, *rebuilt;
+
+	randombytes_buf(salt, sizeof salt);
+	memcpy(salt2, salt, sizeof salt);
+	salt2[0] ^= 1;
+	a = derive_min(len, salt);
+	again = derive_min(len, salt);
+	shorter = derive_min(len - 1, salt); /* another password, and `len` counts */
+	salted = derive_min(len, salt2);
+	if (!CHECK(a && again && shorter && salted))
+		goto out;
+	CHECK(roomkeys_equal(a, again));
+	CHECK(roomkeys_unrelated(a, shorter));
+	CHECK(roomkeys_unrelated(a, salted));
+	CHECK(sodium_memcmp(a->access_seed, a->admission, E2E_KEY_BYTES) != 0);
+	CHECK(derived_as_documented(a, salt));
+
+	rebuilt = roomkey_from_subkeys(a->access_seed, a->admission);
+	CHECK(rebuilt && roomkeys_equal(a, rebuilt));
+	roomkey_free(rebuilt);
+out:
+	roomkey_free(a);
+	roomkey_free(again);
+	roomkey_free(shorter);
+	roomkey_free(salted);
+}
+
+/* Refused before any work is done, so these cost nothing. */
+static void test_roomkey_bounds(void)
+{
+	static const struct {
+		uint64_t ops, mem;
+	} bad[] = {
+		{E2E_KDF_OPS_MIN - 1, E2E_KDF_MEM_MIN},
+		{E2E_KDF_OPS_MAX + 1, E2E_KDF_MEM_MIN},
+		{E2E_KDF_OPS_MIN, E2E_KDF_MEM_MIN - 1},
+		{E2E_KDF_OPS_MIN, E2E_KDF_MEM_MAX + 1},
+		{0, 0},
+	};
+	uint8_t salt[E2E_SALT_BYTES] = {0};
+
+	for (size_t i = 0; i < N_OF(bad); i++) {
+		struct roomkey *k = roomkey_derive(password, strlen(password), salt, bad[i].ops,
+						   bad[i].mem);
+
+		CHECKF(k == NULL, "ops %llu mem %llu", (unsigned long long)bad[i].ops,
+		       (unsigned long long)bad[i].mem);
+		roomkey_free(k);
+	}
+}
+
+/* ---- member MAC ---- */
+
+struct mac_case {
+	const struct roomkey *key;
+	const char *room;
+	struct wire_member *m;
+};
+
+static bool mac_refused(void *ctx)
+{
+	const struct mac_case *c = ctx;
+
+	return !roomkey_member_mac_ok(c->key, c->room, c->m);
+}
+
+static void test_member_mac(const struct cast *c)
+{
+	char room[] = "room-1";
+	struct wire_member m = c->bob_m, other;
+	struct mac_case mc = {c->key, room, &m};
+	const struct target targets[] = {
+		{"mac", m.mac, sizeof m.mac},
+		{"sign_pk", m.sign_pk, sizeof m.sign_pk},
+		{"box_pk", m.box_pk, sizeof m.box_pk},
+		{"name", m.name, strlen(m.name)},
+		{"room", room, strlen(room)},
+	};
+	static const char *other_rooms[] = {"room-", "room-12", "ROOM-1", ""};
+	static const char *other_names[] = {"bo", "bobb", "alice", ""};
+
+	if (!CHECK(roomkey_member_mac(c->key, room, &m)))
+		return;
+	CHECK(!all_zero(m.mac, sizeof m.mac));
+	check_tampering("member MAC", targets, N_OF(targets), mac_refused, &mc);
+
+	for (size_t i = 0; i < N_OF(other_rooms); i++)
+		CHECKF(!roomkey_member_mac_ok(c->key, other_rooms[i], &m), "room \"%s\"",
+		       other_rooms[i]);
+	for (size_t i = 0; i < N_OF(other_names); i++) {
+		other = m;
+		snprintf(other.name, sizeof other.name, "%s", other_names[i]);
+		CHECKF(!roomkey_member_mac_ok(c->key, room, &other), "name \"%s\"", other_names[i]);
+	}
+	CHECK(!roomkey_member_mac_ok(c->other_key, room, &m));
+	/* Keys swapped between the two fields. */
+	other = m;
+	memcpy(other.sign_pk, m.box_pk, sizeof other.sign_pk);
+	memcpy(other.box_pk, m.sign_pk, sizeof other.box_pk);
+	CHECK(!roomkey_member_mac_ok(c->key, room, &other));
+	/* Field boundaries: room "ab" + name "c" is not room "a" + name "bc". */
+	other = m;
+	snprintf(other.name, sizeof other.name, "c");
+	if (CHECK(roomkey_member_mac(c->key, "ab", &other))) {
+		snprintf(other.name, sizeof other.name, "bc");
+		CHECK(!roomkey_member_mac_ok(c->key, "a", &other));
+	}
+}
+
+/* ---- join proof ---- */
+
+struct join_case {
+	uint8_t proof[E2E_SIG_BYTES];
+	uint8_t access_pk[E2E_SIGN_PK_BYTES];
+	uint8_t nonce[E2E_NONCE_BYTES];
+	char room[16];
+	struct wire_member m;
+};
+
+static bool join_refused(void *ctx)
+{
+	const struct join_case *j = ctx;
+
+	return !verify_join_proof(j->proof, j->access_pk, j->room, j->nonce, &j->m);
+}
+
+static void test_join_proof(const struct cast *c)
+{
+	struct join_case j;
+	const struct target targets[] = {
+		{"proof", j.proof, sizeof j.proof},
+		{"nonce", j.nonce, sizeof j.nonce},
+		{"access_pk", j.access_pk, sizeof j.access_pk},
+		{"sign_pk", j.m.sign_pk, sizeof j.m.sign_pk},
+		{"box_pk", j.m.box_pk, sizeof j.m.box_pk},
+		{"name", j.m.name, strlen(c->bob_m.name)},
+		{"room", j.room, strlen("room-1")},
+	};
+	uint8_t proof[E2E_SIG_BYTES];
+
+	memset(&j, 0, sizeof j);
+	snprintf(j.room, sizeof j.room, "room-1");
+	j.m = c->bob_m;
+	memcpy(j.access_pk, c->key->access_pk, sizeof j.access_pk);
+	randombytes_buf(j.nonce, sizeof j.nonce);
+	if (!CHECK(roomkey_join_proof(c->key, j.proof, j.room, j.nonce, &j.m)))
+		return;
+	check_tampering("join proof", targets, N_OF(targets), join_refused, &j);
+
+	CHECK(!verify_join_proof(j.proof, j.access_pk, "room-2", j.nonce, &j.m));
+	CHECK(!verify_join_proof(j.proof, j.access_pk, j.room, j.nonce, &c->carol_m));
+	CHECK(!verify_join_proof(j.proof, c->other_key->access_pk, j.room, j.nonce, &j.m));
+	/* A proof made with another password's key. */
+	if (CHECK(roomkey_join_proof(c->other_key, proof, j.room, j.nonce, &j.m)))
+		CHECK(!verify_join_proof(proof, j.access_pk, j.room, j.nonce, &j.m));
+	/* The MAC is not part of the join transcript (PROTOCOL.md). */
+	j.m.mac[0] ^= 1;
+	CHECK(!join_refused(&j));
+}
+
+/* ---- state signature ---- */
+
+struct state_case {
+	uint8_t sig[E2E_SIG_BYTES];
+	uint8_t pk[E2E_SIGN_PK_BYTES];
+	uint8_t *payload;
+	size_t len;
+};
+
+static bool state_refused(void *ctx)
+{
+	const struct state_case *s = ctx;
+
+	return !verify_state(s->sig, s->pk, s->payload, s->len);
+}
+
+static uint8_t *sample_payload(const struct cast *c, size_t *len)
+{
+	struct wire_member members[2] = {c->alice_m, c->bob_m};
+	struct wire_state s = {.revision = 2, .epoch = 1, .n_members = 2, .members = members};
+
+	snprintf(s.room, sizeof s.room, "room-1");
+	snprintf(s.creator, sizeof s.creator, "alice");
+	return wire_state_build(&s, len);
+}
+
+static void test_state_signature(const struct cast *c)
+{
+	size_t len = 0;
+	uint8_t *payload = sample_payload(c, &len);
+	struct state_case s = {.payload = payload, .len = len};
+	const struct target targets[] = {
+		{"payload", s.payload, s.len},
+		{"sig", s.sig, sizeof s.sig},
+		{"creator key", s.pk, sizeof s.pk},
+	};
+
+	if (!CHECK(s.payload != NULL))
+		return;
+	memcpy(s.pk, c->alice->sign_pk, sizeof s.pk);
+	if (!CHECK(sign_transcript(s.sig, c->alice->sign_sk, transcript_state(s.payload, s.len))))
+		goto out;
+	check_tampering("state signature", targets, N_OF(targets), state_refused, &s);
+	CHECK(!verify_state(s.sig, c->bob->sign_pk, s.payload, s.len));
+	CHECK(!verify_state(s.sig, s.pk, s.payload, s.len - 1));
+	CHECK(!sign_transcript(s.sig, c->alice->sign_sk, NULL)); /* a failed transcript */
+	CHECK(!verify_transcript(s.sig, s.pk, NULL));
+out:
+	free(s.payload);
+}
+
+/* ---- wraps ---- */
+
+struct wrap_case {
+	uint8_t key[E2E_KEY_BYTES]; /* what wrap_open writes */
+	struct wire_wrap w;
+	char room[16];
+	const struct identity *me;
+	struct wire_member creator;
+};
+
+/* Refused, and the output key left all zero. */
+static bool wrap_refused(void *ctx)
+{
+	struct wrap_case *c = ctx;
+	bool opened;
+
+	memset(c->key, 0xaa, sizeof c->key);
+	opened = wrap_open(c->key, &c->w, c->room, c->me, &c->creator);
+	return !opened && all_zero(c->key, sizeof c->key);
+}
+
+static void test_wrap(const struct cast *c)
+{
+	uint8_t session[E2E_KEY_BYTES];
+	/* A copy of bob whose public key can be changed: the box opens with
+	 * his secret key alone, so only the signature can notice. */
+	struct identity *me = identity_from_secrets(c->bob->sign_sk, c->bob->box_sk);
+	struct wrap_case wc = {.me = me, .creator = c->alice_m};
+	const struct target targets[] = {
+		{"nonce", wc.w.nonce, sizeof wc.w.nonce},
+		{"box", wc.w.box, sizeof wc.w.box},
+		{"sig", wc.w.sig, sizeof wc.w.sig},
+		{"epoch", &wc.w.epoch, sizeof wc.w.epoch},
+		{"member", wc.w.member, strlen(c->bob_m.name)},
+		{"room", wc.room, strlen("room-1")},
+		{"creator sign_pk", wc.creator.sign_pk, sizeof wc.creator.sign_pk},
+		{"recipient box_pk", me ? me->box_pk : NULL, me ? sizeof me->box_pk : 0},
+		/* Not the creator's box_pk: X25519 ignores the top bit of a public
+		 * key (RFC 7748), so one of its flips opens the box legitimately.
+		 * Another box key is tried below. */
+	};
+	struct wrap_case other;
+
+	randombytes_buf(session, sizeof session);
+	snprintf(wc.room, sizeof wc.room, "room-1");
+	if (!CHECK(me != NULL) || !CHECK(wrap_seal(&wc.w, wc.room, 1, session, &c->bob_m, c->alice)))
+		goto out;
+	CHECK(strcmp(wc.w.member, "bob") == 0 && wc.w.epoch == 1);
+	CHECK(!wrap_refused(&wc) && memcmp(wc.key, session, sizeof session) == 0);
+	check_tampering("wrap", targets, N_OF(targets), wrap_refused, &wc);
+
+	other = wc;
+	other.w.epoch = 2;
+	CHECKF(wrap_refused(&other), "another epoch");
+	other = wc;
+	snprintf(other.w.member, sizeof other.w.member, "carol");
+	CHECKF(wrap_refused(&other), "another member name");
+	other = wc;
+	other.me = c->carol;
+	CHECKF(wrap_refused(&other), "another recipient");
+	other.me = c->alice;
+	CHECKF(wrap_refused(&other), "the creator as recipient");
+	other = wc;
+	snprintf(other.room, sizeof other.room, "room-2");
+	CHECKF(wrap_refused(&other), "another room");
+	other = wc;
+	other.creator = c->carol_m;
+	CHECKF(wrap_refused(&other), "another creator");
+	memcpy(other.creator.sign_pk, c->alice->sign_pk, E2E_SIGN_PK_BYTES);
+	CHECKF(wrap_refused(&other), "the creator's signing key, another box key");
+	other.creator = c->alice_m;
+	memcpy(other.creator.sign_pk, c->carol->sign_pk, E2E_SIGN_PK_BYTES);
+	CHECKF(wrap_refused(&other), "the creator's box key, another signing key");
+
+	/* Two wraps of one key differ (random nonce). */
+	other = wc;
+	if (CHECK(wrap_seal(&other.w, wc.room, 1, session, &c->bob_m, c->alice)))
+		CHECK(memcmp(other.w.nonce, wc.w.nonce, sizeof wc.w.nonce) != 0);
+out:
+	sodium_memzero(session, sizeof session);
+	identity_free(me);
+}
+
+/* ---- messages ---- */
+
+struct msg_case {
+	struct wire_msg m;
+	char room[16];
+	uint8_t sender_pk[E2E_SIGN_PK_BYTES];
+	uint8_t key[E2E_KEY_BYTES];
+	enum msg_result want; /* what a tampered message must give */
+	struct msg_plain out;
+};
+
+static bool msg_refused(void *ctx)
+{
+	struct msg_case *c = ctx;
+
+	return msg_open(&c->out, &c->m, c->room, c->sender_pk, c->key) == c->want;
+}
+
+/* A message case for alice in room-1, epoch 3, counter 9, as the relay
+ * serves it (sender set). NULL if sealing fails. */
+static struct msg_case *sealed_case(const struct cast *c, const char *text, size_t len,
+				    enum msg_result *sealed)
+{
+	struct msg_case *mc = calloc(1, sizeof *mc);
+
+	if (!mc)
+		return NULL;
+	snprintf(mc->room, sizeof mc->room, "room-1");
+	memcpy(mc->sender_pk, c->alice->sign_pk, sizeof mc->sender_pk);
+	randombytes_buf(mc->key, sizeof mc->key);
+	*sealed = msg_seal(&mc->m, mc->room, "alice", 3, 9, mc->key, c->alice, 1700000000123LL,
+			   text, len);
+	snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
+	return mc;
+}
+
+/* Seal, open, compare. */
+static void check_msg_round_trip(const struct cast *c, const char *what, const char *text,
+				 size_t len)
+{
+	enum msg_result sealed = MSG_FAILED, opened = MSG_FAILED;
+	struct msg_case *mc = sealed_case(c, text, len, &sealed);
+
+	if (!CHECK(mc != NULL))
+		return;
+	if (CHECKF(sealed == MSG_OK, "%s: msg_seal says \"%s\"", what, msg_result_str(sealed))) {
+		CHECKF(mc->m.epoch == 3 && mc->m.counter == 9, "%s", what);
+		CHECKF(mc->m.ct_len >= len + E2E_AEAD_TAG_BYTES && mc->m.ct_len <= E2E_CT_MAX, "%s",
+		       what);
+		opened = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+		CHECKF(opened == MSG_OK, "%s: msg_open says \"%s\"", what, msg_result_str(opened));
+		CHECKF(opened == MSG_OK && mc->out.text_len == len &&
+			       memcmp(mc->out.text, text, len) == 0 && mc->out.text[len] == '\0' &&
+			       mc->out.time_ms == 1700000000123LL,
+		       "%s", what);
+	}
+	free(mc);
+}
+
+/* `len` bytes of `unit` repeated (unit_len must divide len). */
+static char *repeated(const char *unit, size_t unit_len, size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		for (size_t i = 0; i < len; i += unit_len)
+			memcpy(s + i, unit, unit_len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
+static void test_msg_round_trips(const struct cast *c)
+{
+	static const char utf8[] = "h\xc3\xa9llo\nw\xc3\xb6rld \xf0\x9f\x91\x8b\n\ttab \"quote\" \\";
+	static const struct {
+		const char *what, *unit;
+		size_t unit_len;
+	} full[] = {
+		{"E2E_TEXT_MAX ASCII bytes", "a", 1},
+		{"E2E_TEXT_MAX bytes of 4-byte UTF-8", "\xf0\x9f\x91\x8b", 4},
+		{"E2E_TEXT_MAX newlines", "\n", 1},
+	};
+
+	check_msg_round_trip(c, "UTF-8 and newlines", utf8, strlen(utf8));
+	check_msg_round_trip(c, "empty text", "", 0);
+	check_msg_round_trip(c, "one byte", "x", 1);
+	for (size_t i = 0; i < N_OF(full); i++) {
+		char *text = repeated(full[i].unit, full[i].unit_len, E2E_TEXT_MAX);
+
+		if (CHECK(text != NULL))
+			check_msg_round_trip(c, full[i].what, text, E2E_TEXT_MAX);
+		free(text);
+	}
+}
+
+static void test_msg_seal_refusals(const struct cast *c)
+{
+	static const char *not_utf8[] = {
+		"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80",
+	};
+	char *long_text = repeated("a", 1, E2E_TEXT_MAX + 1);
+	enum msg_result r = MSG_FAILED;
+	struct msg_case *mc;
+
+	if (CHECK(long_text != NULL)) {
+		mc = sealed_case(c, long_text, E2E_TEXT_MAX + 1, &r);
+		CHECKF(mc && r == MSG_TOO_LONG, "E2E_TEXT_MAX + 1 bytes: %s", msg_result_str(r));
+		free(mc);
+	}
+	free(long_text);
+	for (size_t i = 0; i < N_OF(not_utf8); i++) {
+		mc = sealed_case(c, not_utf8[i], strlen(not_utf8[i]), &r);
+		CHECKF(mc && r == MSG_TOO_LONG, "invalid UTF-8 #%zu: %s", i, msg_result_str(r));
+		free(mc);
+	}
+	/* A NUL byte is valid UTF-8 but cannot be in a NUL-terminated text:
+	 * sealing must refuse it, or the message must open again. */
+	mc = sealed_case(c, "a\0b", 3, &r);
+	if (CHECK(mc != NULL)) {
+		enum msg_result opened = r == MSG_OK ?
+			msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key) : MSG_FAILED;
+
+		CHECKF(r == MSG_TOO_LONG || opened == MSG_OK,
+		       "text with a NUL: msg_seal \"%s\", msg_open \"%s\"", msg_result_str(r),
+		       msg_result_str(opened));
+	}
+	free(mc);
+}
+
+static void test_msg_tampering(const struct cast *c)
+{
+	static const char text[] = "the secret plan\n";
+	enum msg_result r = MSG_FAILED;
+	struct msg_case *mc = sealed_case(c, text, strlen(text), &r);
+
+	if (!CHECK(mc && r == MSG_OK))
+		goto out;
+	CHECK(memmem(mc->m.ct, mc->m.ct_len, "secret", 6) == NULL);
+	{
+		struct wire_msg *m = &mc->m;
+		const struct target signed_parts[] = {
+			{"ct", m->ct, m->ct_len},
+			{"nonce", m->nonce, sizeof m->nonce},
+			{"sig", m->sig, sizeof m->sig},
+			{"sender", m->sender, strlen(m->sender)},
+			{"epoch", &m->epoch, sizeof m->epoch},
+			{"counter", &m->counter, sizeof m->counter},
+			{"room", mc->room, strlen(mc->room)},
+			{"sender key", mc->sender_pk, sizeof mc->sender_pk},
+		};
+		const struct target key[] = {{"session key", mc->key, sizeof mc->key}};
+
+		mc->want = MSG_BAD_SIGNATURE;
+		check_tampering("message signature", signed_parts, N_OF(signed_parts), msg_refused,
+				mc);
+		/* The signature is fine; only the key is wrong. */
+		mc->want = MSG_BAD_CIPHERTEXT;
+		check_tampering("message key", key, N_OF(key), msg_refused, mc);
+	}
+
+	mc->want = MSG_BAD_SIGNATURE;
+	mc->m.ct_len--;
+	CHECKF(msg_refused(mc), "ct one byte short");
+	mc->m.ct_len++;
+	snprintf(mc->m.sender, sizeof mc->m.sender, "bob");
+	CHECKF(msg_refused(mc), "sender bob");
+	snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
+	mc->m.epoch++;
+	CHECKF(msg_refused(mc), "next epoch");
+	mc->m.epoch--;
+	mc->m.counter++;
+	CHECKF(msg_refused(mc), "next counter");
+	mc->m.counter--;
+	snprintf(mc->room, sizeof mc->room, "room-2");
+	CHECKF(msg_refused(mc), "another room");
+	snprintf(mc->room, sizeof mc->room, "room-1");
+	memcpy(mc->sender_pk, c->bob->sign_pk, sizeof mc->sender_pk);
+	CHECKF(msg_refused(mc), "bob's key");
+	memcpy(mc->sender_pk, c->alice->sign_pk, sizeof mc->sender_pk);
+	mc->want = MSG_BAD_CIPHERTEXT;
+	randombytes_buf(mc->key, sizeof mc->key);
+	CHECKF(msg_refused(mc), "another session key");
+out:
+	free(mc);
+}
+
+/* Encrypt and sign `plain` as msg_seal would, without its checks. */
+static bool seal_raw(struct msg_case *mc, const struct identity *id, const char *plain)
+{
+	struct wire_msg *m = &mc->m;
+	struct canon *ad = transcript_msg_ad(mc->room, m->sender, m->epoch, m->counter);
+	const uint8_t *ad_bytes;
+	size_t ad_len, len = strlen(plain);
+	unsigned long long ct_len;
+	bool ok = false;
+
+	if (ad && (ad_bytes = canon_data(ad, &ad_len)) && len + E2E_AEAD_TAG_BYTES <= E2E_CT_MAX) {
+		randombytes_buf(m->nonce, sizeof m->nonce);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(m->ct, &ct_len, (const uint8_t *)plain, len,
+							   ad_bytes, ad_len, NULL, m->nonce, mc->key);
+		m->ct_len = (size_t)ct_len;
+		ok = sign_transcript(m->sig, id->sign_sk,
+				     transcript_msg_sig(ad, m->nonce, m->ct, m->ct_len));
+	}
+	canon_free(ad);
+	return ok;
+}
+
+/* Authentic, decryptable messages whose plaintext is not a valid record. */
+static void test_msg_bad_plaintext(const struct cast *c)
+{
+	static const char *bad[] = {
+		"", "not json", "[]", "{}", "{\"time\":1}", "{\"text\":\"x\"}",
+		"{\"time\":1,\"text\":\"x\",\"extra\":1}", "{\"time\":\"1\",\"text\":\"x\"}",
+		"{\"time\":1,\"text\":2}", "{\"time\":1,\"text\":\"x\",\"text\":\"y\"}",
+		"{\"time\":1,\"text\":\"a\\u0000b\"}", "{\"time\":1,\"text\":\"\xff\"}",
+		"{\"time\":1,\"text\":\"x\"} trailing",
+	};
+	enum msg_result r;
+	struct msg_case *mc = sealed_case(c, "", 0, &r);
+	char *long_plain = malloc(E2E_TEXT_MAX + 64);
+
+	if (!CHECK(mc && long_plain))
+		goto out;
+	if (CHECK(seal_raw(mc, c->alice, "{\"time\":5,\"text\":\"hi\"}"))) {
+		r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+		CHECK(r == MSG_OK && mc->out.time_ms == 5 && strcmp(mc->out.text, "hi") == 0);
+	}
+	for (size_t i = 0; i < N_OF(bad); i++) {
+		r = MSG_FAILED;
+		if (seal_raw(mc, c->alice, bad[i]))
+			r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+		CHECKF(r == MSG_BAD_PLAINTEXT, "plaintext '%s': %s", bad[i], msg_result_str(r));
+	}
+	/* A text one byte over E2E_TEXT_MAX in an otherwise valid record. */
+	snprintf(long_plain, E2E_TEXT_MAX + 64, "{\"time\":1,\"text\":\"%0*d\"}", E2E_TEXT_MAX + 1, 0);
+	r = MSG_FAILED;
+	if (CHECK(seal_raw(mc, c->alice, long_plain)))
+		r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+	CHECKF(r == MSG_BAD_PLAINTEXT, "text of E2E_TEXT_MAX + 1: %s", msg_result_str(r));
+out:
+	free(long_plain);
+	free(mc);
+}
+
+int main(void)
+{
+	struct cast c;
+	int ret;
+
+	if (sodium_init() < 0)
+		return 1;
+	memset(&c, 0, sizeof c);
+	c.alice = identity_generate();
+	c.bob = identity_generate();
+	c.carol = identity_generate();
+	c.key = random_roomkey();
+	c.other_key = random_roomkey();
+	if (CHECK(c.alice && c.bob && c.carol && c.key && c.other_key)) {
+		member_of(&c.alice_m, "alice", c.alice);
+		member_of(&c.bob_m, "bob", c.bob);
+		member_of(&c.carol_m, "carol", c.carol);
+		test_identity(&c);
+		test_roomkey_derive();
+		test_roomkey_bounds();
+		test_member_mac(&c);
+		test_join_proof(&c);
+		test_state_signature(&c);
+		test_wrap(&c);
+		test_msg_round_trips(&c);
+		test_msg_seal_refusals(&c);
+		test_msg_tampering(&c);
+		test_msg_bad_plaintext(&c);
+	}
+	ret = check_summary("test_crypto");
+	identity_free(c.alice);
+	identity_free(c.bob);
+	identity_free(c.carol);
+	roomkey_free(c.key);
+	roomkey_free(c.other_key);
+	return ret;
+}
