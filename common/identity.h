@@ -18,7 +18,8 @@ struct identity {
 
 /* A fresh random identity, or NULL on allocation failure. */
 struct identity *identity_generate(void);
-/* Rebuild an identity from its two secret keys (public halves derived). */
+/* Rebuild an identity from its two secret keys (public halves derived);
+ * NULL if the Ed25519 key is not a consistent seed || public key. */
 struct identity *identity_from_secrets(const uint8_t sign_sk[E2E_SIGN_SK_BYTES],
 				       const uint8_t box_sk[E2E_BOX_SK_BYTES]);
 void identity_free(struct identity *id);

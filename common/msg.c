@@ -29,9 +29,14 @@ enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sende
 	unsigned long long ct_len;
 	enum msg_result r = MSG_TOO_LONG;
 
-	if (text_len > E2E_TEXT_MAX || !(plain = plain_build(time_ms, text, text_len, &plain_len)))
+	if (text_len > E2E_TEXT_MAX)
 		goto out;
-	r = MSG_TOO_LONG;
+	/* Readers refuse NUL in the plaintext (JSON text without
+	 * JSON_ALLOW_NUL), so never seal one; plain_build refuses bad UTF-8. */
+	r = MSG_BAD_TEXT;
+	if (memchr(text, 0, text_len) || !(plain = plain_build(time_ms, text, text_len, &plain_len)))
+		goto out;
+	r = MSG_FAILED; /* E2E_CT_MAX leaves room for the worst escaping */
 	if (plain_len + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
 		goto out;
 	r = MSG_FAILED;
@@ -111,7 +116,8 @@ const char *msg_result_str(enum msg_result r)
 	case MSG_BAD_SIGNATURE: return "signature does not verify";
 	case MSG_BAD_CIPHERTEXT: return "does not decrypt";
 	case MSG_BAD_PLAINTEXT: return "malformed plaintext";
-	case MSG_TOO_LONG: return "message too long or not UTF-8";
+	case MSG_TOO_LONG: return "message too long";
+	case MSG_BAD_TEXT: return "message is not UTF-8 text without NUL bytes";
 	case MSG_FAILED: break;
 	}
 	return "internal failure";

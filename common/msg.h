@@ -17,7 +17,8 @@ enum msg_result {
 	MSG_BAD_SIGNATURE, /* not signed by the claimed sender */
 	MSG_BAD_CIPHERTEXT, /* does not decrypt under the epoch key */
 	MSG_BAD_PLAINTEXT, /* decrypts, but is not a valid plaintext record */
-	MSG_TOO_LONG,       /* text over E2E_TEXT_MAX or not UTF-8 (sealing) */
+	MSG_TOO_LONG,       /* text over E2E_TEXT_MAX (sealing) */
+	MSG_BAD_TEXT,       /* text not UTF-8 or with a NUL byte (sealing) */
 	MSG_FAILED,         /* allocation or internal failure */
 };
 

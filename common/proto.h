@@ -14,9 +14,10 @@
 #define E2E_MEMBER_NAME_MAX 32
 
 /* Message text (UTF-8 bytes before encryption) and the ciphertext the
- * relay accepts: the text plus its small JSON envelope plus the tag. */
+ * relay accepts: the text JSON-escaped (at most 6 bytes per byte, as
+ * \u0001), its small envelope and the tag. */
 #define E2E_TEXT_MAX 4096
-#define E2E_CT_MAX 8192
+#define E2E_CT_MAX (6 * E2E_TEXT_MAX + 128)
 
 /* Members one room may hold; bounds the signed state payload. */
 #define E2E_ROOM_MEMBERS_MAX 1000

@@ -21,9 +21,65 @@ static enum e2e_err fail(json_error_t *err, enum e2e_err e, const char *fmt, ...
 	return e;
 }
 
-static enum e2e_err unpack_failed(json_error_t *err)
+/* Each record's unpack format and its keys in the same order (for
+ * naming a mistyped field). */
+#define ROOM_FMT "{s:I, s:s, s:s, s:I, s:I, s:s, s:I}"
+static const char *const room_keys[] = {"v", "room", "salt", "opslimit", "memlimit",
+					"creator", "created_at", NULL};
+#define PUBKEYS_FMT "{s:s, s:s, s:s}"
+static const char *const pubkeys_keys[] = {"name", "sign_pk", "box_pk", NULL};
+#define MEMBER_FMT "{s:I, s:s, s:s, s:s, s:s}"
+static const char *const member_keys[] = {"v", "name", "sign_pk", "box_pk", "mac", NULL};
+#define LISTED_FMT "{s:I, s:s, s:s, s:s, s:s, s:s, s:I}"
+static const char *const listed_keys[] = {"v", "name", "sign_pk", "box_pk", "mac",
+					  "status", "joined_at", NULL};
+#define WRAP_FMT "{s:s, s:I, s:s, s:s, s:s}"
+static const char *const wrap_keys[] = {"member", "epoch", "nonce", "box", "sig", NULL};
+#define POSTED_FMT "{s:I, s:I, s:I, s:s, s:s, s:s}"
+static const char *const posted_keys[] = {"v", "epoch", "counter", "nonce", "ct", "sig",
+					  NULL};
+#define STORED_FMT "{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:I}"
+static const char *const stored_keys[] = {"seq", "v", "sender", "epoch", "counter", "nonce",
+					  "ct", "sig", "received_at", NULL};
+#define SIGNED_FMT "{s:s, s:s}"
+static const char *const signed_keys[] = {"payload", "sig", NULL};
+#define STATE_FMT "{s:I, s:s, s:s, s:I, s:I, s:o}"
+static const char *const state_keys[] = {"v", "room", "creator", "revision", "epoch",
+					 "members", NULL};
+
+static bool type_ok(char want, const json_t *v)
 {
-	/* json_unpack_ex already wrote which key is missing, unknown or mistyped. */
+	switch (want) {
+	case 'I': return json_is_integer(v);
+	case 's': return json_is_string(v);
+	case 'b': return json_is_boolean(v);
+	default: return true; /* 'o': any value */
+	}
+}
+
+static const char *type_name(char want)
+{
+	return want == 'I' ? "an integer" : want == 's' ? "a string" : "a boolean";
+}
+
+/* An unpack of `obj` with `fmt` failed. Jansson's text names a missing
+ * or unknown key but not a mistyped one; for that, walk `fmt` ("{s:I,
+ * s:s, ...}") with `keys` (the same keys, in order) and name it. */
+static enum e2e_err unpack_failed(json_t *obj, const char *fmt, const char *const keys[],
+				  json_error_t *err)
+{
+	const char *p = fmt;
+
+	if (json_error_code(err) != json_error_wrong_type || !json_is_object(obj))
+		return E2E_ERR_BAD_FIELD;
+	for (size_t i = 0; keys[i] && (p = strstr(p, "s:")); i++) {
+		const json_t *v = json_object_get(obj, keys[i]);
+
+		p += 2;
+		if (v && !type_ok(*p, v))
+			return fail(err, E2E_ERR_BAD_FIELD, "field '%s': expected %s", keys[i],
+				    type_name(*p));
+	}
 	return E2E_ERR_BAD_FIELD;
 }
 
@@ -105,10 +161,10 @@ enum e2e_err wire_room_unpack(json_t *obj, struct wire_room *r, json_error_t *er
 	json_int_t v, ops, mem, created;
 	enum e2e_err e;
 
-	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:I, s:I, s:s, s:I}",
+	if (json_unpack_ex(obj, err, JSON_STRICT, ROOM_FMT,
 			   "v", &v, "room", &room, "salt", &salt, "opslimit", &ops,
 			   "memlimit", &mem, "creator", &creator, "created_at", &created))
-		return unpack_failed(err);
+		return unpack_failed(obj, ROOM_FMT, room_keys, err);
 	if ((e = check_version(v, err)) || (e = check_uint(ops, "opslimit", err)) ||
 	    (e = check_uint(mem, "memlimit", err)) ||
 	    (e = copy_name(r->room, sizeof r->room, room, true, "room", err)) ||
@@ -163,14 +219,14 @@ enum e2e_err wire_member_unpack(json_t *obj, struct wire_member *m, bool with_ma
 	enum e2e_err e;
 
 	if (!with_mac) {
-		if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:s, s:s}", "name", &name,
+		if (json_unpack_ex(obj, err, JSON_STRICT, PUBKEYS_FMT, "name", &name,
 				   "sign_pk", &sign_pk, "box_pk", &box_pk))
-			return unpack_failed(err);
+			return unpack_failed(obj, PUBKEYS_FMT, pubkeys_keys, err);
 		return member_fields(m, name, sign_pk, box_pk, NULL, err);
 	}
-	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:s, s:s}", "v", &v,
+	if (json_unpack_ex(obj, err, JSON_STRICT, MEMBER_FMT, "v", &v,
 			   "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk, "mac", &mac))
-		return unpack_failed(err);
+		return unpack_failed(obj, MEMBER_FMT, member_keys, err);
 	if ((e = check_version(v, err)))
 		return e;
 	return member_fields(m, name, sign_pk, box_pk, mac, err);
@@ -183,10 +239,10 @@ enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m, bool 
 	json_int_t v, joined_at;
 	enum e2e_err e;
 
-	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+	if (json_unpack_ex(obj, err, JSON_STRICT, LISTED_FMT,
 			   "v", &v, "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk,
 			   "mac", &mac, "status", &status, "joined_at", &joined_at))
-		return unpack_failed(err);
+		return unpack_failed(obj, LISTED_FMT, listed_keys, err);
 	if ((e = check_version(v, err)))
 		return e;
 	if (strcmp(status, "admitted") != 0 && strcmp(status, "pending") != 0)
@@ -251,11 +307,16 @@ enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_st
 	root = json_loadb((const char *)payload, len, JSON_REJECT_DUPLICATES, err);
 	if (!root)
 		return E2E_ERR_BAD_FIELD;
-	if (json_unpack_ex(root, err, JSON_STRICT, "{s:I, s:s, s:s, s:I, s:I, s:o}", "v", &v,
-			   "room", &room, "creator", &creator, "revision", &revision,
-			   "epoch", &epoch, "members", &members) ||
-	    !json_is_array(members))
+	if (json_unpack_ex(root, err, JSON_STRICT, STATE_FMT, "v", &v, "room", &room,
+			   "creator", &creator, "revision", &revision, "epoch", &epoch,
+			   "members", &members)) {
+		e = unpack_failed(root, STATE_FMT, state_keys, err);
 		goto fail;
+	}
+	if (!json_is_array(members)) {
+		e = fail(err, E2E_ERR_BAD_FIELD, "field 'members': expected an array");
+		goto fail;
+	}
 	if ((e = check_version(v, err)) ||
 	    (e = copy_name(s->room, sizeof s->room, room, true, "room", err)) ||
 	    (e = copy_name(s->creator, sizeof s->creator, creator, false, "creator", err)))
@@ -309,20 +370,23 @@ enum e2e_err wire_signed_unpack(json_t *obj, uint8_t **payload, size_t *len,
 	enum e2e_err e;
 
 	*payload = NULL;
-	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:s}", "payload", &p64, "sig", &s64))
-		return unpack_failed(err);
+	if (json_unpack_ex(obj, err, JSON_STRICT, SIGNED_FMT, "payload", &p64, "sig", &s64))
+		return unpack_failed(obj, SIGNED_FMT, signed_keys, err);
 	if ((e = wire_bin(sig, E2E_SIG_BYTES, s64, "sig", err)))
 		return e;
-	cap = strlen(p64) / 4 * 3 + 3;
-	if (cap > E2E_STATE_MAX + 3)
+	if (strlen(p64) + 1 > b64_encoded_len(E2E_STATE_MAX))
 		return fail(err, E2E_ERR_BAD_FIELD, "field 'payload': over %d bytes", E2E_STATE_MAX);
-	*payload = malloc(cap);
+	cap = strlen(p64) / 4 * 3;
+	*payload = malloc(cap + 1);
 	if (!*payload)
 		return fail(err, E2E_ERR_INTERNAL, "out of memory");
-	if (!b64_decode(*payload, cap, len, p64) || *len == 0) {
+	/* The length check above is in base64 characters; a decoded payload
+	 * can still be up to 2 bytes over. */
+	if (!b64_decode(*payload, cap, len, p64) || *len == 0 || *len > E2E_STATE_MAX) {
 		free(*payload);
 		*payload = NULL;
-		return fail(err, E2E_ERR_BAD_FIELD, "field 'payload': bad base64");
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'payload': bad base64 or over %d bytes",
+			    E2E_STATE_MAX);
 	}
 	return E2E_OK;
 }
@@ -339,9 +403,9 @@ enum e2e_err wire_wrap_unpack(json_t *obj, struct wire_wrap *w, json_error_t *er
 	json_int_t epoch;
 	enum e2e_err e;
 
-	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:s, s:I, s:s, s:s, s:s}", "member", &member,
+	if (json_unpack_ex(obj, err, JSON_STRICT, WRAP_FMT, "member", &member,
 			   "epoch", &epoch, "nonce", &nonce, "box", &box, "sig", &sig))
-		return unpack_failed(err);
+		return unpack_failed(obj, WRAP_FMT, wrap_keys, err);
 	if (epoch < 1)
 		return fail(err, E2E_ERR_BAD_FIELD, "field 'epoch': starts at 1");
 	if ((e = copy_name(w->member, sizeof w->member, member, false, "member", err)) ||
@@ -391,17 +455,16 @@ enum e2e_err wire_msg_unpack(json_t *obj, struct wire_msg *m, bool stored, json_
 	m->seq = 0;
 	m->received_at = 0;
 	if (!stored) {
-		if (json_unpack_ex(obj, err, JSON_STRICT, "{s:I, s:I, s:I, s:s, s:s, s:s}", "v", &v,
+		if (json_unpack_ex(obj, err, JSON_STRICT, POSTED_FMT, "v", &v,
 				   "epoch", &epoch, "counter", &counter, "nonce", &nonce,
 				   "ct", &ct, "sig", &sig))
-			return unpack_failed(err);
+			return unpack_failed(obj, POSTED_FMT, posted_keys, err);
 		return msg_fields(m, v, epoch, counter, nonce, ct, sig, err);
 	}
-	if (json_unpack_ex(obj, err, JSON_STRICT,
-			   "{s:I, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:I}", "seq", &seq, "v", &v,
+	if (json_unpack_ex(obj, err, JSON_STRICT, STORED_FMT, "seq", &seq, "v", &v,
 			   "sender", &sender, "epoch", &epoch, "counter", &counter,
 			   "nonce", &nonce, "ct", &ct, "sig", &sig, "received_at", &received_at))
-		return unpack_failed(err);
+		return unpack_failed(obj, STORED_FMT, stored_keys, err);
 	if (seq < 1)
 		return fail(err, E2E_ERR_BAD_FIELD, "field 'seq': starts at 1");
 	if ((e = copy_name(m->sender, sizeof m->sender, sender, false, "sender", err)))

@@ -366,12 +366,12 @@ msg: missing sig            | 400 | bad_field      | POST | /v1/rooms/r1/message
 msg: nonce 32 bytes         | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set "nonce=\"$B32\"") | $TB
 msg: ct bad base64          | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set 'ct="not base64"') | $TB
 msg: ct under a tag         | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 15) | $TB
-msg: ct of 8193 bytes       | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 8193) | $TB
+msg: ct of 24705 bytes      | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 24705) | $TB
 msg: counter a string       | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set 'counter="2"') | $TB
 msg: v 2                    | 400 | bad_version    | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set v=2) | $TB
 msg: malformed              | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":1' | $TB
 msg: duplicate keys         | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":1,"v":1}' | $TB
-msg: ct of 8192 bytes       | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 2 8192) | $TB
+msg: ct of 24704 bytes      | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 2 24704) | $TB
 msg: alice counter 1        | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 1) | $TA
 msg: bob counter 7 (a gap)  | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 7) | $TB
 msg: bob counter 6          | 409 | counter_reused | POST | /v1/rooms/r1/messages | $(forge msg 1 6) | $TB
@@ -385,7 +385,7 @@ verify "msg: seq increases" 1 \
 	"$([ "$(json_get messages.0.seq)" -lt "$(json_get messages.3.seq)" ] && echo 1)"
 verify "msg: newest last" "bob 7" "$(json_get messages.3.sender) $(json_get messages.3.counter)"
 verify "msg: received_at set" 1 "$([ "$(json_get messages.0.received_at)" -gt 0 ] && echo 1)"
-verify "msg: ct kept whole" 8192 "$(json_get messages.1.ct | base64 -d | wc -c)"
+verify "msg: ct kept whole" 24704 "$(json_get messages.1.ct | base64 -d | wc -c)"
 SEQ1=$(json_get messages.0.seq)
 SEQ_LAST=$(json_get messages.3.seq)
 expect "msg: after the first" 200 - GET "/v1/rooms/r1/messages?after=$SEQ1" "" "$TB"
