@@ -42,7 +42,7 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, key, c->id, now_ms(),
 		      text, len);
 	if (mr != MSG_OK) {
-		st = client_fail(c, mr == MSG_TOO_LONG ? ST_USAGE : ST_ERROR,
+		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
 				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
 				 E2E_TEXT_MAX);
 		goto out;
