@@ -5,22 +5,16 @@
 
 #include "commands.h"
 #include "display.h"
-#include "membership.h"
 #include "roomsync.h"
 
 enum status cmd_admit(struct client *c, int argc, char **argv)
 {
-	const char *room;
 	struct roomfile *rf = NULL;
-	bool admitted = false;
 	size_t before, n = 0;
-	enum status st = command_room(c, argc, argv, 2, &room);
+	enum status st = command_enter(c, argc, argv, 2, false, &rf);
 
 	if (st != ST_OK)
 		return st;
-	if ((st = membership_enter(c, room, false, &rf)) != ST_OK ||
-	    (st = roomsync_sync(c, rf, &admitted)) != ST_OK)
-		goto out;
 	before = rf->state.n_members;
 	if ((st = roomsync_admit(c, rf, &n)) != ST_OK)
 		goto out;
@@ -30,7 +24,7 @@ enum status cmd_admit(struct client *c, int argc, char **argv)
 		fputc('\n', stdout);
 	}
 	if (n == 0)
-		fprintf(stderr, "No member is waiting to be admitted to %s.\n", room);
+		fprintf(stderr, "No member is waiting to be admitted to %s.\n", rf->room);
 out:
 	roomfile_close(rf);
 	return st;

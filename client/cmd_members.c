@@ -8,7 +8,6 @@
 
 #include "commands.h"
 #include "display.h"
-#include "membership.h"
 #include "roomsync.h"
 
 static const char *trust(const struct listed_member *m)
@@ -56,15 +55,10 @@ enum status members_show(struct client *c, struct roomfile *rf)
 
 enum status cmd_members(struct client *c, int argc, char **argv)
 {
-	const char *room;
 	struct roomfile *rf = NULL;
-	bool admitted = false;
-	enum status st = command_room(c, argc, argv, 2, &room);
+	enum status st = command_enter(c, argc, argv, 2, false, &rf);
 
-	if (st != ST_OK)
-		return st;
-	if ((st = membership_enter(c, room, false, &rf)) == ST_OK &&
-	    (st = roomsync_sync(c, rf, &admitted)) == ST_OK)
+	if (st == ST_OK)
 		st = members_show(c, rf);
 	roomfile_close(rf);
 	return st;

@@ -4,9 +4,7 @@
 
 #include "commands.h"
 #include "display.h"
-#include "membership.h"
 #include "messages.h"
-#include "roomsync.h"
 
 static void show(const struct shown_msg *m, void *user)
 {
@@ -20,21 +18,11 @@ static void show(const struct shown_msg *m, void *user)
 
 enum status cmd_read(struct client *c, int argc, char **argv)
 {
-	const char *room;
 	struct roomfile *rf = NULL;
-	bool admitted = false;
-	enum status st = command_room(c, argc, argv, 2, &room);
+	enum status st = command_enter(c, argc, argv, 2, true, &rf);
 
-	if (st != ST_OK)
-		return st;
-	if ((st = membership_enter(c, room, false, &rf)) != ST_OK ||
-	    (st = roomsync_sync(c, rf, &admitted)) != ST_OK)
-		goto out;
-	if (!admitted)
-		st = client_fail(c, ST_PENDING, "not admitted to room %s yet", room);
-	else
+	if (st == ST_OK)
 		st = messages_read(c, rf, c->after_set ? c->after : 0, show, c);
-out:
 	roomfile_close(rf);
 	return st;
 }

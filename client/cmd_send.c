@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "membership.h"
 #include "messages.h"
-#include "roomsync.h"
 
 /* All of standard input, at most E2E_TEXT_MAX bytes, one final newline dropped. */
 static enum status read_stdin(struct client *c, char *buf, size_t *len)
@@ -25,13 +23,11 @@ static enum status read_stdin(struct client *c, char *buf, size_t *len)
 
 enum status cmd_send(struct client *c, int argc, char **argv)
 {
-	const char *room;
 	struct roomfile *rf = NULL;
 	char *buf = NULL;
-	const char *text;
+	const char *text, *room;
 	size_t len;
-	bool admitted = false;
-	enum status st = command_room(c, argc, argv, 3, &room);
+	enum status st = command_room(c, argc, argv, 3, &room); /* before reading stdin */
 
 	if (st != ST_OK)
 		return st;
@@ -49,13 +45,7 @@ enum status cmd_send(struct client *c, int argc, char **argv)
 		st = client_fail(c, ST_USAGE, "empty message not sent");
 		goto out;
 	}
-	if ((st = membership_enter(c, room, false, &rf)) != ST_OK ||
-	    (st = roomsync_sync(c, rf, &admitted)) != ST_OK)
-		goto out;
-	if (!admitted)
-		st = client_fail(c, ST_PENDING, "not admitted to room %s yet: the creator (%s) "
-				 "must run e2e-chat first", room, rf->creator.name);
-	else
+	if ((st = command_enter(c, argc, argv, 3, true, &rf)) == ST_OK)
 		st = messages_send(c, rf, text, len);
 out:
 	roomfile_close(rf);

@@ -21,4 +21,10 @@ enum status members_show(struct client *c, struct roomfile *rf);
 enum status command_room(struct client *c, int argc, char **argv, int max_args,
 			 const char **room);
 
+/* For the verbs after join: the room argument, the saved membership
+ * (locked), synced. With `need_admitted`, not being admitted yet is
+ * ST_PENDING. On success *rf is open; close it with roomfile_close. */
+enum status command_enter(struct client *c, int argc, char **argv, int max_args,
+			  bool need_admitted, struct roomfile **rf);
+
 #endif

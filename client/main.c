@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "membership.h"
+#include "roomsync.h"
 #include "names.h"
 #include "profile.h"
 
@@ -67,6 +69,30 @@ enum status command_room(struct client *c, int argc, char **argv, int max_args,
 				   E2E_ROOM_NAME_MAX);
 	*room = argv[1];
 	return ST_OK;
+}
+
+enum status command_enter(struct client *c, int argc, char **argv, int max_args,
+			  bool need_admitted, struct roomfile **rf)
+{
+	const char *room;
+	bool admitted = false;
+	enum status st;
+
+	*rf = NULL;
+	if ((st = command_room(c, argc, argv, max_args, &room)) != ST_OK ||
+	    (st = membership_enter(c, room, false, rf)) != ST_OK ||
+	    (st = roomsync_sync(c, *rf, &admitted)) != ST_OK)
+		goto fail;
+	if (need_admitted && !admitted) {
+		st = client_fail(c, ST_PENDING, "not admitted to room %s yet: the creator (%s) "
+				 "must run e2e-chat first", room, (*rf)->creator.name);
+		goto fail;
+	}
+	return ST_OK;
+fail:
+	roomfile_close(*rf);
+	*rf = NULL;
+	return st;
 }
 
 /* Jansson holds secrets (base64 keys and tokens) while files are read and
