@@ -43,9 +43,11 @@ static const char *const stored_keys[] = {"seq", "v", "sender", "epoch", "counte
 					  "ct", "sig", "received_at", NULL};
 #define SIGNED_FMT "{s:s, s:s}"
 static const char *const signed_keys[] = {"payload", "sig", NULL};
-#define STATE_FMT "{s:I, s:s, s:s, s:I, s:I, s:o}"
+#define STATE_FMT "{s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o}"
 static const char *const state_keys[] = {"v", "room", "creator", "revision", "epoch",
-					 "members", NULL};
+					 "history", "members", "former", NULL};
+#define FORMER_FMT "{s:s, s:s, s:s, s:I}"
+static const char *const former_keys[] = {"name", "sign_pk", "box_pk", "last_epoch", NULL};
 
 static bool type_ok(char want, const json_t *v)
 {
@@ -271,6 +273,67 @@ const struct wire_member *wire_state_find(const struct wire_state *s, const char
 	return NULL;
 }
 
+const struct wire_member *wire_state_keys_at(const struct wire_state *s, const char *name,
+					     uint64_t epoch)
+{
+	const struct wire_former *best = NULL;
+
+	for (size_t i = 0; i < s->n_former; i++) {
+		const struct wire_former *f = &s->former[i];
+
+		if (strcmp(f->m.name, name) == 0 && f->last_epoch >= epoch &&
+		    (!best || f->last_epoch < best->last_epoch))
+			best = f;
+	}
+	return best ? &best->m : wire_state_find(s, name);
+}
+
+const char *wire_history_name(enum wire_history h)
+{
+	return h == WIRE_HISTORY_SHARED ? "shared" : "joined";
+}
+
+bool wire_history_parse(const char *name, enum wire_history *h)
+{
+	if (strcmp(name, "joined") == 0)
+		*h = WIRE_HISTORY_JOINED;
+	else if (strcmp(name, "shared") == 0)
+		*h = WIRE_HISTORY_SHARED;
+	else
+		return false;
+	return true;
+}
+
+static enum e2e_err state_former(struct wire_state *s, json_t *arr, json_error_t *err)
+{
+	size_t n = json_array_size(arr);
+	const char *name, *sign_pk, *box_pk;
+	json_int_t last;
+	enum e2e_err e;
+
+	if (!json_is_array(arr) || n > E2E_ROOM_MEMBERS_MAX)
+		return fail(err, E2E_ERR_BAD_FIELD, "field 'former': an array of at most %d",
+			    E2E_ROOM_MEMBERS_MAX);
+	s->former = n ? calloc(n, sizeof *s->former) : NULL;
+	if (n && !s->former)
+		return fail(err, E2E_ERR_INTERNAL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_array_get(arr, i);
+
+		if (json_unpack_ex(f, err, JSON_STRICT, FORMER_FMT, "name", &name, "sign_pk",
+				   &sign_pk, "box_pk", &box_pk, "last_epoch", &last))
+			return unpack_failed(f, FORMER_FMT, former_keys, err);
+		if (last < 1 || (uint64_t)last > s->epoch)
+			return fail(err, E2E_ERR_BAD_FIELD, "field 'former': last_epoch from 1 to "
+				    "the state's epoch");
+		if ((e = member_fields(&s->former[i].m, name, sign_pk, box_pk, NULL, err)))
+			return e;
+		s->former[i].last_epoch = (uint64_t)last;
+		s->n_former = i + 1;
+	}
+	return E2E_OK;
+}
+
 static enum e2e_err state_members(struct wire_state *s, json_t *arr, json_error_t *err)
 {
 	size_t n = json_array_size(arr);
@@ -296,9 +359,9 @@ static enum e2e_err state_members(struct wire_state *s, json_t *arr, json_error_
 enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_state *s,
 			      json_error_t *err)
 {
-	const char *room, *creator;
+	const char *room, *creator, *history;
 	json_int_t v, revision, epoch;
-	json_t *root, *members;
+	json_t *root, *members, *former;
 	enum e2e_err e = E2E_ERR_BAD_FIELD;
 
 	memset(s, 0, sizeof *s);
@@ -309,7 +372,7 @@ enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_st
 		return E2E_ERR_BAD_FIELD;
 	if (json_unpack_ex(root, err, JSON_STRICT, STATE_FMT, "v", &v, "room", &room,
 			   "creator", &creator, "revision", &revision, "epoch", &epoch,
-			   "members", &members)) {
+			   "history", &history, "members", &members, "former", &former)) {
 		e = unpack_failed(root, STATE_FMT, state_keys, err);
 		goto fail;
 	}
@@ -326,9 +389,14 @@ enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_st
 		fail(err, e, "state: revision and epoch start at 1");
 		goto fail;
 	}
+	if (!wire_history_parse(history, &s->history)) {
+		fail(err, e, "field 'history': \"joined\" or \"shared\"");
+		goto fail;
+	}
 	s->revision = (uint64_t)revision;
 	s->epoch = (uint64_t)epoch;
-	e = state_members(s, members, err);
+	if (!(e = state_members(s, members, err)))
+		e = state_former(s, former, err);
 fail:
 	json_decref(root);
 	if (e)
@@ -336,29 +404,46 @@ fail:
 	return e;
 }
 
+static json_t *former_pack(const struct wire_former *f)
+{
+	json_t *j = wire_member_pack(&f->m, false);
+
+	if (j && json_object_set_new(j, "last_epoch", json_integer((json_int_t)f->last_epoch))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 uint8_t *wire_state_build(const struct wire_state *s, size_t *len)
 {
-	json_t *members = json_array(), *root = NULL;
+	json_t *members = json_array(), *former = json_array(), *root = NULL;
 	char *out = NULL;
 
 	for (size_t i = 0; members && i < s->n_members; i++)
 		if (json_array_append_new(members, wire_member_pack(&s->members[i], false)))
 			goto fail;
-	root = json_pack("{s:i, s:s, s:s, s:I, s:I, s:O}", "v", E2E_PROTO_VERSION,
+	for (size_t i = 0; former && i < s->n_former; i++)
+		if (json_array_append_new(former, former_pack(&s->former[i])))
+			goto fail;
+	root = json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:O, s:O}", "v", E2E_PROTO_VERSION,
 			 "room", s->room, "creator", s->creator,
 			 "revision", (json_int_t)s->revision, "epoch", (json_int_t)s->epoch,
-			 "members", members);
+			 "history", wire_history_name(s->history), "members", members,
+			 "former", former);
 	if (root)
 		out = wire_dump(root, len);
 fail:
 	json_decref(root);
 	json_decref(members);
+	json_decref(former);
 	return (uint8_t *)out;
 }
 
 void wire_state_clear(struct wire_state *s)
 {
 	free(s->members);
+	free(s->former);
 	memset(s, 0, sizeof *s);
 }
 

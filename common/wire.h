@@ -33,14 +33,31 @@ struct wire_member {
 	uint8_t mac[E2E_MAC_BYTES];
 };
 
+/* Who may read the room's past: "joined" (a newcomer gets a fresh epoch
+ * and no older keys) or "shared" (the creator also wraps past keys). */
+enum wire_history {
+	WIRE_HISTORY_JOINED = 0,
+	WIRE_HISTORY_SHARED,
+};
+
+/* A member who left or was removed, with the last epoch it belonged to:
+ * its keys still verify the messages it sent up to that epoch. */
+struct wire_former {
+	struct wire_member m; /* mac unused */
+	uint64_t last_epoch;
+};
+
 /* The parsed payload of a signed room state. */
 struct wire_state {
 	char room[E2E_ROOM_NAME_MAX + 1];
 	char creator[E2E_MEMBER_NAME_MAX + 1];
 	uint64_t revision;
 	uint64_t epoch;
+	enum wire_history history;
 	size_t n_members;
 	struct wire_member *members; /* n_members entries, mac unused */
+	size_t n_former;
+	struct wire_former *former;  /* n_former entries, oldest first */
 };
 
 /* A session key wrapped for one member. */
@@ -98,6 +115,12 @@ uint8_t *wire_state_build(const struct wire_state *s, size_t *len);
 void wire_state_clear(struct wire_state *s);
 /* The member named `name`, or NULL. */
 const struct wire_member *wire_state_find(const struct wire_state *s, const char *name);
+/* The keys `name` had in `epoch`: a former member's if it left at or
+ * after that epoch, else the current member's; NULL if neither. */
+const struct wire_member *wire_state_keys_at(const struct wire_state *s, const char *name,
+					     uint64_t epoch);
+const char *wire_history_name(enum wire_history h);
+bool wire_history_parse(const char *name, enum wire_history *h);
 
 /* {"payload": b64, "sig": b64}: *payload is malloc'd. */
 enum e2e_err wire_signed_unpack(json_t *obj, uint8_t **payload, size_t *len,
