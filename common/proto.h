@@ -31,6 +31,10 @@
 #define E2E_READ_DEFAULT 100
 #define E2E_READ_MAX 1000
 
+/* Longest long-poll a read may ask for (`wait`, seconds): bounded so a
+ * parked request always ends well inside any client's or proxy's timeout. */
+#define E2E_WAIT_MAX 60
+
 /* Join challenges: lifetime and how many may be outstanding per room. */
 #define E2E_CHALLENGE_TTL 60
 #define E2E_CHALLENGES_MAX 256

@@ -11,20 +11,36 @@
 
 #include "error.h"
 #include "http.h"
+#include "metrics.h"
 #include "store.h"
+#include "waiters.h"
 #include "wire.h"
 
 /* What a handler answers on success; jerr.text details an error. */
 struct api_res {
 	unsigned status;
 	json_t *body; /* owned; freed by the dispatcher */
+	char *text;   /* instead of body: malloc'd text/plain, taken over */
+	size_t text_len;
+	bool parked;  /* no reply now: the request is parked (long-poll) */
 	json_error_t jerr;
+};
+
+/* What the handlers that need more than the store get: this thread's
+ * store, the long-poll registry and the counters. */
+struct api_env {
+	struct store *st;
+	struct waiters *w;
+	struct metrics *m;
 };
 
 /* `room` is the validated :room path segment, or NULL if the route has
  * none. */
 typedef enum e2e_err (*api_fn)(struct store *st, struct http_req *rq, const char *room,
 			       struct api_res *res);
+
+typedef enum e2e_err (*api_env_fn)(const struct api_env *env, struct http_req *rq,
+				   const char *room, struct api_res *res);
 
 /* api_rooms.c */
 enum e2e_err api_rooms_create(struct store *st, struct http_req *rq, const char *room,
@@ -47,11 +63,16 @@ enum e2e_err api_state_post(struct store *st, struct http_req *rq, const char *r
 /* api_wraps.c */
 enum e2e_err api_wraps_get(struct store *st, struct http_req *rq, const char *room,
 			   struct api_res *res);
-/* api_messages.c */
-enum e2e_err api_messages_post(struct store *st, struct http_req *rq, const char *room,
-			       struct api_res *res);
-enum e2e_err api_messages_list(struct store *st, struct http_req *rq, const char *room,
-			       struct api_res *res);
+/* api_messages.c (the list may park the request: long-poll) */
+enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct api_res *res);
+enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct api_res *res);
+/* api_health.c: GET /healthz and GET /metrics */
+enum e2e_err api_health_get(const struct api_env *env, struct http_req *rq,
+			    const char *room, struct api_res *res);
+enum e2e_err api_metrics_get(const struct api_env *env, struct http_req *rq,
+			     const char *room, struct api_res *res);
 
 /* ---- shared checks (api.c) ---- */
 

@@ -1,11 +1,14 @@
 /* api_messages.c - the message resource: POST /v1/rooms/ROOM/messages
  * stores an admitted member's ciphertext (sender from the token, counter
- * above its last, epoch not above the current); GET reads them in seq
- * order with `after` and `limit`. */
+ * above its last, epoch not above the current) and wakes the room's
+ * long-polling readers; GET reads them in seq order with `after` and
+ * `limit`, and with `wait` parks the request until there is something to
+ * read or the wait is over. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "proto.h"
 
 /* The room and the admitted member the token belongs to. */
 static enum e2e_err messages_member(struct store *st, struct http_req *rq, const char *room,
@@ -40,9 +43,10 @@ static enum e2e_err messages_unpack(struct store *st, const struct store_room *r
 	return err;
 }
 
-enum e2e_err api_messages_post(struct store *st, struct http_req *rq, const char *room,
-			       struct api_res *res)
+enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct api_res *res)
 {
+	struct store *st = env->st;
 	struct store_room r;
 	struct store_member me;
 	struct wire_msg *m = calloc(1, sizeof(*m)); /* 8 KiB: not on the stack */
@@ -57,6 +61,11 @@ enum e2e_err api_messages_post(struct store *st, struct http_req *rq, const char
 	memcpy(m->sender, me.rec.name, sizeof(m->sender));
 	m->received_at = api_now();
 	err = store_msg_add(st, r.id, m);
+	if (err == E2E_OK) {
+		/* committed: only now may a reader see it */
+		waiters_notify(env->w, r.id);
+		metrics_message(env->m);
+	}
 	if (err == E2E_ERR_COUNTER)
 		api_fail(res, err, "counter: must be above %llu",
 			 (unsigned long long)me.last_counter);
@@ -101,26 +110,83 @@ static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
 								 : E2E_ERR_INTERNAL;
 }
 
-enum e2e_err api_messages_list(struct store *st, struct http_req *rq, const char *room,
-			       struct api_res *res)
+/* The end of a wait of `wait_s` seconds from the request's arrival
+ * (the same on every re-run of a parked request). */
+static struct timespec messages_deadline(struct http_req *rq, uint64_t wait_s)
+{
+	struct timespec d = *http_started(rq);
+
+	d.tv_sec += (time_t)wait_s;
+	return d;
+}
+
+static bool messages_expired(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/* Nothing to read yet and time left: park until the room gets a message
+ * or the deadline. A refused park (a message was committed since the
+ * ticket) resumes at once, and the re-run reads it. */
+static void messages_park(const struct api_env *env, struct http_req *rq, int64_t room_id,
+			  uint64_t ticket, const struct timespec *deadline, struct api_res *res)
+{
+	http_suspend(rq);
+	if (!waiters_park(env->w, room_id, ticket, deadline, http_resume, rq))
+		http_resume(rq);
+	res->parked = true;
+}
+
+struct messages_query {
+	uint64_t after;
+	uint64_t limit;
+	uint64_t wait;
+};
+
+static enum e2e_err messages_args(struct http_req *rq, struct messages_query *q,
+				  struct api_res *res)
+{
+	enum e2e_err err = messages_arg(rq, "after", 0, 0, INT64_MAX, &q->after, res);
+
+	if (err == E2E_OK)
+		err = messages_arg(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &q->limit, res);
+	if (err == E2E_OK)
+		err = messages_arg(rq, "wait", 0, 0, E2E_WAIT_MAX, &q->wait, res);
+	return err;
+}
+
+enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct api_res *res)
 {
 	struct store_room r;
 	struct store_member me;
-	uint64_t after = 0;
-	uint64_t limit = 0;
+	struct messages_query q = {0};
+	struct timespec deadline;
+	uint64_t ticket = 0;
 	json_t *list = json_array();
-	enum e2e_err err = messages_member(st, rq, room, &r, &me);
+	enum e2e_err err = messages_member(env->st, rq, room, &r, &me);
 
 	if (err == E2E_OK)
-		err = messages_arg(rq, "after", 0, 0, INT64_MAX, &after, res);
-	if (err == E2E_OK)
-		err = messages_arg(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &limit, res);
-	if (err == E2E_OK)
-		err = list != NULL ? store_msgs_each(st, r.id, after, (unsigned)limit,
-						     messages_add, list)
-				   : E2E_ERR_INTERNAL;
-	if (err == E2E_OK)
+		err = messages_args(rq, &q, res);
+	if (err != E2E_OK)
+		goto done;
+	/* the ticket before the query: see waiters.h */
+	if (q.wait > 0)
+		ticket = waiters_ticket(env->w, r.id);
+	err = list != NULL ? store_msgs_each(env->st, r.id, q.after, (unsigned)q.limit,
+					     messages_add, list)
+			   : E2E_ERR_INTERNAL;
+	deadline = messages_deadline(rq, q.wait);
+	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
+	    !messages_expired(&deadline) && !waiters_closing(env->w))
+		messages_park(env, rq, r.id, ticket, &deadline, res);
+	else if (err == E2E_OK)
 		err = api_ok(res, 200, json_pack("{s:O}", "messages", list));
+done:
 	json_decref(list);
 	return err;
 }

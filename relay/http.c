@@ -1,10 +1,12 @@
 /* http.c - libmicrohttpd glue (see http.h): per-request state, body
  * gathering with a hard cap, JSON and error replies, the request log.
  *
- * Threading: the daemon runs with one internal polling thread
- * (MHD_USE_INTERNAL_POLLING_THREAD, no thread per connection), so every
- * callback, and therefore every handler and every use of the store, runs
- * on that one thread. */
+ * Threading: the daemon runs a pool of `threads` internal polling threads
+ * (epoll each, never a thread per connection); a connection stays on one
+ * of them for its life, so a handler and the request's state are only
+ * ever touched by that thread. A parked (suspended) request holds no
+ * thread: it is a socket and this struct until http_resume, which any
+ * thread may call. */
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -25,6 +27,10 @@
 #define HTTP_BODY_START 4096
 #define HTTP_BODY_HINT_MAX (64 * 1024)
 #define HTTP_LOG_METHOD_MAX 16
+/* MHD's per-connection pool (request line, headers, reply headers, read
+ * and write buffers; bodies are gathered here, not in it). MHD's default
+ * is 32 KiB; a parked client only ever touches the first pages of it. */
+#define HTTP_CONN_MEMORY (16 * 1024)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -44,6 +50,7 @@ struct http_req {
 	size_t cap;
 	enum e2e_err body_err; /* E2E_ERR_TOO_LARGE once past the cap */
 	unsigned status;    /* 0 until a reply is queued */
+	bool parked;        /* suspended at least once */
 	char log_method[HTTP_LOG_METHOD_MAX];
 	char log_path[HTTP_PATH_MAX + 4];
 };
@@ -92,11 +99,49 @@ const char *http_bearer(const struct http_req *rq)
 	return token;
 }
 
+const struct timespec *http_started(const struct http_req *rq)
+{
+	return &rq->t0;
+}
+
+double http_elapsed(const struct http_req *rq)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
+}
+
+unsigned http_status(const struct http_req *rq)
+{
+	return rq->status;
+}
+
+bool http_parked(const struct http_req *rq)
+{
+	return rq->parked;
+}
+
+/* ---- parking ---- */
+
+void http_suspend(struct http_req *rq)
+{
+	rq->parked = true;
+	MHD_suspend_connection(rq->conn);
+}
+
+void http_resume(void *arg)
+{
+	struct http_req *rq = arg;
+
+	MHD_resume_connection(rq->conn);
+}
+
 /* ---- replies ---- */
 
 /* Queue `buf` (malloc'd, taken over) as the reply. */
 static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t len,
-		      const char *allow)
+		      const char *type, const char *allow)
 {
 	struct MHD_Response *resp;
 	bool ok = false;
@@ -106,8 +151,7 @@ static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t le
 		free(buf);
 		goto done;
 	}
-	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				    "application/json") != MHD_YES ||
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES ||
 	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES)
 		goto done;
 	if (allow != NULL &&
@@ -132,7 +176,7 @@ static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 
 	if (ok) {
 		buf[n] = '\n';
-		ok = http_send(rq, status, buf, n + 1, allow); /* takes buf */
+		ok = http_send(rq, status, buf, n + 1, "application/json", allow); /* takes buf */
 	}
 	return ok;
 }
@@ -140,6 +184,12 @@ static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body)
 {
 	return http_reply(rq, status, body, NULL);
+}
+
+bool http_reply_text(struct http_req *rq, unsigned status, const char *type, char *text,
+		     size_t len)
+{
+	return http_send(rq, status, text, len, type, NULL);
 }
 
 bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
@@ -362,7 +412,8 @@ static bool http_addr(const char *bind, uint16_t port, struct sockaddr_storage *
 
 struct http_server *http_start(const struct http_config *cfg)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
@@ -379,6 +430,10 @@ struct http_server *http_start(const struct http_config *cfg)
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
+				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
+				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+				       MHD_OPTION_THREAD_POOL_SIZE,
+				       (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
 				       MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		fprintf(stderr, "relay: cannot listen on %s port %u\n", cfg->bind,

@@ -9,21 +9,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "error.h"
 
 struct http_server;
 struct http_req;
 
-/* Called once per complete request (body gathered, within limits). It
- * must send exactly one reply with http_reply_json or http_reply_error;
- * false if that failed (the connection is then closed). */
+/* Called once per complete request (body gathered, within limits), and
+ * again each time a parked request is resumed. It must either send
+ * exactly one reply (http_reply_json, http_reply_text, http_reply_error)
+ * or park the request (http_suspend); false if that failed (the
+ * connection is then closed). Handlers run on the daemon's threads. */
 typedef bool (*http_handler_fn)(void *ctx, struct http_req *rq);
 
 struct http_config {
 	const char *bind;  /* IPv4 or IPv6 literal */
 	uint16_t port;     /* 0: any free port */
 	bool quiet;        /* no per-request log line */
+	unsigned threads;  /* HTTP threads (1: one polling thread) */
+	unsigned max_conns; /* concurrent connections, parked ones included */
 	http_handler_fn handler;
 	void *ctx;
 };
@@ -46,9 +51,27 @@ const char *http_body(const struct http_req *rq, size_t *len);
 const char *http_query(const struct http_req *rq, const char *key);
 /* The token of "Authorization: Bearer <token>", or NULL. */
 const char *http_bearer(const struct http_req *rq);
+/* When the request arrived (CLOCK_MONOTONIC). */
+const struct timespec *http_started(const struct http_req *rq);
+/* Seconds since the request arrived. */
+double http_elapsed(const struct http_req *rq);
+/* The status of the reply queued, 0 if none yet. */
+unsigned http_status(const struct http_req *rq);
+/* Was the request ever parked? */
+bool http_parked(const struct http_req *rq);
+
+/* Park the request: no reply now, no thread held; the handler is called
+ * again after http_resume. Only from a handler. */
+void http_suspend(struct http_req *rq);
+/* Resume a parked request (a struct http_req *, as void * so that it can
+ * be a wake callback). From any thread. */
+void http_resume(void *rq);
 
 /* Reply with `body` as compact JSON (body is not consumed). */
 bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body);
+/* Reply with `len` bytes of `text` (malloc'd, taken over) as `type`. */
+bool http_reply_text(struct http_req *rq, unsigned status, const char *type, char *text,
+		     size_t len);
 /* Reply {"error":{"code","message"}} for `err` (status and code from
  * e2e_err_info); `detail`, if not NULL or empty, is added to the message;
  * `allow`, if not NULL, is sent as the Allow header. */

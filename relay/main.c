@@ -1,6 +1,7 @@
-/* main.c - the relay program: options, the database path, signals. It
- * opens the store, starts the HTTP server with the route dispatcher, and
- * waits for SIGINT or SIGTERM to stop both. */
+/* main.c - the relay program: options, the database path, the open-file
+ * limit, signals. It opens the store connections, the long-poll registry
+ * and the counters, starts the HTTP server with the route dispatcher, and
+ * waits for SIGINT or SIGTERM to stop them all. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -13,23 +14,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "http.h"
+#include "metrics.h"
 #include "routes.h"
-#include "store.h"
+#include "storepool.h"
+#include "waiters.h"
 
 #define RELAY_DEFAULT_PORT 8000
 #define RELAY_DEFAULT_BIND "127.0.0.1"
 #define RELAY_DATA_DIR "e2e-chat"
 #define RELAY_DB_NAME "relay.db"
+#define RELAY_DEFAULT_MAX_CONNS 16384
+#define RELAY_THREADS_MAX 64
+/* descriptors kept back from --max-connections: the database, its WAL
+ * and shm files per connection, the listening socket, stdio, the ITCs */
+#define RELAY_FD_RESERVE (32 + 4 * RELAY_THREADS_MAX)
 
 struct relay_opts {
 	const char *bind;
 	const char *db;   /* from --db, or NULL for the default */
 	uint16_t port;
 	bool quiet;
+	unsigned threads;   /* 0: one per CPU */
+	unsigned max_conns;
 };
 
 static void relay_usage(FILE *out)
@@ -41,10 +52,14 @@ static void relay_usage(FILE *out)
 		"  --db PATH     database file (default $XDG_DATA_HOME/%s/%s, else\n"
 		"                ~/.local/share/%s/%s); :memory: keeps nothing\n"
 		"  --quiet       no per-request log lines\n"
+		"  --threads N   HTTP threads, each with its own database connection\n"
+		"                (default: one per CPU; 1..%d)\n"
+		"  --max-connections N  concurrent connections, waiting readers\n"
+		"                included (default %d, lowered to fit the open-file limit)\n"
 		"  --help        this text\n"
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
-		RELAY_DATA_DIR, RELAY_DB_NAME);
+		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS);
 }
 
 static int relay_bad_option(const char *what, const char *arg)
@@ -70,6 +85,22 @@ static bool relay_parse_port(const char *s, uint16_t *out)
 	return ok;
 }
 
+/* A decimal count in 1..max. */
+static bool relay_parse_count(const char *s, unsigned max, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v;
+	bool ok;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	ok = errno == 0 && end != s && *end == '\0' && s[0] >= '0' && s[0] <= '9' && v >= 1 &&
+	     v <= max;
+	if (ok)
+		*out = (unsigned)v;
+	return ok;
+}
+
 static bool relay_addr_valid(const char *s)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
@@ -77,7 +108,8 @@ static bool relay_addr_valid(const char *s)
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_HELP, OPT_VERSION };
+enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
+       OPT_VERSION };
 
 /* An option getopt did not take: "--name" or "-c". */
 static int relay_unknown(const char *what, char **argv)
@@ -109,6 +141,14 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 	case OPT_QUIET:
 		o->quiet = true;
 		break;
+	case OPT_THREADS:
+		if (!relay_parse_count(optarg, RELAY_THREADS_MAX, &o->threads))
+			ret = relay_bad_option("--threads wants 1..64", optarg);
+		break;
+	case OPT_MAX_CONNS:
+		if (!relay_parse_count(optarg, 1000000, &o->max_conns))
+			ret = relay_bad_option("--max-connections wants 1..1000000", optarg);
+		break;
 	case OPT_HELP:
 		relay_usage(stdout);
 		ret = 1;
@@ -135,6 +175,8 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"bind", required_argument, NULL, OPT_BIND},
 		{"db", required_argument, NULL, OPT_DB},
 		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
@@ -209,26 +251,96 @@ static void relay_announce(const char *bind, uint16_t port, const char *db)
 		bind, v6 ? "]" : "", (unsigned)port, db);
 }
 
+/* Raise the soft open-file limit to the hard one (every waiting reader
+ * is a socket), say what we got, and fit --max-connections under it. */
+static void relay_nofile(struct relay_opts *o)
+{
+	struct rlimit rl;
+	unsigned long long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		fprintf(stderr, "relay: cannot read the open-file limit: %s\n", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return;
+	}
+	room = rl.rlim_cur > RELAY_FD_RESERVE ? rl.rlim_cur - RELAY_FD_RESERVE : 1;
+	if (o->max_conns > room) {
+		fprintf(stderr, "relay: --max-connections lowered from %u to %llu\n", o->max_conns,
+			room);
+		o->max_conns = (unsigned)room;
+	}
+	fprintf(stderr, "relay: open-file limit %llu; up to %u connections, %u threads\n",
+		(unsigned long long)rl.rlim_cur, o->max_conns, o->threads);
+}
+
+/* Threads: as asked, else one per CPU. */
+static unsigned relay_threads(unsigned asked)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (asked != 0)
+		return asked;
+	return cpus < 1 ? 1 : cpus > RELAY_THREADS_MAX ? RELAY_THREADS_MAX : (unsigned)cpus;
+}
+
+/* The parts the dispatcher shares; all NULL-safe to free. */
+struct relay_parts {
+	struct storepool *pool;
+	struct waiters *w;
+	struct metrics *m;
+	struct routes *rt;
+};
+
+static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
+			     const char *db)
+{
+	/* another connection to ":memory:" would be another, empty database */
+	unsigned conns = strcmp(db, ":memory:") == 0 ? 1 : o->threads;
+	char why[256];
+
+	p->pool = storepool_open(db, conns, why, sizeof(why));
+	if (p->pool == NULL) {
+		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
+		return false;
+	}
+	p->w = waiters_new();
+	p->m = metrics_new(routes_count());
+	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m) : NULL;
+	if (p->rt == NULL)
+		fprintf(stderr, "relay: out of memory or threads\n");
+	return p->rt != NULL;
+}
+
+static void relay_parts_close(struct relay_parts *p)
+{
+	routes_free(p->rt);
+	waiters_free(p->w);
+	metrics_free(p->m);
+	storepool_close(p->pool);
+}
+
 /* Open the store, serve until SIGINT or SIGTERM, stop: 0, or 1 on a
  * failure to start. */
 static int relay_run(const struct relay_opts *o, const char *db)
 {
 	struct http_server *srv = NULL;
-	struct store *st;
-	char why[256];
+	struct relay_parts parts = {0};
 	sigset_t set;
 	int sig = 0;
 	int ret = 1;
 
-	st = store_open(db, why, sizeof(why));
-	if (st == NULL) {
-		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
-		goto done;
-	}
+	/* blocked before any thread starts, so that all of them inherit it */
 	relay_signals(&set);
+	if (!relay_parts_open(&parts, o, db))
+		goto done;
 	srv = http_start(&(struct http_config){.bind = o->bind, .port = o->port,
-					       .quiet = o->quiet, .handler = routes_dispatch,
-					       .ctx = st});
+					       .quiet = o->quiet, .threads = o->threads,
+					       .max_conns = o->max_conns,
+					       .handler = routes_dispatch, .ctx = parts.rt});
 	if (srv == NULL)
 		goto done;
 	relay_announce(o->bind, http_port(srv), db);
@@ -237,14 +349,18 @@ static int relay_run(const struct relay_opts *o, const char *db)
 		ret = 0;
 	}
 done:
+	/* MHD must not stop with parked requests: answer them first */
+	if (parts.w != NULL)
+		waiters_shutdown(parts.w);
 	http_stop(srv);
-	store_close(st);
+	relay_parts_close(&parts);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT};
+	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT,
+			       .max_conns = RELAY_DEFAULT_MAX_CONNS};
 	char *db_default = NULL;
 	const char *db = NULL;
 	int parsed = relay_parse(argc, argv, &o);
@@ -258,6 +374,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "relay: libsodium failed to initialise\n");
 		goto done;
 	}
+	o.threads = relay_threads(o.threads);
+	relay_nofile(&o);
 	db = o.db != NULL ? o.db : (db_default = relay_default_db());
 	if (db != NULL)
 		ret = relay_run(&o, db);

@@ -2,10 +2,12 @@
 #include "routes.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "names.h"
+#include "storepool.h"
 
 #define ROUTES_ROOM_PARAM ":room"
 #define ROUTES_ALLOW_MAX 32
@@ -14,6 +16,27 @@ struct route {
 	const char *method;
 	const char *pattern; /* ":room" matches one path segment */
 	api_fn fn;
+};
+
+/* The routes whose handlers need more than the store (api_env). */
+struct env_route {
+	const char *method;
+	const char *pattern;
+	api_env_fn fn;
+};
+
+/* One row of either table. */
+struct route_view {
+	const char *method;
+	const char *pattern;
+	api_fn fn;
+	api_env_fn efn;
+};
+
+struct routes {
+	struct storepool *pool;
+	struct waiters *w;
+	struct metrics *m;
 };
 
 static const struct route route_table[] = {
@@ -25,11 +48,34 @@ static const struct route route_table[] = {
 	{"GET", "/v1/rooms/:room/state", api_state_get},
 	{"POST", "/v1/rooms/:room/state", api_state_post},
 	{"GET", "/v1/rooms/:room/wraps", api_wraps_get},
+};
+
+static const struct env_route env_route_table[] = {
 	{"POST", "/v1/rooms/:room/messages", api_messages_post},
 	{"GET", "/v1/rooms/:room/messages", api_messages_list},
+	{"GET", "/healthz", api_health_get},
+	{"GET", "/metrics", api_metrics_get},
 };
 
 #define ROUTES_N (sizeof(route_table) / sizeof(route_table[0]))
+#define ROUTES_ALL (ROUTES_N + sizeof(env_route_table) / sizeof(env_route_table[0]))
+
+/* Route i of both tables (i < ROUTES_ALL); the index also names it in
+ * the metrics. */
+static struct route_view route_at(size_t i)
+{
+	struct route_view v = {0};
+
+	if (i < ROUTES_N) {
+		v = (struct route_view){route_table[i].method, route_table[i].pattern,
+					route_table[i].fn, NULL};
+	} else {
+		const struct env_route *e = &env_route_table[i - ROUTES_N];
+
+		v = (struct route_view){e->method, e->pattern, NULL, e->fn};
+	}
+	return v;
+}
 
 /* Does `path` match `pattern`? The :room segment is copied into `room`
  * (cap bytes); one too long for it is left empty, an invalid name. */
@@ -62,52 +108,100 @@ static void route_allow(char *allow, size_t cap, const char *method)
 	snprintf(allow + len, cap - len, "%s%s", len > 0 ? ", " : "", method);
 }
 
-/* Run the handler and answer with its reply or its error. */
-static bool route_run(const struct route *r, struct store *st, struct http_req *rq,
+/* Call the handler with this thread's store. */
+static enum e2e_err route_call(const struct route_view *r, struct routes *rt, struct http_req *rq,
+			       const char *room, struct api_res *res)
+{
+	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m};
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (env.st != NULL)
+		err = r->efn != NULL ? r->efn(&env, rq, room, res) : r->fn(env.st, rq, room, res);
+	storepool_release(rt->pool, env.st);
+	return err;
+}
+
+/* Run the handler and answer with its reply or its error (or nothing,
+ * if it parked the request). */
+static bool route_run(const struct route_view *r, struct routes *rt, struct http_req *rq,
 		      const char *room)
 {
 	struct api_res res;
 	enum e2e_err err;
-	bool ok;
+	bool ok = true;
 
 	memset(&res, 0, sizeof(res));
-	err = r->fn(st, rq, room, &res);
-	if (err == E2E_OK)
+	err = route_call(r, rt, rq, room, &res);
+	if (err == E2E_OK && res.text != NULL)
+		ok = http_reply_text(rq, res.status, "text/plain; version=0.0.4", res.text,
+				     res.text_len); /* takes res.text */
+	else if (err == E2E_OK && !res.parked)
 		ok = http_reply_json(rq, res.status, res.body);
-	else
+	else if (err != E2E_OK)
 		ok = http_reply_error(rq, err, res.jerr.text, NULL);
+	if (err != E2E_OK)
+		free(res.text);
 	json_decref(res.body);
 	return ok;
 }
 
+struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m)
+{
+	struct routes *rt = calloc(1, sizeof(*rt));
+
+	if (rt != NULL) {
+		*rt = (struct routes){.pool = pool, .w = w, .m = m};
+		for (size_t i = 0; i < ROUTES_ALL; i++)
+			metrics_route_name(m, i, route_at(i).method, route_at(i).pattern);
+	}
+	return rt;
+}
+
+void routes_free(struct routes *rt)
+{
+	free(rt);
+}
+
+size_t routes_count(void)
+{
+	return ROUTES_ALL;
+}
+
 bool routes_dispatch(void *ctx, struct http_req *rq)
 {
+	struct routes *rt = ctx;
 	const char *path = http_path(rq);
 	const char *method = http_method(rq);
-	const struct route *hit = NULL;
+	struct route_view hit = {0};
+	size_t hit_i = ROUTES_ALL; /* none */
 	char room[E2E_ROOM_NAME_MAX + 2] = "";
 	char allow[ROUTES_ALLOW_MAX] = "";
 	bool has_room = false;
 	bool ok;
 
-	for (size_t i = 0; i < ROUTES_N; i++) {
-		const struct route *r = &route_table[i];
+	for (size_t i = 0; i < ROUTES_ALL; i++) {
+		struct route_view r = route_at(i);
 
-		if (!route_match(r->pattern, path, room, sizeof(room)))
+		if (!route_match(r.pattern, path, room, sizeof(room)))
 			continue;
-		route_allow(allow, sizeof(allow), r->method);
-		if (strcmp(method, r->method) == 0)
+		route_allow(allow, sizeof(allow), r.method);
+		if (strcmp(method, r.method) == 0) {
 			hit = r;
+			hit_i = i;
+		}
 	}
-	if (hit != NULL)
-		has_room = strstr(hit->pattern, ROUTES_ROOM_PARAM) != NULL;
+	if (hit_i < ROUTES_ALL)
+		has_room = strstr(hit.pattern, ROUTES_ROOM_PARAM) != NULL;
 	if (allow[0] == '\0')
 		ok = http_reply_error(rq, E2E_ERR_NO_ROUTE, NULL, NULL);
-	else if (hit == NULL)
+	else if (hit_i == ROUTES_ALL)
 		ok = http_reply_error(rq, E2E_ERR_METHOD, NULL, allow);
 	else if (has_room && !name_room_valid(room))
 		ok = http_reply_error(rq, E2E_ERR_BAD_NAME, "room", NULL);
 	else
-		ok = route_run(hit, ctx, rq, has_room ? room : NULL);
+		ok = route_run(&hit, rt, rq, has_room ? room : NULL);
+	/* counted once, when answered (a parked request is counted later) */
+	if (http_status(rq) != 0)
+		metrics_request(rt->m, hit_i, http_status(rq), http_elapsed(rq), http_parked(rq));
 	return ok;
 }

@@ -6,10 +6,23 @@
 #define RELAY_ROUTES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "http.h"
 
-/* An http_handler_fn; ctx is the struct store. */
+struct routes;
+struct storepool;
+struct waiters;
+struct metrics;
+
+/* The dispatcher's context: handlers get a store from `pool`, park in
+ * `w`, count in `m` (whose routes it names). NULL if out of memory. */
+struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m);
+void routes_free(struct routes *rt);
+/* How many routes the table has (for metrics_new). */
+size_t routes_count(void);
+
+/* An http_handler_fn; ctx is the struct routes. */
 bool routes_dispatch(void *ctx, struct http_req *rq);
 
 #endif

@@ -3,6 +3,7 @@
  * SQL is only ever the constant text below; values are always bound. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,6 +151,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST__COUNT];
+	/* Shared by the connections of one relay (see store_set_write_lock):
+	 * writers queue here instead of in SQLite's busy handler, which
+	 * sleeps in whole milliseconds. NULL: a lone connection. */
+	pthread_mutex_t *write_lock;
 };
 
 /* ---- statements ---- */
@@ -236,10 +241,13 @@ static uint64_t col_u64(sqlite3_stmt *s, int col)
 
 /* ---- transactions ---- */
 
+/* Every txn_begin is paired with a txn_end, which releases the lock. */
 static enum e2e_err txn_begin(struct store *st)
 {
 	enum e2e_err err = E2E_OK;
 
+	if (st->write_lock != NULL)
+		pthread_mutex_lock(st->write_lock);
 	if (stmt_exec(stmt_get(st, ST_BEGIN)) != SQLITE_DONE) {
 		store_log(st, "begin");
 		err = E2E_ERR_INTERNAL;
@@ -257,6 +265,8 @@ static enum e2e_err txn_end(struct store *st, enum e2e_err err)
 	}
 	if (err != E2E_OK && sqlite3_get_autocommit(st->db) == 0)
 		stmt_exec(stmt_get(st, ST_ROLLBACK));
+	if (st->write_lock != NULL)
+		pthread_mutex_unlock(st->write_lock);
 	return err;
 }
 
@@ -893,4 +903,11 @@ done:
 	stmt_done(s);
 	free(m);
 	return err;
+}
+
+/* ---- sharing one database between threads ---- */
+
+void store_set_write_lock(struct store *st, pthread_mutex_t *lock)
+{
+	st->write_lock = lock;
 }

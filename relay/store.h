@@ -3,10 +3,13 @@
  * Every statement is prepared once at open; every write that touches more
  * than one row runs in one transaction, so a caller that gets E2E_OK knows
  * the change is committed and one that gets an error knows nothing changed.
- * A store is used from one thread only. */
+ * A store (one SQLite connection) is used from one thread at a time;
+ * several stores on one file may serve several threads (WAL lets their
+ * reads run in parallel) if they share a write lock. */
 #ifndef RELAY_STORE_H
 #define RELAY_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +48,9 @@ struct store_state {
  * NULL on failure, with a reason in `why` (at least 128 bytes). */
 struct store *store_open(const char *path, char *why, size_t why_len);
 void store_close(struct store *st);
+/* Make every transaction of `st` hold `lock` (shared by all the stores on
+ * one file) from BEGIN to COMMIT or ROLLBACK. */
+void store_set_write_lock(struct store *st, pthread_mutex_t *lock);
 
 /* Room, its creator (admitted, with the token hash), state revision and
  * the creator's wraps, in one transaction. E2E_ERR_ROOM_EXISTS if taken.

@@ -1,0 +1,89 @@
+/* storepool.c - one store per HTTP thread (see storepool.h).
+ *
+ * Measured on the 2-core benchmark VM (bench/RESULTS.md): a connection
+ * per thread against one connection behind a mutex, reads with after=
+ * from a 100,000-message room, wrk -t2 -c32: see the "store" note there;
+ * per-thread connections are the default because reads then do not
+ * queue behind each other or behind a writer's fsync. */
+#include "storepool.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct storepool {
+	unsigned n;
+	unsigned next;            /* connections handed out to threads */
+	pthread_key_t key;        /* thread -> its store */
+	bool key_made;
+	pthread_mutex_t lock;     /* write lock; with n == 1, the whole store */
+	struct store **stores;
+};
+
+struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t why_len)
+{
+	struct storepool *p = calloc(1, sizeof(*p));
+	bool ok = false;
+
+	if (p == NULL || n == 0 || (p->stores = calloc(n, sizeof(*p->stores))) == NULL) {
+		snprintf(why, why_len, "out of memory");
+		goto done;
+	}
+	p->n = n;
+	pthread_mutex_init(&p->lock, NULL);
+	p->key_made = pthread_key_create(&p->key, NULL) == 0;
+	ok = p->key_made;
+	/* one at a time: the first creates the schema the others need */
+	for (unsigned i = 0; ok && i < n; i++) {
+		p->stores[i] = store_open(path, why, why_len);
+		ok = p->stores[i] != NULL;
+		if (ok && n > 1)
+			store_set_write_lock(p->stores[i], &p->lock);
+	}
+done:
+	if (!ok) {
+		storepool_close(p);
+		p = NULL;
+	}
+	return p;
+}
+
+void storepool_close(struct storepool *p)
+{
+	if (p == NULL)
+		return;
+	for (unsigned i = 0; p->stores != NULL && i < p->n; i++)
+		store_close(p->stores[i]);
+	if (p->key_made) {
+		pthread_key_delete(p->key);
+		pthread_mutex_destroy(&p->lock);
+	}
+	free(p->stores);
+	free(p);
+}
+
+struct store *storepool_acquire(struct storepool *p)
+{
+	struct store *st = NULL;
+	unsigned i;
+
+	if (p->n == 1) {
+		pthread_mutex_lock(&p->lock);
+		return p->stores[0];
+	}
+	st = pthread_getspecific(p->key);
+	if (st == NULL) {
+		i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (i < p->n) {
+			st = p->stores[i];
+			pthread_setspecific(p->key, st);
+		}
+	}
+	return st;
+}
+
+void storepool_release(struct storepool *p, struct store *st)
+{
+	if (p->n == 1 && st != NULL)
+		pthread_mutex_unlock(&p->lock);
+}

@@ -1,0 +1,26 @@
+/* storepool.h - the relay's store connections, one per HTTP thread: WAL
+ * lets their reads run in parallel, and one write lock shared by all of
+ * them (store_set_write_lock) queues the writers. With one connection
+ * (one thread, or a ":memory:" database, which another connection could
+ * not see) every use holds the pool's lock instead. */
+#ifndef RELAY_STOREPOOL_H
+#define RELAY_STOREPOOL_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+struct storepool;
+
+/* `n` connections to `path` (n >= 1). NULL on failure, with a reason in
+ * `why`. */
+struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t why_len);
+void storepool_close(struct storepool *p);
+
+/* The calling thread's store: a thread's first call binds it to a free
+ * connection for good. NULL if there are more threads than connections.
+ * Every successful acquire is followed by storepool_release. */
+struct store *storepool_acquire(struct storepool *p);
+void storepool_release(struct storepool *p, struct store *st);
+
+#endif
