@@ -1,5 +1,9 @@
-/* api.c - libcurl transport with a bounded response buffer. */
+/* api.c - libcurl transport with a bounded response buffer. Ordinary
+ * calls block in curl_easy_perform; long-polls (api_call_wait) run the
+ * same easy handle through a multi handle, so that the wait can also
+ * watch the caller's descriptors (terminal, signals) and be abandoned. */
 #include <curl/curl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +13,16 @@
 #include "wire.h"
 
 #define AUTH_PREFIX "Authorization: Bearer "
+/* An ordinary call's whole-transfer limit (seconds). */
+#define API_TIMEOUT_S 60L
+/* A long-poll's limit is its wait plus this: the relay answers at the
+ * deadline, so only a relay that went away ever hits it. */
+#define API_WAIT_SLACK_S 10L
+#define API_WAKE_MAX 4
 
 struct api {
 	CURL *curl;
+	CURLM *multi; /* made on the first long-poll */
 	char *base;
 	/* The header line with the token; sodium_malloc'd so it is wiped. */
 	char *auth;
@@ -59,6 +70,8 @@ void api_free(struct api *a)
 		return;
 	if (a->curl)
 		curl_easy_cleanup(a->curl);
+	if (a->multi)
+		curl_multi_cleanup(a->multi);
 	sodium_free(a->auth);
 	free(a->base);
 	free(a->buf);
@@ -134,50 +147,131 @@ static struct curl_slist *headers(struct api *a, bool has_body)
 	return h;
 }
 
-int api_call(struct api *a, const char *method, const char *path, json_t *body,
-	     struct api_reply *r)
+/* Set the easy handle up for one request; false (r->detail says why)
+ * if the URL is too long. */
+static bool setup(struct api *a, const char *method, const char *path, const char *payload,
+		  struct curl_slist *h, long timeout_s, struct api_reply *r)
 {
 	char url[2048];
-	char *payload = NULL;
-	size_t payload_len = 0;
-	struct curl_slist *h = NULL;
-	CURLcode rc;
-	int ret = -1;
 
-	memset(r, 0, sizeof *r);
 	if ((size_t)snprintf(url, sizeof url, "%s%s", a->base, path) >= sizeof url) {
 		snprintf(r->detail, sizeof r->detail, "relay URL too long");
-		return -1;
+		return false;
 	}
-	if (body && !(payload = wire_dump(body, &payload_len))) {
-		snprintf(r->detail, sizeof r->detail, "out of memory");
-		return -1;
-	}
-	h = headers(a, payload != NULL);
 	a->len = 0;
 	a->overflow = false;
 	curl_easy_reset(a->curl);
-	curl_easy_setopt(a->curl, CURLOPT_URL, url);
+	curl_easy_setopt(a->curl, CURLOPT_URL, url); /* curl copies it */
 	curl_easy_setopt(a->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
 	curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (payload)
 		curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, payload);
-	rc = curl_easy_perform(a->curl);
+	return true;
+}
+
+/* After the transfer: 0 when the relay answered, -1 if not. */
+static int complete(struct api *a, CURLcode rc, struct api_reply *r)
+{
 	if (rc != CURLE_OK) {
 		snprintf(r->detail, sizeof r->detail, "%s: %s", a->base,
 			 a->overflow ? "response too large" : curl_easy_strerror(rc));
-		goto out;
+		return -1;
 	}
 	curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
-	ret = finish(a, r);
-out:
+	return finish(a, r);
+}
+
+int api_call(struct api *a, const char *method, const char *path, json_t *body,
+	     struct api_reply *r)
+{
+	char *payload = NULL;
+	size_t payload_len = 0;
+	struct curl_slist *h = NULL;
+	int ret = -1;
+
+	memset(r, 0, sizeof *r);
+	if (body && !(payload = wire_dump(body, &payload_len))) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		return -1;
+	}
+	h = headers(a, payload != NULL);
+	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r))
+		ret = complete(a, curl_easy_perform(a->curl), r);
 	curl_slist_free_all(h);
 	free(payload);
+	return ret;
+}
+
+/* Is any of the descriptors readable or hung up? curl reports only
+ * POLLIN in revents, and a pipe at its end gives POLLHUP alone. */
+static bool any_ready(const int *fds, size_t n)
+{
+	struct pollfd p[API_WAKE_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	return n > 0 && poll(p, (nfds_t)n, 0) > 0;
+}
+
+/* Run the transfer in the multi handle until it ends (true, *rc set) or
+ * a wake descriptor is readable (false). */
+static bool run_multi(struct api *a, const int *wake_fds, size_t n_wake, CURLcode *rc)
+{
+	struct curl_waitfd extra[API_WAKE_MAX];
+	size_t n = n_wake < API_WAKE_MAX ? n_wake : API_WAKE_MAX;
+	int running = 1, left = 0;
+	bool woken = false;
+	CURLMsg *msg;
+
+	*rc = CURLE_FAILED_INIT;
+	while (running && !woken) {
+		if (curl_multi_perform(a->multi, &running) != CURLM_OK)
+			break;
+		if (!running)
+			break;
+		for (size_t i = 0; i < n; i++)
+			extra[i] = (struct curl_waitfd){.fd = wake_fds[i], .events = CURL_WAIT_POLLIN};
+		if (curl_multi_poll(a->multi, extra, (unsigned)n, 5000, NULL) != CURLM_OK)
+			break;
+		woken = any_ready(wake_fds, n);
+	}
+	while (!woken && (msg = curl_multi_info_read(a->multi, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			*rc = msg->data.result;
+	return !woken;
+}
+
+int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *wake_fds,
+		  size_t n_wake, struct api_reply *r)
+{
+	struct curl_slist *h = NULL;
+	CURLcode rc = CURLE_FAILED_INIT;
+	int ret = -1;
+
+	memset(r, 0, sizeof *r);
+	if (!a->multi && !(a->multi = curl_multi_init())) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		return -1;
+	}
+	h = headers(a, false);
+	if (!setup(a, "GET", path, NULL, h, (long)wait_s + API_WAIT_SLACK_S, r))
+		goto out;
+	if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK) {
+		snprintf(r->detail, sizeof r->detail, "cannot start the request");
+		goto out;
+	}
+	if (run_multi(a, wake_fds, n_wake, &rc))
+		ret = complete(a, rc, r);
+	else
+		ret = 1;
+	curl_multi_remove_handle(a->multi, a->curl);
+out:
+	curl_slist_free_all(h);
 	return ret;
 }

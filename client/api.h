@@ -6,6 +6,7 @@
 #define E2E_API_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -35,5 +36,13 @@ void api_set_token(struct api *a, const uint8_t token[E2E_TOKEN_BYTES]);
 int api_call(struct api *a, const char *method, const char *path, json_t *body,
 	     struct api_reply *r);
 void api_reply_clear(struct api_reply *r);
+
+/* A long-poll GET of PATH, which asks the relay to wait up to `wait_s`
+ * seconds: the transfer may take that long plus a margin. While it waits,
+ * the descriptors `wake_fds` (at most 4; e.g. standard input and a
+ * signalfd) are watched: if one becomes readable the request is abandoned
+ * and 1 is returned (r holds nothing). Otherwise as api_call. */
+int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *wake_fds,
+		  size_t n_wake, struct api_reply *r);
 
 #endif

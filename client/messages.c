@@ -1,5 +1,7 @@
-/* messages.c - posting, fetching and verifying messages. */
+/* messages.c - posting, fetching (and long-polling for) and verifying
+ * messages. */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,5 +212,91 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 		st = roomfile_save(rf, c->err, sizeof c->err);
 	sodium_memzero(&rd->plain, sizeof rd->plain);
 	free(rd);
+	return st;
+}
+
+/* Reconnecting after the relay went away: first retry after this, then
+ * doubling up to the cap (ms). */
+#define MESSAGES_BACKOFF_MIN_MS 100
+#define MESSAGES_BACKOFF_MAX_MS 5000
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep `ms`, or less if a wake descriptor becomes readable (true). */
+static bool backoff_sleep(int64_t ms, const int *wake_fds, size_t n_wake)
+{
+	struct pollfd p[4];
+	size_t n = n_wake < 4 ? n_wake : 4;
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = (struct pollfd){.fd = wake_fds[i], .events = POLLIN};
+	return poll(p, (nfds_t)n, (int)ms) > 0;
+}
+
+/* One long-poll; 1: woken by a descriptor, 0: answered, -1: unreachable. */
+static int wait_once(struct client *c, const char *path, unsigned wait_s,
+		     const int *wake_fds, size_t n_wake, bool *news, enum status *st)
+{
+	struct api_reply r;
+	json_t *arr;
+	int rc = api_call_wait(c->api, path, wait_s, wake_fds, n_wake, &r);
+
+	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
+		*st = client_fail(c, ST_PENDING, "not admitted yet");
+	else if (rc == 0 && r.err != E2E_OK)
+		*st = client_reply_fail(c, rc, &r);
+	else if (rc == 0 && !json_is_array(arr = json_object_get(r.body, "messages")))
+		*st = client_fail(c, ST_ERROR, "the relay sent an invalid message list");
+	else if (rc == 0)
+		*news = json_array_size(arr) > 0;
+	if (rc < 0)
+		*st = client_reply_fail(c, rc, &r);
+	if (rc < 0)
+		rc = r.http_status == 0 ? -1 : 0; /* unreachable, or it answered garbage */
+	api_reply_clear(&r);
+	return rc;
+}
+
+enum status messages_wait(struct client *c, const char *room, uint64_t after, unsigned wait_s,
+			  const int *wake_fds, size_t n_wake, bool *news)
+{
+	int64_t deadline = mono_ms() + (int64_t)wait_s * 1000, left;
+	int64_t backoff = MESSAGES_BACKOFF_MIN_MS;
+	enum status st = ST_OK;
+	char path[200];
+	int rc;
+
+	*news = false;
+	if (wait_s > E2E_WAIT_MAX)
+		wait_s = E2E_WAIT_MAX;
+	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u",
+		 room, after, wait_s);
+	for (;;) {
+		st = ST_OK;
+		rc = wait_once(c, path, wait_s, wake_fds, n_wake, news, &st);
+		if (rc >= 0)
+			break;
+		/* the relay went away (restart, network): retry, not too often */
+		left = deadline - mono_ms();
+		if (left <= 0)
+			break;
+		if (backoff_sleep(backoff < left ? backoff : left, wake_fds, n_wake)) {
+			st = ST_OK; /* woken: the caller has something to do */
+			break;
+		}
+		backoff = backoff * 2 > MESSAGES_BACKOFF_MAX_MS ? MESSAGES_BACKOFF_MAX_MS
+							      : backoff * 2;
+		/* the rest of the wait, at least one second */
+		left = (deadline - mono_ms()) / 1000;
+		snprintf(path, sizeof path,
+			 "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u", room, after,
+			 (unsigned)(left > 0 ? left : 1));
+	}
 	return st;
 }

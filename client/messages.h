@@ -34,4 +34,15 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 			  messages_show_fn show, void *user);
 
+/* Long-poll the relay for up to `wait_s` seconds (1..E2E_WAIT_MAX) until
+ * ROOM has a message with seq > after; sets *news if it has (read it with
+ * messages_read). Takes no lock and reads no room file: the member token
+ * must already be set on c->api (membership_enter does), so a chat can
+ * wait here without blocking other commands. Returns early, *news false,
+ * when one of `wake_fds` (at most 4) becomes readable. If the relay
+ * cannot be reached it retries with backoff (0.1 s, doubling, at most
+ * 5 s) until the wait is over, and then returns ST_UNREACHABLE. */
+enum status messages_wait(struct client *c, const char *room, uint64_t after, unsigned wait_s,
+			  const int *wake_fds, size_t n_wake, bool *news);
+
 #endif
