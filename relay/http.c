@@ -36,6 +36,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_config cfg;
 	uint16_t port;
+	unsigned suspended; /* parked, or resumed and not yet re-run (atomic) */
 };
 
 struct http_req {
@@ -51,6 +52,7 @@ struct http_req {
 	enum e2e_err body_err; /* E2E_ERR_TOO_LARGE once past the cap */
 	unsigned status;    /* 0 until a reply is queued */
 	bool parked;        /* suspended at least once */
+	bool suspended;     /* suspended now (or resumed, not yet re-run) */
 	char log_method[HTTP_LOG_METHOD_MAX];
 	char log_path[HTTP_PATH_MAX + 4];
 };
@@ -127,6 +129,8 @@ bool http_parked(const struct http_req *rq)
 void http_suspend(struct http_req *rq)
 {
 	rq->parked = true;
+	rq->suspended = true;
+	__atomic_fetch_add(&rq->srv->suspended, 1, __ATOMIC_RELAXED);
 	MHD_suspend_connection(rq->conn);
 }
 
@@ -367,6 +371,10 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	} else if (rq->body_err != E2E_OK) {
 		ret = http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
 	} else {
+		if (rq->suspended) { /* a resumed request, run again */
+			rq->suspended = false;
+			__atomic_fetch_sub(&srv->suspended, 1, __ATOMIC_RELAXED);
+		}
 		ret = http_result(srv->cfg.handler(srv->cfg.ctx, rq));
 	}
 	return ret;
@@ -458,6 +466,17 @@ done:
 uint16_t http_port(const struct http_server *srv)
 {
 	return srv->port;
+}
+
+void http_drain(struct http_server *srv, unsigned ms)
+{
+	const struct timespec tick = {0, 10 * 1000 * 1000};
+
+	for (unsigned waited = 0; srv != NULL && waited < ms; waited += 10) {
+		if (__atomic_load_n(&srv->suspended, __ATOMIC_RELAXED) == 0)
+			break;
+		nanosleep(&tick, NULL);
+	}
 }
 
 void http_stop(struct http_server *srv)

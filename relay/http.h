@@ -38,6 +38,9 @@ struct http_config {
 struct http_server *http_start(const struct http_config *cfg);
 /* The port actually bound. */
 uint16_t http_port(const struct http_server *srv);
+/* Give resumed requests up to `ms` to be answered (call after resuming
+ * every parked one, before http_stop, which would just close them). */
+void http_drain(struct http_server *srv, unsigned ms);
 void http_stop(struct http_server *srv);
 
 /* ---- for handlers ---- */

@@ -30,6 +30,8 @@
 #define RELAY_DB_NAME "relay.db"
 #define RELAY_DEFAULT_MAX_CONNS 16384
 #define RELAY_THREADS_MAX 64
+/* at shutdown, how long parked readers get to be answered */
+#define RELAY_DRAIN_MS 1000
 /* descriptors kept back from --max-connections: the database, its WAL
  * and shm files per connection, the listening socket, stdio, the ITCs */
 #define RELAY_FD_RESERVE (32 + 4 * RELAY_THREADS_MAX)
@@ -352,6 +354,7 @@ done:
 	/* MHD must not stop with parked requests: answer them first */
 	if (parts.w != NULL)
 		waiters_shutdown(parts.w);
+	http_drain(srv, RELAY_DRAIN_MS);
 	http_stop(srv);
 	relay_parts_close(&parts);
 	return ret;

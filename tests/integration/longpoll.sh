@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Long-polling (GET …/messages?after=&wait=): a waiting read answers as
+# soon as a message is committed, answers {"messages":[]} at its deadline,
+# and refuses a wait outside 0..60; /healthz and /metrics answer, and the
+# metrics count the waiting reader while it waits.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+: "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
+
+relay_start
+"$E2E_FORGE" create poll alice 'correct horse battery staple' >"$T/create.json"
+curl_json_file POST /v1/rooms "$T/create.json"
+assert_eq 201 "$STATUS" "create"
+TOKEN=$(json_get token)
+MSGS="$RELAY_URL/v1/rooms/poll/messages"
+
+# milliseconds since the epoch
+now_ms() { date +%s%3N; }
+
+# healthz and metrics
+curl_json GET /healthz
+assert_eq 200 "$STATUS" "healthz status"
+assert_eq ok "$(json_get status)" "healthz body"
+curl_json GET /metrics
+assert_eq 200 "$STATUS" "metrics status"
+assert_contains "$HEADERS" "Content-Type: text/plain" "metrics content type"
+assert_contains "$BODY" 'e2e_http_requests_total{method="GET",route="/healthz",status="200"} 1'
+assert_contains "$BODY" 'e2e_http_request_duration_seconds_bucket{le="+Inf"}'
+assert_contains "$BODY" "e2e_waiting_clients 0"
+curl_json POST /healthz
+assert_eq 405 "$STATUS" "POST /healthz"
+
+# wait out of range, or not a number: 400 bad_field
+for w in 61 -1 1.5 x 99999999999999999999; do
+	curl_json GET "/v1/rooms/poll/messages?after=0&wait=$w" "" "$TOKEN"
+	assert_eq 400 "$STATUS" "wait=$w"
+	assert_eq bad_field "$(json_get error.code)" "wait=$w code"
+done
+# an unauthenticated long-poll is refused at once, not parked
+t0=$(now_ms)
+curl_json GET "/v1/rooms/poll/messages?after=0&wait=5"
+assert_eq 401 "$STATUS" "no token"
+[ $(($(now_ms) - t0)) -lt 2000 ] || fail "an unauthorized wait was parked"
+
+# Empty at the deadline: wait=1 answers [] after about a second.
+t0=$(now_ms)
+curl_json GET "/v1/rooms/poll/messages?after=0&wait=1" "" "$TOKEN"
+dt=$(($(now_ms) - t0))
+assert_eq 200 "$STATUS" "empty wait"
+assert_eq 0 "$(json_len messages)" "empty wait: no messages"
+[ "$dt" -ge 950 ] && [ "$dt" -lt 3000 ] || fail "wait=1 answered after ${dt} ms"
+
+# Something already there: no wait at all.
+"$E2E_FORGE" msg 1 1 >"$T/m1.json"
+curl_json_file POST /v1/rooms/poll/messages "$T/m1.json" "$TOKEN"
+assert_eq 201 "$STATUS" "post 1"
+t0=$(now_ms)
+curl_json GET "/v1/rooms/poll/messages?after=0&wait=30" "" "$TOKEN"
+assert_eq 1 "$(json_len messages)" "immediate read"
+[ $(($(now_ms) - t0)) -lt 2000 ] || fail "a read with news waited"
+
+# Prompt on a post: three readers wait (wait=30); a post 0.5 s later
+# wakes all of them well before their deadline.
+for r in 1 2 3; do
+	curl -s -o "$T/reader$r.json" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
+		"$MSGS?after=1&wait=30" >"$T/reader$r.time" &
+	eval "reader$r=$!"
+done
+sleep 0.5
+curl_json GET /metrics
+assert_contains "$BODY" "e2e_waiting_clients 3" "waiting gauge while parked"
+"$E2E_FORGE" msg 1 2 >"$T/m2.json"
+curl_json_file POST /v1/rooms/poll/messages "$T/m2.json" "$TOKEN"
+assert_eq 201 "$STATUS" "post 2"
+for r in 1 2 3; do
+	pid_var="reader$r"
+	wait "${!pid_var}" || fail "reader $r failed"
+	BODY=$(cat "$T/reader$r.json")
+	assert_eq 1 "$(json_len messages)" "reader $r got the message"
+	assert_eq 2 "$(json_get messages.0.counter)" "reader $r got counter 2"
+	t=$(cat "$T/reader$r.time")
+	# woken at ~0.5 s; anything under 2 s is "at once", 30 s was the deadline
+	awk -v t="$t" 'BEGIN { exit !(t < 2.0) }' || fail "reader $r answered after $t s"
+done
+
+# A post to another room does not wake this room's readers.
+"$E2E_FORGE" create other bob 'correct horse battery staple' >"$T/create2.json"
+curl_json_file POST /v1/rooms "$T/create2.json"
+BOB=$(json_get token)
+curl -s -o "$T/quiet.json" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
+	"$MSGS?after=2&wait=2" >"$T/quiet.time" &
+quiet=$!
+sleep 0.3
+curl_json_file POST /v1/rooms/other/messages "$T/m1.json" "$BOB"
+assert_eq 201 "$STATUS" "post in the other room"
+wait "$quiet"
+BODY=$(cat "$T/quiet.json")
+assert_eq 0 "$(json_len messages)" "no message from the other room"
+awk -v t="$(cat "$T/quiet.time")" 'BEGIN { exit !(t >= 1.9) }' ||
+	fail "woken by another room's post"
+
+# A reader parked at shutdown is answered (empty), and the relay exits 0.
+curl -s -o "$T/late.json" -H "Authorization: Bearer $TOKEN" "$MSGS?after=2&wait=30" &
+late=$!
+sleep 0.3
+relay_stop
+wait "$late" || true
+BODY=$(cat "$T/late.json" 2>/dev/null || true)
+assert_eq 0 "$(json_len messages)" "parked reader answered at shutdown"
+echo "longpoll: ok"
