@@ -19,6 +19,8 @@ enum status client_reply_fail(struct client *c, int rc, const struct api_reply *
 {
 	if (rc < 0 && r->http_status == 0)
 		return client_fail(c, ST_UNREACHABLE, "%s", r->detail);
+	if (rc == 0 && r->err == E2E_ERR_REMOVED)
+		return client_fail(c, ST_NOT_MEMBER, "you left or were removed from this room");
 	return client_fail(c, ST_ERROR, "%s", r->detail);
 }
 

@@ -11,6 +11,7 @@
 #include "identity.h"
 #include "proto.h"
 #include "status.h"
+#include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
 
@@ -26,6 +27,15 @@ struct client {
 	bool after_set;
 	uint64_t after;
 	unsigned interval_ms;
+	bool accept; /* verify: accept the member's current keys */
+
+	/* creating a room, and the creator's client */
+	enum wire_history history;
+	bool approve;
+	bool rotate_messages_set;
+	bool rotate_seconds_set;
+	uint64_t rotate_messages;
+	uint64_t rotate_seconds;
 
 	/* resolved at start */
 	char *home;

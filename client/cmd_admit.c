@@ -1,31 +1,44 @@
-/* cmd_admit.c - `e2e-chat admit ROOM`: the creator admits every pending
- * member whose admission MAC verifies, once, then exits. */
+/* cmd_admit.c - `e2e-chat admit ROOM [NAME...]`: the creator admits, once,
+ * every pending member whose admission MAC verifies (in an --approve
+ * room: only the NAMEs given; the others are listed with their
+ * fingerprints), drops members who left, rotates if that is due. */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "creator.h"
 #include "display.h"
-#include "roomsync.h"
+
+static void notice(void *ctx, enum creator_event ev, const struct wire_member *m)
+{
+	const struct roomfile *rf = ctx;
+
+	if (ev == CREATOR_ADMITTED) {
+		fputs("admitted ", stdout);
+		display_safe(stdout, m->name, strlen(m->name));
+		fputc('\n', stdout);
+	} else {
+		display_creator_event(rf->room, ev, m, false);
+	}
+}
 
 enum status cmd_admit(struct client *c, int argc, char **argv)
 {
 	struct roomfile *rf = NULL;
-	size_t before, n = 0;
-	enum status st = command_enter(c, argc, argv, 2, false, &rf);
+	struct creator_request req = {.approved = (const char *const *)argv + 2,
+				      .n_approved = argc > 2 ? (size_t)argc - 2 : 0,
+				      .notice = notice};
+	uint64_t revision;
+	bool rotated;
+	enum status st = command_enter(c, argc > 2 ? 2 : argc, argv, 2, false, &rf);
 
 	if (st != ST_OK)
 		return st;
-	before = rf->state.n_members;
-	if ((st = roomsync_admit(c, rf, &n)) != ST_OK)
-		goto out;
-	for (size_t i = before; i < rf->state.n_members; i++) {
-		fputs("admitted ", stdout);
-		display_safe(stdout, rf->state.members[i].name, strlen(rf->state.members[i].name));
-		fputc('\n', stdout);
-	}
-	if (n == 0)
-		fprintf(stderr, "No member is waiting to be admitted to %s.\n", rf->room);
-out:
+	req.ctx = rf;
+	revision = rf->state.revision;
+	st = creator_step(c, rf, &req, &rotated);
+	if (st == ST_OK && rf->state.revision == revision)
+		fprintf(stderr, "Nobody to admit to %s.\n", rf->room);
 	roomfile_close(rf);
 	return st;
 }

@@ -14,10 +14,14 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "creator.h"
 #include "display.h"
 #include "membership.h"
 #include "messages.h"
+#include "names.h"
 #include "roomsync.h"
+
+#define CHAT_APPROVED_MAX 64
 
 struct chat {
 	struct client *c;
@@ -25,6 +29,10 @@ struct chat {
 	int sigfd;
 	bool tty;
 	bool quit;
+	/* members the user approved with /approve (--approve rooms) */
+	size_t n_approved;
+	char approved[CHAT_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
+	const char *approved_names[CHAT_APPROVED_MAX];
 	char line[E2E_TEXT_MAX + 2];
 };
 
@@ -34,25 +42,44 @@ static void show(const struct shown_msg *m, void *user)
 	display_message(stdout, DISPLAY_CHAT, m);
 }
 
-/* One round with the room file locked: sync, admit (creator), and on a
- * terminal show what is new. */
+static void notice(void *ctx, enum creator_event ev, const struct wire_member *m)
+{
+	const struct chat *ch = ctx;
+
+	display_creator_event(ch->room, ev, m, true);
+}
+
+/* The creator's part of a step: admit, drop, rotate (creator.h). */
+static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotate)
+{
+	struct creator_request req = {.rotate = rotate, .approved = ch->approved_names,
+				      .n_approved = ch->n_approved, .notice = notice, .ctx = ch};
+	bool rotated = false;
+	enum status st = creator_step(ch->c, rf, &req, &rotated);
+
+	if (st == ST_OK && rotated)
+		fprintf(stderr, "* %s: epoch %llu began\n", ch->room,
+			(unsigned long long)rf->state.epoch);
+	return st;
+}
+
+/* One round with the room file locked: sync, the creator's duties, and
+ * reading what is new (shown on a terminal; the creator reads from a pipe
+ * too, to count messages for its rotation schedule). */
 static enum status step(struct chat *ch, bool *admitted)
 {
 	struct roomfile *rf = NULL;
-	size_t before, n = 0;
+	bool creator;
 	enum status st;
 
 	if ((st = membership_enter(ch->c, ch->room, false, &rf)) != ST_OK ||
 	    (st = roomsync_sync(ch->c, rf, admitted)) != ST_OK)
 		goto out;
-	before = rf->state.n_members;
-	if (strcmp(rf->creator.name, rf->me) == 0 &&
-	    (st = roomsync_admit(ch->c, rf, &n)) != ST_OK)
+	creator = creator_is_me(rf);
+	if (creator && (st = creator_part(ch, rf, false)) != ST_OK)
 		goto out;
-	for (size_t i = before; i < rf->state.n_members; i++)
-		fprintf(stderr, "* admitted %s to %s\n", rf->state.members[i].name, ch->room);
-	if (*admitted && ch->tty)
-		st = messages_read(ch->c, rf, rf->last_seq, show, NULL);
+	if (*admitted && (ch->tty || creator))
+		st = messages_read(ch->c, rf, rf->last_seq, ch->tty ? show : NULL, NULL);
 out:
 	roomfile_close(rf);
 	return st;
@@ -99,31 +126,115 @@ static enum status send_line(struct chat *ch, const char *text, size_t len)
 	return st;
 }
 
-static enum status list_members(struct chat *ch)
+static enum status chat_list(struct chat *ch, struct roomfile *rf, const char *arg)
 {
-	struct roomfile *rf = NULL;
-	enum status st = membership_enter(ch->c, ch->room, false, &rf);
+	return members_show(ch->c, rf);
+}
 
-	if (st == ST_OK)
-		st = members_show(ch->c, rf);
-	roomfile_close(rf);
+static enum status chat_verify(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	return verify_member(ch->c, rf, arg, false);
+}
+
+static enum status chat_accept(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	return verify_member(ch->c, rf, arg, true);
+}
+
+static enum status chat_kick(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	enum status st = creator_remove(ch->c, rf, arg);
+
+	return st == ST_OK ? creator_part(ch, rf, false) : st;
+}
+
+static enum status chat_approve(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	if (ch->n_approved == CHAT_APPROVED_MAX)
+		return client_fail(ch->c, ST_USAGE, "too many approvals pending");
+	snprintf(ch->approved[ch->n_approved], sizeof ch->approved[0], "%s", arg);
+	ch->approved_names[ch->n_approved] = ch->approved[ch->n_approved];
+	ch->n_approved++;
+	return creator_part(ch, rf, false);
+}
+
+static enum status chat_rotate(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	return creator_part(ch, rf, true);
+}
+
+static enum status chat_leave(struct chat *ch, struct roomfile *rf, const char *arg)
+{
+	enum status st = membership_leave(ch->c, rf);
+
+	if (st == ST_OK) {
+		fprintf(stderr, "You left %s.\n", ch->room);
+		ch->quit = true;
+	}
 	return st;
 }
 
-static enum status command(struct chat *ch, const char *cmd)
+static const struct {
+	const char *name;
+	bool takes_name;
+	enum status (*run)(struct chat *ch, struct roomfile *rf, const char *arg);
+	const char *help;
+} chat_commands[] = {
+	{"/list", false, chat_list, "members, their status and whether you verified them"},
+	{"/verify", true, chat_verify, "NAME's fingerprint, to compare out of band"},
+	{"/accept", true, chat_accept, "mark NAME's current keys verified (after comparing)"},
+	{"/kick", true, chat_kick, "remove NAME; a new epoch starts without them (creator)"},
+	{"/approve", true, chat_approve, "admit NAME in an --approve room (creator)"},
+	{"/deny", true, chat_kick, "turn NAME away in an --approve room (creator)"},
+	{"/rotate", false, chat_rotate, "start a new epoch now (creator)"},
+	{"/leave", false, chat_leave, "give up your membership and quit"},
+};
+
+static void chat_help(void)
 {
-	if (strcmp(cmd, "/quit") == 0 || strcmp(cmd, "/exit") == 0) {
+	fputs("/help             this list\n", stderr);
+	for (size_t i = 0; i < sizeof chat_commands / sizeof chat_commands[0]; i++)
+		fprintf(stderr, "%-8s %-8s %s\n", chat_commands[i].name,
+			chat_commands[i].takes_name ? "NAME" : "", chat_commands[i].help);
+	fputs("/quit             leave the chat (you stay a member)\n"
+	      "Any other line is sent to the room; start it with // to send a leading /.\n",
+	      stderr);
+}
+
+/* Run a chat command with the room file open. Its failure is reported
+ * and the chat goes on, unless the membership itself is gone. */
+static enum status command(struct chat *ch, char *line)
+{
+	char *arg = strchr(line, ' ');
+	struct roomfile *rf = NULL;
+	enum status st;
+
+	if (arg)
+		*arg++ = '\0';
+	if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0) {
 		ch->quit = true;
 		return ST_OK;
 	}
-	if (strcmp(cmd, "/list") == 0)
-		return list_members(ch);
-	if (strcmp(cmd, "/help") != 0)
-		fprintf(stderr, "Unknown command %s.\n", cmd);
-	fputs("/help   this list\n/list   members of the room and whether they are admitted\n"
-	      "/quit   leave the chat (you stay a member)\n"
-	      "Any other line is sent to the room; start it with // to send a leading /.\n",
-	      stderr);
+	for (size_t i = 0; i < sizeof chat_commands / sizeof chat_commands[0]; i++) {
+		if (strcmp(line, chat_commands[i].name) != 0)
+			continue;
+		if (chat_commands[i].takes_name != (arg && name_member_valid(arg))) {
+			fprintf(stderr, "Usage: %s%s\n", line, chat_commands[i].takes_name ? " NAME" : "");
+			return ST_OK;
+		}
+		st = membership_enter(ch->c, ch->room, false, &rf);
+		if (st == ST_OK)
+			st = chat_commands[i].run(ch, rf, arg);
+		roomfile_close(rf);
+		if (st != ST_OK && st != ST_NOT_MEMBER && st != ST_UNREACHABLE) {
+			fprintf(stderr, "%s\n", ch->c->err);
+			st = ST_OK;
+		}
+		return st;
+	}
+	if (strcmp(line, "/help") != 0)
+		fprintf(stderr, "Unknown command %s.\n", line);
+	chat_help();
 	return ST_OK;
 }
 
@@ -165,7 +276,7 @@ static enum status handle_input(struct chat *ch)
 	if (len == 0)
 		return ST_OK;
 	if (text[0] == '/' && text[1] != '/')
-		return command(ch, text);
+		return command(ch, ch->line);
 	if (text[0] == '/')
 		text++, len--;
 	st = send_line(ch, text, len);

@@ -1,7 +1,10 @@
 /* cmd_members.c - `e2e-chat members ROOM [--json]`, and /list in the
- * chat: who is in the room as this client sees it. "admitted" means in
- * the creator-signed state with the listed keys (not merely the relay's
- * word); "refused" means the keys carry no valid admission MAC. */
+ * chat: who is in the room as this client sees it. Status: "admitted"
+ * means in the creator-signed state with the listed keys (not merely the
+ * relay's word); "pending" waits for the creator; "removed" left or was
+ * removed; "refused" has keys without a valid admission MAC. Trust:
+ * "verified" (you compared fingerprints), "unverified", or "KEYS-CHANGED"
+ * (other keys than you first saw, until you accept them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +13,22 @@
 #include "display.h"
 #include "roomsync.h"
 
-static const char *trust(const struct listed_member *m)
+static const char *status(const struct listed_member *m)
 {
 	if (m->in_state)
 		return "admitted";
+	if (m->relay_status == WIRE_REMOVED)
+		return "removed";
 	return m->mac_ok ? "pending" : "refused";
+}
+
+static const char *trust(const struct roomfile *rf, const struct listed_member *m)
+{
+	const struct known_keys *k = roomfile_known(rf, m->rec.name);
+
+	if (!m->in_state || !k)
+		return "-";
+	return k->changed ? "KEYS-CHANGED" : k->verified ? "verified" : "unverified";
 }
 
 static void print_member(const struct client *c, const struct roomfile *rf,
@@ -28,11 +42,12 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 	if (!c->json) {
 		display_safe(stdout, m->rec.name, strlen(m->rec.name));
-		printf("\t%s%s%s\n", trust(m), creator ? "\tcreator" : "", you ? "\tyou" : "");
+		printf("\t%s\t%s%s%s\n", status(m), trust(rf, m), creator ? "\tcreator" : "",
+		       you ? "\tyou" : "");
 		return;
 	}
-	j = json_pack("{s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", trust(m),
-		      "creator", creator, "you", you);
+	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", status(m),
+		      "trust", trust(rf, m), "creator", creator, "you", you);
 	text = j ? wire_dump(j, &len) : NULL;
 	if (text)
 		printf("%s\n", text);

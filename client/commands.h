@@ -6,16 +6,24 @@
 #define E2E_COMMANDS_H
 
 #include "client.h"
+#include "roomfile.h"
 
 enum status cmd_join(struct client *c, int argc, char **argv);
 enum status cmd_send(struct client *c, int argc, char **argv);
 enum status cmd_read(struct client *c, int argc, char **argv);
 enum status cmd_admit(struct client *c, int argc, char **argv);
 enum status cmd_members(struct client *c, int argc, char **argv);
+enum status cmd_kick(struct client *c, int argc, char **argv);
+enum status cmd_leave(struct client *c, int argc, char **argv);
+enum status cmd_rotate(struct client *c, int argc, char **argv);
+enum status cmd_verify(struct client *c, int argc, char **argv);
 
 /* Print the member list of an open room (the members verb and /list). */
-struct roomfile;
 enum status members_show(struct client *c, struct roomfile *rf);
+
+/* Print NAME's fingerprint and trust; `accept` marks it verified (the
+ * verify verb, /verify and /accept). */
+enum status verify_member(struct client *c, struct roomfile *rf, const char *name, bool accept);
 
 /* For the verbs: the room argument, validated. */
 enum status command_room(struct client *c, int argc, char **argv, int max_args,

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "display.h"
+#include "fingerprint.h"
 #include "wire.h"
 
 void display_safe(FILE *out, const char *s, size_t len)
@@ -26,9 +27,10 @@ void display_safe(FILE *out, const char *s, size_t len)
 
 static void json_line(FILE *out, const struct shown_msg *m)
 {
-	json_t *j = json_pack("{s:I, s:s, s:I, s:s%, s:b}", "seq", (json_int_t)m->seq,
+	json_t *j = json_pack("{s:I, s:s, s:I, s:s%, s:b, s:b, s:b}", "seq", (json_int_t)m->seq,
 			      "sender", m->sender, "time", (json_int_t)m->time_ms,
-			      "text", m->text, m->text_len, "mine", m->mine);
+			      "text", m->text, m->text_len, "mine", m->mine,
+			      "verified", m->verified, "keys_changed", m->keys_changed);
 	size_t len = 0;
 	char *text = j ? wire_dump(j, &len) : NULL;
 
@@ -54,8 +56,36 @@ void display_message(FILE *out, enum display_style style, const struct shown_msg
 			 &tm);
 	fprintf(out, "[%s] ", when);
 	display_safe(out, m->sender, strlen(m->sender));
+	/* Loud on purpose: the relay or the creator may be impersonating. */
+	if (m->keys_changed)
+		fputs(" [UNVERIFIED: keys changed]", out);
 	fputs(": ", out);
 	display_safe(out, m->text, m->text_len);
 	fputc('\n', out);
 	fflush(out);
+}
+
+void display_creator_event(const char *room, enum creator_event ev,
+			   const struct wire_member *m, bool chat)
+{
+	char fp[FINGERPRINT_LEN] = "?";
+
+	fingerprint_member(fp, m);
+	switch (ev) {
+	case CREATOR_ADMITTED:
+		fprintf(stderr, "* admitted %s to %s (fingerprint %s)\n", m->name, room, fp);
+		break;
+	case CREATOR_DROPPED:
+		fprintf(stderr, "* %s left or was removed from %s: new epoch, without them\n",
+			m->name, room);
+		break;
+	case CREATOR_WAITING:
+		if (chat)
+			fprintf(stderr, "* %s asks to join %s (fingerprint %s): /approve %s or "
+				"/deny %s\n", m->name, room, fp, m->name, m->name);
+		else
+			fprintf(stderr, "waiting: %s (fingerprint %s); admit with: e2e-chat admit "
+				"%s %s\n", m->name, fp, room, m->name);
+		break;
+	}
 }

@@ -8,15 +8,21 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "creator.h"
 #include "messages.h"
 
 enum display_style {
 	DISPLAY_CHAT,  /* [HH:MM:SS] name: text */
 	DISPLAY_LOG,   /* [YYYY-MM-DD HH:MM:SS] name: text */
-	DISPLAY_JSON,  /* {"seq":..,"sender":..,"time":ms,"text":..} */
+	DISPLAY_JSON,  /* {"seq","sender","time","text","mine","verified","keys_changed"} */
 };
 
 void display_message(FILE *out, enum display_style style, const struct shown_msg *m);
+
+/* What the creator's client did or waits for, as one line on stderr.
+ * `chat`: phrased for the chat (/approve) rather than the command line. */
+void display_creator_event(const char *room, enum creator_event ev,
+			   const struct wire_member *m, bool chat);
 
 /* Write `s` with control characters replaced; for names and notices too. */
 void display_safe(FILE *out, const char *s, size_t len);

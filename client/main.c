@@ -30,6 +30,10 @@ static const struct {
 	{"read", cmd_read, "ROOM [--after SEQ]", "print the room's messages, one per line"},
 	{"admit", cmd_admit, "ROOM", "admit waiting members now (room creator only)"},
 	{"members", cmd_members, "ROOM", "list the room's members and their status"},
+	{"verify", cmd_verify, "ROOM NAME [--accept]", "NAME's fingerprint; --accept: mark verified"},
+	{"kick", cmd_kick, "ROOM NAME", "remove NAME and start a new epoch (creator only)"},
+	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (creator only)"},
+	{"leave", cmd_leave, "ROOM", "give up your membership of ROOM"},
 };
 
 static void usage(FILE *out)
@@ -37,7 +41,7 @@ static void usage(FILE *out)
 	fputs("Usage: e2e-chat VERB [OPTIONS] ...\n\n"
 	      "End-to-end encrypted room chat over a blind relay.\n\nVerbs:\n", out);
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		fprintf(out, "  %-7s %-20s %s\n", verbs[i].name, verbs[i].args,
+		fprintf(out, "  %-7s %-21s %s\n", verbs[i].name, verbs[i].args,
 			verbs[i].description);
 	fputs("\nOptions:\n"
 	      "  -r, --relay URL          relay to use (env E2E_CHAT_RELAY; default " DEFAULT_RELAY ")\n"
@@ -50,6 +54,13 @@ static void usage(FILE *out)
 	      "      --json               read, members: one JSON object per line\n"
 	      "      --interval MS        join: how often to poll the relay (default 1000)\n"
 	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
+	      "      --accept             verify: accept NAME's current keys as verified\n"
+	      "Creating a room (and the creator's client):\n"
+	      "      --history POLICY     joined (default): newcomers read only what is sent\n"
+	      "                           after they join; shared: they get the past keys too\n"
+	      "      --approve            ask the creator before admitting anyone\n"
+	      "      --rotate-messages N  new epoch after N messages (default 1000; 0: never)\n"
+	      "      --rotate-seconds S   new epoch after S seconds (default 86400; 0: never)\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            print the version\n\n"
 	      "Exit codes: 0 ok, 1 error, 2 usage, 3 not admitted yet, 4 wrong password,\n"
@@ -135,7 +146,10 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return *end == '\0' && v < (1ULL << 62);
 }
 
-enum { OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT };
+enum {
+	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
+	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
+};
 
 static const struct option options[] = {
 	{"relay", required_argument, NULL, 'r'},
@@ -147,6 +161,11 @@ static const struct option options[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"no-wait", no_argument, NULL, OPT_NO_WAIT},
+	{"accept", no_argument, NULL, OPT_ACCEPT},
+	{"history", required_argument, NULL, OPT_HISTORY},
+	{"approve", no_argument, NULL, OPT_APPROVE},
+	{"rotate-messages", required_argument, NULL, OPT_ROTATE_MESSAGES},
+	{"rotate-seconds", required_argument, NULL, OPT_ROTATE_SECONDS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -168,6 +187,22 @@ static int parse_options(struct client *c, int argc, char **argv)
 		case OPT_PASSWORD_FILE: c->password_file = optarg; break;
 		case OPT_JSON: c->json = true; break;
 		case OPT_NO_WAIT: c->no_wait = true; break;
+		case OPT_ACCEPT: c->accept = true; break;
+		case OPT_APPROVE: c->approve = true; break;
+		case OPT_HISTORY:
+			if (!wire_history_parse(optarg, &c->history))
+				return client_fail(c, ST_USAGE, "--history is joined or shared"), -1;
+			break;
+		case OPT_ROTATE_MESSAGES:
+			if (!parse_u64(optarg, &c->rotate_messages))
+				return client_fail(c, ST_USAGE, "--rotate-messages takes a count"), -1;
+			c->rotate_messages_set = true;
+			break;
+		case OPT_ROTATE_SECONDS:
+			if (!parse_u64(optarg, &c->rotate_seconds))
+				return client_fail(c, ST_USAGE, "--rotate-seconds takes seconds"), -1;
+			c->rotate_seconds_set = true;
+			break;
 		case OPT_AFTER:
 			if (!parse_u64(optarg, &c->after))
 				return client_fail(c, ST_USAGE, "--after takes a sequence number"), -1;

@@ -1,7 +1,9 @@
 /* membership.c - creating and joining rooms. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "b64.h"
 #include "membership.h"
@@ -52,8 +54,8 @@ static void keep_room_keys(struct roomfile *rf, const struct roomkey *k)
  * and the epoch key wrapped for itself, as the create request's fields. */
 static enum status first_state(struct client *c, struct roomfile *rf, json_t *req)
 {
-	struct wire_state s = {.revision = 1, .epoch = 1, .n_members = 1,
-			       .members = &rf->creator};
+	struct wire_state s = {.revision = 1, .epoch = 1, .history = c->history,
+			       .n_members = 1, .members = &rf->creator};
 	struct wire_wrap w;
 	uint8_t sig[E2E_SIG_BYTES];
 	size_t len = 0;
@@ -73,7 +75,33 @@ static enum status first_state(struct client *c, struct roomfile *rf, json_t *re
 		return client_fail(c, ST_ERROR, "cannot build the room's first state");
 	}
 	roomfile_set_state(rf, payload, len, sig, &parsed);
+	roomfile_know(rf, &rf->creator);
 	return ST_OK;
+}
+
+/* What the creator's client will do on its own, from the options. */
+static void creator_settings(const struct client *c, struct roomfile *rf)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rf->settings = (struct creator_settings){
+		.approve = c->approve,
+		.rotate_messages = ROOMFILE_ROTATE_MESSAGES,
+		.rotate_seconds = ROOMFILE_ROTATE_SECONDS,
+		.epoch_started_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+	};
+	membership_apply_options(c, rf);
+}
+
+void membership_apply_options(const struct client *c, struct roomfile *rf)
+{
+	if (c->rotate_messages_set)
+		rf->settings.rotate_messages = c->rotate_messages;
+	if (c->rotate_seconds_set)
+		rf->settings.rotate_seconds = c->rotate_seconds;
+	if (c->approve)
+		rf->settings.approve = true;
 }
 
 static json_t *create_request(struct client *c, struct roomfile *rf, const struct roomkey *k)
@@ -122,6 +150,7 @@ static enum status create_room(struct client *c, struct roomfile *rf)
 	keep_room_keys(rf, k);
 	own_record(c, &rf->creator);
 	rf->creator_pinned = true;
+	creator_settings(c, rf);
 	randombytes_buf(session_key, sizeof session_key);
 	roomfile_add_epoch_key(rf, 1, session_key);
 	sodium_memzero(session_key, sizeof session_key);
@@ -305,6 +334,8 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 		}
 		snprintf(c->name, sizeof c->name, "%s", rf->me);
 		api_set_token(c->api, rf->sec->token);
+		if (strcmp(rf->creator.name, rf->me) == 0)
+			membership_apply_options(c, rf); /* saved with the next change */
 	} else if (!may_join) {
 		st = client_fail(c, ST_NOT_MEMBER, "you are not a member of room %s on %s; run: "
 				 "e2e-chat join %s", room, c->relay_url, room);
@@ -320,5 +351,26 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 out:
 	roomfile_close(rf);
 	free(path);
+	return st;
+}
+
+enum status membership_leave(struct client *c, struct roomfile *rf)
+{
+	char path[200];
+	struct api_reply r;
+	enum status st = ST_OK;
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, rf->me);
+	rc = api_call(c->api, "DELETE", path, NULL, &r);
+	if (rc == 0 && r.err == E2E_ERR_CREATOR_STAYS)
+		st = client_fail(c, ST_USAGE, "the room's creator cannot leave room %s", rf->room);
+	else if (rc != 0 || (r.err != E2E_OK && r.err != E2E_ERR_REMOVED))
+		st = client_reply_fail(c, rc, &r);
+	api_reply_clear(&r);
+	/* Gone from the relay: the membership file has nothing left to do. */
+	if (st == ST_OK && unlink(rf->path) != 0)
+		st = client_fail(c, ST_ERROR, "left room %s, but cannot delete %s: %s", rf->room,
+				 rf->path, strerror(errno));
 	return st;
 }

@@ -15,4 +15,12 @@
 enum status membership_enter(struct client *c, const char *room, bool may_join,
 			     struct roomfile **rf);
 
+/* Leave the room: the relay removes the membership, then the room file
+ * is deleted. The creator cannot leave. */
+enum status membership_leave(struct client *c, struct roomfile *rf);
+
+/* The creator's options given on this command line (--approve,
+ * --rotate-*) into the room's settings. */
+void membership_apply_options(const struct client *c, struct roomfile *rf);
+
 #endif

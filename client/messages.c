@@ -97,14 +97,14 @@ struct reader {
 static const struct wire_member *sender_and_key(struct reader *rd, const struct wire_msg *m,
 						const uint8_t **key)
 {
-	const struct wire_member *sender = wire_state_find(&rd->rf->state, m->sender);
+	const struct wire_member *sender = wire_state_keys_at(&rd->rf->state, m->sender, m->epoch);
 	bool admitted;
 
 	*key = roomfile_epoch_key(rd->rf, m->epoch);
 	if ((!sender || !*key) && !rd->resynced) {
 		rd->resynced = true;
 		if (roomsync_sync(rd->c, rd->rf, &admitted) == ST_OK) {
-			sender = wire_state_find(&rd->rf->state, m->sender);
+			sender = wire_state_keys_at(&rd->rf->state, m->sender, m->epoch);
 			*key = roomfile_epoch_key(rd->rf, m->epoch);
 		}
 	}
@@ -117,13 +117,14 @@ static void process(struct reader *rd, const struct wire_msg *m)
 	const uint8_t *key = NULL;
 	const struct wire_member *sender = sender_and_key(rd, m, &key);
 	struct sender_mark *mark;
+	const struct known_keys *known;
 	enum msg_result mr;
 	struct shown_msg shown;
 
 	if (!sender) {
-		security_warn("room %s: message %" PRIu64 " claims to be from %s, who is not a "
-			      "member in the creator-signed room state; not shown", room, m->seq,
-			      m->sender);
+		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
+			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
+			      "shown", room, m->seq, m->sender, m->epoch);
 		return;
 	}
 	if (!key) {
@@ -143,9 +144,14 @@ static void process(struct reader *rd, const struct wire_msg *m)
 			      PRIu64 " (replay); not shown", room, m->seq, m->sender, m->counter);
 		return;
 	}
+	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
+		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
+	known = roomfile_known(rd->rf, m->sender);
 	shown = (struct shown_msg){m->seq, m->sender, rd->plain.time_ms, rd->plain.text,
-				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0};
-	rd->show(&shown, rd->user);
+				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0,
+				   known && known->verified, known && known->changed};
+	if (rd->show)
+		rd->show(&shown, rd->user);
 }
 
 /* One page; *last is the highest seq in it, *count how many. */

@@ -1,5 +1,6 @@
 /* messages.h - sending and reading chat messages. Reading checks, for
- * every message, that its sender is in the creator-signed state, that
+ * every message, that its sender was a member at the message's epoch in
+ * the creator-signed state (current or former members), that
  * the sender's signature and the AEAD verify under the epoch's key, and
  * that the sender's counter increases with the relay's sequence (a
  * repeated or older counter is a replay). Refused messages are never
@@ -21,6 +22,8 @@ struct shown_msg {
 	const char *text;  /* NUL-terminated; may hold any character */
 	size_t text_len;
 	bool mine;
+	bool verified;     /* the user compared this sender's fingerprint */
+	bool keys_changed; /* the sender's keys changed since first seen */
 };
 
 typedef void (*messages_show_fn)(const struct shown_msg *m, void *user);
@@ -29,8 +32,8 @@ typedef void (*messages_show_fn)(const struct shown_msg *m, void *user);
  * the member admitted. */
 enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len);
 
-/* Read every message with seq > after, oldest first, calling `show` for
- * each authentic one. Saves the room file. */
+/* Read every message with seq > after, oldest first, calling `show` (if
+ * not NULL) for each authentic one. Saves the room file. */
 enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 			  messages_show_fn show, void *user);
 

@@ -57,6 +57,33 @@ static json_t *pack_senders(const struct roomfile *rf)
 	return arr;
 }
 
+static json_t *pack_known(const struct roomfile *rf)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < rf->n_known; i++) {
+		const struct known_keys *k = &rf->known[i];
+		json_t *j = wire_member_pack(&k->m, false);
+
+		if (!j || json_object_set_new(j, "verified", json_boolean(k->verified)) ||
+		    json_object_set_new(j, "changed", json_boolean(k->changed)) ||
+		    json_array_append_new(arr, j)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_t *pack_settings(const struct creator_settings *s)
+{
+	return json_pack("{s:b, s:I, s:I, s:I, s:I}", "approve", s->approve,
+			 "rotate_messages", (json_int_t)s->rotate_messages,
+			 "rotate_seconds", (json_int_t)s->rotate_seconds,
+			 "epoch_started", (json_int_t)s->epoch_started_ms,
+			 "epoch_messages", (json_int_t)s->epoch_messages);
+}
+
 static json_t *pack(const struct roomfile *rf)
 {
 	json_t *creator = rf->creator_pinned ? wire_member_pack(&rf->creator, true)
@@ -66,7 +93,7 @@ static json_t *pack(const struct roomfile *rf)
 				: json_null();
 
 	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
-			 " s:I, s:I, s:o}",
+			 " s:I, s:I, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
 			 "token", secret_b64(rf->sec->token, E2E_TOKEN_BYTES),
 			 "access_seed", secret_b64(rf->sec->access_seed, E2E_KEY_BYTES),
@@ -75,7 +102,8 @@ static json_t *pack(const struct roomfile *rf)
 			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
 			 "creator_name", rf->creator.name, "creator", creator, "state", state,
 			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
-			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf));
+			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf),
+			 "known", pack_known(rf), "settings", pack_settings(&rf->settings));
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -170,6 +198,46 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 	return E2E_OK;
 }
 
+static enum e2e_err unpack_known(struct roomfile *rf, json_t *arr, json_error_t *err)
+{
+	size_t i;
+	json_t *k;
+
+	json_array_foreach(arr, i, k) {
+		int verified, changed;
+		struct wire_member m;
+		struct known_keys *known;
+
+		if (json_unpack_ex(k, err, 0, "{s:b, s:b}", "verified", &verified,
+				   "changed", &changed))
+			return E2E_ERR_BAD_FIELD;
+		json_object_del(k, "verified");
+		json_object_del(k, "changed");
+		if (wire_member_unpack(k, &m, false, err) != E2E_OK ||
+		    !(known = roomfile_know(rf, &m)))
+			return E2E_ERR_BAD_FIELD;
+		known->verified = verified;
+		known->changed = changed;
+	}
+	return E2E_OK;
+}
+
+static enum e2e_err unpack_settings(struct creator_settings *s, json_t *obj,
+				    json_error_t *err)
+{
+	int approve;
+	json_int_t messages, seconds, started, count;
+
+	if (json_unpack_ex(obj, err, JSON_STRICT, "{s:b, s:I, s:I, s:I, s:I}", "approve",
+			   &approve, "rotate_messages", &messages, "rotate_seconds", &seconds,
+			   "epoch_started", &started, "epoch_messages", &count) ||
+	    messages < 0 || seconds < 0 || count < 0)
+		return E2E_ERR_BAD_FIELD;
+	*s = (struct creator_settings){(bool)approve, (uint64_t)messages, (uint64_t)seconds,
+				       (int64_t)started, (uint64_t)count};
+	return E2E_OK;
+}
+
 static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_t *err)
 {
 	uint8_t *payload = NULL;
@@ -191,18 +259,18 @@ static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_
 static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
 	const char *room, *me, *token, *seed, *admission, *salt, *creator_name;
-	json_t *creator, *state, *keys, *senders;
+	json_t *creator, *state, *keys, *senders, *known, *settings;
 	json_int_t v, ops, mem, counter, last_seq;
 	enum e2e_err e;
 
 	if (json_unpack_ex(root, err, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:I, s:o}",
+			   " s:I, s:I, s:o, s:o, s:o}",
 			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "last_seq", &last_seq,
-			   "senders", &senders))
+			   "senders", &senders, "known", &known, "settings", &settings))
 		return E2E_ERR_BAD_FIELD;
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
 	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
@@ -220,7 +288,8 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	    (e = wire_bin(rf->sec->admission, E2E_KEY_BYTES, admission, "admission", err)) ||
 	    (e = wire_bin(rf->salt, sizeof rf->salt, salt, "salt", err)) ||
 	    (e = unpack_keys(rf, keys, err)) || (e = unpack_senders(rf, senders, err)) ||
-	    (e = unpack_state(rf, state, err)))
+	    (e = unpack_state(rf, state, err)) || (e = unpack_known(rf, known, err)) ||
+	    (e = unpack_settings(&rf->settings, settings, err)))
 		return e;
 	if (json_is_null(creator))
 		return E2E_OK;
@@ -300,6 +369,7 @@ void roomfile_close(struct roomfile *rf)
 	wire_state_clear(&rf->state);
 	free(rf->state_payload);
 	free(rf->senders);
+	free(rf->known);
 	free(rf->path);
 	free(rf);
 }
@@ -315,6 +385,8 @@ void roomfile_forget(struct roomfile *rf)
 	wire_state_clear(&rf->state);
 	rf->counter = rf->last_seq = 0;
 	rf->n_senders = 0;
+	rf->n_known = 0;
+	memset(&rf->settings, 0, sizeof rf->settings);
 }
 
 const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch)
@@ -368,5 +440,30 @@ struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name)
 	grown = &rf->senders[rf->n_senders++];
 	memset(grown, 0, sizeof *grown);
 	snprintf(grown->name, sizeof grown->name, "%s", name);
+	return grown;
+}
+
+struct known_keys *roomfile_known(const struct roomfile *rf, const char *name)
+{
+	for (size_t i = 0; i < rf->n_known; i++)
+		if (strcmp(rf->known[i].m.name, name) == 0)
+			return &rf->known[i];
+	return NULL;
+}
+
+struct known_keys *roomfile_know(struct roomfile *rf, const struct wire_member *m)
+{
+	struct known_keys *grown;
+
+	if (rf->n_known >= E2E_ROOM_MEMBERS_MAX)
+		return NULL;
+	grown = realloc(rf->known, (rf->n_known + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	rf->known = grown;
+	grown = &rf->known[rf->n_known++];
+	memset(grown, 0, sizeof *grown);
+	grown->m = *m;
+	memset(grown->m.mac, 0, sizeof grown->m.mac);
 	return grown;
 }

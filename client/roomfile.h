@@ -32,6 +32,27 @@ struct room_secrets {
 	struct epoch_key keys[ROOMFILE_EPOCHS_MAX];
 };
 
+/* A member's keys as this client first saw them (trust on first use):
+ * `changed` once the signed state shows other keys for the name, until
+ * the user accepts them; `verified` once the user compared fingerprints. */
+struct known_keys {
+	struct wire_member m; /* mac unused */
+	bool verified;
+	bool changed;
+};
+
+/* What the creator's client does on its own (creator only). */
+struct creator_settings {
+	bool approve;             /* ask before admitting anyone */
+	uint64_t rotate_messages; /* new epoch after this many messages */
+	uint64_t rotate_seconds;  /* ... or after this long */
+	int64_t epoch_started_ms; /* when the current epoch began */
+	uint64_t epoch_messages;  /* messages seen in the current epoch */
+};
+
+#define ROOMFILE_ROTATE_MESSAGES 1000
+#define ROOMFILE_ROTATE_SECONDS (24 * 3600)
+
 /* The highest counter seen from a sender, and at which relay seq. */
 struct sender_mark {
 	char name[E2E_MEMBER_NAME_MAX + 1];
@@ -63,6 +84,10 @@ struct roomfile {
 	uint64_t last_seq; /* highest relay seq processed */
 	size_t n_senders;
 	struct sender_mark *senders;
+
+	size_t n_known;
+	struct known_keys *known;
+	struct creator_settings settings;
 };
 
 /* Lock and load `path`; a missing file gives an empty roomfile with
@@ -84,5 +109,10 @@ void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
 
 /* The mark for `name`, created at zero; NULL if the table is full. */
 struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name);
+
+/* The keys first seen for `name`, or NULL. */
+struct known_keys *roomfile_known(const struct roomfile *rf, const char *name);
+/* Remember `m`'s keys as first seen; NULL if the table is full. */
+struct known_keys *roomfile_know(struct roomfile *rf, const struct wire_member *m);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fingerprint.h"
 #include "roomkey.h"
 #include "roomsync.h"
 #include "sign.h"
@@ -70,7 +71,7 @@ enum status roomsync_members(struct client *c, struct roomfile *rf,
 		struct listed_member *m = &(*list)[i];
 
 		if (wire_listed_member_unpack(json_array_get(arr, i), &m->rec,
-					      &m->admitted_on_relay, &jerr) != E2E_OK)
+					      &m->relay_status, &jerr) != E2E_OK)
 			goto out;
 		m->mac_ok = mac_ok(rf, &m->rec);
 		m->in_state = in_state(rf, &m->rec);
@@ -132,6 +133,36 @@ static const char *state_refusal(const struct roomfile *rf, const struct wire_st
 	return NULL;
 }
 
+/* Trust on first use: remember each member's keys the first time a
+ * signed state shows them; when a later state shows other keys for the
+ * name, say so loudly and mark the member until the user accepts. */
+static void remember_keys(struct roomfile *rf, const struct wire_state *s)
+{
+	char old_fp[FINGERPRINT_LEN], new_fp[FINGERPRINT_LEN];
+
+	for (size_t i = 0; i < s->n_members; i++) {
+		const struct wire_member *m = &s->members[i];
+		struct known_keys *k = roomfile_known(rf, m->name);
+
+		if (!k) {
+			roomfile_know(rf, m);
+			continue;
+		}
+		if (!memcmp(k->m.sign_pk, m->sign_pk, sizeof m->sign_pk) &&
+		    !memcmp(k->m.box_pk, m->box_pk, sizeof m->box_pk))
+			continue;
+		if (fingerprint_member(old_fp, &k->m) && fingerprint_member(new_fp, m))
+			security_warn("room %s: %s's KEYS CHANGED (fingerprint was %s, is now %s). "
+				      "Their messages are marked unverified until you compare the new "
+				      "fingerprint and run: e2e-chat verify %s %s --accept",
+				      rf->room, m->name, old_fp, new_fp, rf->room, m->name);
+		k->m = *m;
+		memset(k->m.mac, 0, sizeof k->m.mac);
+		k->changed = true;
+		k->verified = false;
+	}
+}
+
 static enum status update_state(struct client *c, struct roomfile *rf)
 {
 	struct api_reply r;
@@ -155,6 +186,7 @@ static enum status update_state(struct client *c, struct roomfile *rf)
 	if (why) {
 		security_warn("room %s: ignoring the room state the relay sent: %s", rf->room, why);
 	} else if (s.revision > rf->state.revision) {
+		remember_keys(rf, &s);
 		roomfile_set_state(rf, payload, len, sig, &s);
 		payload = NULL;
 	}
@@ -228,125 +260,5 @@ enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
 	if (st == ST_OK)
 		st = roomfile_save(rf, c->err, sizeof c->err);
 	*admitted = st == ST_OK && me_admitted(c, rf);
-	return st;
-}
-
-/* Which listed members the creator may admit now: pending, MAC valid. */
-static bool admissible(struct client *c, const struct roomfile *rf,
-		       const struct listed_member *m)
-{
-	if (m->in_state)
-		return false;
-	if (!m->mac_ok) {
-		if (client_first_warning(c, m->rec.name))
-			security_warn("room %s: %s's keys carry no valid admission MAC (not made "
-				      "with the room password); not admitted", rf->room, m->rec.name);
-		return false;
-	}
-	if (wire_state_find(&rf->state, m->rec.name)) {
-		if (client_first_warning(c, m->rec.name))
-			security_warn("room %s: %s is listed with keys other than the admitted ones; "
-				      "not admitted", rf->room, m->rec.name);
-		return false;
-	}
-	return true;
-}
-
-/* The next state: the current members plus the admissible ones. */
-static size_t next_state(struct client *c, const struct roomfile *rf,
-			 const struct listed_member *list, size_t n, struct wire_state *s)
-{
-	size_t added = 0;
-
-	*s = rf->state;
-	s->revision++;
-	s->members = calloc(rf->state.n_members + n, sizeof *s->members);
-	if (!s->members)
-		return 0;
-	memcpy(s->members, rf->state.members, rf->state.n_members * sizeof *s->members);
-	for (size_t i = 0; i < n && s->n_members < E2E_ROOM_MEMBERS_MAX; i++) {
-		if (!admissible(c, rf, &list[i]))
-			continue;
-		s->members[s->n_members++] = list[i].rec;
-		added++;
-	}
-	return added;
-}
-
-static json_t *state_request(struct client *c, struct roomfile *rf, const struct wire_state *s,
-			     size_t first_new, uint8_t **payload, size_t *len,
-			     uint8_t sig[E2E_SIG_BYTES])
-{
-	const uint8_t *key = roomfile_epoch_key(rf, s->epoch);
-	json_t *wraps = json_array(), *req = NULL;
-	struct wire_wrap w;
-
-	*payload = wire_state_build(s, len);
-	if (!key || !wraps || !*payload ||
-	    !sign_transcript(sig, c->id->sign_sk, transcript_state(*payload, *len)))
-		goto out;
-	for (size_t i = first_new; i < s->n_members; i++)
-		if (!wrap_seal(&w, rf->room, s->epoch, key, &s->members[i], c->id) ||
-		    json_array_append_new(wraps, wire_wrap_pack(&w)))
-			goto out;
-	req = json_pack("{s:o, s:O}", "state", wire_signed_pack(*payload, *len, sig),
-			"wraps", wraps);
-out:
-	json_decref(wraps);
-	return req;
-}
-
-static enum status post_state(struct client *c, struct roomfile *rf, struct wire_state *s,
-			      size_t first_new)
-{
-	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
-	size_t len = 0;
-	json_t *req = state_request(c, rf, s, first_new, &payload, &len, sig);
-	char path[160];
-	struct api_reply r = {0};
-	struct wire_state accepted;
-	json_error_t jerr;
-	enum status st = client_fail(c, ST_ERROR, "cannot build the new room state");
-	int rc;
-
-	if (!req || wire_state_parse(payload, len, &accepted, &jerr) != E2E_OK)
-		goto out;
-	snprintf(path, sizeof path, "/v1/rooms/%s/state", rf->room);
-	rc = api_call(c->api, "POST", path, req, &r);
-	if (rc != 0 || r.err != E2E_OK) {
-		wire_state_clear(&accepted);
-		st = client_reply_fail(c, rc, &r);
-		goto out;
-	}
-	roomfile_set_state(rf, payload, len, sig, &accepted);
-	payload = NULL;
-	st = roomfile_save(rf, c->err, sizeof c->err);
-out:
-	api_reply_clear(&r);
-	json_decref(req);
-	free(payload);
-	return st;
-}
-
-enum status roomsync_admit(struct client *c, struct roomfile *rf, size_t *n_admitted)
-{
-	struct listed_member *list = NULL;
-	struct wire_state next = {0};
-	size_t n = 0, first_new = rf->state.n_members;
-	enum status st;
-
-	*n_admitted = 0;
-	if (strcmp(rf->creator.name, rf->me) != 0)
-		return client_fail(c, ST_USAGE, "only the room's creator (%s) admits members",
-				   rf->creator.name);
-	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
-		return st;
-	*n_admitted = next_state(c, rf, list, n, &next);
-	if (*n_admitted)
-		st = post_state(c, rf, &next, first_new);
-	if (st != ST_OK)
-		*n_admitted = 0;
-	free(next.members);
-	free(list);
 	return st;
 }

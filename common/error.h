@@ -17,6 +17,7 @@ enum e2e_err {
 	E2E_ERR_BAD_PROOF,       /* 403 access proof wrong: wrong room password */
 	E2E_ERR_NOT_ADMITTED,    /* 403 member not admitted yet */
 	E2E_ERR_NOT_CREATOR,     /* 403 only the room creator may do this */
+	E2E_ERR_REMOVED,         /* 403 the member left or was removed */
 	E2E_ERR_NO_ROUTE,        /* 404 no such endpoint */
 	E2E_ERR_NO_ROOM,         /* 404 no such room */
 	E2E_ERR_NO_MEMBER,       /* 404 no such member */
@@ -25,6 +26,7 @@ enum e2e_err {
 	E2E_ERR_NAME_TAKEN,      /* 409 member name already taken in the room */
 	E2E_ERR_STALE,           /* 409 state revision not the next one */
 	E2E_ERR_COUNTER,         /* 409 message counter not above the last one */
+	E2E_ERR_CREATOR_STAYS,   /* 409 the creator cannot leave or be removed */
 	E2E_ERR_TOO_LARGE,       /* 413 body over E2E_BODY_MAX */
 	E2E_ERR_URI_TOO_LONG,    /* 414 request path too long */
 	E2E_ERR_BUSY,            /* 429 too many outstanding challenges */

@@ -21,6 +21,9 @@
 
 /* Members one room may hold; bounds the signed state payload. */
 #define E2E_ROOM_MEMBERS_MAX 1000
+/* Key wraps in one state post: a rotation wraps for every member, and a
+ * newcomer to a room with shared history gets the past epochs' keys. */
+#define E2E_WRAPS_MAX (2 * E2E_ROOM_MEMBERS_MAX)
 /* Largest signed state payload (JSON bytes). */
 #define E2E_STATE_MAX (256 * 1024)
 

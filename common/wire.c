@@ -234,22 +234,36 @@ enum e2e_err wire_member_unpack(json_t *obj, struct wire_member *m, bool with_ma
 	return member_fields(m, name, sign_pk, box_pk, mac, err);
 }
 
-enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m, bool *admitted,
-				       json_error_t *err)
+const char *wire_status_name(enum wire_status st)
 {
-	const char *name, *sign_pk, *box_pk, *mac, *status;
+	return st == WIRE_ADMITTED ? "admitted" : st == WIRE_REMOVED ? "removed" : "pending";
+}
+
+static bool status_parse(const char *name, enum wire_status *st)
+{
+	for (enum wire_status s = WIRE_PENDING; s <= WIRE_REMOVED; s++)
+		if (strcmp(name, wire_status_name(s)) == 0) {
+			*st = s;
+			return true;
+		}
+	return false;
+}
+
+enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m,
+				       enum wire_status *status, json_error_t *err)
+{
+	const char *name, *sign_pk, *box_pk, *mac, *status_text;
 	json_int_t v, joined_at;
 	enum e2e_err e;
 
 	if (json_unpack_ex(obj, err, JSON_STRICT, LISTED_FMT,
 			   "v", &v, "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk,
-			   "mac", &mac, "status", &status, "joined_at", &joined_at))
+			   "mac", &mac, "status", &status_text, "joined_at", &joined_at))
 		return unpack_failed(obj, LISTED_FMT, listed_keys, err);
 	if ((e = check_version(v, err)))
 		return e;
-	if (strcmp(status, "admitted") != 0 && strcmp(status, "pending") != 0)
+	if (!status_parse(status_text, status))
 		return fail(err, E2E_ERR_BAD_FIELD, "field 'status': unknown value");
-	*admitted = strcmp(status, "admitted") == 0;
 	return member_fields(m, name, sign_pk, box_pk, mac, err);
 }
 

@@ -103,9 +103,18 @@ json_t *wire_room_pack(const struct wire_room *r);
 /* with_mac: the record must (true) or must not (false) carry "mac". */
 enum e2e_err wire_member_unpack(json_t *obj, struct wire_member *m, bool with_mac,
 				json_error_t *err);
+/* A member's standing on the relay (its word only: clients trust the
+ * creator-signed state). */
+enum wire_status {
+	WIRE_PENDING = 0,
+	WIRE_ADMITTED,
+	WIRE_REMOVED,
+};
+const char *wire_status_name(enum wire_status st);
+
 /* A member list entry: the record (with mac) plus "status" and "joined_at". */
-enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m, bool *admitted,
-				       json_error_t *err);
+enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m,
+				       enum wire_status *status, json_error_t *err);
 json_t *wire_member_pack(const struct wire_member *m, bool with_mac);
 
 /* State payload bytes <-> struct. Build returns malloc'd compact JSON. */

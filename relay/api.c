@@ -64,6 +64,8 @@ enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 		crypto_generichash(hash, sizeof(hash), raw, sizeof(raw), NULL, 0);
 		err = store_member_by_token(st, r->id, hash, m);
 	}
+	if (err == E2E_OK && m->removed)
+		err = E2E_ERR_REMOVED;
 	sodium_memzero(raw, sizeof(raw));
 	return err;
 }
@@ -99,8 +101,9 @@ enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYT
 	return err;
 }
 
-/* Refuse a wrap for a member not listed, another epoch, or a second
- * wrap for the same member. */
+/* Refuse a wrap for a member not listed, an epoch after the state's, or
+ * a second wrap for the same member and epoch. (Older epochs: a newcomer
+ * to a room with shared history gets the past keys too.) */
 static enum e2e_err api_wrap_check(const struct wire_state *s, const struct wire_wrap *w,
 				   size_t i, struct api_res *res)
 {
@@ -109,12 +112,13 @@ static enum e2e_err api_wrap_check(const struct wire_state *s, const struct wire
 	if (wire_state_find(s, w[i].member) == NULL)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: %s is not listed in the state",
 			       i, w[i].member);
-	else if (w[i].epoch != s->epoch)
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: epoch is not the state's", i);
+	else if (w[i].epoch > s->epoch)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: epoch after the state's", i);
 	for (size_t j = 0; j < i && err == E2E_OK; j++) {
-		if (strcmp(w[j].member, w[i].member) == 0)
-			err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: a second wrap for %s",
-				       i, w[i].member);
+		if (strcmp(w[j].member, w[i].member) == 0 && w[j].epoch == w[i].epoch)
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: a second wrap for %s "
+				       "at epoch %llu", i, w[i].member,
+				       (unsigned long long)w[i].epoch);
 	}
 	return err;
 }
@@ -129,9 +133,8 @@ enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
 	*n = 0;
 	if (!json_is_array(arr))
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps: not an array");
-	else if (count > E2E_ROOM_MEMBERS_MAX)
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps: more than %d",
-			       E2E_ROOM_MEMBERS_MAX);
+	else if (count > E2E_WRAPS_MAX)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps: more than %d", E2E_WRAPS_MAX);
 	else if (count > 0 && (*out = calloc(count, sizeof(**out))) == NULL)
 		err = E2E_ERR_INTERNAL;
 	for (size_t i = 0; i < count && err == E2E_OK; i++) {

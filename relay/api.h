@@ -55,6 +55,8 @@ enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char 
 			      struct api_res *res);
 enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char *room,
 			      struct api_res *res);
+enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const char *room,
+				struct api_res *res);
 /* api_state.c */
 enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
 			   struct api_res *res);
@@ -89,7 +91,8 @@ enum e2e_err api_body(struct http_req *rq, json_t **out, struct api_res *res);
 /* "v" present, an integer, and E2E_PROTO_VERSION. */
 enum e2e_err api_version(json_t *obj, struct api_res *res);
 
-/* The room and the member the bearer token belongs to in it. */
+/* The room and the member the bearer token belongs to in it;
+ * E2E_ERR_REMOVED if that member left or was removed. */
 enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 			struct store_room *r, struct store_member *m);
 

@@ -1,9 +1,11 @@
 /* api_members.c - the member resource: POST /v1/rooms/ROOM/members joins
  * a room with a member record, a challenge nonce and the access proof;
- * GET lists the room's members to its members. */
+ * GET lists the room's members to its members; DELETE .../members/NAME
+ * removes one (the creator removing a member, or a member leaving). */
 #include <string.h>
 
 #include "api.h"
+#include "names.h"
 #include "verify.h"
 
 /* A join request, once validated. */
@@ -90,9 +92,11 @@ static enum e2e_err members_add(void *ctx, const struct store_member *m)
 {
 	json_t *list = ctx;
 	json_t *rec = wire_member_pack(&m->rec, true);
+	enum wire_status status = m->removed	? WIRE_REMOVED :
+				  m->admitted ? WIRE_ADMITTED :
+						WIRE_PENDING;
 	bool ok = rec != NULL &&
-		  json_object_set_new(rec, "status",
-				      json_string(m->admitted ? "admitted" : "pending")) == 0 &&
+		  json_object_set_new(rec, "status", json_string(wire_status_name(status))) == 0 &&
 		  json_object_set_new(rec, "joined_at", json_integer(m->joined_at)) == 0;
 
 	/* the array takes the reference, also when appending fails */
@@ -117,5 +121,28 @@ enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char 
 	if (err == E2E_OK)
 		err = api_ok(res, 200, json_pack("{s:O}", "members", list));
 	json_decref(list);
+	return err;
+}
+
+/* The creator may remove anyone but itself; anyone may remove itself. */
+enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const char *room,
+				struct api_res *res)
+{
+	const char *name = strrchr(http_path(rq), '/') + 1; /* the route ends in /:name */
+	struct store_room r;
+	struct store_member me;
+	enum e2e_err err = api_member(st, rq, room, &r, &me);
+
+	if (err != E2E_OK)
+		return err;
+	if (!name_member_valid(name))
+		return api_fail(res, E2E_ERR_BAD_NAME, "member");
+	if (strcmp(name, r.pub.creator) == 0)
+		return E2E_ERR_CREATOR_STAYS;
+	if (strcmp(name, me.rec.name) != 0 && strcmp(me.rec.name, r.pub.creator) != 0)
+		return E2E_ERR_NOT_CREATOR;
+	err = store_member_remove(st, r.id, name, api_now());
+	if (err == E2E_OK)
+		err = api_ok(res, 200, json_pack("{s:s, s:s}", "member", name, "status", "removed"));
 	return err;
 }

@@ -1,6 +1,7 @@
 /* api_state.c - the signed room state: GET /v1/rooms/ROOM/state serves the
  * newest to members; POST (creator only) adds the next revision, admits
  * the members it lists and stores their wraps, in one transaction. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,8 @@ static void post_clear(struct post_req *p)
 	free(p->wraps);
 }
 
-/* Each listed member is registered with the same keys, listed once. */
+/* Each listed member is registered with the same keys, not removed,
+ * listed once. */
 static enum e2e_err post_check_members(struct store *st, const struct store_room *r,
 				       const struct wire_state *s, struct api_res *res)
 {
@@ -56,11 +58,61 @@ static enum e2e_err post_check_members(struct store *st, const struct store_room
 			  memcmp(reg.rec.box_pk, m->box_pk, E2E_BOX_PK_BYTES) != 0))
 			err = api_fail(res, E2E_ERR_BAD_FIELD,
 				       "members[%zu]: %s's keys differ from its record", i, m->name);
+		else if (err == E2E_OK && reg.removed)
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s was removed", i,
+				       m->name);
 		else if (err == E2E_OK && wire_state_find(s, m->name) != m)
 			err = api_fail(res, E2E_ERR_BAD_FIELD, "members[%zu]: %s listed twice",
 				       i, m->name);
 	}
 	return err;
+}
+
+/* No member of the current signed state may vanish from the next one
+ * unless it was removed (a DELETE of its own, which revokes its token at
+ * once). The relay's own "admitted" flag does not count here: only what
+ * the creator signed. */
+static enum e2e_err post_check_unlisted(struct store *st, const struct store_room *r,
+					const struct wire_state *next, struct api_res *res)
+{
+	struct store_state cur_raw;
+	struct wire_state cur = {0};
+	struct store_member reg;
+	enum e2e_err err = store_state_get(st, r->id, &cur_raw);
+
+	if (err == E2E_OK && wire_state_parse(cur_raw.payload, cur_raw.len, &cur, &res->jerr))
+		err = E2E_ERR_INTERNAL;
+	for (size_t i = 0; err == E2E_OK && i < cur.n_members; i++) {
+		const char *name = cur.members[i].name;
+
+		if (wire_state_find(next, name))
+			continue;
+		err = store_member_get(st, r->id, name, &reg);
+		if (err == E2E_OK && !reg.removed)
+			err = api_fail(res, E2E_ERR_BAD_FIELD, "members: %s is a member but not "
+				       "listed (remove it first)", name);
+	}
+	wire_state_clear(&cur);
+	store_state_clear(&cur_raw);
+	return err;
+}
+
+/* A new epoch is useless to a member who does not get its key. */
+static enum e2e_err post_check_rotation(const struct wire_state *s, uint64_t epoch,
+					const struct wire_wrap *w, size_t n,
+					struct api_res *res)
+{
+	for (size_t i = 0; s->epoch > epoch && i < s->n_members; i++) {
+		size_t j = 0;
+
+		while (j < n && (w[j].epoch != s->epoch || strcmp(w[j].member, s->members[i].name)))
+			j++;
+		if (j == n)
+			return api_fail(res, E2E_ERR_BAD_FIELD, "wraps: none for %s at the new "
+					"epoch %llu", s->members[i].name,
+					(unsigned long long)s->epoch);
+	}
+	return E2E_OK;
 }
 
 /* Names this room and creator, is the next revision, does not go back
@@ -97,6 +149,7 @@ static enum e2e_err post_unpack(struct store *st, const struct store_room *r,
 {
 	json_t *state = NULL;
 	json_t *wraps = NULL;
+	uint64_t revision = 0, epoch = 0;
 	enum e2e_err err = E2E_OK;
 
 	if (json_unpack_ex(root, &res->jerr, JSON_STRICT, "{s:o, s:o}", "state", &state,
@@ -108,6 +161,12 @@ static enum e2e_err post_unpack(struct store *st, const struct store_room *r,
 		err = post_check_state(st, r, &p->payload, res);
 	if (err == E2E_OK)
 		err = api_wraps_unpack(wraps, &p->payload, &p->wraps, &p->n_wraps, res);
+	if (err == E2E_OK)
+		err = post_check_unlisted(st, r, &p->payload, res);
+	if (err == E2E_OK)
+		err = store_state_head(st, r->id, &revision, &epoch);
+	if (err == E2E_OK)
+		err = post_check_rotation(&p->payload, epoch, p->wraps, p->n_wraps, res);
 	return err;
 }
 

@@ -10,11 +10,12 @@
 #include "storepool.h"
 
 #define ROUTES_ROOM_PARAM ":room"
+#define ROUTES_NAME_PARAM ":name" /* one segment; the handler reads it */
 #define ROUTES_ALLOW_MAX 32
 
 struct route {
 	const char *method;
-	const char *pattern; /* ":room" matches one path segment */
+	const char *pattern; /* ":room" and ":name" match one path segment */
 	api_fn fn;
 };
 
@@ -48,6 +49,7 @@ static const struct route route_table[] = {
 	{"GET", "/v1/rooms/:room/state", api_state_get},
 	{"POST", "/v1/rooms/:room/state", api_state_post},
 	{"GET", "/v1/rooms/:room/wraps", api_wraps_get},
+	{"DELETE", "/v1/rooms/:room/members/:name", api_members_remove},
 };
 
 static const struct env_route env_route_table[] = {
@@ -81,7 +83,7 @@ static struct route_view route_at(size_t i)
  * (cap bytes); one too long for it is left empty, an invalid name. */
 static bool route_match(const char *pattern, const char *path, char *room, size_t cap)
 {
-	const size_t plen = strlen(ROUTES_ROOM_PARAM);
+	const size_t plen = strlen(ROUTES_ROOM_PARAM), nlen = strlen(ROUTES_NAME_PARAM);
 	bool ok = true;
 
 	while (ok && *pattern != '\0') {
@@ -91,6 +93,12 @@ static bool route_match(const char *pattern, const char *path, char *room, size_
 			snprintf(room, cap, "%.*s", n < cap ? (int)n : 0, path);
 			path += n;
 			pattern += plen;
+		} else if (strncmp(pattern, ROUTES_NAME_PARAM, nlen) == 0) {
+			size_t n = strcspn(path, "/");
+
+			ok = n > 0;
+			path += n;
+			pattern += nlen;
 		} else {
 			ok = *pattern++ == *path++;
 		}

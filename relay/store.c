@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_MS 5000
 
 static const char store_pragmas[] =
@@ -40,6 +40,7 @@ static const char store_schema[] =
 	" token_hash BLOB NOT NULL UNIQUE,"
 	" joined_at INTEGER NOT NULL,"
 	" last_counter INTEGER NOT NULL DEFAULT 0,"
+	" removed_at INTEGER,"
 	" PRIMARY KEY (room_id, name));"
 	"CREATE TABLE challenges ("
 	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
@@ -93,6 +94,9 @@ enum stmt_id {
 	ST_MEMBER_GET,
 	ST_MEMBERS_LIST,
 	ST_MEMBER_ADMIT,
+	ST_MEMBER_REMOVE,
+	ST_MEMBER_REJOIN,
+	ST_WRAPS_DROP,
 	ST_STATE_INSERT,
 	ST_STATE_HEAD,
 	ST_STATE_GET,
@@ -104,7 +108,7 @@ enum stmt_id {
 	ST__COUNT
 };
 
-#define MEMBER_COLS "name, v, sign_pk, box_pk, mac, status, joined_at, last_counter"
+#define MEMBER_COLS "name, v, sign_pk, box_pk, mac, status, joined_at, last_counter, removed_at"
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -127,7 +131,16 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_MEMBERS_LIST] = "SELECT " MEMBER_COLS " FROM members WHERE room_id = ?"
 			    " ORDER BY rowid",
 	[ST_MEMBER_ADMIT] = "UPDATE members SET status = 'admitted'"
-			    " WHERE room_id = ? AND name = ?",
+			    " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
+	[ST_MEMBER_REMOVE] = "UPDATE members SET removed_at = ?"
+			     " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
+	/* A removed name registered again (new keys, new token): a member
+	 * who lost its identity comes back; clients see its keys change. */
+	[ST_MEMBER_REJOIN] = "UPDATE members SET v = ?, sign_pk = ?, box_pk = ?, mac = ?,"
+			     " status = 'pending', token_hash = ?, joined_at = ?,"
+			     " last_counter = 0, removed_at = NULL"
+			     " WHERE room_id = ? AND name = ? AND removed_at IS NOT NULL",
+	[ST_WRAPS_DROP] = "DELETE FROM wraps WHERE room_id = ? AND member = ?",
 	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig)"
 			    " VALUES (?, ?, ?, ?, ?)",
 	[ST_STATE_HEAD] = "SELECT revision, epoch FROM states WHERE room_id = ?"
@@ -316,12 +329,21 @@ static bool store_migrate(struct store *st, char *why, size_t why_len)
 	int version = store_version(st);
 	bool ok = version == STORE_SCHEMA_VERSION;
 
-	if (version != STORE_SCHEMA_VERSION && version != 0) {
+	if (version == 1) {
+		/* v2 adds members.removed_at (leaving and removal). */
+		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
+				  "ALTER TABLE members ADD COLUMN removed_at INTEGER;"
+				  "PRAGMA user_version = 2; COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
+		if (!ok)
+			snprintf(why, why_len, "schema upgrade: %s", sqlite3_errmsg(st->db));
+		if (!ok && sqlite3_get_autocommit(st->db) == 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	} else if (version != STORE_SCHEMA_VERSION && version != 0) {
 		snprintf(why, why_len, "unsupported schema version %d", version);
 	} else if (version == 0) {
 		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 		     sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) == SQLITE_OK &&
-		     sqlite3_exec(st->db, "PRAGMA user_version = 1", NULL, NULL, NULL) ==
+		     sqlite3_exec(st->db, "PRAGMA user_version = 2", NULL, NULL, NULL) ==
 			     SQLITE_OK &&
 		     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 		if (!ok)
@@ -585,6 +607,30 @@ enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
 
 /* ---- members ---- */
 
+/* Take over the row of a removed member of that name, dropping the old
+ * wraps (made for keys that are gone); E2E_ERR_NAME_TAKEN if the name
+ * belongs to a member who was not removed. */
+static enum e2e_err member_rejoin(struct store *st, int64_t room_id,
+				  const struct wire_member *m,
+				  const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_REJOIN);
+	int rc = stmt_bind(s, "ibbbbiit", (int64_t)E2E_PROTO_VERSION, m->sign_pk,
+			   sizeof(m->sign_pk), m->box_pk, sizeof(m->box_pk), m->mac,
+			   sizeof(m->mac), token_hash, (size_t)E2E_TOKEN_BYTES, now, room_id,
+			   m->name);
+	enum e2e_err err;
+
+	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
+	err = write_err(st, rc, E2E_ERR_INTERNAL, "member rejoin");
+	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
+		return E2E_ERR_NAME_TAKEN;
+	s = stmt_get(st, ST_WRAPS_DROP);
+	rc = stmt_bind(s, "it", room_id, m->name);
+	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
+	return err == E2E_OK ? write_err(st, rc, E2E_ERR_INTERNAL, "wraps drop") : err;
+}
+
 enum e2e_err store_member_add(struct store *st, int64_t room_id,
 			      const struct wire_member *m,
 			      const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now)
@@ -598,6 +644,8 @@ enum e2e_err store_member_add(struct store *st, int64_t room_id,
 		err = E2E_ERR_BUSY;
 	if (err == E2E_OK)
 		err = member_insert(st, room_id, m, false, token_hash, now);
+	if (err == E2E_ERR_NAME_TAKEN)
+		err = member_rejoin(st, room_id, m, token_hash, now);
 	return txn_end(st, err);
 }
 
@@ -608,6 +656,7 @@ static bool member_row(sqlite3_stmt *s, struct store_member *out)
 	out->admitted = status != NULL && strcmp((const char *)status, "admitted") == 0;
 	out->joined_at = sqlite3_column_int64(s, 6);
 	out->last_counter = col_u64(s, 7);
+	out->removed = sqlite3_column_type(s, 8) != SQLITE_NULL;
 	return col_text(s, 0, out->rec.name, sizeof(out->rec.name)) &&
 	       sqlite3_column_int64(s, 1) == E2E_PROTO_VERSION &&
 	       col_blob(s, 2, out->rec.sign_pk, sizeof(out->rec.sign_pk)) &&
@@ -910,4 +959,20 @@ done:
 void store_set_write_lock(struct store *st, pthread_mutex_t *lock)
 {
 	st->write_lock = lock;
+}
+
+/* ---- leaving and removal ---- */
+
+enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
+				 int64_t now)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_REMOVE);
+	int rc = stmt_bind(s, "iit", now, room_id, name);
+	enum e2e_err err;
+
+	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
+	err = write_err(st, rc, E2E_ERR_INTERNAL, "member remove");
+	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
+		err = E2E_ERR_NO_MEMBER; /* unknown, or removed already */
+	return err;
 }

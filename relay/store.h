@@ -31,6 +31,7 @@ struct store_room {
 struct store_member {
 	struct wire_member rec;
 	bool admitted;
+	bool removed; /* left or was removed: its token no longer works */
 	int64_t joined_at;
 	uint64_t last_counter;
 };
@@ -72,8 +73,10 @@ enum e2e_err store_challenge_add(struct store *st, int64_t room_id,
 enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
 				  const uint8_t nonce[E2E_NONCE_BYTES], int64_t now);
 
-/* Register a pending member. E2E_ERR_NAME_TAKEN if the name is used,
- * E2E_ERR_BUSY if the room holds E2E_ROOM_MEMBERS_MAX members. */
+/* Register a pending member. E2E_ERR_NAME_TAKEN if the name is used
+ * by a member who was not removed (a removed member's name is taken
+ * over, its old wraps dropped), E2E_ERR_BUSY if the room holds
+ * E2E_ROOM_MEMBERS_MAX members. */
 enum e2e_err store_member_add(struct store *st, int64_t room_id,
 			      const struct wire_member *m,
 			      const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now);
@@ -119,5 +122,11 @@ typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */
 enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,
 			     unsigned limit, store_msg_fn fn, void *ctx);
+
+/* Mark a member removed (it left, or the creator removed it): its token
+ * stops working at once. E2E_ERR_NO_MEMBER if unknown or removed already.
+ * One statement, so no transaction. */
+enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
+				 int64_t now);
 
 #endif

@@ -7,8 +7,9 @@ set -euo pipefail
 
 relay_start
 
-# alice creates the room by joining it first, and stays in it.
-as_bg alice lobby
+# alice creates the room by joining it first, and stays in it. Shared
+# history: everybody reads the whole conversation (history.sh covers both).
+as_bg alice lobby --history shared
 eventually 20 grep -q 'creating it' "$T/alice.err" || fail "alice did not create the room"
 eventually 20 as alice members lobby >/dev/null || fail "alice never became a member"
 
@@ -50,8 +51,8 @@ eventually 20 reads alice lobby "piped from carol" || fail "alice misses carol's
 
 # members: everybody admitted, in the creator-signed state.
 as bob members lobby >"$T/members"
-assert_contains "$(cat "$T/members")" "alice	admitted	creator"
-assert_contains "$(cat "$T/members")" "bob	admitted	you"
+assert_contains "$(cat "$T/members")" "alice	admitted	unverified	creator"
+assert_contains "$(cat "$T/members")" "bob	admitted	unverified	you"
 assert_contains "$(cat "$T/members")" "carol	admitted"
 
 hang_up alice

@@ -12,12 +12,14 @@ as() {
 		"$E2E_CLIENT" --relay "$RELAY_URL" --home "$T/$user" --name "$user" "$@"
 }
 
-# as_bg USER ROOM: a running `join` fed from a FIFO ($T/USER.in), output in
-# $T/USER.out and $T/USER.err; its pid in the variable named USER_pid.
+# as_bg USER ROOM [ARGS...]: a running `join` fed from a FIFO ($T/USER.in),
+# output in $T/USER.out and $T/USER.err; its pid in the variable USER_pid.
 as_bg() {
 	local user=$1 room=$2
+	shift 2
 	mkfifo "$T/$user.in"
-	as "$user" join "$room" --interval 100 <"$T/$user.in" >"$T/$user.out" 2>"$T/$user.err" &
+	as "$user" join "$room" --interval 100 "$@" <"$T/$user.in" >"$T/$user.out" \
+		2>"$T/$user.err" &
 	eval "${user}_pid=$!"
 	# Hold the FIFO open for writing so the client does not see end of input.
 	exec {fd}>"$T/$user.in"

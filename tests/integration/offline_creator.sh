@@ -37,7 +37,7 @@ hang_up bob
 
 # Nothing left to admit: a clear message, exit 0.
 as alice admit den >/dev/null 2>"$T/admit.err"
-assert_contains "$(cat "$T/admit.err")" "No member is waiting"
+assert_contains "$(cat "$T/admit.err")" "Nobody to admit"
 
 # Only the creator admits.
 rc=0

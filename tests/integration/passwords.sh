@@ -7,7 +7,8 @@ set -euo pipefail
 . "$(dirname "$0")/client.sh"
 
 relay_start
-as alice join vault </dev/null 2>/dev/null || fail "alice could not create the room"
+as alice join vault --history shared </dev/null 2>/dev/null ||
+	fail "alice could not create the room"
 as alice send vault "for members only"
 
 # Wrong password: exit 4, a clear message, no membership kept.

@@ -68,7 +68,7 @@ assert_contains "$(cat "$T/admit.warn")" "SECURITY: room yard: mallory's keys ca
 as bob members yard >"$T/members"
 assert_contains "$(cat "$T/members")" "mallory	refused"
 read_as carol
-assert_contains "$(cat "$T/carol.warn")" "claims to be from mallory, who is not a member"
+assert_contains "$(cat "$T/carol.warn")" "claims to be from mallory, who was not a member"
 grep -q '^\[.*\] mallory:' "$T/carol.read" && fail "mallory's message was shown"
 
 # 5. The newest room state deleted: the relay serves an older one.

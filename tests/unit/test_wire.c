@@ -343,9 +343,9 @@ static enum e2e_err unpack_member_plain(json_t *obj, json_error_t *err)
 static enum e2e_err unpack_listed(json_t *obj, json_error_t *err)
 {
 	struct wire_member m;
-	bool admitted;
+	enum wire_status status;
 
-	return wire_listed_member_unpack(obj, &m, &admitted, err);
+	return wire_listed_member_unpack(obj, &m, &status, err);
 }
 
 static enum e2e_err unpack_wrap(json_t *obj, json_error_t *err)
@@ -488,21 +488,22 @@ static void test_listed_member_round_trip(void)
 {
 	static const struct {
 		const char *status;
-		bool admitted;
-	} cases[] = {{"admitted", true}, {"pending", false}};
+		enum wire_status want;
+	} cases[] = {{"admitted", WIRE_ADMITTED}, {"pending", WIRE_PENDING},
+		     {"removed", WIRE_REMOVED}};
 	struct wire_member in, out;
 	json_error_t err;
 
 	sample_member(&in, "bob");
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *obj = listed_member(&in, cases[i].status);
-		bool admitted = !cases[i].admitted;
+		enum wire_status got = (cases[i].want + 1) % 3;
 
 		memset(&out, 0x55, sizeof out);
-		CHECKF(obj && wire_listed_member_unpack(obj, &out, &admitted, &err) == E2E_OK,
+		CHECKF(obj && wire_listed_member_unpack(obj, &out, &got, &err) == E2E_OK,
 		       "%s", cases[i].status);
-		CHECKF(admitted == cases[i].admitted && member_equal(&in, &out), "%s",
-		       cases[i].status);
+		CHECKF(got == cases[i].want && member_equal(&in, &out), "%s", cases[i].status);
+		CHECK(strcmp(wire_status_name(cases[i].want), cases[i].status) == 0);
 		json_decref(obj);
 	}
 }
