@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "creator.h"
+#include "messages.h"
 #include "roomsync.h"
 #include "sign.h"
 #include "transcript.h"
@@ -201,7 +202,7 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 		st = client_reply_fail(c, rc, &r);
 		goto out;
 	}
-	roomfile_set_state(rf, payload, len, sig, &accepted);
+	roomsync_accept_state(rf, payload, len, sig, &accepted);
 	payload = NULL;
 	if (p->rotate) {
 		rf->settings.epoch_started_ms = now_ms();
@@ -238,6 +239,10 @@ enum status creator_step(struct client *c, struct roomfile *rf,
 	if (!creator_is_me(rf))
 		return client_fail(c, ST_USAGE, "only the room's creator (%s) can do this",
 				   rf->creator.name);
+	/* The count-based schedule needs the messages seen since last time. */
+	if (rf->settings.rotate_messages &&
+	    (st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
+		return st;
 	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
 		return st;
 	if (!plan_members(c, rf, req, list, n, &p)) {

@@ -27,7 +27,8 @@ void display_safe(FILE *out, const char *s, size_t len)
 
 static void json_line(FILE *out, const struct shown_msg *m)
 {
-	json_t *j = json_pack("{s:I, s:s, s:I, s:s%, s:b, s:b, s:b}", "seq", (json_int_t)m->seq,
+	json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:s%, s:b, s:b, s:b}", "seq",
+			      (json_int_t)m->seq, "epoch", (json_int_t)m->epoch,
 			      "sender", m->sender, "time", (json_int_t)m->time_ms,
 			      "text", m->text, m->text_len, "mine", m->mine,
 			      "verified", m->verified, "keys_changed", m->keys_changed);

@@ -10,6 +10,7 @@
 #include "password.h"
 #include "profile.h"
 #include "roomkey.h"
+#include "roomsync.h"
 #include "sign.h"
 #include "transcript.h"
 #include "wrap.h"
@@ -74,8 +75,7 @@ static enum status first_state(struct client *c, struct roomfile *rf, json_t *re
 		free(payload);
 		return client_fail(c, ST_ERROR, "cannot build the room's first state");
 	}
-	roomfile_set_state(rf, payload, len, sig, &parsed);
-	roomfile_know(rf, &rf->creator);
+	roomsync_accept_state(rf, payload, len, sig, &parsed);
 	return ST_OK;
 }
 

@@ -138,7 +138,7 @@ static void process(struct reader *rd, const struct wire_msg *m)
 			      m->sender, msg_result_str(mr));
 		return;
 	}
-	mark = roomfile_sender(rd->rf, m->sender);
+	mark = roomfile_sender(rd->rf, m->sender, sender->sign_pk);
 	if (!mark || !counter_fresh(mark, m)) {
 		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
 			      PRIu64 " (replay); not shown", room, m->seq, m->sender, m->counter);
@@ -147,7 +147,7 @@ static void process(struct reader *rd, const struct wire_msg *m)
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
 	known = roomfile_known(rd->rf, m->sender);
-	shown = (struct shown_msg){m->seq, m->sender, rd->plain.time_ms, rd->plain.text,
+	shown = (struct shown_msg){m->seq, m->epoch, m->sender, rd->plain.time_ms, rd->plain.text,
 				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0,
 				   known && known->verified, known && known->changed};
 	if (rd->show)

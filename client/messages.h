@@ -17,6 +17,7 @@
 
 struct shown_msg {
 	uint64_t seq;
+	uint64_t epoch;
 	const char *sender;
 	int64_t time_ms;   /* the sender's clock, authenticated */
 	const char *text;  /* NUL-terminated; may hold any character */

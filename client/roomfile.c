@@ -47,7 +47,8 @@ static json_t *pack_senders(const struct roomfile *rf)
 
 	for (size_t i = 0; arr && i < rf->n_senders; i++) {
 		const struct sender_mark *s = &rf->senders[i];
-		json_t *m = json_pack("{s:s, s:I, s:I}", "name", s->name,
+		json_t *m = json_pack("{s:s, s:o, s:I, s:I}", "name", s->name,
+				      "sign_pk", secret_b64(s->sign_pk, sizeof s->sign_pk),
 				      "counter", (json_int_t)s->counter, "seq", (json_int_t)s->seq);
 		if (json_array_append_new(arr, m) != 0) {
 			json_decref(arr);
@@ -184,13 +185,15 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 	json_t *s;
 
 	json_array_foreach(arr, i, s) {
-		const char *name;
+		const char *name, *sign_pk64;
+		uint8_t sign_pk[E2E_SIGN_PK_BYTES];
 		json_int_t counter, seq;
 		struct sender_mark *m;
 
-		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:I, s:I}", "name", &name,
-				   "counter", &counter, "seq", &seq) ||
-		    !(m = roomfile_sender(rf, name)))
+		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:s, s:I, s:I}", "name", &name,
+				   "sign_pk", &sign_pk64, "counter", &counter, "seq", &seq) ||
+		    wire_bin(sign_pk, sizeof sign_pk, sign_pk64, "sign_pk", err) ||
+		    !(m = roomfile_sender(rf, name, sign_pk)))
 			return E2E_ERR_BAD_FIELD;
 		m->counter = (uint64_t)counter;
 		m->seq = (uint64_t)seq;
@@ -424,14 +427,16 @@ void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
 	memset(state, 0, sizeof *state);
 }
 
-struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name)
+struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name,
+				    const uint8_t sign_pk[E2E_SIGN_PK_BYTES])
 {
 	struct sender_mark *grown;
 
 	for (size_t i = 0; i < rf->n_senders; i++)
-		if (strcmp(rf->senders[i].name, name) == 0)
+		if (strcmp(rf->senders[i].name, name) == 0 &&
+		    memcmp(rf->senders[i].sign_pk, sign_pk, E2E_SIGN_PK_BYTES) == 0)
 			return &rf->senders[i];
-	if (rf->n_senders >= E2E_ROOM_MEMBERS_MAX || strlen(name) > E2E_MEMBER_NAME_MAX)
+	if (rf->n_senders >= 2 * E2E_ROOM_MEMBERS_MAX || strlen(name) > E2E_MEMBER_NAME_MAX)
 		return NULL;
 	grown = realloc(rf->senders, (rf->n_senders + 1) * sizeof *grown);
 	if (!grown)
@@ -440,6 +445,7 @@ struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name)
 	grown = &rf->senders[rf->n_senders++];
 	memset(grown, 0, sizeof *grown);
 	snprintf(grown->name, sizeof grown->name, "%s", name);
+	memcpy(grown->sign_pk, sign_pk, E2E_SIGN_PK_BYTES);
 	return grown;
 }
 

@@ -53,9 +53,12 @@ struct creator_settings {
 #define ROOMFILE_ROTATE_MESSAGES 1000
 #define ROOMFILE_ROTATE_SECONDS (24 * 3600)
 
-/* The highest counter seen from a sender, and at which relay seq. */
+/* The highest counter seen from a sender, and at which relay seq. A
+ * sender is a name with its signing key: a new identity under a known
+ * name (see roomsync's trust on first use) counts from 1 again. */
 struct sender_mark {
 	char name[E2E_MEMBER_NAME_MAX + 1];
+	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
 	uint64_t counter;
 	uint64_t seq;
 };
@@ -107,8 +110,9 @@ bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t k
 void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
 			const uint8_t sig[E2E_SIG_BYTES], struct wire_state *state);
 
-/* The mark for `name`, created at zero; NULL if the table is full. */
-struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name);
+/* The mark for (name, sign_pk), created at zero; NULL if the table is full. */
+struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name,
+				    const uint8_t sign_pk[E2E_SIGN_PK_BYTES]);
 
 /* The keys first seen for `name`, or NULL. */
 struct known_keys *roomfile_known(const struct roomfile *rf, const char *name);

@@ -163,6 +163,13 @@ static void remember_keys(struct roomfile *rf, const struct wire_state *s)
 	}
 }
 
+void roomsync_accept_state(struct roomfile *rf, uint8_t *payload, size_t len,
+			   const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s)
+{
+	remember_keys(rf, s);
+	roomfile_set_state(rf, payload, len, sig, s);
+}
+
 static enum status update_state(struct client *c, struct roomfile *rf)
 {
 	struct api_reply r;
@@ -186,8 +193,7 @@ static enum status update_state(struct client *c, struct roomfile *rf)
 	if (why) {
 		security_warn("room %s: ignoring the room state the relay sent: %s", rf->room, why);
 	} else if (s.revision > rf->state.revision) {
-		remember_keys(rf, &s);
-		roomfile_set_state(rf, payload, len, sig, &s);
+		roomsync_accept_state(rf, payload, len, sig, &s);
 		payload = NULL;
 	}
 out:

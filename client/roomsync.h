@@ -20,6 +20,12 @@ struct listed_member {
 	bool mac_ok;            /* admission MAC verifies */
 };
 
+/* Make `s` (already verified and checked) the trusted state, remembering
+ * its members' keys on first sight and warning when they changed. Takes
+ * ownership of payload and s, like roomfile_set_state. */
+void roomsync_accept_state(struct roomfile *rf, uint8_t *payload, size_t len,
+			   const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s);
+
 /* Update state and keys. *admitted: in the signed state with a key for
  * its epoch. Saves the room file. */
 enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted);
