@@ -22,6 +22,9 @@ struct client {
 	const char *home_opt;
 	const char *name_opt;
 	const char *password_file;
+	const char *passphrase_file;
+	const char *new_passphrase_file;
+	bool remove_passphrase;
 	bool json;
 	bool no_wait;
 	bool after_set;

@@ -29,6 +29,7 @@ struct chat {
 	int sigfd;
 	bool tty;
 	bool quit;
+	enum wire_history history; /* from the signed state, told once admitted */
 	/* members the user approved with /approve (--approve rooms) */
 	size_t n_approved;
 	char approved[CHAT_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
@@ -76,6 +77,7 @@ static enum status step(struct chat *ch, bool *admitted)
 	    (st = roomsync_sync(ch->c, rf, admitted)) != ST_OK)
 		goto out;
 	creator = creator_is_me(rf);
+	ch->history = rf->state.history;
 	if (creator && (st = creator_part(ch, rf, false)) != ST_OK)
 		goto out;
 	if (*admitted && (ch->tty || creator))
@@ -112,6 +114,12 @@ static enum status wait_admitted(struct chat *ch)
 			return client_fail(ch->c, ST_PENDING, "interrupted while waiting to be "
 					   "admitted to %s", ch->room);
 	}
+	if (st == ST_OK && ch->tty)
+		fprintf(stderr, "%s keeps %s history: %s\n", ch->room,
+			wire_history_name(ch->history),
+			ch->history == WIRE_HISTORY_SHARED
+				? "members read the messages sent before they joined"
+				: "members read only what is sent after they were admitted");
 	return st;
 }
 

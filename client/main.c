@@ -28,12 +28,13 @@ static const struct {
 	{"join", cmd_join, "ROOM", "create or join ROOM and chat (lines from a pipe are sent)"},
 	{"send", cmd_send, "ROOM [TEXT|-]", "send one message (TEXT, or standard input)"},
 	{"read", cmd_read, "ROOM [--after SEQ]", "print the room's messages, one per line"},
-	{"admit", cmd_admit, "ROOM", "admit waiting members now (room creator only)"},
+	{"admit", cmd_admit, "ROOM [NAME...]", "admit waiting members now (creator only)"},
 	{"members", cmd_members, "ROOM", "list the room's members and their status"},
 	{"verify", cmd_verify, "ROOM NAME [--accept]", "NAME's fingerprint; --accept: mark verified"},
 	{"kick", cmd_kick, "ROOM NAME", "remove NAME and start a new epoch (creator only)"},
 	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (creator only)"},
 	{"leave", cmd_leave, "ROOM", "give up your membership of ROOM"},
+	{"passphrase", cmd_passphrase, "[--remove]", "protect your identity with a passphrase"},
 };
 
 static void usage(FILE *out)
@@ -41,7 +42,7 @@ static void usage(FILE *out)
 	fputs("Usage: e2e-chat VERB [OPTIONS] ...\n\n"
 	      "End-to-end encrypted room chat over a blind relay.\n\nVerbs:\n", out);
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		fprintf(out, "  %-7s %-21s %s\n", verbs[i].name, verbs[i].args,
+		fprintf(out, "  %-10s %-21s %s\n", verbs[i].name, verbs[i].args,
 			verbs[i].description);
 	fputs("\nOptions:\n"
 	      "  -r, --relay URL          relay to use (env E2E_CHAT_RELAY; default " DEFAULT_RELAY ")\n"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 	      "      --home DIR           keep the identity and rooms in DIR (env E2E_CHAT_HOME)\n"
 	      "      --password-file FILE read the room password from FILE's first line\n"
 	      "                           (or env E2E_CHAT_PASSWORD; else it is asked for)\n"
+	      "      --passphrase-file F  your identity's passphrase, if it has one\n"
+	      "                           (or env E2E_CHAT_PASSPHRASE; else it is asked for)\n"
+	      "      --new-passphrase-file F  passphrase: the new one (or E2E_CHAT_NEW_PASSPHRASE)\n"
+	      "      --remove             passphrase: remove the protection\n"
 	      "      --after SEQ          read: only messages after relay sequence SEQ\n"
 	      "      --json               read, members: one JSON object per line\n"
 	      "      --interval MS        join: how often to poll the relay (default 1000)\n"
@@ -149,6 +154,7 @@ static bool parse_u64(const char *s, uint64_t *out)
 enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
+	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE,
 };
 
 static const struct option options[] = {
@@ -162,6 +168,9 @@ static const struct option options[] = {
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"no-wait", no_argument, NULL, OPT_NO_WAIT},
 	{"accept", no_argument, NULL, OPT_ACCEPT},
+	{"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+	{"new-passphrase-file", required_argument, NULL, OPT_NEW_PASSPHRASE_FILE},
+	{"remove", no_argument, NULL, OPT_REMOVE},
 	{"history", required_argument, NULL, OPT_HISTORY},
 	{"approve", no_argument, NULL, OPT_APPROVE},
 	{"rotate-messages", required_argument, NULL, OPT_ROTATE_MESSAGES},
@@ -188,6 +197,9 @@ static int parse_options(struct client *c, int argc, char **argv)
 		case OPT_JSON: c->json = true; break;
 		case OPT_NO_WAIT: c->no_wait = true; break;
 		case OPT_ACCEPT: c->accept = true; break;
+		case OPT_PASSPHRASE_FILE: c->passphrase_file = optarg; break;
+		case OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = optarg; break;
+		case OPT_REMOVE: c->remove_passphrase = true; break;
 		case OPT_APPROVE: c->approve = true; break;
 		case OPT_HISTORY:
 			if (!wire_history_parse(optarg, &c->history))
@@ -246,7 +258,8 @@ static enum status setup(struct client *c)
 		return client_fail(c, ST_USAGE, "the relay URL must start with http:// or https://");
 	if ((st = resolve_name(c)) != ST_OK ||
 	    (st = profile_dir(&c->home, c->home_opt, c->profile, c->err, sizeof c->err)) != ST_OK ||
-	    (st = profile_identity(&c->id, c->home, c->err, sizeof c->err)) != ST_OK)
+	    (st = profile_identity(&c->id, c->home, c->passphrase_file, c->err,
+				   sizeof c->err)) != ST_OK)
 		return st;
 	if (!(c->api = api_new(c->relay_url)))
 		return client_fail(c, ST_ERROR, "cannot set up HTTP (out of memory)");

@@ -30,7 +30,8 @@ static enum status ask_password(struct client *c, struct password **pw, const ch
 
 	snprintf(prompt, sizeof prompt, "%s room password for %s: ",
 		 create ? "New" : "The", room);
-	return password_get(pw, c->password_file, prompt, create, c->err, sizeof c->err);
+	return password_get(pw, PASSWORD_ENV, c->password_file, prompt, create, c->err,
+			    sizeof c->err);
 }
 
 static enum status take_token(struct client *c, struct roomfile *rf, json_t *body)

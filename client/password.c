@@ -11,7 +11,15 @@
 #include "password.h"
 #include "proto.h"
 
-#define ENV_NAME "E2E_CHAT_PASSWORD"
+/* The command-line option that names a file for each variable's secret. */
+static const char *file_option(const char *env)
+{
+	if (strcmp(env, PASSPHRASE_ENV) == 0)
+		return "--passphrase-file";
+	if (strcmp(env, NEW_PASSPHRASE_ENV) == 0)
+		return "--new-passphrase-file";
+	return "--password-file";
+}
 
 static struct password *password_alloc(void)
 {
@@ -81,34 +89,34 @@ static int from_file(struct password *pw, const char *file)
 	return ret;
 }
 
-static enum status typed(struct password **out, const char *prompt, int confirm,
-			 char *err, size_t errlen)
+static enum status typed(struct password **out, const char *env, const char *prompt,
+			 int confirm, char *err, size_t errlen)
 {
 	struct password *again = NULL;
 	enum status st = ST_ERROR;
 
 	if (prompt_tty(*out, prompt) != 0) {
-		snprintf(err, errlen, "no password: no terminal to ask on; use --password-file "
-			 "FILE or set " ENV_NAME);
+		snprintf(err, errlen, "no terminal to ask on: use %s FILE or set %s",
+			 file_option(env), env);
 		return ST_USAGE;
 	}
 	if (!confirm)
 		return ST_OK;
-	if (!(again = password_alloc()) || prompt_tty(again, "Repeat the password: ") != 0)
+	if (!(again = password_alloc()) || prompt_tty(again, "Repeat it: ") != 0)
 		snprintf(err, errlen, "could not read the password again");
 	else if (again->len != (*out)->len ||
 		 sodium_memcmp(again->text, (*out)->text, again->len) != 0)
-		snprintf(err, errlen, "the two passwords differ");
+		snprintf(err, errlen, "the two entries differ");
 	else
 		st = ST_OK;
 	password_free(again);
 	return st;
 }
 
-enum status password_get(struct password **out, const char *file, const char *prompt,
-			 int confirm, char *err, size_t errlen)
+enum status password_get(struct password **out, const char *env_name, const char *file,
+			 const char *prompt, int confirm, char *err, size_t errlen)
 {
-	const char *env = getenv(ENV_NAME);
+	const char *env = getenv(env_name);
 	enum status st = ST_OK;
 
 	if (!(*out = password_alloc())) {
@@ -125,10 +133,10 @@ enum status password_get(struct password **out, const char *file, const char *pr
 		memcpy((*out)->text, env, (*out)->len);
 		(*out)->text[(*out)->len] = '\0';
 	} else {
-		st = typed(out, prompt, confirm, err, errlen);
+		st = typed(out, env_name, prompt, confirm, err, errlen);
 	}
 	if (st == ST_OK && ((*out)->len < E2E_PASSWORD_MIN || (*out)->len > E2E_PASSWORD_MAX)) {
-		snprintf(err, errlen, "room passwords must be %d to %d bytes long",
+		snprintf(err, errlen, "passwords and passphrases must be %d to %d bytes long",
 			 E2E_PASSWORD_MIN, E2E_PASSWORD_MAX);
 		st = ST_USAGE;
 	}

@@ -1,6 +1,7 @@
-/* password.h - getting a room password without it touching argv or a
- * log: from E2E_CHAT_PASSWORD, from a file (--password-file), or typed at
- * the terminal (/dev/tty, echo off). Always in sodium_malloc memory. */
+/* password.h - getting a secret (a room password, an identity
+ * passphrase) without it touching argv or a log: from an environment
+ * variable, from a file, or typed at the terminal (/dev/tty, echo off).
+ * Always in sodium_malloc memory. */
 #ifndef E2E_PASSWORD_H
 #define E2E_PASSWORD_H
 
@@ -13,10 +14,16 @@ struct password {
 	char text[]; /* NUL-terminated */
 };
 
-/* `file` may be NULL. `confirm`: ask twice when typed (room creation).
+/* Environment variables the secrets may come from. */
+#define PASSWORD_ENV "E2E_CHAT_PASSWORD"
+#define PASSPHRASE_ENV "E2E_CHAT_PASSPHRASE"
+#define NEW_PASSPHRASE_ENV "E2E_CHAT_NEW_PASSPHRASE"
+
+/* From `file` if not NULL, else the variable `env`, else the terminal.
+ * `confirm`: ask twice when typed. Length E2E_PASSWORD_MIN to _MAX.
  * On failure *out is NULL and err holds the reason. */
-enum status password_get(struct password **out, const char *file, const char *prompt,
-			 int confirm, char *err, size_t errlen);
+enum status password_get(struct password **out, const char *env, const char *file,
+			 const char *prompt, int confirm, char *err, size_t errlen);
 void password_free(struct password *pw);
 
 #endif

@@ -1,6 +1,8 @@
 /* profile.c - profile directories and the identity file. The identity
- * file is 8 bytes of magic, the Ed25519 secret key (64) and the X25519
- * secret key (32); it is read straight into guarded memory. */
+ * file is 8 bytes of magic, then either (version 1) the Ed25519 secret key
+ * (64) and the X25519 secret key (32), or (version 2) those two sealed
+ * under a passphrase (identity.h, IDENTITY_SEALED_BYTES). It is read
+ * straight into guarded memory and written atomically, mode 0600. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,10 +12,14 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "password.h"
 #include "profile.h"
 
 static const uint8_t magic[8] = {'E', '2', 'E', 'I', 'D', 0, 0, 1};
+static const uint8_t magic_sealed[8] = {'E', '2', 'E', 'I', 'D', 0, 0, 2};
 #define ID_FILE_BYTES (sizeof magic + E2E_SIGN_SK_BYTES + E2E_BOX_SK_BYTES)
+#define ID_SEALED_FILE_BYTES (sizeof magic_sealed + IDENTITY_SEALED_BYTES)
+#define ID_FILE_MAX ID_SEALED_FILE_BYTES
 
 int profile_mkdirs(const char *path)
 {
@@ -74,9 +80,30 @@ enum status profile_dir(char **dir, const char *home_opt, const char *profile,
 	return ST_OK;
 }
 
-static enum status load(struct identity **id, const char *path, char *err, size_t errlen)
+/* A sealed identity: the passphrase is asked for (or read) only now. */
+static enum status open_sealed(struct identity **id, const uint8_t *sealed, const char *path,
+			       const char *passphrase_file, char *err, size_t errlen)
 {
-	uint8_t *buf = sodium_malloc(ID_FILE_BYTES + 1);
+	struct password *pw = NULL;
+	char prompt[4200];
+	enum status st;
+
+	snprintf(prompt, sizeof prompt, "Passphrase for %s: ", path);
+	if ((st = password_get(&pw, PASSPHRASE_ENV, passphrase_file, prompt, 0, err,
+			       errlen)) != ST_OK)
+		return st;
+	*id = identity_open(sealed, pw->text, pw->len);
+	password_free(pw);
+	if (*id)
+		return ST_OK;
+	snprintf(err, errlen, "wrong passphrase for %s (or the file is damaged)", path);
+	return ST_WRONG_PASSWORD;
+}
+
+static enum status load(struct identity **id, const char *path, const char *passphrase_file,
+			char *err, size_t errlen)
+{
+	uint8_t *buf = sodium_malloc(ID_FILE_MAX + 1);
 	struct stat st;
 	ssize_t n = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -91,7 +118,11 @@ static enum status load(struct identity **id, const char *path, char *err, size_
 			 path);
 		goto out;
 	}
-	n = read(fd, buf, ID_FILE_BYTES + 1);
+	n = read(fd, buf, ID_FILE_MAX + 1);
+	if (n == (ssize_t)ID_SEALED_FILE_BYTES && !memcmp(buf, magic_sealed, sizeof magic_sealed)) {
+		ret = open_sealed(id, buf + sizeof magic_sealed, path, passphrase_file, err, errlen);
+		goto out;
+	}
 	if (n != (ssize_t)ID_FILE_BYTES || memcmp(buf, magic, sizeof magic) != 0) {
 		snprintf(err, errlen, "%s is not an e2e-chat identity file", path);
 		goto out;
@@ -99,7 +130,7 @@ static enum status load(struct identity **id, const char *path, char *err, size_
 	*id = identity_from_secrets(buf + sizeof magic, buf + sizeof magic + E2E_SIGN_SK_BYTES);
 	ret = *id ? ST_OK : ST_ERROR;
 	if (!*id)
-		snprintf(err, errlen, "cannot load %s", path);
+		snprintf(err, errlen, "%s holds an inconsistent key; it cannot be used", path);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -156,7 +187,8 @@ out:
 	return ret;
 }
 
-enum status profile_identity(struct identity **id, const char *dir, char *err, size_t errlen)
+enum status profile_identity(struct identity **id, const char *dir, const char *passphrase_file,
+			     char *err, size_t errlen)
 {
 	char path[4096];
 	enum status st;
@@ -168,7 +200,53 @@ enum status profile_identity(struct identity **id, const char *dir, char *err, s
 	}
 	if (access(path, F_OK) != 0 && (st = create(path, err, errlen)) != ST_OK)
 		return st;
-	return load(id, path, err, errlen);
+	return load(id, path, passphrase_file, err, errlen);
+}
+
+/* The identity file's bytes: sealed under `pass`, or plain without. */
+static size_t identity_bytes(uint8_t *buf, const struct identity *id,
+			     const struct password *pass)
+{
+	if (pass) {
+		memcpy(buf, magic_sealed, sizeof magic_sealed);
+		return identity_seal(buf + sizeof magic_sealed, id, pass->text, pass->len)
+			       ? ID_SEALED_FILE_BYTES
+			       : 0;
+	}
+	memcpy(buf, magic, sizeof magic);
+	memcpy(buf + sizeof magic, id->sign_sk, E2E_SIGN_SK_BYTES);
+	memcpy(buf + sizeof magic + E2E_SIGN_SK_BYTES, id->box_sk, E2E_BOX_SK_BYTES);
+	return ID_FILE_BYTES;
+}
+
+enum status profile_rewrite_identity(const char *dir, const struct identity *id,
+				     const struct password *pass, char *err, size_t errlen)
+{
+	uint8_t *buf = sodium_malloc(ID_FILE_MAX);
+	char path[4096], tmp[4200];
+	size_t len = buf ? identity_bytes(buf, id, pass) : 0;
+	int fd = -1;
+	enum status st = ST_ERROR;
+
+	snprintf(path, sizeof path, "%s/identity", dir);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	if (!len) {
+		snprintf(err, errlen, "cannot seal the identity (out of memory?)");
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, buf, len) != 0 || fsync(fd) != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		goto out;
+	}
+	st = ST_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	sodium_free(buf);
+	return st;
 }
 
 /* The relay URL as a directory name: [A-Za-z0-9.-] kept, the rest '_'. */

@@ -16,8 +16,17 @@
 enum status profile_dir(char **dir, const char *home_opt, const char *profile,
 			char *err, size_t errlen);
 
-/* Load the identity, creating it on first use. */
-enum status profile_identity(struct identity **id, const char *dir, char *err, size_t errlen);
+/* Load the identity, creating it on first use. A passphrase-protected
+ * one asks for its passphrase (E2E_CHAT_PASSPHRASE, `passphrase_file`,
+ * or the terminal); a wrong one is ST_WRONG_PASSWORD. */
+enum status profile_identity(struct identity **id, const char *dir, const char *passphrase_file,
+			     char *err, size_t errlen);
+
+/* Write the identity again, sealed under `pass`, or plain if NULL
+ * (atomically: the old file stays whole until the new one is complete). */
+struct password;
+enum status profile_rewrite_identity(const char *dir, const struct identity *id,
+				     const struct password *pass, char *err, size_t errlen);
 
 /* The room file for (relay URL, room), its directory created; malloc'd. */
 enum status profile_room_path(char **path, const char *dir, const char *relay_url,

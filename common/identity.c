@@ -1,7 +1,15 @@
-/* identity.c - generating and rebuilding identity key pairs. */
+/* identity.c - generating, rebuilding and sealing identity key pairs. */
 #include <string.h>
 
 #include "identity.h"
+#include "wire.h"
+
+#define SEAL_SALT 0
+#define SEAL_OPS 16
+#define SEAL_MEM 24
+#define SEAL_NONCE 32
+#define SEAL_BOX 56
+#define SEAL_SECRETS (E2E_SIGN_SK_BYTES + E2E_BOX_SK_BYTES)
 
 struct identity *identity_generate(void)
 {
@@ -38,4 +46,72 @@ struct identity *identity_from_secrets(const uint8_t sign_sk[E2E_SIGN_SK_BYTES],
 void identity_free(struct identity *id)
 {
 	sodium_free(id); /* wipes; NULL-safe */
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The secretbox key from the passphrase and the header's salt and limits. */
+static uint8_t *seal_key(const uint8_t *header, const char *pass, size_t pass_len)
+{
+	uint64_t ops = get_be64(header + SEAL_OPS), mem = get_be64(header + SEAL_MEM);
+	uint8_t *key = NULL;
+
+	if (!wire_kdf_params_ok(ops, mem) || !(key = sodium_malloc(crypto_secretbox_KEYBYTES)))
+		return NULL;
+	if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, pass, pass_len, header + SEAL_SALT,
+			  ops, (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		sodium_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+bool identity_seal(uint8_t out[IDENTITY_SEALED_BYTES], const struct identity *id,
+		   const char *pass, size_t pass_len)
+{
+	uint8_t *secrets = sodium_malloc(SEAL_SECRETS), *key = NULL;
+	bool ok = false;
+
+	randombytes_buf(out + SEAL_SALT, crypto_pwhash_SALTBYTES);
+	put_be64(out + SEAL_OPS, E2E_KDF_OPS_MIN);
+	put_be64(out + SEAL_MEM, E2E_KDF_MEM_MIN);
+	randombytes_buf(out + SEAL_NONCE, crypto_secretbox_NONCEBYTES);
+	if (secrets && (key = seal_key(out, pass, pass_len))) {
+		memcpy(secrets, id->sign_sk, E2E_SIGN_SK_BYTES);
+		memcpy(secrets + E2E_SIGN_SK_BYTES, id->box_sk, E2E_BOX_SK_BYTES);
+		ok = crypto_secretbox_easy(out + SEAL_BOX, secrets, SEAL_SECRETS, out + SEAL_NONCE,
+					   key) == 0;
+	}
+	sodium_free(secrets);
+	sodium_free(key);
+	return ok;
+}
+
+struct identity *identity_open(const uint8_t in[IDENTITY_SEALED_BYTES], const char *pass,
+			       size_t pass_len)
+{
+	uint8_t *secrets = sodium_malloc(SEAL_SECRETS), *key = seal_key(in, pass, pass_len);
+	struct identity *id = NULL;
+
+	if (secrets && key &&
+	    crypto_secretbox_open_easy(secrets, in + SEAL_BOX,
+				       SEAL_SECRETS + crypto_secretbox_MACBYTES, in + SEAL_NONCE,
+				       key) == 0)
+		id = identity_from_secrets(secrets, secrets + E2E_SIGN_SK_BYTES);
+	sodium_free(secrets);
+	sodium_free(key);
+	return id;
 }

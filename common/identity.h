@@ -5,6 +5,8 @@
 #ifndef E2E_IDENTITY_H
 #define E2E_IDENTITY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "proto.h"
@@ -16,6 +18,12 @@ struct identity {
 	uint8_t box_sk[E2E_BOX_SK_BYTES];
 };
 
+/* A passphrase-protected identity: Argon2id (random 16-byte salt, the
+ * INTERACTIVE limits, both stored) stretches the passphrase into a key for
+ * crypto_secretbox over the two secret keys (random 24-byte nonce):
+ * salt(16) || opslimit(8, BE) || memlimit(8, BE) || nonce(24) || box(96+16). */
+#define IDENTITY_SEALED_BYTES (16 + 8 + 8 + 24 + E2E_SIGN_SK_BYTES + E2E_BOX_SK_BYTES + 16)
+
 /* A fresh random identity, or NULL on allocation failure. */
 struct identity *identity_generate(void);
 /* Rebuild an identity from its two secret keys (public halves derived);
@@ -23,5 +31,13 @@ struct identity *identity_generate(void);
 struct identity *identity_from_secrets(const uint8_t sign_sk[E2E_SIGN_SK_BYTES],
 				       const uint8_t box_sk[E2E_BOX_SK_BYTES]);
 void identity_free(struct identity *id);
+
+/* Seal `id` under `pass`; false if memory runs out. */
+bool identity_seal(uint8_t out[IDENTITY_SEALED_BYTES], const struct identity *id,
+		   const char *pass, size_t pass_len);
+/* NULL if the passphrase is wrong, the data was altered, or its Argon2id
+ * limits are outside [E2E_KDF_*_MIN, E2E_KDF_*_MAX]. */
+struct identity *identity_open(const uint8_t in[IDENTITY_SEALED_BYTES], const char *pass,
+			       size_t pass_len);
 
 #endif
