@@ -10,6 +10,7 @@
 #define SEAL_NONCE 32
 #define SEAL_BOX 56
 #define SEAL_SECRETS (E2E_SIGN_SK_BYTES + E2E_BOX_SK_BYTES)
+#define SEAL_KEYBYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 
 struct identity *identity_generate(void)
 {
@@ -63,15 +64,15 @@ static uint64_t get_be64(const uint8_t *p)
 	return v;
 }
 
-/* The secretbox key from the passphrase and the header's salt and limits. */
+/* The sealing key from the passphrase and the header's salt and limits. */
 static uint8_t *seal_key(const uint8_t *header, const char *pass, size_t pass_len)
 {
 	uint64_t ops = get_be64(header + SEAL_OPS), mem = get_be64(header + SEAL_MEM);
 	uint8_t *key = NULL;
 
-	if (!wire_kdf_params_ok(ops, mem) || !(key = sodium_malloc(crypto_secretbox_KEYBYTES)))
+	if (!wire_kdf_params_ok(ops, mem) || !(key = sodium_malloc(SEAL_KEYBYTES)))
 		return NULL;
-	if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, pass, pass_len, header + SEAL_SALT,
+	if (crypto_pwhash(key, SEAL_KEYBYTES, pass, pass_len, header + SEAL_SALT,
 			  ops, (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		sodium_free(key);
 		return NULL;
@@ -88,12 +89,13 @@ bool identity_seal(uint8_t out[IDENTITY_SEALED_BYTES], const struct identity *id
 	randombytes_buf(out + SEAL_SALT, crypto_pwhash_SALTBYTES);
 	put_be64(out + SEAL_OPS, E2E_KDF_OPS_MIN);
 	put_be64(out + SEAL_MEM, E2E_KDF_MEM_MIN);
-	randombytes_buf(out + SEAL_NONCE, crypto_secretbox_NONCEBYTES);
+	randombytes_buf(out + SEAL_NONCE, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	if (secrets && (key = seal_key(out, pass, pass_len))) {
 		memcpy(secrets, id->sign_sk, E2E_SIGN_SK_BYTES);
 		memcpy(secrets + E2E_SIGN_SK_BYTES, id->box_sk, E2E_BOX_SK_BYTES);
-		ok = crypto_secretbox_easy(out + SEAL_BOX, secrets, SEAL_SECRETS, out + SEAL_NONCE,
-					   key) == 0;
+		ok = crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEAL_BOX, NULL, secrets,
+								SEAL_SECRETS, out, SEAL_NONCE,
+								NULL, out + SEAL_NONCE, key) == 0;
 	}
 	sodium_free(secrets);
 	sodium_free(key);
@@ -107,9 +109,10 @@ struct identity *identity_open(const uint8_t in[IDENTITY_SEALED_BYTES], const ch
 	struct identity *id = NULL;
 
 	if (secrets && key &&
-	    crypto_secretbox_open_easy(secrets, in + SEAL_BOX,
-				       SEAL_SECRETS + crypto_secretbox_MACBYTES, in + SEAL_NONCE,
-				       key) == 0)
+	    crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    secrets, NULL, NULL, in + SEAL_BOX,
+		    SEAL_SECRETS + crypto_aead_xchacha20poly1305_ietf_ABYTES, in, SEAL_NONCE,
+		    in + SEAL_NONCE, key) == 0)
 		id = identity_from_secrets(secrets, secrets + E2E_SIGN_SK_BYTES);
 	sodium_free(secrets);
 	sodium_free(key);

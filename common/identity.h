@@ -20,7 +20,9 @@ struct identity {
 
 /* A passphrase-protected identity: Argon2id (random 16-byte salt, the
  * INTERACTIVE limits, both stored) stretches the passphrase into a key for
- * crypto_secretbox over the two secret keys (random 24-byte nonce):
+ * XChaCha20-Poly1305 over the two secret keys, random 24-byte nonce, with
+ * salt and limits as associated data (so no header byte can be changed,
+ * not even a low bit of memlimit that Argon2id would round away):
  * salt(16) || opslimit(8, BE) || memlimit(8, BE) || nonce(24) || box(96+16). */
 #define IDENTITY_SEALED_BYTES (16 + 8 + 8 + 24 + E2E_SIGN_SK_BYTES + E2E_BOX_SK_BYTES + 16)
 

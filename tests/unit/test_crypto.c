@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "fingerprint.h"
 #include "identity.h"
 #include "msg.h"
 #include "roomkey.h"
@@ -720,6 +721,73 @@ out:
 	free(mc);
 }
 
+static bool same_identity(const struct identity *a, const struct identity *b)
+{
+	return a && b && memcmp(a->sign_sk, b->sign_sk, sizeof a->sign_sk) == 0 &&
+	       memcmp(a->box_sk, b->box_sk, sizeof a->box_sk) == 0 &&
+	       memcmp(a->sign_pk, b->sign_pk, sizeof a->sign_pk) == 0 &&
+	       memcmp(a->box_pk, b->box_pk, sizeof a->box_pk) == 0;
+}
+
+/* Sealing under a passphrase: round trip, wrong passphrase, one flipped
+ * byte in each region (each open costs one Argon2id, so not every byte),
+ * and limits outside the bounds refused before any work. */
+static void test_identity_seal(const struct cast *c)
+{
+	static const char pass[] = "correct horse", wrong[] = "correct horsf";
+	static const size_t flips[] = {0, 15, 16, 23, 24, 31, 32, 55, 56, 120,
+				       IDENTITY_SEALED_BYTES - 1};
+	uint8_t sealed[IDENTITY_SEALED_BYTES], copy[IDENTITY_SEALED_BYTES];
+	struct identity *id;
+
+	if (!CHECK(identity_seal(sealed, c->alice, pass, strlen(pass))))
+		return;
+	id = identity_open(sealed, pass, strlen(pass));
+	CHECK(same_identity(id, c->alice));
+	identity_free(id);
+	CHECK(identity_open(sealed, wrong, strlen(wrong)) == NULL);
+	CHECK(identity_open(sealed, pass, strlen(pass) - 1) == NULL);
+	for (size_t i = 0; i < N_OF(flips); i++) {
+		memcpy(copy, sealed, sizeof copy);
+		copy[flips[i]] ^= 0x01;
+		id = identity_open(copy, pass, strlen(pass));
+		CHECKF(id == NULL, "sealed identity with byte %zu flipped opens", flips[i]);
+		identity_free(id);
+	}
+	memcpy(copy, sealed, sizeof copy);
+	copy[23] = 1; /* opslimit 1: below the floor */
+	CHECK(identity_open(copy, pass, strlen(pass)) == NULL);
+	memcpy(copy, sealed, sizeof copy);
+	copy[24] = 0xff; /* memlimit far above the ceiling */
+	CHECK(identity_open(copy, pass, strlen(pass)) == NULL);
+	/* Two seals of the same identity differ (fresh salt and nonce). */
+	CHECK(identity_seal(copy, c->alice, pass, strlen(pass)) &&
+	      memcmp(copy, sealed, sizeof copy) != 0);
+}
+
+static void test_fingerprint(const struct cast *c)
+{
+	char a[FINGERPRINT_LEN], b[FINGERPRINT_LEN];
+	struct wire_member m = c->bob_m;
+
+	CHECK(fingerprint_member(a, &c->bob_m) && fingerprint_member(b, &c->bob_m));
+	CHECK(strcmp(a, b) == 0 && strlen(a) == FINGERPRINT_LEN - 1);
+	for (size_t i = 0; i < FINGERPRINT_LEN - 1; i++)
+		CHECKF(i % 5 == 4 ? a[i] == ' ' : strchr("0123456789abcdef", a[i]) != NULL,
+		       "fingerprint character %zu: '%c'", i, a[i]);
+	CHECK(fingerprint_member(b, &c->carol_m) && strcmp(a, b) != 0);
+	/* The name is not part of it (a fingerprint is of keys); each key byte is. */
+	snprintf(m.name, sizeof m.name, "robert");
+	CHECK(fingerprint_member(b, &m) && strcmp(a, b) == 0);
+	for (size_t i = 0; i < sizeof m.sign_pk + sizeof m.box_pk; i++) {
+		uint8_t *p = i < sizeof m.sign_pk ? &m.sign_pk[i] : &m.box_pk[i - sizeof m.sign_pk];
+
+		*p ^= 0x80;
+		CHECKF(fingerprint_member(b, &m) && strcmp(a, b) != 0, "key byte %zu", i);
+		*p ^= 0x80;
+	}
+}
+
 int main(void)
 {
 	struct cast c;
@@ -738,6 +806,8 @@ int main(void)
 		member_of(&c.bob_m, "bob", c.bob);
 		member_of(&c.carol_m, "carol", c.carol);
 		test_identity(&c);
+		test_identity_seal(&c);
+		test_fingerprint(&c);
 		test_roomkey_derive();
 		test_roomkey_bounds();
 		test_member_mac(&c);
