@@ -1,8 +1,7 @@
 /* cmd_passphrase.c - `e2e-chat passphrase [--remove]`: protect this
  * profile's identity with a passphrase (Argon2id + XChaCha20-Poly1305),
- * change it,
- * or remove it. The current passphrase, if any, was already needed to
- * load the identity; the new one is typed twice, or read from
+ * change it, or remove it. The current passphrase, if any, was already
+ * needed to load the identity; the new one is typed twice, or read from
  * --new-passphrase-file or E2E_CHAT_NEW_PASSPHRASE. */
 #include <stdio.h>
 
