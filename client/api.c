@@ -29,6 +29,7 @@ struct api {
 	char *buf;
 	size_t len;
 	bool overflow;
+	unsigned long requests; /* made so far: benchmarks count them */
 };
 
 static size_t on_data(char *data, size_t size, size_t n, void *user)
@@ -201,6 +202,7 @@ int api_call(struct api *a, const char *method, const char *path, json_t *body,
 		return -1;
 	}
 	h = headers(a, payload != NULL);
+	a->requests++;
 	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r))
 		ret = complete(a, curl_easy_perform(a->curl), r);
 	curl_slist_free_all(h);
@@ -254,6 +256,7 @@ int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *w
 	CURLcode rc = CURLE_FAILED_INIT;
 	int ret = -1;
 
+	a->requests++;
 	memset(r, 0, sizeof *r);
 	if (!a->multi && !(a->multi = curl_multi_init())) {
 		snprintf(r->detail, sizeof r->detail, "out of memory");
@@ -274,4 +277,9 @@ int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *w
 out:
 	curl_slist_free_all(h);
 	return ret;
+}
+
+unsigned long api_requests(const struct api *a)
+{
+	return a->requests;
 }

@@ -37,6 +37,9 @@ int api_call(struct api *a, const char *method, const char *path, json_t *body,
 	     struct api_reply *r);
 void api_reply_clear(struct api_reply *r);
 
+/* How many requests this handle has made (benchmarks count them). */
+unsigned long api_requests(const struct api *a);
+
 /* A long-poll GET of PATH, which asks the relay to wait up to `wait_s`
  * seconds: the transfer may take that long plus a margin. While it waits,
  * the descriptors `wake_fds` (at most 4; e.g. standard input and a

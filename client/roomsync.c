@@ -34,15 +34,6 @@ static bool same_keys(const struct wire_member *a, const struct wire_member *b)
 	       memcmp(a->box_pk, b->box_pk, sizeof a->box_pk) == 0;
 }
 
-static bool mac_ok(const struct roomfile *rf, const struct wire_member *m)
-{
-	struct roomkey *k = roomkey_from_subkeys(rf->sec->access_seed, rf->sec->admission);
-	bool ok = k && roomkey_member_mac_ok(k, rf->room, m);
-
-	roomkey_free(k);
-	return ok;
-}
-
 static bool in_state(const struct roomfile *rf, const struct wire_member *m)
 {
 	const struct wire_member *s = wire_state_find(&rf->state, m->name);
@@ -54,6 +45,7 @@ enum status roomsync_members(struct client *c, struct roomfile *rf,
 			     struct listed_member **list, size_t *n)
 {
 	struct api_reply r;
+	struct roomkey *k = roomkey_from_subkeys(rf->sec->access_seed, rf->sec->admission);
 	json_t *arr;
 	json_error_t jerr;
 	enum status st;
@@ -73,7 +65,7 @@ enum status roomsync_members(struct client *c, struct roomfile *rf,
 		if (wire_listed_member_unpack(json_array_get(arr, i), &m->rec,
 					      &m->relay_status, &jerr) != E2E_OK)
 			goto out;
-		m->mac_ok = mac_ok(rf, &m->rec);
+		m->mac_ok = k && roomkey_member_mac_ok(k, rf->room, &m->rec);
 		m->in_state = in_state(rf, &m->rec);
 		*n = i + 1;
 	}
@@ -85,6 +77,7 @@ out:
 		*n = 0;
 	}
 	api_reply_clear(&r);
+	roomkey_free(k);
 	return st;
 }
 
