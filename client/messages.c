@@ -41,8 +41,8 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 	rf->counter++;
 	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
 		goto out;
-	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, key, c->id, now_ms(),
-		      text, len);
+	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, rf->chain, key, c->id,
+		      now_ms(), text, len);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
 				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
@@ -58,8 +58,10 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 		st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
 	else if (rc != 0 || r.err != E2E_OK)
 		st = client_reply_fail(c, rc, &r);
+	else if (!msg_chain_hash(rf->chain, m)) /* the next message chains to this one */
+		st = client_fail(c, ST_ERROR, "cannot hash the message");
 	else
-		st = ST_OK;
+		st = roomfile_save(rf, c->err, sizeof c->err);
 out:
 	api_reply_clear(&r);
 	json_decref(req);
@@ -67,20 +69,69 @@ out:
 	return st;
 }
 
-/* Counters must increase strictly with the relay's sequence, per sender.
- * Re-reading older history is fine as long as it stays consistent. */
-static bool counter_fresh(struct sender_mark *mark, const struct wire_msg *m)
+enum chain_verdict {
+	CHAIN_OK,
+	CHAIN_REPLAY,  /* a repeated or older counter: not shown */
+	CHAIN_GAP,     /* counters skipped: messages are missing before it */
+	CHAIN_FORK,    /* the next counter, but not chained to the last one seen */
+};
+
+/* Each sender's counters increase by one with the relay's sequence, and
+ * each message names its predecessor's chain hash. Re-reading older
+ * history only has to stay consistent with what was seen. The first
+ * message seen from a sender (joined late, or history not shared) starts
+ * its chain without a check unless its counter is 1. */
+static enum chain_verdict chain_check(struct sender_mark *mark, const struct wire_msg *m,
+				      const uint8_t prev[E2E_HASH_BYTES],
+				      const uint8_t hash[E2E_HASH_BYTES], uint64_t *missing)
 {
-	if (m->seq > mark->seq) {
-		if (m->counter <= mark->counter)
-			return false;
-		mark->counter = m->counter;
-		mark->seq = m->seq;
+	static const uint8_t zero[E2E_HASH_BYTES];
+	enum chain_verdict v = CHAIN_OK;
+
+	if (m->seq <= mark->seq)
+		return (m->seq == mark->seq ? m->counter == mark->counter
+					    : m->counter < mark->counter)
+			       ? CHAIN_OK
+			       : CHAIN_REPLAY;
+	if (m->counter <= mark->counter)
+		return CHAIN_REPLAY;
+	if (mark->counter && m->counter > mark->counter + 1) {
+		v = CHAIN_GAP;
+		*missing = m->counter - mark->counter - 1;
+	} else if ((mark->counter && memcmp(prev, mark->hash, E2E_HASH_BYTES) != 0) ||
+		   (!mark->counter && m->counter == 1 && memcmp(prev, zero, E2E_HASH_BYTES) != 0)) {
+		v = CHAIN_FORK;
+	}
+	mark->counter = m->counter;
+	mark->seq = m->seq;
+	memcpy(mark->hash, hash, E2E_HASH_BYTES);
+	return v;
+}
+
+/* Report what the chain says; false if the message must not be shown. */
+static bool chain_report(const char *room, const struct wire_msg *m, enum chain_verdict v,
+			 uint64_t missing)
+{
+	switch (v) {
+	case CHAIN_OK:
+		return true;
+	case CHAIN_REPLAY:
+		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
+			      PRIu64 " (replayed or reordered); not shown", room, m->seq, m->sender,
+			      m->counter);
+		return false;
+	case CHAIN_GAP:
+		security_warn("room %s: %" PRIu64 " message(s) from %s are missing before message %"
+			      PRIu64 " (counter %" PRIu64 "): the relay dropped or withheld them",
+			      room, missing, m->sender, m->seq, m->counter);
+		return true;
+	case CHAIN_FORK:
+		security_warn("room %s: message %" PRIu64 " from %s does not follow the last one "
+			      "seen from them (reordered or replaced history)", room, m->seq,
+			      m->sender);
 		return true;
 	}
-	if (m->seq == mark->seq)
-		return m->counter == mark->counter;
-	return m->counter < mark->counter;
+	return false;
 }
 
 struct reader {
@@ -117,6 +168,8 @@ static void process(struct reader *rd, const struct wire_msg *m)
 	const uint8_t *key = NULL;
 	const struct wire_member *sender = sender_and_key(rd, m, &key);
 	struct sender_mark *mark;
+	uint8_t hash[E2E_HASH_BYTES];
+	uint64_t missing = 0;
 	const struct known_keys *known;
 	enum msg_result mr;
 	struct shown_msg shown;
@@ -139,11 +192,13 @@ static void process(struct reader *rd, const struct wire_msg *m)
 		return;
 	}
 	mark = roomfile_sender(rd->rf, m->sender, sender->sign_pk);
-	if (!mark || !counter_fresh(mark, m)) {
-		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
-			      PRIu64 " (replay); not shown", room, m->seq, m->sender, m->counter);
+	if (!mark || !msg_chain_hash(hash, m)) {
+		fprintf(stderr, "e2e-chat: too many senders to track; message %" PRIu64 " not shown\n",
+			m->seq);
 		return;
 	}
+	if (!chain_report(room, m, chain_check(mark, m, rd->plain.prev, hash, &missing), missing))
+		return;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
 	known = roomfile_known(rd->rf, m->sender);

@@ -47,8 +47,9 @@ static json_t *pack_senders(const struct roomfile *rf)
 
 	for (size_t i = 0; arr && i < rf->n_senders; i++) {
 		const struct sender_mark *s = &rf->senders[i];
-		json_t *m = json_pack("{s:s, s:o, s:I, s:I}", "name", s->name,
+		json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:I}", "name", s->name,
 				      "sign_pk", secret_b64(s->sign_pk, sizeof s->sign_pk),
+				      "hash", secret_b64(s->hash, sizeof s->hash),
 				      "counter", (json_int_t)s->counter, "seq", (json_int_t)s->seq);
 		if (json_array_append_new(arr, m) != 0) {
 			json_decref(arr);
@@ -94,7 +95,7 @@ static json_t *pack(const struct roomfile *rf)
 				: json_null();
 
 	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
-			 " s:I, s:I, s:o, s:o, s:o}",
+			 " s:I, s:o, s:I, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
 			 "token", secret_b64(rf->sec->token, E2E_TOKEN_BYTES),
 			 "access_seed", secret_b64(rf->sec->access_seed, E2E_KEY_BYTES),
@@ -103,6 +104,7 @@ static json_t *pack(const struct roomfile *rf)
 			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
 			 "creator_name", rf->creator.name, "creator", creator, "state", state,
 			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
+			 "chain", secret_b64(rf->chain, sizeof rf->chain),
 			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf),
 			 "known", pack_known(rf), "settings", pack_settings(&rf->settings));
 }
@@ -185,15 +187,17 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 	json_t *s;
 
 	json_array_foreach(arr, i, s) {
-		const char *name, *sign_pk64;
+		const char *name, *sign_pk64, *hash64;
 		uint8_t sign_pk[E2E_SIGN_PK_BYTES];
 		json_int_t counter, seq;
 		struct sender_mark *m;
 
-		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:s, s:I, s:I}", "name", &name,
-				   "sign_pk", &sign_pk64, "counter", &counter, "seq", &seq) ||
+		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:s, s:s, s:I, s:I}", "name", &name,
+				   "sign_pk", &sign_pk64, "hash", &hash64, "counter", &counter,
+				   "seq", &seq) ||
 		    wire_bin(sign_pk, sizeof sign_pk, sign_pk64, "sign_pk", err) ||
-		    !(m = roomfile_sender(rf, name, sign_pk)))
+		    !(m = roomfile_sender(rf, name, sign_pk)) ||
+		    wire_bin(m->hash, sizeof m->hash, hash64, "hash", err))
 			return E2E_ERR_BAD_FIELD;
 		m->counter = (uint64_t)counter;
 		m->seq = (uint64_t)seq;
@@ -261,18 +265,18 @@ static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_
 
 static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
-	const char *room, *me, *token, *seed, *admission, *salt, *creator_name;
+	const char *room, *me, *token, *seed, *admission, *salt, *creator_name, *chain;
 	json_t *creator, *state, *keys, *senders, *known, *settings;
 	json_int_t v, ops, mem, counter, last_seq;
 	enum e2e_err e;
 
 	if (json_unpack_ex(root, err, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:I, s:o, s:o, s:o}",
+			   " s:I, s:s, s:I, s:o, s:o, s:o}",
 			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
-			   "keys", &keys, "counter", &counter, "last_seq", &last_seq,
+			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
 			   "senders", &senders, "known", &known, "settings", &settings))
 		return E2E_ERR_BAD_FIELD;
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
@@ -290,6 +294,7 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	    (e = wire_bin(rf->sec->access_seed, E2E_KEY_BYTES, seed, "access_seed", err)) ||
 	    (e = wire_bin(rf->sec->admission, E2E_KEY_BYTES, admission, "admission", err)) ||
 	    (e = wire_bin(rf->salt, sizeof rf->salt, salt, "salt", err)) ||
+	    (e = wire_bin(rf->chain, sizeof rf->chain, chain, "chain", err)) ||
 	    (e = unpack_keys(rf, keys, err)) || (e = unpack_senders(rf, senders, err)) ||
 	    (e = unpack_state(rf, state, err)) || (e = unpack_known(rf, known, err)) ||
 	    (e = unpack_settings(&rf->settings, settings, err)))
@@ -387,6 +392,7 @@ void roomfile_forget(struct roomfile *rf)
 	rf->state_len = 0;
 	wire_state_clear(&rf->state);
 	rf->counter = rf->last_seq = 0;
+	memset(rf->chain, 0, sizeof rf->chain);
 	rf->n_senders = 0;
 	rf->n_known = 0;
 	memset(&rf->settings, 0, sizeof rf->settings);

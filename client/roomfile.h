@@ -61,6 +61,7 @@ struct sender_mark {
 	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
 	uint64_t counter;
 	uint64_t seq;
+	uint8_t hash[E2E_HASH_BYTES]; /* chain hash of that message */
 };
 
 struct roomfile {
@@ -84,6 +85,7 @@ struct roomfile {
 	struct wire_state state; /* parsed; revision 0 = none yet */
 
 	uint64_t counter;  /* my last message counter */
+	uint8_t chain[E2E_HASH_BYTES]; /* chain hash of my last message */
 	uint64_t last_seq; /* highest relay seq processed */
 	size_t n_senders;
 	struct sender_mark *senders;

@@ -2,25 +2,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "msg.h"
 #include "sign.h"
 #include "transcript.h"
 #include "verify.h"
 
 /* The plaintext record, compact JSON; NULL if text is not UTF-8. */
-static char *plain_build(int64_t time_ms, const char *text, size_t len, size_t *out_len)
+static char *plain_build(int64_t time_ms, const uint8_t prev[E2E_HASH_BYTES], const char *text,
+			 size_t len, size_t *out_len)
 {
-	json_t *j = json_pack("{s:I, s:s%}", "time", (json_int_t)time_ms, "text", text, len);
+	char prev64[64];
+	json_t *j = b64_encode_into(prev64, sizeof prev64, prev, E2E_HASH_BYTES)
+			    ? json_pack("{s:I, s:s%, s:s}", "time", (json_int_t)time_ms, "text",
+					text, len, "prev", prev64)
+			    : NULL;
 	char *out = j ? wire_dump(j, out_len) : NULL;
 
 	json_decref(j);
 	return out;
 }
 
+bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m)
+{
+	struct canon *c = canon_new("e2e-chat/v1/chain", 128);
+	const uint8_t *data;
+	size_t len;
+	bool ok = false;
+
+	if (c && canon_bytes(c, m->sig, sizeof m->sig) && (data = canon_data(c, &len)))
+		ok = crypto_generichash(out, E2E_HASH_BYTES, data, len, NULL, 0) == 0;
+	canon_free(c);
+	return ok;
+}
+
 enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
-			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
-			 const struct identity *id, int64_t time_ms, const char *text,
-			 size_t text_len)
+			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
+			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
+			 int64_t time_ms, const char *text, size_t text_len)
 {
 	struct canon *ad = NULL;
 	const uint8_t *ad_bytes;
@@ -34,7 +53,8 @@ enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sende
 	/* Readers refuse NUL in the plaintext (JSON text without
 	 * JSON_ALLOW_NUL), so never seal one; plain_build refuses bad UTF-8. */
 	r = MSG_BAD_TEXT;
-	if (memchr(text, 0, text_len) || !(plain = plain_build(time_ms, text, text_len, &plain_len)))
+	if (memchr(text, 0, text_len) ||
+	    !(plain = plain_build(time_ms, prev, text, text_len, &plain_len)))
 		goto out;
 	r = MSG_FAILED; /* E2E_CT_MAX leaves room for the worst escaping */
 	if (plain_len + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
@@ -64,13 +84,13 @@ static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, 
 	json_error_t err;
 	json_t *j = json_loadb((const char *)plain, len, JSON_REJECT_DUPLICATES, &err);
 	json_int_t time_ms;
-	const char *text;
+	const char *text, *prev;
 	size_t text_len;
 	enum msg_result r = MSG_BAD_PLAINTEXT;
 
-	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%}", "time", &time_ms,
-				"text", &text, &text_len) == 0 &&
-	    text_len <= E2E_TEXT_MAX) {
+	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%, s:s}", "time", &time_ms,
+				"text", &text, &text_len, "prev", &prev) == 0 &&
+	    text_len <= E2E_TEXT_MAX && b64_decode_exact(out->prev, E2E_HASH_BYTES, prev)) {
 		out->time_ms = (int64_t)time_ms;
 		out->text_len = text_len;
 		memcpy(out->text, text, text_len);

@@ -1,7 +1,10 @@
 /* msg.h - sealing and opening chat messages: XChaCha20-Poly1305 under the
  * epoch's session key with (room, sender, epoch, counter) as associated
  * data, then the sender's Ed25519 signature over the result. The sealed
- * plaintext is {"time": ms, "text": "..."} (docs/PROTOCOL.md, "Message").
+ * plaintext is {"time": ms, "text": "...", "prev": chain hash}, where
+ * `prev` chains each message to its sender's previous one, so that a relay
+ * dropping or reordering a sender's messages is noticed once a later one
+ * arrives (docs/PROTOCOL.md, "Message").
  * Who the sender is, which key an epoch has, and counter order are the
  * caller's checks; this module only does the cryptography. */
 #ifndef E2E_MSG_H
@@ -24,15 +27,21 @@ enum msg_result {
 
 struct msg_plain {
 	int64_t time_ms;
+	uint8_t prev[E2E_HASH_BYTES]; /* the sender's previous message's chain hash */
 	size_t text_len;
 	char text[E2E_TEXT_MAX + 1]; /* NUL-terminated */
 };
 
 /* Seal `text` into `m` (epoch and counter set; seq/sender left to the relay). */
 enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
-			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
-			 const struct identity *id, int64_t time_ms, const char *text,
-			 size_t text_len);
+			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
+			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
+			 int64_t time_ms, const char *text, size_t text_len);
+
+/* A message's chain hash: BLAKE2b-256 over the transcript ("e2e-chat/v1/
+ * chain", sig). The next message of the same sender carries it as `prev`;
+ * a sender's first message carries all zeros. */
+bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m);
 
 /* Verify m's signature with `sender_sign_pk` (sender name is m->sender),
  * then decrypt with `key`. */

@@ -69,6 +69,7 @@
 #define E2E_AEAD_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES      /* 16 */
 #define E2E_NONCE_BYTES 32                                 /* join challenge */
 #define E2E_TOKEN_BYTES 32
+#define E2E_HASH_BYTES 32                                  /* message chain */
 
 /* Base64 variant for every binary value on the wire and on disk. */
 #define E2E_B64_VARIANT sodium_base64_VARIANT_ORIGINAL

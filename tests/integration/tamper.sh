@@ -37,7 +37,7 @@ sql "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, r
 read_as alice
 assert_eq 1 "$(grep -c 'honest one' "$T/alice.read")" "a replayed message shown once"
 assert_contains "$(cat "$T/alice.warn")" "SECURITY: "
-assert_contains "$(cat "$T/alice.warn")" "(replay)"
+assert_contains "$(cat "$T/alice.warn")" "(replayed or reordered)"
 
 # 2. One byte of a ciphertext flipped.
 as carol send yard "tamper with me"

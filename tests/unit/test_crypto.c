@@ -482,6 +482,7 @@ struct msg_case {
 	char room[16];
 	uint8_t sender_pk[E2E_SIGN_PK_BYTES];
 	uint8_t key[E2E_KEY_BYTES];
+	uint8_t prev[E2E_HASH_BYTES];
 	enum msg_result want; /* what a tampered message must give */
 	struct msg_plain out;
 };
@@ -505,8 +506,9 @@ static struct msg_case *sealed_case(const struct cast *c, const char *text, size
 	snprintf(mc->room, sizeof mc->room, "room-1");
 	memcpy(mc->sender_pk, c->alice->sign_pk, sizeof mc->sender_pk);
 	randombytes_buf(mc->key, sizeof mc->key);
-	*sealed = msg_seal(&mc->m, mc->room, "alice", 3, 9, mc->key, c->alice, 1700000000123LL,
-			   text, len);
+	randombytes_buf(mc->prev, sizeof mc->prev);
+	*sealed = msg_seal(&mc->m, mc->room, "alice", 3, 9, mc->prev, mc->key, c->alice,
+			   1700000000123LL, text, len);
 	snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
 	return mc;
 }
@@ -526,6 +528,7 @@ static void check_msg_round_trip(const struct cast *c, const char *what, const c
 		       what);
 		opened = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
 		CHECKF(opened == MSG_OK, "%s: msg_open says \"%s\"", what, msg_result_str(opened));
+		CHECKF(memcmp(mc->out.prev, mc->prev, sizeof mc->prev) == 0, "%s: prev", what);
 		CHECKF(opened == MSG_OK && mc->out.text_len == len &&
 			       memcmp(mc->out.text, text, len) == 0 && mc->out.text[len] == '\0' &&
 			       mc->out.time_ms == 1700000000123LL,
@@ -693,6 +696,8 @@ static void test_msg_bad_plaintext(const struct cast *c)
 		"{\"time\":1,\"text\":2}", "{\"time\":1,\"text\":\"x\",\"text\":\"y\"}",
 		"{\"time\":1,\"text\":\"a\\u0000b\"}", "{\"time\":1,\"text\":\"\xff\"}",
 		"{\"time\":1,\"text\":\"x\"} trailing",
+		"{\"time\":1,\"text\":\"x\",\"prev\":\"AAAA\"}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":7}",
 	};
 	enum msg_result r;
 	struct msg_case *mc = sealed_case(c, "", 0, &r);
@@ -700,9 +705,11 @@ static void test_msg_bad_plaintext(const struct cast *c)
 
 	if (!CHECK(mc && long_plain))
 		goto out;
-	if (CHECK(seal_raw(mc, c->alice, "{\"time\":5,\"text\":\"hi\"}"))) {
+	if (CHECK(seal_raw(mc, c->alice, "{\"time\":5,\"text\":\"hi\",\"prev\":"
+				       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}"))) {
 		r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
 		CHECK(r == MSG_OK && mc->out.time_ms == 5 && strcmp(mc->out.text, "hi") == 0);
+		CHECK(all_zero(mc->out.prev, sizeof mc->out.prev));
 	}
 	for (size_t i = 0; i < N_OF(bad); i++) {
 		r = MSG_FAILED;
@@ -719,6 +726,24 @@ static void test_msg_bad_plaintext(const struct cast *c)
 out:
 	free(long_plain);
 	free(mc);
+}
+
+/* The chain hash: stable for a message, different for another one. */
+static void test_msg_chain(const struct cast *c)
+{
+	enum msg_result r;
+	struct msg_case *a = sealed_case(c, "one", 3, &r), *b = sealed_case(c, "one", 3, &r);
+	uint8_t ha[E2E_HASH_BYTES], ha2[E2E_HASH_BYTES], hb[E2E_HASH_BYTES];
+
+	if (CHECK(a && b && msg_chain_hash(ha, &a->m) && msg_chain_hash(ha2, &a->m) &&
+		  msg_chain_hash(hb, &b->m))) {
+		CHECK(memcmp(ha, ha2, sizeof ha) == 0);
+		CHECK(memcmp(ha, hb, sizeof ha) != 0); /* same text, another message */
+		a->m.sig[0] ^= 1;
+		CHECK(msg_chain_hash(ha2, &a->m) && memcmp(ha, ha2, sizeof ha) != 0);
+	}
+	free(a);
+	free(b);
 }
 
 static bool same_identity(const struct identity *a, const struct identity *b)
@@ -816,6 +841,7 @@ int main(void)
 		test_wrap(&c);
 		test_msg_round_trips(&c);
 		test_msg_seal_refusals(&c);
+		test_msg_chain(&c);
 		test_msg_tampering(&c);
 		test_msg_bad_plaintext(&c);
 	}
