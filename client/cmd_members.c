@@ -19,7 +19,7 @@ static const char *status(const struct listed_member *m)
 		return "admitted";
 	if (m->relay_status == WIRE_REMOVED)
 		return "removed";
-	return m->mac_ok ? "pending" : "refused";
+	return m->mac_ok && m->keys_ok ? "pending" : "refused";
 }
 
 static const char *trust(const struct roomfile *rf, const struct listed_member *m)

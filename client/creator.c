@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "creator.h"
+#include "fingerprint.h"
 #include "messages.h"
 #include "roomsync.h"
 #include "sign.h"
@@ -50,6 +51,19 @@ static bool first_time(struct client *c, const char *prefix, const char *name)
 	return client_first_warning(c, key);
 }
 
+/* The relay lists a member of the signed state with other keys. */
+static void warn_replaced(const struct roomfile *rf, const struct wire_member *trusted,
+			  const struct wire_member *listed)
+{
+	char old_fp[FINGERPRINT_LEN] = "?", new_fp[FINGERPRINT_LEN] = "?";
+
+	fingerprint_member(old_fp, trusted);
+	fingerprint_member(new_fp, listed);
+	security_warn("room %s: the relay lists %s with keys other than the admitted ones "
+		      "(fingerprint %s, listed %s); refused, the admitted keys stay", rf->room,
+		      listed->name, old_fp, new_fp);
+}
+
 static bool admissible(struct client *c, const struct roomfile *rf,
 		       const struct creator_request *req, const struct listed_member *m)
 {
@@ -57,6 +71,12 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	 * being in the signed state), only the admission MAC counts. */
 	if (m->in_state || m->relay_status == WIRE_REMOVED)
 		return false;
+	if (!m->keys_ok) {
+		if (first_time(c, "!", m->rec.name))
+			security_warn("room %s: %s's public keys are unusable (all zero or of small "
+				      "order); not admitted", rf->room, m->rec.name);
+		return false;
+	}
 	if (!m->mac_ok) {
 		if (first_time(c, "!", m->rec.name))
 			security_warn("room %s: %s's keys carry no valid admission MAC (not made "
@@ -65,8 +85,7 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	}
 	if (wire_state_find(&rf->state, m->rec.name)) {
 		if (first_time(c, "!", m->rec.name))
-			security_warn("room %s: %s is listed with keys other than the admitted ones; "
-				      "not admitted", rf->room, m->rec.name);
+			warn_replaced(rf, wire_state_find(&rf->state, m->rec.name), &m->rec);
 		return false;
 	}
 	if (rf->settings.approve && !is_approved(req, m->rec.name)) {

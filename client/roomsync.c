@@ -66,6 +66,7 @@ enum status roomsync_members(struct client *c, struct roomfile *rf,
 					      &m->relay_status, &jerr) != E2E_OK)
 			goto out;
 		m->mac_ok = k && roomkey_member_mac_ok(k, rf->room, &m->rec);
+		m->keys_ok = verify_member_keys(&m->rec);
 		m->in_state = in_state(rf, &m->rec);
 		*n = i + 1;
 	}
@@ -92,9 +93,10 @@ static enum status pin_creator(struct client *c, struct roomfile *rf)
 	for (size_t i = 0; st == ST_OK && i < n; i++) {
 		if (strcmp(list[i].rec.name, rf->creator.name) != 0)
 			continue;
-		if (!list[i].mac_ok) {
+		if (!list[i].mac_ok || !list[i].keys_ok) {
 			security_warn("the keys the relay lists for room creator %s carry no valid "
-				      "admission MAC; not trusting them", rf->creator.name);
+				      "admission MAC or are unusable; not trusting them",
+				      rf->creator.name);
 			st = client_fail(c, ST_SECURITY, "cannot verify the room creator");
 			break;
 		}
@@ -118,6 +120,9 @@ static const char *state_refusal(const struct roomfile *rf, const struct wire_st
 		return "it is for another room or creator";
 	if (!creator || !same_keys(creator, &rf->creator))
 		return "it does not list the creator's pinned keys";
+	for (size_t i = 0; i < s->n_members; i++)
+		if (!verify_member_keys(&s->members[i]))
+			return "it lists a member with unusable keys";
 	if (s->revision < rf->state.revision || s->epoch < rf->state.epoch)
 		return "it is older than the state already accepted (rollback)";
 	if (s->revision == rf->state.revision &&

@@ -18,6 +18,7 @@ struct listed_member {
 	enum wire_status relay_status; /* the relay's word: informational only */
 	bool in_state;          /* in the creator-signed state with these keys */
 	bool mac_ok;            /* admission MAC verifies */
+	bool keys_ok;           /* usable keys: not all zero, not of small order */
 };
 
 /* Make `s` (already verified and checked) the trusted state, remembering

@@ -32,3 +32,17 @@ bool verify_state(const uint8_t sig[E2E_SIG_BYTES],
 {
 	return verify_transcript(sig, creator_sign_pk, transcript_state(payload, len));
 }
+
+bool verify_member_keys(const struct wire_member *m)
+{
+	/* Any scalar will do: libsodium clamps it to a multiple of the
+	 * cofactor, so a small-order point always gives the all-zero result,
+	 * which crypto_scalarmult refuses. */
+	static const uint8_t scalar[crypto_scalarmult_SCALARBYTES] = {9};
+	uint8_t out[crypto_scalarmult_BYTES];
+	bool ok = crypto_core_ed25519_is_valid_point(m->sign_pk) == 1 &&
+		  crypto_scalarmult(out, scalar, m->box_pk) == 0;
+
+	sodium_memzero(out, sizeof out);
+	return ok;
+}

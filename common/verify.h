@@ -19,6 +19,11 @@ bool verify_join_proof(const uint8_t proof[E2E_SIG_BYTES],
 		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const char *room,
 		       const uint8_t nonce[E2E_NONCE_BYTES], const struct wire_member *m);
 
+/* Both public keys usable: sign_pk a canonical Ed25519 point of large
+ * order (crypto_core_ed25519_is_valid_point), box_pk not of small order
+ * (X25519 with it gives a non-zero result) and not all zero. */
+bool verify_member_keys(const struct wire_member *m);
+
 bool verify_state(const uint8_t sig[E2E_SIG_BYTES],
 		  const uint8_t creator_sign_pk[E2E_SIGN_PK_BYTES],
 		  const uint8_t *payload, size_t len);

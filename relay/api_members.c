@@ -35,6 +35,8 @@ static enum e2e_err join_unpack(json_t *root, struct join_req *j, struct api_res
 		json_object_del(root, "proof");
 		err = wire_member_unpack(root, &j->m, true, &res->jerr);
 	}
+	if (err == E2E_OK && !verify_member_keys(&j->m))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "sign_pk/box_pk: not usable public keys");
 	return err;
 }
 

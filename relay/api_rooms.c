@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "names.h"
+#include "verify.h"
 
 /* A create request, once validated. */
 struct create_req {
@@ -99,6 +100,9 @@ static enum e2e_err create_unpack(json_t *root, struct create_req *c, struct api
 			       "access_pk", &res->jerr);
 	if (err == E2E_OK)
 		err = wire_member_unpack(f.member, &c->creator, true, &res->jerr);
+	if (err == E2E_OK && !verify_member_keys(&c->creator))
+		err = api_fail(res, E2E_ERR_BAD_FIELD,
+			       "member.sign_pk/box_pk: not usable public keys");
 	if (err == E2E_OK) {
 		snprintf(r->room, sizeof(r->room), "%s", f.room);
 		snprintf(r->creator, sizeof(r->creator), "%s", c->creator.name);
