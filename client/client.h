@@ -46,6 +46,8 @@ struct client {
 	struct identity *id;
 	struct api *api;
 
+	bool params_checked; /* the room's KDF parameters compared this run */
+
 	/* members already reported as refused, so a loop warns once */
 	size_t n_warned;
 	char warned[CLIENT_WARNED_MAX][E2E_MEMBER_NAME_MAX + 1];

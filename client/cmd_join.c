@@ -64,9 +64,8 @@ static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotat
 	return st;
 }
 
-/* One round with the room file locked: sync, the creator's duties, and
- * reading what is new (shown on a terminal; the creator reads from a pipe
- * too, to count messages for its rotation schedule). */
+/* One round with the room file locked: sync, reading what is new (shown
+ * on a terminal), and the creator's duties. */
 static enum status step(struct chat *ch, bool *admitted)
 {
 	struct roomfile *rf = NULL;
@@ -78,10 +77,12 @@ static enum status step(struct chat *ch, bool *admitted)
 		goto out;
 	creator = creator_is_me(rf);
 	ch->history = rf->state.history;
-	if (creator && (st = creator_part(ch, rf, false)) != ST_OK)
+	/* Shown first: the creator's part reads the new messages as well. */
+	if (*admitted && ch->tty &&
+	    (st = messages_read(ch->c, rf, rf->last_seq, show, NULL)) != ST_OK)
 		goto out;
-	if (*admitted && (ch->tty || creator))
-		st = messages_read(ch->c, rf, rf->last_seq, ch->tty ? show : NULL, NULL);
+	if (creator)
+		st = creator_part(ch, rf, false);
 out:
 	roomfile_close(rf);
 	return st;

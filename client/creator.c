@@ -112,8 +112,22 @@ static bool schedule_due(const struct creator_settings *s)
 		now_ms() - s->epoch_started_ms >= (int64_t)s->rotate_seconds * 1000);
 }
 
-/* Members stay unless the relay says they left or were removed (the
- * creator stays always); the admissible pending ones join them. */
+/* A member the relay calls removed leaves the signed state only if this
+ * creator removed it or it signed a leave: the relay's word alone could
+ * be a lie to push members out. */
+static bool departure_vouched(struct client *c, const struct roomfile *rf, const char *name)
+{
+	if (roomfile_departed(rf, name))
+		return true;
+	if (first_time(c, "-", name))
+		security_warn("room %s: the relay says %s left or was removed, but %s signed no leave "
+			      "and you did not remove them; %s stays in the room", rf->room, name,
+			      name, name);
+	return false;
+}
+
+/* Members stay unless they departed (above; the creator stays always);
+ * the admissible pending ones join them. */
 static bool plan_members(struct client *c, const struct roomfile *rf,
 			 const struct creator_request *req, const struct listed_member *list,
 			 size_t n, struct plan *p)
@@ -133,7 +147,8 @@ static bool plan_members(struct client *c, const struct roomfile *rf,
 		const struct wire_member *m = &cur->members[i];
 		const struct listed_member *l = listed(list, n, m->name);
 
-		if (l && l->relay_status == WIRE_REMOVED && strcmp(m->name, cur->creator) != 0)
+		if (l && l->relay_status == WIRE_REMOVED && strcmp(m->name, cur->creator) != 0 &&
+		    departure_vouched(c, rf, m->name))
 			next->former[next->n_former++] = (struct wire_former){*m, cur->epoch};
 		else
 			next->members[next->n_members++] = *m;
@@ -223,6 +238,8 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	}
 	roomsync_accept_state(rf, payload, len, sig, &accepted);
 	payload = NULL;
+	for (size_t i = p->first_dropped; i < p->next.n_former; i++)
+		roomfile_forget_departure(rf, p->next.former[i].m.name);
 	if (p->rotate) {
 		rf->settings.epoch_started_ms = now_ms();
 		rf->settings.epoch_messages = 0;
@@ -258,9 +275,8 @@ enum status creator_step(struct client *c, struct roomfile *rf,
 	if (!creator_is_me(rf))
 		return client_fail(c, ST_USAGE, "only the room's creator (%s) can do this",
 				   rf->creator.name);
-	/* The count-based schedule needs the messages seen since last time. */
-	if (rf->settings.rotate_messages &&
-	    (st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
+	/* New messages: signed leaves, and the count for the schedule. */
+	if ((st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
 		return st;
 	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
 		return st;
@@ -294,6 +310,10 @@ enum status creator_remove(struct client *c, struct roomfile *rf, const char *na
 	enum status st = ST_OK;
 	int rc;
 
+	/* Recorded first, so the next step drops the member even if this
+	 * process dies right after the relay removed it. */
+	if (!roomfile_depart(rf, name) || roomfile_save(rf, c->err, sizeof c->err) != ST_OK)
+		return client_fail(c, ST_ERROR, "cannot record the removal of %s", name);
 	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, name);
 	rc = api_call(c->api, "DELETE", path, NULL, &r);
 	if (rc == 0 && r.err == E2E_ERR_NO_MEMBER)

@@ -27,10 +27,10 @@ void display_safe(FILE *out, const char *s, size_t len)
 
 static void json_line(FILE *out, const struct shown_msg *m)
 {
-	json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:s%, s:b, s:b, s:b}", "seq",
+	json_t *j = json_pack("{s:I, s:I, s:s, s:I, s:s%, s:b, s:b, s:b, s:b}", "seq",
 			      (json_int_t)m->seq, "epoch", (json_int_t)m->epoch,
 			      "sender", m->sender, "time", (json_int_t)m->time_ms,
-			      "text", m->text, m->text_len, "mine", m->mine,
+			      "text", m->text, m->text_len, "mine", m->mine, "leave", m->leave,
 			      "verified", m->verified, "keys_changed", m->keys_changed);
 	size_t len = 0;
 	char *text = j ? wire_dump(j, &len) : NULL;
@@ -56,6 +56,13 @@ void display_message(FILE *out, enum display_style style, const struct shown_msg
 		strftime(when, sizeof when, style == DISPLAY_CHAT ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S",
 			 &tm);
 	fprintf(out, "[%s] ", when);
+	if (m->leave) {
+		fputs("* ", out);
+		display_safe(out, m->sender, strlen(m->sender));
+		fputs(" left the room\n", out);
+		fflush(out);
+		return;
+	}
 	display_safe(out, m->sender, strlen(m->sender));
 	/* Loud on purpose: the relay or the creator may be impersonating. */
 	if (m->keys_changed)

@@ -14,8 +14,8 @@
 enum display_style {
 	DISPLAY_CHAT,  /* [HH:MM:SS] name: text */
 	DISPLAY_LOG,   /* [YYYY-MM-DD HH:MM:SS] name: text */
-	DISPLAY_JSON,  /* {"seq","epoch","sender","time","text","mine","verified",
-		        *  "keys_changed"} */
+	DISPLAY_JSON,  /* {"seq","epoch","sender","time","text","mine","leave",
+		        *  "verified","keys_changed"} */
 };
 
 void display_message(FILE *out, enum display_style style, const struct shown_msg *m);

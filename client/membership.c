@@ -7,6 +7,7 @@
 
 #include "b64.h"
 #include "membership.h"
+#include "messages.h"
 #include "password.h"
 #include "profile.h"
 #include "roomkey.h"
@@ -362,6 +363,13 @@ enum status membership_leave(struct client *c, struct roomfile *rf)
 	enum status st = ST_OK;
 	int rc;
 
+	if (strcmp(rf->creator.name, rf->me) == 0)
+		return client_fail(c, ST_USAGE, "the room's creator cannot leave room %s", rf->room);
+	/* An admitted member signs its departure into the room first: the
+	 * creator drops members from the state only on such a word. */
+	if (wire_state_find(&rf->state, rf->me) && roomfile_epoch_key(rf, rf->state.epoch) &&
+	    (st = messages_send_leave(c, rf)) != ST_OK)
+		return st;
 	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, rf->me);
 	rc = api_call(c->api, "DELETE", path, NULL, &r);
 	if (rc == 0 && r.err == E2E_ERR_CREATOR_STAYS)

@@ -19,7 +19,8 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len)
+static enum status post(struct client *c, struct roomfile *rf, bool leave, const char *text,
+			size_t len)
 {
 	const uint8_t *key = roomfile_epoch_key(rf, rf->state.epoch);
 	struct wire_msg *m = calloc(1, sizeof *m);
@@ -42,7 +43,7 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
 		goto out;
 	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, rf->chain, key, c->id,
-		      now_ms(), text, len);
+		      now_ms(), leave, text, len);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
 				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
@@ -67,6 +68,16 @@ out:
 	json_decref(req);
 	free(m);
 	return st;
+}
+
+enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len)
+{
+	return post(c, rf, false, text, len);
+}
+
+enum status messages_send_leave(struct client *c, struct roomfile *rf)
+{
+	return post(c, rf, true, "", 0);
 }
 
 enum chain_verdict {
@@ -201,10 +212,14 @@ static void process(struct reader *rd, const struct wire_msg *m)
 		return;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
+	if (rd->plain.leave && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
+	    wire_state_find(&rd->rf->state, m->sender))
+		roomfile_depart(rd->rf, m->sender); /* signed: the creator may drop them */
 	known = roomfile_known(rd->rf, m->sender);
 	shown = (struct shown_msg){m->seq, m->epoch, m->sender, rd->plain.time_ms, rd->plain.text,
 				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0,
-				   known && known->verified, known && known->changed};
+				   rd->plain.leave, known && known->verified,
+				   known && known->changed};
 	if (rd->show)
 		rd->show(&shown, rd->user);
 }

@@ -23,6 +23,7 @@ struct shown_msg {
 	const char *text;  /* NUL-terminated; may hold any character */
 	size_t text_len;
 	bool mine;
+	bool leave;        /* the sender's signed departure (text empty) */
 	bool verified;     /* the user compared this sender's fingerprint */
 	bool keys_changed; /* the sender's keys changed since first seen */
 };
@@ -32,6 +33,10 @@ typedef void (*messages_show_fn)(const struct shown_msg *m, void *user);
 /* Encrypt, sign and post one message. The caller has synced and found
  * the member admitted. */
 enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len);
+
+/* A signed "I leave": the creator drops a member from the room state only
+ * on its own removal or on this, never on the relay's word alone. */
+enum status messages_send_leave(struct client *c, struct roomfile *rf);
 
 /* Read every message with seq > after, oldest first, calling `show` (if
  * not NULL) for each authentic one. Saves the room file. */

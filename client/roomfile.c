@@ -77,6 +77,18 @@ static json_t *pack_known(const struct roomfile *rf)
 	return arr;
 }
 
+static json_t *pack_departed(const struct roomfile *rf)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < rf->n_departed; i++)
+		if (json_array_append_new(arr, json_string(rf->departed[i])) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	return arr;
+}
+
 static json_t *pack_settings(const struct creator_settings *s)
 {
 	return json_pack("{s:b, s:I, s:I, s:I, s:I}", "approve", s->approve,
@@ -95,7 +107,7 @@ static json_t *pack(const struct roomfile *rf)
 				: json_null();
 
 	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
-			 " s:I, s:o, s:I, s:o, s:o, s:o}",
+			 " s:I, s:o, s:I, s:o, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
 			 "token", secret_b64(rf->sec->token, E2E_TOKEN_BYTES),
 			 "access_seed", secret_b64(rf->sec->access_seed, E2E_KEY_BYTES),
@@ -106,7 +118,8 @@ static json_t *pack(const struct roomfile *rf)
 			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
 			 "chain", secret_b64(rf->chain, sizeof rf->chain),
 			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf),
-			 "known", pack_known(rf), "settings", pack_settings(&rf->settings));
+			 "known", pack_known(rf), "settings", pack_settings(&rf->settings),
+			 "departed", pack_departed(rf));
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -229,6 +242,17 @@ static enum e2e_err unpack_known(struct roomfile *rf, json_t *arr, json_error_t 
 	return E2E_OK;
 }
 
+static enum e2e_err unpack_departed(struct roomfile *rf, json_t *arr)
+{
+	size_t i;
+	json_t *name;
+
+	json_array_foreach(arr, i, name)
+		if (!json_is_string(name) || !roomfile_depart(rf, json_string_value(name)))
+			return E2E_ERR_BAD_FIELD;
+	return E2E_OK;
+}
+
 static enum e2e_err unpack_settings(struct creator_settings *s, json_t *obj,
 				    json_error_t *err)
 {
@@ -266,18 +290,19 @@ static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_
 static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
 	const char *room, *me, *token, *seed, *admission, *salt, *creator_name, *chain;
-	json_t *creator, *state, *keys, *senders, *known, *settings;
+	json_t *creator, *state, *keys, *senders, *known, *settings, *departed;
 	json_int_t v, ops, mem, counter, last_seq;
 	enum e2e_err e;
 
 	if (json_unpack_ex(root, err, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:s, s:I, s:o, s:o, s:o}",
+			   " s:I, s:s, s:I, s:o, s:o, s:o, s:o}",
 			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
-			   "senders", &senders, "known", &known, "settings", &settings))
+			   "senders", &senders, "known", &known, "settings", &settings,
+			   "departed", &departed))
 		return E2E_ERR_BAD_FIELD;
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
 	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
@@ -297,7 +322,8 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	    (e = wire_bin(rf->chain, sizeof rf->chain, chain, "chain", err)) ||
 	    (e = unpack_keys(rf, keys, err)) || (e = unpack_senders(rf, senders, err)) ||
 	    (e = unpack_state(rf, state, err)) || (e = unpack_known(rf, known, err)) ||
-	    (e = unpack_settings(&rf->settings, settings, err)))
+	    (e = unpack_settings(&rf->settings, settings, err)) ||
+	    (e = unpack_departed(rf, departed)))
 		return e;
 	if (json_is_null(creator))
 		return E2E_OK;
@@ -378,6 +404,7 @@ void roomfile_close(struct roomfile *rf)
 	free(rf->state_payload);
 	free(rf->senders);
 	free(rf->known);
+	free(rf->departed);
 	free(rf->path);
 	free(rf);
 }
@@ -395,6 +422,7 @@ void roomfile_forget(struct roomfile *rf)
 	memset(rf->chain, 0, sizeof rf->chain);
 	rf->n_senders = 0;
 	rf->n_known = 0;
+	rf->n_departed = 0;
 	memset(&rf->settings, 0, sizeof rf->settings);
 }
 
@@ -478,4 +506,39 @@ struct known_keys *roomfile_know(struct roomfile *rf, const struct wire_member *
 	grown->m = *m;
 	memset(grown->m.mac, 0, sizeof grown->m.mac);
 	return grown;
+}
+
+bool roomfile_departed(const struct roomfile *rf, const char *name)
+{
+	for (size_t i = 0; i < rf->n_departed; i++)
+		if (strcmp(rf->departed[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool roomfile_depart(struct roomfile *rf, const char *name)
+{
+	char (*grown)[E2E_MEMBER_NAME_MAX + 1];
+
+	if (roomfile_departed(rf, name))
+		return true;
+	if (rf->n_departed >= E2E_ROOM_MEMBERS_MAX || strlen(name) > E2E_MEMBER_NAME_MAX)
+		return false;
+	grown = realloc(rf->departed, (rf->n_departed + 1) * sizeof *grown);
+	if (!grown)
+		return false;
+	rf->departed = grown;
+	snprintf(rf->departed[rf->n_departed++], sizeof *grown, "%s", name);
+	return true;
+}
+
+void roomfile_forget_departure(struct roomfile *rf, const char *name)
+{
+	for (size_t i = 0; i < rf->n_departed; i++)
+		if (strcmp(rf->departed[i], name) == 0) {
+			memmove(&rf->departed[i], &rf->departed[i + 1],
+				(rf->n_departed - i - 1) * sizeof rf->departed[0]);
+			rf->n_departed--;
+			return;
+		}
 }

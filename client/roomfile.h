@@ -93,6 +93,11 @@ struct roomfile {
 	size_t n_known;
 	struct known_keys *known;
 	struct creator_settings settings;
+
+	/* Creator only: members whose departure it can vouch for (it removed
+	 * them, or they signed a leave). Only these leave the signed state. */
+	size_t n_departed;
+	char (*departed)[E2E_MEMBER_NAME_MAX + 1];
 };
 
 /* Lock and load `path`; a missing file gives an empty roomfile with
@@ -115,6 +120,11 @@ void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
 /* The mark for (name, sign_pk), created at zero; NULL if the table is full. */
 struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name,
 				    const uint8_t sign_pk[E2E_SIGN_PK_BYTES]);
+
+/* Departures (see struct roomfile): add, ask, forget. */
+bool roomfile_depart(struct roomfile *rf, const char *name);
+bool roomfile_departed(const struct roomfile *rf, const char *name);
+void roomfile_forget_departure(struct roomfile *rf, const char *name);
 
 /* The keys first seen for `name`, or NULL. */
 struct known_keys *roomfile_known(const struct roomfile *rf, const char *name);

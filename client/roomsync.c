@@ -249,12 +249,47 @@ static bool me_admitted(const struct client *c, const struct roomfile *rf)
 	       roomfile_epoch_key(rf, rf->state.epoch);
 }
 
+/* The salt and Argon2id limits the relay gives now against those this
+ * member joined with. The keys are already derived, so nothing is derived
+ * again; a change means the relay (or its disk) was tampered with. */
+static enum status check_params(struct client *c, struct roomfile *rf)
+{
+	char path[160];
+	struct api_reply r;
+	struct wire_room p = {0};
+	json_error_t jerr;
+	int rc;
+
+	c->params_checked = true;
+	snprintf(path, sizeof path, "/v1/rooms/%s", rf->room);
+	rc = api_call(c->api, "GET", path, NULL, &r);
+	if (rc != 0 || r.err != E2E_OK) {
+		enum status st = client_reply_fail(c, rc, &r);
+
+		api_reply_clear(&r);
+		return st;
+	}
+	if (wire_room_unpack(r.body, &p, &jerr) != E2E_OK ||
+	    sodium_memcmp(p.salt, rf->salt, sizeof p.salt) != 0 || p.opslimit != rf->opslimit ||
+	    p.memlimit != rf->memlimit)
+		security_warn("room %s: the room parameters changed on the relay (salt or Argon2id "
+			      "limits now %llu/%llu, joined with %llu/%llu)%s; nothing is derived from "
+			      "them, your keys stay", rf->room, (unsigned long long)p.opslimit,
+			      (unsigned long long)p.memlimit, (unsigned long long)rf->opslimit,
+			      (unsigned long long)rf->memlimit,
+			      wire_kdf_params_ok(p.opslimit, p.memlimit) ? "" : ", below the floor");
+	api_reply_clear(&r);
+	return ST_OK;
+}
+
 enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
 {
 	enum status st = ST_OK;
 
 	*admitted = false;
-	if (!rf->creator_pinned)
+	if (!c->params_checked && rf->opslimit)
+		st = check_params(c, rf);
+	if (st == ST_OK && !rf->creator_pinned)
 		st = pin_creator(c, rf);
 	if (st == ST_OK)
 		st = update_state(c, rf);

@@ -9,15 +9,21 @@
 #include "verify.h"
 
 /* The plaintext record, compact JSON; NULL if text is not UTF-8. */
-static char *plain_build(int64_t time_ms, const uint8_t prev[E2E_HASH_BYTES], const char *text,
-			 size_t len, size_t *out_len)
+static char *plain_build(int64_t time_ms, const uint8_t prev[E2E_HASH_BYTES], bool leave,
+			 const char *text, size_t len, size_t *out_len)
 {
 	char prev64[64];
 	json_t *j = b64_encode_into(prev64, sizeof prev64, prev, E2E_HASH_BYTES)
 			    ? json_pack("{s:I, s:s%, s:s}", "time", (json_int_t)time_ms, "text",
 					text, len, "prev", prev64)
 			    : NULL;
-	char *out = j ? wire_dump(j, out_len) : NULL;
+	char *out = NULL;
+
+	if (j && leave && json_object_set_new(j, "leave", json_true()) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	out = j ? wire_dump(j, out_len) : NULL;
 
 	json_decref(j);
 	return out;
@@ -39,7 +45,7 @@ bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m)
 enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
 			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
 			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
-			 int64_t time_ms, const char *text, size_t text_len)
+			 int64_t time_ms, bool leave, const char *text, size_t text_len)
 {
 	struct canon *ad = NULL;
 	const uint8_t *ad_bytes;
@@ -54,7 +60,7 @@ enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sende
 	 * JSON_ALLOW_NUL), so never seal one; plain_build refuses bad UTF-8. */
 	r = MSG_BAD_TEXT;
 	if (memchr(text, 0, text_len) ||
-	    !(plain = plain_build(time_ms, prev, text, text_len, &plain_len)))
+	    !(plain = plain_build(time_ms, prev, leave, text, text_len, &plain_len)))
 		goto out;
 	r = MSG_FAILED; /* E2E_CT_MAX leaves room for the worst escaping */
 	if (plain_len + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
@@ -86,12 +92,14 @@ static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, 
 	json_int_t time_ms;
 	const char *text, *prev;
 	size_t text_len;
+	int leave = 0;
 	enum msg_result r = MSG_BAD_PLAINTEXT;
 
-	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%, s:s}", "time", &time_ms,
-				"text", &text, &text_len, "prev", &prev) == 0 &&
+	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%, s:s, s?b}", "time", &time_ms,
+				"text", &text, &text_len, "prev", &prev, "leave", &leave) == 0 &&
 	    text_len <= E2E_TEXT_MAX && b64_decode_exact(out->prev, E2E_HASH_BYTES, prev)) {
 		out->time_ms = (int64_t)time_ms;
+		out->leave = leave;
 		out->text_len = text_len;
 		memcpy(out->text, text, text_len);
 		out->text[text_len] = '\0';

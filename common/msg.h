@@ -27,6 +27,7 @@ enum msg_result {
 
 struct msg_plain {
 	int64_t time_ms;
+	bool leave;                   /* a signed "I leave the room" (text empty) */
 	uint8_t prev[E2E_HASH_BYTES]; /* the sender's previous message's chain hash */
 	size_t text_len;
 	char text[E2E_TEXT_MAX + 1]; /* NUL-terminated */
@@ -36,7 +37,7 @@ struct msg_plain {
 enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
 			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
 			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
-			 int64_t time_ms, const char *text, size_t text_len);
+			 int64_t time_ms, bool leave, const char *text, size_t text_len);
 
 /* A message's chain hash: BLAKE2b-256 over the transcript ("e2e-chat/v1/
  * chain", sig). The next message of the same sender carries it as `prev`;

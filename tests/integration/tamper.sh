@@ -3,8 +3,8 @@
 # must never show forged or replayed content, must say "SECURITY:" on
 # stderr, and must keep working for the honest traffic:
 #   a replayed message, a flipped ciphertext byte, a message under another
-#   sender's name, an injected member, a rolled-back room state, and a
-#   swapped creator key seen by a newcomer.
+#   sender's name, an injected member, a rolled-back room state, a swapped
+#   creator key seen by a newcomer, and an unsigned "member left".
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
@@ -83,7 +83,15 @@ read_as bob
 assert_contains "$(cat "$T/bob.warn")" "older than the state already accepted (rollback)"
 as bob members yard | grep -q "^dave	admitted" || fail "bob forgot dave after the rollback"
 
-# 6. The creator's keys swapped before a newcomer's first sync: refused.
+# 6. The relay claims carol left (no signed leave, no removal by the
+#    creator): the creator keeps her in the room and says so.
+sql "UPDATE members SET removed_at = 1 WHERE name = 'carol';"
+as alice admit yard >/dev/null 2>"$T/admit.warn" || fail "admit: $(cat "$T/admit.warn")"
+assert_contains "$(cat "$T/admit.warn")" "the relay says carol left or was removed, but carol signed no leave"
+as alice members yard | grep -q "^carol	admitted" || fail "carol was dropped on the relay's word"
+sql "UPDATE members SET removed_at = NULL WHERE name = 'carol';"
+
+# 7. The creator's keys swapped before a newcomer's first sync: refused.
 sql "UPDATE members SET sign_pk = randomblob(32) WHERE name = 'alice';"
 rc=0
 as erin join yard --no-wait </dev/null 2>"$T/erin.err" || rc=$?

@@ -508,7 +508,7 @@ static struct msg_case *sealed_case(const struct cast *c, const char *text, size
 	randombytes_buf(mc->key, sizeof mc->key);
 	randombytes_buf(mc->prev, sizeof mc->prev);
 	*sealed = msg_seal(&mc->m, mc->room, "alice", 3, 9, mc->prev, mc->key, c->alice,
-			   1700000000123LL, text, len);
+			   1700000000123LL, false, text, len);
 	snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
 	return mc;
 }
@@ -728,6 +728,28 @@ out:
 	free(mc);
 }
 
+/* A signed leave: the flag survives sealing, a text message has none. */
+static void test_msg_leave(const struct cast *c)
+{
+	struct msg_case *mc = calloc(1, sizeof *mc);
+
+	if (!CHECK(mc != NULL))
+		return;
+	snprintf(mc->room, sizeof mc->room, "room-1");
+	randombytes_buf(mc->key, sizeof mc->key);
+	if (CHECK(msg_seal(&mc->m, mc->room, "alice", 1, 4, mc->prev, mc->key, c->alice, 1, true,
+			   "", 0) == MSG_OK)) {
+		snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
+		CHECK(msg_open(&mc->out, &mc->m, mc->room, c->alice->sign_pk, mc->key) == MSG_OK &&
+		      mc->out.leave && mc->out.text_len == 0);
+	}
+	if (CHECK(msg_seal(&mc->m, mc->room, "alice", 1, 5, mc->prev, mc->key, c->alice, 1, false,
+			   "hi", 2) == MSG_OK))
+		CHECK(msg_open(&mc->out, &mc->m, mc->room, c->alice->sign_pk, mc->key) == MSG_OK &&
+		      !mc->out.leave);
+	free(mc);
+}
+
 /* The chain hash: stable for a message, different for another one. */
 static void test_msg_chain(const struct cast *c)
 {
@@ -842,6 +864,7 @@ int main(void)
 		test_msg_round_trips(&c);
 		test_msg_seal_refusals(&c);
 		test_msg_chain(&c);
+		test_msg_leave(&c);
 		test_msg_tampering(&c);
 		test_msg_bad_plaintext(&c);
 	}
