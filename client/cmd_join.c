@@ -30,6 +30,7 @@ struct chat {
 	bool tty;
 	bool quit;
 	enum wire_history history; /* from the signed state, told once admitted */
+	unsigned backoff_ms;       /* after a failed step: the next pause, doubling */
 	/* members the user approved with /approve (--approve rooms) */
 	size_t n_approved;
 	char approved[CHAT_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
@@ -92,10 +93,37 @@ out:
 static bool pause_or_signal(struct chat *ch, bool watch_stdin, bool *stdin_ready)
 {
 	struct pollfd fds[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-	int n = poll(fds, watch_stdin ? 2 : 1, (int)ch->c->interval_ms);
+	int n = poll(fds, watch_stdin ? 2 : 1,
+		     (int)(ch->backoff_ms ? ch->backoff_ms : ch->c->interval_ms));
 
 	*stdin_ready = n > 0 && watch_stdin && (fds[1].revents & (POLLIN | POLLHUP));
 	return n > 0 && (fds[0].revents & POLLIN);
+}
+
+#define BACKOFF_MAX_MS 30000
+
+/* A step that failed for a reason that may pass (the relay unreachable,
+ * an HTTP 5xx, a garbled reply) is retried after a pause that doubles up
+ * to BACKOFF_MAX_MS; the chat says so once, and once when it recovers.
+ * Removal, a security refusal or a usage error end the chat. */
+static enum status step_retrying(struct chat *ch, bool *admitted)
+{
+	enum status st = step(ch, admitted);
+
+	if (st != ST_UNREACHABLE && st != ST_ERROR) {
+		if (st == ST_OK && ch->backoff_ms)
+			fprintf(stderr, "* the relay answers again\n");
+		if (st == ST_OK)
+			ch->backoff_ms = 0;
+		return st;
+	}
+	if (!ch->backoff_ms)
+		fprintf(stderr, "* %s; retrying with backoff\n", ch->c->err);
+	ch->backoff_ms = ch->backoff_ms ? ch->backoff_ms * 2 : ch->c->interval_ms;
+	if (ch->backoff_ms > BACKOFF_MAX_MS)
+		ch->backoff_ms = BACKOFF_MAX_MS;
+	*admitted = false;
+	return ST_OK;
 }
 
 static enum status wait_admitted(struct chat *ch)
@@ -103,7 +131,7 @@ static enum status wait_admitted(struct chat *ch)
 	bool admitted = false, told = false, ready;
 	enum status st;
 
-	while ((st = step(ch, &admitted)) == ST_OK && !admitted) {
+	while ((st = step_retrying(ch, &admitted)) == ST_OK && !admitted) {
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
@@ -315,7 +343,7 @@ static enum status chat_loop(struct chat *ch)
 		if (ready)
 			st = handle_input(ch);
 		if (st == ST_OK && !ch->quit)
-			st = step(ch, &admitted);
+			st = step_retrying(ch, &admitted);
 	}
 	return st;
 }
