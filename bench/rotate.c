@@ -77,7 +77,7 @@ out:
 
 static int room_of(struct client *c, struct roomfile **rf, const char *room, size_t members)
 {
-	struct api *plain = api_new(c->relay_url);
+	struct api *plain = api_new(c->relay_url, NULL);
 	struct roomkey *k = NULL;
 	struct creator_request req = {0};
 	char name[32];
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	c.home = home;
 	snprintf(c.name, sizeof c.name, "creator");
 	c.id = identity_generate();
-	c.api = api_new(argv[1]);
+	c.api = api_new(argv[1], NULL);
 	printf("members  cpu_ms/rot  wall_ms/rot  requests    epoch  (median of %d)\n", ROUNDS);
 	for (size_t i = 0; c.id && c.api && i < sizeof sizes / sizeof sizes[0]; i++)
 		ret |= measure(&c, sizes[i]);

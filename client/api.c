@@ -24,6 +24,8 @@ struct api {
 	CURL *curl;
 	CURLM *multi; /* made on the first long-poll */
 	char *base;
+	char *cacert; /* NULL: the system's CAs */
+	char *pin;    /* NULL: no pinning; else "sha256//BASE64" */
 	/* The header line with the token; sodium_malloc'd so it is wiped. */
 	char *auth;
 	char *buf;
@@ -46,10 +48,21 @@ static size_t on_data(char *data, size_t size, size_t n, void *user)
 	return chunk;
 }
 
-struct api *api_new(const char *relay_url)
+/* libcurl wants "sha256//BASE64"; accept the bare base64 too. */
+static char *pin_option(const char *pin)
+{
+	char *out = NULL;
+
+	if (strncmp(pin, "sha256//", 8) == 0)
+		return strdup(pin);
+	return asprintf(&out, "sha256//%s", pin) < 0 ? NULL : out;
+}
+
+struct api *api_new(const char *relay_url, const struct api_tls *tls)
 {
 	struct api *a = calloc(1, sizeof *a);
 	size_t n = strlen(relay_url);
+	bool ok;
 
 	if (!a)
 		return NULL;
@@ -58,11 +71,31 @@ struct api *api_new(const char *relay_url)
 	a->base = strndup(relay_url, n);
 	a->buf = malloc(API_RESPONSE_MAX);
 	a->curl = curl_easy_init();
-	if (!a->base || !a->buf || !a->curl) {
+	ok = a->base && a->buf && a->curl;
+	if (ok && tls && tls->cacert)
+		ok = (a->cacert = strdup(tls->cacert)) != NULL;
+	if (ok && tls && tls->pin)
+		ok = (a->pin = pin_option(tls->pin)) != NULL;
+	if (!ok) {
 		api_free(a);
 		return NULL;
 	}
 	return a;
+}
+
+bool api_url_is_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool loopback = false;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		loopback = strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+			   strcmp(host, "[::1]") == 0;
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loopback;
 }
 
 void api_free(struct api *a)
@@ -74,6 +107,8 @@ void api_free(struct api *a)
 	if (a->multi)
 		curl_multi_cleanup(a->multi);
 	sodium_free(a->auth);
+	free(a->cacert);
+	free(a->pin);
 	free(a->base);
 	free(a->buf);
 	free(a);
@@ -171,6 +206,12 @@ static bool setup(struct api *a, const char *method, const char *path, const cha
 	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Certificates are always verified (libcurl's default); these narrow
+	 * whom to trust further. */
+	if (a->cacert)
+		curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->cacert);
+	if (a->pin)
+		curl_easy_setopt(a->curl, CURLOPT_PINNEDPUBLICKEY, a->pin);
 	if (payload)
 		curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, payload);
 	return true;

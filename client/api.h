@@ -6,6 +6,7 @@
 #define E2E_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,17 @@ struct api_reply {
 	char detail[256];     /* why, for messages: curl's, the relay's or ours */
 };
 
-struct api *api_new(const char *relay_url);
+/* How to trust an https:// relay, beyond the system's CAs; all optional. */
+struct api_tls {
+	const char *cacert; /* a PEM file of CAs to trust instead of the system's */
+	const char *pin;    /* the relay's public key: sha256//BASE64, or just BASE64 */
+};
+
+/* `tls` may be NULL. NULL if memory runs out. */
+struct api *api_new(const char *relay_url, const struct api_tls *tls);
+
+/* Is the URL's host this machine (localhost, 127.0.0.0/8, ::1)? */
+bool api_url_is_loopback(const char *url);
 void api_free(struct api *a);
 
 /* The member token for later requests (copied; NULL to clear). */

@@ -25,6 +25,8 @@ struct client {
 	const char *passphrase_file;
 	const char *new_passphrase_file;
 	bool remove_passphrase;
+	struct api_tls tls;
+	bool insecure_transport;
 	bool json;
 	bool no_wait;
 	bool after_set;

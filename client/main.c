@@ -64,6 +64,10 @@ static void usage(FILE *out)
 	      "      --approve            ask the creator before admitting anyone\n"
 	      "      --rotate-messages N  new epoch after N messages (default 1000; 0: never)\n"
 	      "      --rotate-seconds S   new epoch after S seconds (default 86400; 0: never)\n"
+	      "      --cacert FILE        trust the CAs in FILE (PEM) for an https:// relay\n"
+	      "      --pin SHA256         accept only this relay public key (base64 SHA-256\n"
+	      "                           of its SubjectPublicKeyInfo, as curl --pinnedpubkey)\n"
+	      "      --insecure-transport allow http:// to a relay on another machine\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            print the version\n\n"
 	      "Exit codes: 0 ok, 1 error, 2 usage, 3 not admitted yet, 4 wrong password,\n"
@@ -114,7 +118,8 @@ static bool parse_u64(const char *s, uint64_t *out)
 enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
-	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE,
+	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE, OPT_CACERT, OPT_PIN,
+	OPT_INSECURE_TRANSPORT,
 };
 
 static const struct option options[] = {
@@ -131,6 +136,9 @@ static const struct option options[] = {
 	{"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
 	{"new-passphrase-file", required_argument, NULL, OPT_NEW_PASSPHRASE_FILE},
 	{"remove", no_argument, NULL, OPT_REMOVE},
+	{"cacert", required_argument, NULL, OPT_CACERT},
+	{"pin", required_argument, NULL, OPT_PIN},
+	{"insecure-transport", no_argument, NULL, OPT_INSECURE_TRANSPORT},
 	{"history", required_argument, NULL, OPT_HISTORY},
 	{"approve", no_argument, NULL, OPT_APPROVE},
 	{"rotate-messages", required_argument, NULL, OPT_ROTATE_MESSAGES},
@@ -160,6 +168,9 @@ static int parse_options(struct client *c, int argc, char **argv)
 		case OPT_PASSPHRASE_FILE: c->passphrase_file = optarg; break;
 		case OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = optarg; break;
 		case OPT_REMOVE: c->remove_passphrase = true; break;
+		case OPT_CACERT: c->tls.cacert = optarg; break;
+		case OPT_PIN: c->tls.pin = optarg; break;
+		case OPT_INSECURE_TRANSPORT: c->insecure_transport = true; break;
 		case OPT_APPROVE: c->approve = true; break;
 		case OPT_HISTORY:
 			if (!wire_history_parse(optarg, &c->history))
@@ -221,7 +232,13 @@ static enum status setup(struct client *c)
 	    (st = profile_identity(&c->id, c->home, c->passphrase_file, c->err,
 				   sizeof c->err)) != ST_OK)
 		return st;
-	if (!(c->api = api_new(c->relay_url)))
+	if (strncmp(c->relay_url, "http://", 7) == 0 && !api_url_is_loopback(c->relay_url) &&
+	    !c->insecure_transport)
+		return client_fail(c, ST_USAGE, "%s is plain HTTP to another machine: the member "
+				   "token and join proof would cross the network in clear (messages "
+				   "stay end-to-end encrypted); use https://, or --insecure-transport "
+				   "to accept that", c->relay_url);
+	if (!(c->api = api_new(c->relay_url, &c->tls)))
 		return client_fail(c, ST_ERROR, "cannot set up HTTP (out of memory)");
 	return ST_OK;
 }
