@@ -174,12 +174,14 @@ done:
 static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 		       const char *allow)
 {
-	size_t n = 0;
-	char *buf = wire_dump(body, &n); /* compact, n + 1 bytes with the NUL */
+	/* one pass (wire_dump sizes first, then writes: twice the escaping
+	 * work, which showed in profiles of message reads) */
+	char *buf = json_dumps(body, JSON_COMPACT);
+	size_t n = buf != NULL ? strlen(buf) : 0;
 	bool ok = buf != NULL;
 
 	if (ok) {
-		buf[n] = '\n';
+		buf[n] = '\n'; /* over the NUL: the reply is n + 1 bytes */
 		ok = http_send(rq, status, buf, n + 1, "application/json", allow); /* takes buf */
 	}
 	return ok;

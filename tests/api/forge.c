@@ -37,7 +37,7 @@
 #include "wire.h"
 
 #define FORGE_EDITS_MAX 16
-#define FORGE_NAMES_MAX 64
+#define FORGE_NAMES_MAX E2E_ROOM_MEMBERS_MAX /* bench/setup.sh admits hundreds */
 #define FORGE_CT_DEFAULT 40
 
 struct forge_edit {

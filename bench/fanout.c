@@ -1,0 +1,405 @@
+/* fanout.c - delivery latency and idle load for the relay, with libcurl
+ * multi (one thread, one event loop, every reader its own connection).
+ *
+ *   bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN TEMPLATE N ROUNDS
+ *       N readers long-poll ROOM; each round one message is posted (the
+ *       body is TEMPLATE, a forged message, with its counter replaced by
+ *       the round number plus the counter already used) and the time from
+ *       starting the post to each reader's reply is recorded. Prints
+ *       p50/p99/max over N * ROUNDS deliveries.
+ *   bench-fanout hold URL ROOM TOKEN N
+ *       keeps N long-polls parked on ROOM (after= the largest seq, so
+ *       nothing ever answers them but their deadline; then they re-arm),
+ *       prints "holding N" once the relay's /metrics shows them all
+ *       waiting, and runs until SIGTERM or SIGINT.
+ *
+ * All readers may share one member's token: the relay authenticates each
+ * request the same way whoever sends it. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define FANOUT_BUF 4096
+#define FANOUT_WAIT_S 30
+#define FANOUT_URL_MAX 512
+
+struct reader {
+	CURL *easy;
+	struct curl_slist *hdr;
+	char buf[FANOUT_BUF];
+	size_t len;
+	bool done;
+	double latency_ms;
+};
+
+struct bench {
+	const char *url, *room, *reader_token, *sender_token;
+	char *tmpl;
+	size_t n;
+	CURLM *multi;
+	struct reader *readers;
+	uint64_t after;
+	uint64_t counter_base;
+	volatile sig_atomic_t *stop;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t on_data(char *data, size_t size, size_t n, void *user)
+{
+	struct reader *r = user;
+	size_t chunk = size * n;
+	size_t keep = chunk < FANOUT_BUF - 1 - r->len ? chunk : FANOUT_BUF - 1 - r->len;
+
+	memcpy(r->buf + r->len, data, keep);
+	r->len += keep;
+	r->buf[r->len] = '\0';
+	return chunk;
+}
+
+/* The largest "seq": in a reply body, or 0. */
+static uint64_t last_seq(const char *body)
+{
+	uint64_t seq = 0;
+
+	for (const char *p = strstr(body, "\"seq\":"); p != NULL; p = strstr(p + 1, "\"seq\":"))
+		seq = strtoull(p + 6, NULL, 10);
+	return seq;
+}
+
+/* A blocking GET (metrics, the room's last seq) into r->buf. */
+static bool get_once(struct reader *r, const char *url, const char *token)
+{
+	char auth[256];
+	struct curl_slist *h = NULL;
+	bool ok;
+
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(NULL, auth);
+	r->len = 0;
+	r->buf[0] = '\0';
+	curl_easy_reset(r->easy);
+	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	ok = curl_easy_perform(r->easy) == CURLE_OK;
+	curl_slist_free_all(h);
+	return ok;
+}
+
+static long waiting_now(struct bench *b, struct reader *probe)
+{
+	char url[FANOUT_URL_MAX];
+	const char *p;
+
+	snprintf(url, sizeof(url), "%s/metrics", b->url);
+	if (!get_once(probe, url, "-") || (p = strstr(probe->buf, "\ne2e_waiting_clients ")) == NULL)
+		return -1;
+	return strtol(p + 21, NULL, 10);
+}
+
+/* Start reader i's long-poll from b->after. */
+static void arm(struct bench *b, size_t i, unsigned wait_s)
+{
+	struct reader *r = &b->readers[i];
+	char url[FANOUT_URL_MAX];
+
+	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u",
+		 b->url, b->room, b->after, wait_s);
+	r->len = 0;
+	r->done = false;
+	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdr);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, (long)wait_s + 30);
+	curl_multi_add_handle(b->multi, r->easy);
+}
+
+/* Drive the loop for up to `ms`; on each finished transfer call fn. */
+static void drive(struct bench *b, double ms, void (*fn)(struct bench *, CURL *, CURLcode))
+{
+	double end = now_ms() + ms;
+	int running = 0, left = 0;
+	CURLMsg *m;
+
+	sigset_t pending;
+
+	while (now_ms() < end && !*b->stop) {
+		/* SIGINT and SIGTERM are blocked: look for them here */
+		if (sigpending(&pending) == 0 &&
+		    (sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1))
+			*b->stop = 1;
+		curl_multi_perform(b->multi, &running);
+		while ((m = curl_multi_info_read(b->multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE)
+				fn(b, m->easy_handle, m->data.result);
+		curl_multi_poll(b->multi, NULL, 0, 5, NULL);
+	}
+}
+
+/* Arm every reader and wait until the relay counts `want` waiting. */
+static bool arm_all(struct bench *b, unsigned wait_s, long want, struct reader *probe,
+		    void (*fn)(struct bench *, CURL *, CURLcode))
+{
+	double give_up = now_ms() + 60000;
+
+	for (size_t i = 0; i < b->n; i++)
+		arm(b, i, wait_s);
+	while (now_ms() < give_up && !*b->stop) {
+		drive(b, 50, fn);
+		if (waiting_now(b, probe) >= want)
+			return true;
+	}
+	return false;
+}
+
+static void on_fanout_done(struct bench *b, CURL *easy, CURLcode rc)
+{
+	struct reader *r = NULL;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(b->multi, easy);
+	if (r != NULL)
+		r->done = true;
+	if (r != NULL && rc != CURLE_OK)
+		fprintf(stderr, "fanout: transfer failed: %s\n", curl_easy_strerror(rc));
+}
+
+/* ---- fanout ---- */
+
+struct sender {
+	struct reader r;
+	char body[65536];
+	struct curl_slist *hdr;
+};
+
+static bool post_start(struct bench *b, struct sender *s, uint64_t counter)
+{
+	char url[FANOUT_URL_MAX];
+	const char *at = strstr(b->tmpl, "\"counter\":1,");
+
+	if (at == NULL)
+		return false;
+	snprintf(s->body, sizeof(s->body), "%.*s\"counter\":%" PRIu64 ",%s",
+		 (int)(at - b->tmpl), b->tmpl, counter, at + strlen("\"counter\":1,"));
+	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages", b->url, b->room);
+	s->r.len = 0;
+	s->r.done = false;
+	curl_easy_setopt(s->r.easy, CURLOPT_URL, url);
+	curl_easy_setopt(s->r.easy, CURLOPT_HTTPHEADER, s->hdr);
+	curl_easy_setopt(s->r.easy, CURLOPT_POSTFIELDS, s->body);
+	curl_easy_setopt(s->r.easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(s->r.easy, CURLOPT_WRITEDATA, &s->r);
+	curl_easy_setopt(s->r.easy, CURLOPT_PRIVATE, &s->r);
+	curl_multi_add_handle(b->multi, s->r.easy);
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One round: post, then collect every reader's reply. */
+static bool fanout_round(struct bench *b, struct sender *s, uint64_t counter, double *lat)
+{
+	double t0 = now_ms(), give_up = t0 + 30000;
+	size_t got = 0;
+
+	if (!post_start(b, s, b->counter_base + counter))
+		return false;
+	for (size_t i = 0; i < b->n; i++)
+		b->readers[i].latency_ms = -1;
+	while (got < b->n && now_ms() < give_up && !*b->stop) {
+		drive(b, 1, on_fanout_done);
+		for (size_t i = 0; i < b->n; i++) {
+			struct reader *r = &b->readers[i];
+
+			if (r->done && r->latency_ms < 0) {
+				r->latency_ms = now_ms() - t0;
+				lat[got++] = r->latency_ms;
+			}
+		}
+	}
+	while (!s->r.done && now_ms() < give_up)
+		drive(b, 1, on_fanout_done);
+	b->after = last_seq(s->r.buf);
+	return got == b->n && b->after > 0;
+}
+
+static int run_fanout(struct bench *b, unsigned rounds)
+{
+	struct sender *s = calloc(1, sizeof(*s));
+	struct reader probe = {.easy = curl_easy_init()};
+	double *lat = calloc(b->n * rounds, sizeof(double));
+	size_t total = 0;
+	char auth[256];
+	int ret = 1;
+
+	if (s == NULL || lat == NULL || probe.easy == NULL || (s->r.easy = curl_easy_init()) == NULL)
+		goto done;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", b->sender_token);
+	s->hdr = curl_slist_append(NULL, auth);
+	/* a first post tells the room's newest seq, for the readers' after= */
+	if (!post_start(b, s, b->counter_base))
+		goto done;
+	while (!s->r.done && !*b->stop)
+		drive(b, 1, on_fanout_done);
+	if ((b->after = last_seq(s->r.buf)) == 0) {
+		fprintf(stderr, "fanout: the first post failed: %s\n", s->r.buf);
+		goto done;
+	}
+	for (unsigned k = 0; k < rounds && !*b->stop; k++) {
+		if (!arm_all(b, FANOUT_WAIT_S, (long)b->n, &probe, on_fanout_done)) {
+			fprintf(stderr, "fanout: the readers never all parked\n");
+			goto done;
+		}
+		if (!fanout_round(b, s, k + 1, lat + total)) {
+			fprintf(stderr, "fanout: round %u incomplete: %s\n", k, s->r.buf);
+			goto done;
+		}
+		total += b->n;
+	}
+	qsort(lat, total, sizeof(double), cmp_double);
+	printf("fanout N=%zu rounds=%u deliveries=%zu p50=%.2f ms p99=%.2f ms max=%.2f ms\n",
+	       b->n, rounds, total, lat[total / 2], lat[(total * 99) / 100], lat[total - 1]);
+	ret = 0;
+done:
+	if (s != NULL) {
+		curl_slist_free_all(s->hdr);
+		if (s->r.easy != NULL)
+			curl_easy_cleanup(s->r.easy);
+	}
+	if (probe.easy != NULL)
+		curl_easy_cleanup(probe.easy);
+	free(s);
+	free(lat);
+	return ret;
+}
+
+/* ---- hold ---- */
+
+static void on_hold_done(struct bench *b, CURL *easy, CURLcode rc)
+{
+	struct reader *r = NULL;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(b->multi, easy);
+	if (r != NULL && !*b->stop) /* its deadline passed: wait again */
+		arm(b, (size_t)(r - b->readers), 60);
+}
+
+static int run_hold(struct bench *b)
+{
+	struct reader probe = {.easy = curl_easy_init()};
+
+	b->after = (uint64_t)INT64_MAX;
+	if (probe.easy == NULL || !arm_all(b, 60, (long)b->n, &probe, on_hold_done)) {
+		fprintf(stderr, "hold: the readers never all parked\n");
+		return 1;
+	}
+	printf("holding %zu\n", b->n);
+	fflush(stdout);
+	while (!*b->stop)
+		drive(b, 1000, on_hold_done);
+	curl_easy_cleanup(probe.easy);
+	return 0;
+}
+
+/* ---- main ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f != NULL ? calloc(1, 65536) : NULL;
+	size_t n = buf != NULL ? fread(buf, 1, 65535, f) : 0;
+
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (f != NULL)
+		fclose(f);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	volatile sig_atomic_t stop = 0;
+	struct bench b = {.stop = &stop};
+	struct rlimit rl;
+	bool hold = argc == 6 && strcmp(argv[1], "hold") == 0;
+	bool fan = argc == 9 && strcmp(argv[1], "fanout") == 0;
+	unsigned rounds = fan ? (unsigned)strtoul(argv[8], NULL, 10) : 0;
+	char auth[256];
+	sigset_t set;
+	int ret = 1;
+
+	if (!hold && !fan) {
+		fprintf(stderr, "usage: bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN "
+				"TEMPLATE N ROUNDS\n       bench-fanout hold URL ROOM TOKEN N\n");
+		return 2;
+	}
+	/* every reader is a socket */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	b.url = argv[2];
+	b.room = argv[3];
+	b.reader_token = argv[4];
+	b.sender_token = fan ? argv[5] : argv[4];
+	b.tmpl = fan ? slurp(argv[6]) : NULL;
+	b.n = (size_t)strtoul(argv[hold ? 5 : 7], NULL, 10);
+	/* the sender's counters must rise across runs too: start from the
+	 * clock, in milliseconds */
+	b.counter_base = (uint64_t)time(NULL) * 1000;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	b.multi = curl_multi_init();
+	b.readers = calloc(b.n, sizeof(*b.readers));
+	if (b.multi == NULL || b.readers == NULL || b.n == 0 || (fan && b.tmpl == NULL))
+		goto done;
+	curl_multi_setopt(b.multi, CURLMOPT_MAXCONNECTS, (long)b.n + 16);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", b.reader_token);
+	for (size_t i = 0; i < b.n; i++) {
+		b.readers[i].easy = curl_easy_init();
+		b.readers[i].hdr = curl_slist_append(NULL, auth);
+		if (b.readers[i].easy == NULL || b.readers[i].hdr == NULL)
+			goto done;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	ret = hold ? run_hold(&b) : run_fanout(&b, rounds);
+done:
+	for (size_t i = 0; b.readers != NULL && i < b.n; i++) {
+		if (b.readers[i].easy != NULL) {
+			curl_multi_remove_handle(b.multi, b.readers[i].easy);
+			curl_easy_cleanup(b.readers[i].easy);
+		}
+		curl_slist_free_all(b.readers[i].hdr);
+	}
+	free(b.readers);
+	free(b.tmpl);
+	if (b.multi != NULL)
+		curl_multi_cleanup(b.multi);
+	curl_global_cleanup();
+	return ret;
+}
