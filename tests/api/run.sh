@@ -44,12 +44,27 @@ check() {
 	fi
 }
 
-# expect NAME STATUS CODE METHOD PATH [BODY] [TOKEN]
+# The stored rooms, members, states, wraps and messages, as one hash
+# (challenges left out: a join attempt uses up its nonce, by design).
+db_snapshot() {
+	local dump
+	dump=$(sqlite3 -readonly "$RELAY_DB" ".dump rooms members states wraps messages") || dump=
+	# Unreadable: a value that never repeats, so the comparison fails loudly.
+	[[ $dump == *"CREATE TABLE rooms"* ]] || dump="unreadable $RANDOM $RANDOM $SECONDS"
+	sha256sum <<<"$dump"
+}
+
+# expect NAME STATUS CODE METHOD PATH [BODY] [TOKEN]; a refused request
+# must also leave the stored data as it was.
 expect() {
-	local name=$1 status=$2 code=$3
+	local name=$1 status=$2 code=$3 before
 	shift 3
+	before=$(db_snapshot)
 	curl_json "$@"
 	check "$name" "$status" "$code"
+	if [ "$status" -ge 400 ] && [ "$(db_snapshot)" != "$before" ]; then
+		flunk "$name: a refused request changed the stored data"
+	fi
 }
 
 trim() {
@@ -431,6 +446,65 @@ done
 verify "limit: 256 outstanding challenges" 256 "$ok"
 expect "limit: the 257th challenge" 429 busy POST /v1/rooms/r3/challenges
 expect "limit: other rooms unaffected" 201 - POST /v1/rooms/r1/challenges
+
+# ---- hostile inputs ----
+
+nested() { # N: N opening brackets, N closing ones
+	printf '%*s' "$1" '' | tr ' ' '['
+	printf '%*s' "$1" '' | tr ' ' ']'
+}
+printf '{"v":1,"room":"\xff\xfe"}' >"$T/utf8.json"
+printf '{"v":1,"name":"a\\u0000b","sign_pk":"x","box_pk":"x","mac":"x","nonce":"x","proof":"x"}' \
+	>"$T/nul.json"
+nested 100000 >"$T/deep.json"
+printf '{"v":1,"room":%s}' "$(nested 5000)" >"$T/deep-field.json"
+run_table <<'EOF'
+hostile: 100,000 nested arrays   | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/deep.json")"
+hostile: a deeply nested field   | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/deep-field.json")"
+hostile: invalid UTF-8           | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/utf8.json")"
+hostile: NUL in a name           | 400 | bad_json  | POST | /v1/rooms/r1/members | "$(cat "$T/nul.json")"
+hostile: integer over 64 bits    | 400 | bad_json  | POST | /v1/rooms | '{"v":1,"opslimit":123456789012345678901234567890}'
+hostile: real over the range     | 400 | bad_json  | POST | /v1/rooms | '{"v":1,"opslimit":1e400}'
+hostile: opslimit a real         | 400 | bad_field | POST | /v1/rooms | "$(forge create r9 zed pw-nine --set opslimit=2.0)"
+hostile: v as a huge integer     | 400 | bad_version | POST | /v1/rooms | "$(forge create r9 zed pw-nine --set v=9223372036854775807)"
+hostile: multipart form body     | 400 | bad_json  | POST | /v1/rooms | | | -F x=1
+hostile: text/plain, valid JSON  | 409 | room_exists | POST | /v1/rooms | "$(forge create r1 alice $PW)" | | -H 'Content-Type: text/plain'
+hostile: bob's token, alice's job | 403 | not_creator | POST | /v1/rooms/r1/state | "$(forge state r1 alice 3 1 bob)" | $TB
+hostile: a token in another room | 404 | no_room   | GET  | /v1/rooms/zz/members | | $TC
+EOF
+
+# A join replayed word for word: its nonce is used up.
+forge join r1 erin $PW "$(curl -s -X POST "$RELAY_URL/v1/rooms/r1/challenges" | forge get nonce)" \
+	>"$T/join-erin.json"
+curl_json_file POST /v1/rooms/r1/members "$T/join-erin.json"
+check "hostile: a fresh join" 201 -
+TE=$(json_get token)
+curl_json_file POST /v1/rooms/r1/members "$T/join-erin.json"
+check "hostile: the same join replayed" 401 bad_challenge
+forge join r1 frank $PW "$(curl -s -X POST "$RELAY_URL/v1/rooms/r1/challenges" | forge get nonce)" \
+	>"$T/join-frank.json"
+curl_json_file POST /v1/rooms/r1/members "$T/join-frank.json"
+check "hostile: another join" 201 -
+TF=$(json_get token)
+
+# ---- removal ----
+
+run_table <<'EOF'
+remove: by a non-creator       | 403 | not_creator   | DELETE | /v1/rooms/r1/members/erin   | | $TB
+remove: the creator            | 409 | creator_stays | DELETE | /v1/rooms/r1/members/alice  | | $TB
+remove: the creator by itself  | 409 | creator_stays | DELETE | /v1/rooms/r1/members/alice  | | $TA
+remove: unknown member         | 404 | no_member     | DELETE | /v1/rooms/r1/members/nobody | | $TA
+remove: bad name               | 400 | bad_name      | DELETE | /v1/rooms/r1/members/-x     | | $TA
+remove: no token               | 401 | unauthorized  | DELETE | /v1/rooms/r1/members/erin
+remove: erin by the creator    | 200 | -             | DELETE | /v1/rooms/r1/members/erin   | | $TA
+remove: erin again             | 404 | no_member     | DELETE | /v1/rooms/r1/members/erin   | | $TA
+remove: erin's token after     | 403 | removed       | GET    | /v1/rooms/r1/members        | | $TE
+remove: frank leaves           | 200 | -             | DELETE | /v1/rooms/r1/members/frank  | | $TF
+remove: frank's token after    | 403 | removed       | GET    | /v1/rooms/r1/wraps          | | $TF
+EOF
+expect "remove: the list" 200 - GET /v1/rooms/r1/members "" "$TA"
+verify "remove: erin listed as removed" 1 \
+	"$(grep -c '"name":"erin","sign_pk":"[^"]*","box_pk":"[^"]*","mac":"[^"]*","status":"removed"' <<<"$BODY")"
 
 # ---- the relay after all that ----
 
