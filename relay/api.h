@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "http.h"
+#include "committer.h"
 #include "metrics.h"
 #include "store.h"
 #include "waiters.h"
@@ -32,6 +33,7 @@ struct api_env {
 	struct store *st;
 	struct waiters *w;
 	struct metrics *m;
+	struct committer *c; /* group commit for posts; NULL: commit inline */
 };
 
 /* `room` is the validated :room path segment, or NULL if the route has

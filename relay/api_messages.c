@@ -43,37 +43,84 @@ static enum e2e_err messages_unpack(struct store *st, const struct store_room *r
 	return err;
 }
 
+/* A post on its way through the group committer, kept with the request
+ * while it is parked. */
+struct messages_post {
+	struct committer_job job;
+	uint64_t last_counter; /* for the 409's detail */
+	struct wire_msg m;
+};
+
+/* The reply for a stored (or refused) message. */
+static enum e2e_err messages_posted(const struct api_env *env, enum e2e_err err,
+				    const struct wire_msg *m, uint64_t last_counter,
+				    struct api_res *res)
+{
+	if (err == E2E_OK)
+		metrics_message(env->m);
+	if (err == E2E_ERR_COUNTER)
+		api_fail(res, err, "counter: must be above %llu", (unsigned long long)last_counter);
+	if (err == E2E_OK)
+		err = api_ok(res, 201, json_pack("{s:I}", "seq", (json_int_t)m->seq));
+	return err;
+}
+
+/* Hand the message to the group committer and park until it is stored:
+ * the re-run (http_state set) answers. */
+static void messages_commit_later(const struct api_env *env, struct http_req *rq,
+				  struct messages_post *p, int64_t room_id, struct api_res *res)
+{
+	p->job = (struct committer_job){.room_id = room_id, .m = &p->m, .done = http_resume,
+					.arg = rq};
+	http_set_state(rq, p, free);
+	http_suspend(rq, false);
+	if (!committer_submit(env->c, &p->job)) { /* stopping */
+		p->job.err = E2E_ERR_INTERNAL;
+		http_resume(rq);
+	}
+	res->parked = true;
+}
+
+/* Inline commit (a relay with a single shared connection). */
+static enum e2e_err messages_commit_now(const struct api_env *env, struct messages_post *p,
+					int64_t room_id, struct api_res *res)
+{
+	enum e2e_err err = store_msg_add(env->st, room_id, &p->m);
+
+	if (err == E2E_OK) /* committed: only now may a reader see it */
+		waiters_notify(env->w, room_id);
+	err = messages_posted(env, err, &p->m, p->last_counter, res);
+	free(p);
+	return err;
+}
+
 enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
-	struct store *st = env->st;
+	struct messages_post *p = http_state(rq);
 	struct store_room r;
 	struct store_member me;
-	struct wire_msg *m = calloc(1, sizeof(*m)); /* 8 KiB: not on the stack */
-	enum e2e_err err = m != NULL ? E2E_OK : E2E_ERR_INTERNAL;
+	enum e2e_err err;
 
+	if (p != NULL) /* the committer is done with it */
+		return messages_posted(env, p->job.err, &p->m, p->last_counter, res);
+	p = calloc(1, sizeof(*p)); /* 25 KiB: not on the stack */
+	err = p != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 	if (err == E2E_OK)
-		err = messages_member(st, rq, room, &r, &me);
+		err = messages_member(env->st, rq, room, &r, &me);
 	if (err == E2E_OK)
-		err = messages_unpack(st, &r, rq, m, res);
-	if (err != E2E_OK)
-		goto done;
-	memcpy(m->sender, me.rec.name, sizeof(m->sender));
-	m->received_at = api_now();
-	err = store_msg_add(st, r.id, m);
-	if (err == E2E_OK) {
-		/* committed: only now may a reader see it */
-		waiters_notify(env->w, r.id);
-		metrics_message(env->m);
+		err = messages_unpack(env->st, &r, rq, &p->m, res);
+	if (err != E2E_OK) {
+		free(p);
+		return err;
 	}
-	if (err == E2E_ERR_COUNTER)
-		api_fail(res, err, "counter: must be above %llu",
-			 (unsigned long long)me.last_counter);
-	if (err == E2E_OK)
-		err = api_ok(res, 201, json_pack("{s:I}", "seq", (json_int_t)m->seq));
-done:
-	free(m);
-	return err;
+	memcpy(p->m.sender, me.rec.name, sizeof(p->m.sender));
+	p->m.received_at = api_now();
+	p->last_counter = me.last_counter;
+	if (env->c == NULL)
+		return messages_commit_now(env, p, r.id, res);
+	messages_commit_later(env, rq, p, r.id, res);
+	return E2E_OK;
 }
 
 /* A query argument: absent gives `def`; else decimal digits only, in
@@ -135,7 +182,7 @@ static bool messages_expired(const struct timespec *deadline)
 static void messages_park(const struct api_env *env, struct http_req *rq, int64_t room_id,
 			  uint64_t ticket, const struct timespec *deadline, struct api_res *res)
 {
-	http_suspend(rq);
+	http_suspend(rq, true);
 	if (!waiters_park(env->w, room_id, ticket, deadline, http_resume, rq))
 		http_resume(rq);
 	res->parked = true;

@@ -36,7 +36,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_config cfg;
 	uint16_t port;
-	unsigned suspended; /* parked, or resumed and not yet re-run (atomic) */
+	unsigned suspended; /* requests ever parked and not yet fully answered (atomic) */
 };
 
 struct http_req {
@@ -52,7 +52,9 @@ struct http_req {
 	enum e2e_err body_err; /* E2E_ERR_TOO_LARGE once past the cap */
 	unsigned status;    /* 0 until a reply is queued */
 	bool parked;        /* suspended at least once */
-	bool suspended;     /* suspended now (or resumed, not yet re-run) */
+	bool counted;       /* in srv->suspended */
+	void *state;        /* the handler's, across runs */
+	void (*state_free)(void *);
 	char log_method[HTTP_LOG_METHOD_MAX];
 	char log_path[HTTP_PATH_MAX + 4];
 };
@@ -126,11 +128,12 @@ bool http_parked(const struct http_req *rq)
 
 /* ---- parking ---- */
 
-void http_suspend(struct http_req *rq)
+void http_suspend(struct http_req *rq, bool wait)
 {
-	rq->parked = true;
-	rq->suspended = true;
-	__atomic_fetch_add(&rq->srv->suspended, 1, __ATOMIC_RELAXED);
+	rq->parked = rq->parked || wait;
+	if (!rq->counted) /* until the reply is sent: see http_drain */
+		__atomic_fetch_add(&rq->srv->suspended, 1, __ATOMIC_RELAXED);
+	rq->counted = true;
 	MHD_suspend_connection(rq->conn);
 }
 
@@ -139,6 +142,17 @@ void http_resume(void *arg)
 	struct http_req *rq = arg;
 
 	MHD_resume_connection(rq->conn);
+}
+
+void *http_state(const struct http_req *rq)
+{
+	return rq->state;
+}
+
+void http_set_state(struct http_req *rq, void *state, void (*free_fn)(void *))
+{
+	rq->state = state;
+	rq->state_free = free_fn;
 }
 
 /* ---- replies ---- */
@@ -373,10 +387,6 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	} else if (rq->body_err != E2E_OK) {
 		ret = http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
 	} else {
-		if (rq->suspended) { /* a resumed request, run again */
-			rq->suspended = false;
-			__atomic_fetch_sub(&srv->suspended, 1, __ATOMIC_RELAXED);
-		}
 		ret = http_result(srv->cfg.handler(srv->cfg.ctx, rq));
 	}
 	return ret;
@@ -390,6 +400,10 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 
 	if (rq != NULL && !srv->cfg.quiet)
 		http_log(rq);
+	if (rq != NULL && rq->counted)
+		__atomic_fetch_sub(&srv->suspended, 1, __ATOMIC_RELAXED);
+	if (rq != NULL && rq->state_free != NULL)
+		rq->state_free(rq->state);
 	if (rq != NULL)
 		free(rq->body);
 	free(rq);

@@ -38,8 +38,9 @@ struct http_config {
 struct http_server *http_start(const struct http_config *cfg);
 /* The port actually bound. */
 uint16_t http_port(const struct http_server *srv);
-/* Give resumed requests up to `ms` to be answered (call after resuming
- * every parked one, before http_stop, which would just close them). */
+/* Give requests that were ever parked up to `ms` to be answered and their
+ * replies sent (call after resuming every parked one, before http_stop,
+ * which would just close them). */
 void http_drain(struct http_server *srv, unsigned ms);
 void http_stop(struct http_server *srv);
 
@@ -64,8 +65,13 @@ unsigned http_status(const struct http_req *rq);
 bool http_parked(const struct http_req *rq);
 
 /* Park the request: no reply now, no thread held; the handler is called
- * again after http_resume. Only from a handler. */
-void http_suspend(struct http_req *rq);
+ * again after http_resume. Only from a handler. `wait`: a long-poll wait
+ * (its time stays out of the latency histogram), not a wait for a commit. */
+void http_suspend(struct http_req *rq, bool wait);
+/* The handler's state for this request, kept across runs (NULL at
+ * first); `free_fn` frees it when the request ends. */
+void *http_state(const struct http_req *rq);
+void http_set_state(struct http_req *rq, void *state, void (*free_fn)(void *));
 /* Resume a parked request (a struct http_req *, as void * so that it can
  * be a wake callback). From any thread. */
 void http_resume(void *rq);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "committer.h"
 #include "http.h"
 #include "metrics.h"
 #include "routes.h"
@@ -294,6 +295,7 @@ struct relay_parts {
 	struct storepool *pool;
 	struct waiters *w;
 	struct metrics *m;
+	struct committer *c;
 	struct routes *rt;
 };
 
@@ -311,7 +313,11 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	}
 	p->w = waiters_new();
 	p->m = metrics_new(routes_count());
-	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m) : NULL;
+	/* group commit needs its own connection: not with a shared one */
+	if (p->w != NULL && storepool_writer(p->pool) != NULL &&
+	    (p->c = committer_new(storepool_writer(p->pool), p->w)) == NULL)
+		return false;
+	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c) : NULL;
 	if (p->rt == NULL)
 		fprintf(stderr, "relay: out of memory or threads\n");
 	return p->rt != NULL;
@@ -320,6 +326,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 static void relay_parts_close(struct relay_parts *p)
 {
 	routes_free(p->rt);
+	committer_free(p->c); /* commits what is queued */
 	waiters_free(p->w);
 	metrics_free(p->m);
 	storepool_close(p->pool);

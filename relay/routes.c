@@ -38,6 +38,7 @@ struct routes {
 	struct storepool *pool;
 	struct waiters *w;
 	struct metrics *m;
+	struct committer *c;
 };
 
 static const struct route route_table[] = {
@@ -120,7 +121,8 @@ static void route_allow(char *allow, size_t cap, const char *method)
 static enum e2e_err route_call(const struct route_view *r, struct routes *rt, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
-	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m};
+	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m,
+			      .c = rt->c};
 	enum e2e_err err = E2E_ERR_INTERNAL;
 
 	if (env.st != NULL)
@@ -153,12 +155,13 @@ static bool route_run(const struct route_view *r, struct routes *rt, struct http
 	return ok;
 }
 
-struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m)
+struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m,
+			  struct committer *c)
 {
 	struct routes *rt = calloc(1, sizeof(*rt));
 
 	if (rt != NULL) {
-		*rt = (struct routes){.pool = pool, .w = w, .m = m};
+		*rt = (struct routes){.pool = pool, .w = w, .m = m, .c = c};
 		for (size_t i = 0; i < ROUTES_ALL; i++)
 			metrics_route_name(m, i, route_at(i).method, route_at(i).pattern);
 	}

@@ -14,10 +14,13 @@ struct routes;
 struct storepool;
 struct waiters;
 struct metrics;
+struct committer;
 
 /* The dispatcher's context: handlers get a store from `pool`, park in
- * `w`, count in `m` (whose routes it names). NULL if out of memory. */
-struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m);
+ * `w`, count in `m` (whose routes it names), group-commit posts through
+ * `c` (NULL: inline). NULL if out of memory. */
+struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m,
+			  struct committer *c);
 void routes_free(struct routes *rt);
 /* How many routes the table has (for metrics_new). */
 size_t routes_count(void);

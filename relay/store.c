@@ -908,6 +908,26 @@ enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m
 	return txn_end(st, err);
 }
 
+enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
+			    enum e2e_err *errs)
+{
+	enum e2e_err err = txn_begin(st);
+
+	/* a refused counter skips that message only; anything else undoes
+	 * the whole batch (and every message gets that error) */
+	for (size_t i = 0; i < n && err == E2E_OK; i++) {
+		errs[i] = counter_raise(st, jobs[i].room_id, jobs[i].m);
+		if (errs[i] == E2E_OK)
+			errs[i] = msg_insert(st, jobs[i].room_id, jobs[i].m);
+		if (errs[i] != E2E_OK && errs[i] != E2E_ERR_COUNTER)
+			err = errs[i];
+	}
+	err = txn_end(st, err);
+	for (size_t i = 0; i < n && err != E2E_OK; i++)
+		errs[i] = err;
+	return err;
+}
+
 static bool msg_row(sqlite3_stmt *s, struct wire_msg *m)
 {
 	const void *ct = sqlite3_column_blob(s, 5);

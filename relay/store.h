@@ -118,6 +118,18 @@ enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *mem
  * E2E_ERR_COUNTER unless m->counter is above the sender's last. */
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m);
 
+/* One message of a group commit. */
+struct store_msg_job {
+	int64_t room_id;
+	struct wire_msg *m;
+};
+/* Group commit: store_msg_add for each of `n` messages, in order, in ONE
+ * transaction (one fsync). errs[i] is each one's outcome (E2E_ERR_COUNTER
+ * skips that message only); if the transaction fails nothing is stored,
+ * every errs[i] is the failure, and so is the result. */
+enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
+			    enum e2e_err *errs);
+
 typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */
 enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,

@@ -25,7 +25,7 @@ struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t
 	struct storepool *p = calloc(1, sizeof(*p));
 	bool ok = false;
 
-	if (p == NULL || n == 0 || (p->stores = calloc(n, sizeof(*p->stores))) == NULL) {
+	if (p == NULL || n == 0 || (p->stores = calloc(n + 1, sizeof(*p->stores))) == NULL) {
 		snprintf(why, why_len, "out of memory");
 		goto done;
 	}
@@ -33,8 +33,9 @@ struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t
 	pthread_mutex_init(&p->lock, NULL);
 	p->key_made = pthread_key_create(&p->key, NULL) == 0;
 	ok = p->key_made;
-	/* one at a time: the first creates the schema the others need */
-	for (unsigned i = 0; ok && i < n; i++) {
+	/* one at a time: the first creates the schema the others need; with
+	 * several, one more for the committer (storepool_writer) */
+	for (unsigned i = 0; ok && i < n + (n > 1); i++) {
 		p->stores[i] = store_open(path, why, why_len);
 		ok = p->stores[i] != NULL;
 		if (ok && n > 1)
@@ -52,7 +53,7 @@ void storepool_close(struct storepool *p)
 {
 	if (p == NULL)
 		return;
-	for (unsigned i = 0; p->stores != NULL && i < p->n; i++)
+	for (unsigned i = 0; p->stores != NULL && i <= p->n; i++)
 		store_close(p->stores[i]);
 	if (p->key_made) {
 		pthread_key_delete(p->key);
@@ -80,6 +81,11 @@ struct store *storepool_acquire(struct storepool *p)
 		}
 	}
 	return st;
+}
+
+struct store *storepool_writer(struct storepool *p)
+{
+	return p->n > 1 ? p->stores[p->n] : NULL;
 }
 
 void storepool_release(struct storepool *p, struct store *st)

@@ -23,4 +23,8 @@ void storepool_close(struct storepool *p);
 struct store *storepool_acquire(struct storepool *p);
 void storepool_release(struct storepool *p, struct store *st);
 
+/* With one connection per thread, one more for the group committer's
+ * thread (relay/committer.h); NULL with a single shared connection. */
+struct store *storepool_writer(struct storepool *p);
+
 #endif

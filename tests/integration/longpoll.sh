@@ -16,6 +16,16 @@ MSGS="$RELAY_URL/v1/rooms/poll/messages"
 
 # milliseconds since the epoch
 now_ms() { date +%s%3N; }
+# waiting N: within 10 s, /metrics shows N parked readers
+waiting() {
+	local i
+	for i in $(seq 1 100); do
+		curl_json GET /metrics
+		case "$BODY" in *"e2e_waiting_clients $1"*) return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
 
 # healthz and metrics
 curl_json GET /healthz
@@ -66,9 +76,8 @@ for r in 1 2 3; do
 		"$MSGS?after=1&wait=30" >"$T/reader$r.time" &
 	eval "reader$r=$!"
 done
-sleep 0.5
-curl_json GET /metrics
-assert_contains "$BODY" "e2e_waiting_clients 3" "waiting gauge while parked"
+waiting 3 || fail "waiting gauge never showed the 3 parked readers: $BODY"
+sleep 0.3
 "$E2E_FORGE" msg 1 2 >"$T/m2.json"
 curl_json_file POST /v1/rooms/poll/messages "$T/m2.json" "$TOKEN"
 assert_eq 201 "$STATUS" "post 2"
@@ -102,7 +111,7 @@ awk -v t="$(cat "$T/quiet.time")" 'BEGIN { exit !(t >= 1.9) }' ||
 # A reader parked at shutdown is answered (empty), and the relay exits 0.
 curl -s -o "$T/late.json" -H "Authorization: Bearer $TOKEN" "$MSGS?after=2&wait=30" &
 late=$!
-sleep 0.3
+waiting 1 || fail "the late reader never parked"
 relay_stop
 wait "$late" || true
 BODY=$(cat "$T/late.json" 2>/dev/null || true)

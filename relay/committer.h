@@ -1,0 +1,43 @@
+/* committer.h - group commit for message posts. Handlers hand validated
+ * messages to one committer thread and park their request; the thread
+ * stores everything queued in ONE transaction (one fsync, on its own
+ * store connection), then wakes the room's long-polling readers and,
+ * last, each posting request with its own outcome. So a 2xx is still
+ * only ever sent after the commit (and fsync) that covers it, while a
+ * slow fsync no longer holds an HTTP thread and one fsync covers every
+ * post that arrived during the previous one. */
+#ifndef RELAY_COMMITTER_H
+#define RELAY_COMMITTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "store.h"
+#include "waiters.h"
+#include "wire.h"
+
+struct committer;
+
+/* One post. The submitter owns it and must not touch it between
+ * committer_submit and the call of done(arg), the committer's last use. */
+struct committer_job {
+	int64_t room_id;
+	struct wire_msg *m;  /* in; m->seq set when stored */
+	enum e2e_err err;    /* out */
+	void (*done)(void *arg);
+	void *arg;
+	struct committer_job *next; /* the committer's */
+};
+
+/* `st` is the committer's own connection (sharing the other stores'
+ * write lock); readers of a room are woken in `w` after each commit.
+ * NULL if the thread cannot be started. */
+struct committer *committer_new(struct store *st, struct waiters *w);
+/* Commits what is queued, stops the thread, frees. */
+void committer_free(struct committer *c);
+
+/* Queue a post; false (nothing queued) once the committer is stopping. */
+bool committer_submit(struct committer *c, struct committer_job *job);
+
+#endif
