@@ -149,7 +149,7 @@ static void drive(struct bench *b, double ms, void (*fn)(struct bench *, CURL *,
 		while ((m = curl_multi_info_read(b->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				fn(b, m->easy_handle, m->data.result);
-		curl_multi_poll(b->multi, NULL, 0, 5, NULL);
+		curl_multi_poll(b->multi, NULL, 0, 1, NULL);
 	}
 }
 

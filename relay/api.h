@@ -13,6 +13,7 @@
 #include "http.h"
 #include "committer.h"
 #include "metrics.h"
+#include "replycache.h"
 #include "store.h"
 #include "waiters.h"
 #include "wire.h"
@@ -21,8 +22,9 @@
 struct api_res {
 	unsigned status;
 	json_t *body; /* owned; freed by the dispatcher */
-	char *text;   /* instead of body: malloc'd text/plain, taken over */
+	char *text;   /* instead of body: malloc'd, taken over */
 	size_t text_len;
+	const char *text_type; /* its Content-Type; NULL: Prometheus text */
 	bool parked;  /* no reply now: the request is parked (long-poll) */
 	json_error_t jerr;
 };
@@ -34,6 +36,7 @@ struct api_env {
 	struct waiters *w;
 	struct metrics *m;
 	struct committer *c; /* group commit for posts; NULL: commit inline */
+	struct replycache *rc;
 };
 
 /* `room` is the validated :room path segment, or NULL if the route has

@@ -206,15 +206,36 @@ static enum e2e_err messages_args(struct http_req *rq, struct messages_query *q,
 	return err;
 }
 
+/* Reply with `list`, and keep the encoded reply for the readers that
+ * ask the same question before the room changes. */
+static enum e2e_err messages_reply(const struct api_env *env,
+				   const struct replycache_key *key, json_t *list,
+				   struct api_res *res)
+{
+	json_t *body = json_pack("{s:O}", "messages", list);
+	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	json_decref(body);
+	if (text == NULL)
+		return E2E_ERR_INTERNAL;
+	text[n] = '\n'; /* over the NUL, as every JSON reply */
+	if (json_array_size(list) > 0)
+		replycache_put(env->rc, key, text, n + 1);
+	*res = (struct api_res){.status = 200, .text = text, .text_len = n + 1,
+				.text_type = "application/json"};
+	return E2E_OK;
+}
+
 enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
 	struct store_room r;
 	struct store_member me;
 	struct messages_query q = {0};
+	struct replycache_key key;
 	struct timespec deadline;
-	uint64_t ticket = 0;
-	json_t *list = json_array();
+	json_t *list = NULL;
 	enum e2e_err err = messages_member(env->st, rq, room, &r, &me);
 
 	if (err == E2E_OK)
@@ -222,17 +243,23 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 	if (err != E2E_OK)
 		goto done;
 	/* the ticket before the query: see waiters.h */
-	if (q.wait > 0)
-		ticket = waiters_ticket(env->w, r.id);
+	key = (struct replycache_key){r.id, q.after, q.limit, waiters_ticket(env->w, r.id)};
+	res->text = replycache_get(env->rc, &key, &res->text_len);
+	if (res->text != NULL) { /* another reader just asked the same */
+		res->status = 200;
+		res->text_type = "application/json";
+		goto done;
+	}
+	list = json_array();
 	err = list != NULL ? store_msgs_each(env->st, r.id, q.after, (unsigned)q.limit,
 					     messages_add, list)
 			   : E2E_ERR_INTERNAL;
 	deadline = messages_deadline(rq, q.wait);
 	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))
-		messages_park(env, rq, r.id, ticket, &deadline, res);
+		messages_park(env, rq, r.id, key.generation, &deadline, res);
 	else if (err == E2E_OK)
-		err = api_ok(res, 200, json_pack("{s:O}", "messages", list));
+		err = messages_reply(env, &key, list, res);
 done:
 	json_decref(list);
 	return err;

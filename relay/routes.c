@@ -39,6 +39,7 @@ struct routes {
 	struct waiters *w;
 	struct metrics *m;
 	struct committer *c;
+	struct replycache *rc;
 };
 
 static const struct route route_table[] = {
@@ -122,7 +123,7 @@ static enum e2e_err route_call(const struct route_view *r, struct routes *rt, st
 			       const char *room, struct api_res *res)
 {
 	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m,
-			      .c = rt->c};
+			      .c = rt->c, .rc = rt->rc};
 	enum e2e_err err = E2E_ERR_INTERNAL;
 
 	if (env.st != NULL)
@@ -143,8 +144,10 @@ static bool route_run(const struct route_view *r, struct routes *rt, struct http
 	memset(&res, 0, sizeof(res));
 	err = route_call(r, rt, rq, room, &res);
 	if (err == E2E_OK && res.text != NULL)
-		ok = http_reply_text(rq, res.status, "text/plain; version=0.0.4", res.text,
-				     res.text_len); /* takes res.text */
+		ok = http_reply_text(rq, res.status,
+				     res.text_type != NULL ? res.text_type
+							   : "text/plain; version=0.0.4",
+				     res.text, res.text_len); /* takes res.text */
 	else if (err == E2E_OK && !res.parked)
 		ok = http_reply_json(rq, res.status, res.body);
 	else if (err != E2E_OK)
@@ -161,7 +164,12 @@ struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metr
 	struct routes *rt = calloc(1, sizeof(*rt));
 
 	if (rt != NULL) {
-		*rt = (struct routes){.pool = pool, .w = w, .m = m, .c = c};
+		*rt = (struct routes){.pool = pool, .w = w, .m = m, .c = c,
+				      .rc = replycache_new()};
+		if (rt->rc == NULL) {
+			free(rt);
+			return NULL;
+		}
 		for (size_t i = 0; i < ROUTES_ALL; i++)
 			metrics_route_name(m, i, route_at(i).method, route_at(i).pattern);
 	}
@@ -170,6 +178,8 @@ struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metr
 
 void routes_free(struct routes *rt)
 {
+	if (rt != NULL)
+		replycache_free(rt->rc);
 	free(rt);
 }
 
