@@ -40,7 +40,7 @@ start() {
 	PORT=$(sed 's/.*[:] *\([0-9][0-9]*\)$/\1/; s/.*on \([0-9][0-9]*\)$/\1/' <<<"$line")
 }
 
-start relay "$B/relay/relay" --port 0 --db "$W/relay.db" --quiet ${RELAY_ARGS:-}
+start relay "${RELAY:-$B/relay/relay}" --port 0 --db "$W/relay.db" --quiet ${RELAY_ARGS:-}
 relay_port=$PORT relay_pid=$PID
 start floor "$B/bench/bench-floor" --port 0
 floor_port=$PORT
