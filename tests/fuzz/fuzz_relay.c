@@ -1,0 +1,536 @@
+/* fuzz_relay.c - libFuzzer harness for the relay's request validation:
+ * every endpoint handler of relay/api_*.c, on a real store (SQLite,
+ * ":memory:") seeded with two rooms and their members, through this
+ * file's own struct http_req and relay/http.h accessors instead of
+ * libmicrohttpd (relay/http.c is not linked). See fuzz_relay.h for the
+ * input format.
+ *
+ * The oracles, beyond the sanitizers: every request gets exactly one
+ * reply or is parked; every reply can be sent (its JSON dumps, as
+ * http.c would); nothing a client sends makes a 5xx. The store is
+ * re-seeded after any request that may have changed it, and the random
+ * source restarts each time, so every input replays the same way. */
+#include "fuzz_relay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "fixture.h"
+
+/* relay/store.c itself, for sqlite3_total_changes on its connection */
+#include "store.c"
+
+/* The read reply cache, where the relay has one (relay/replycache.h). */
+#if __has_include("replycache.h")
+#define FUZZ_REPLYCACHE 1
+#endif
+
+#define FUZZ_QUERY_MAX 8
+#define FUZZ_PATH_MAX 512
+
+/* ---- the request, and relay/http.h for the handlers ---- */
+
+struct fuzz_query {
+	char *key;
+	char *value; /* NULL: the key had no '=' */
+};
+
+struct http_req {
+	const char *method;
+	char path[FUZZ_PATH_MAX];
+	const char *bearer;
+	const char *body;
+	size_t len;
+	struct fuzz_query query[FUZZ_QUERY_MAX];
+	size_t n_query;
+	char *query_buf;
+	struct timespec t0;
+	unsigned status;  /* 0 until a reply */
+	unsigned replies; /* how many were attempted */
+	bool reply_failed; /* one could not be sent: http.c closes the connection */
+	bool parked;
+	bool suspended;
+	void *state;
+	void (*state_free)(void *);
+};
+
+const char *http_method(const struct http_req *rq)
+{
+	return rq->method;
+}
+
+const char *http_path(const struct http_req *rq)
+{
+	return rq->path;
+}
+
+const char *http_body(const struct http_req *rq, size_t *len)
+{
+	*len = rq->len;
+	return rq->body != NULL ? rq->body : "";
+}
+
+const char *http_query(const struct http_req *rq, const char *key)
+{
+	for (size_t i = 0; i < rq->n_query; i++)
+		if (strcmp(rq->query[i].key, key) == 0)
+			return rq->query[i].value;
+	return NULL;
+}
+
+const char *http_bearer(const struct http_req *rq)
+{
+	return rq->bearer;
+}
+
+const struct timespec *http_started(const struct http_req *rq)
+{
+	return &rq->t0;
+}
+
+double http_elapsed(const struct http_req *rq)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
+}
+
+unsigned http_status(const struct http_req *rq)
+{
+	return rq->status;
+}
+
+bool http_parked(const struct http_req *rq)
+{
+	return rq->parked;
+}
+
+void http_suspend(struct http_req *rq, bool wait)
+{
+	(void)wait;
+	rq->parked = true;
+	rq->suspended = true;
+}
+
+void *http_state(const struct http_req *rq)
+{
+	return rq->state;
+}
+
+void http_set_state(struct http_req *rq, void *state, void (*free_fn)(void *))
+{
+	rq->state = state;
+	rq->state_free = free_fn;
+}
+
+void http_resume(void *arg)
+{
+	struct http_req *rq = arg;
+
+	rq->suspended = false;
+}
+
+/* What http.c does with a JSON reply: dump it; a failure closes the
+ * connection without a reply. */
+static bool fuzz_reply(struct http_req *rq, unsigned status, const json_t *body)
+{
+	char *buf = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	rq->replies++;
+	if (buf == NULL) {
+		rq->reply_failed = true;
+		return false;
+	}
+	free(buf);
+	rq->status = status;
+	return true;
+}
+
+bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body)
+{
+	return fuzz_reply(rq, status, body);
+}
+
+bool http_reply_text(struct http_req *rq, unsigned status, const char *type, char *text,
+		     size_t len)
+{
+	(void)type;
+	(void)len;
+	free(text);
+	rq->replies++;
+	rq->status = status;
+	return true;
+}
+
+/* FUZZ_RELAY_VERBOSE=1: print each error reply. */
+static bool relay_verbose;
+
+/* The same message as http.c's, so a detail that cannot be sent (not
+ * UTF-8, say) shows here as a failed reply. */
+bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
+		      const char *allow)
+{
+	const struct e2e_err_info *info = e2e_err_info(err);
+	char msg[512];
+	json_t *body;
+	bool ok;
+
+	(void)allow;
+	if (detail != NULL && detail[0] != '\0')
+		snprintf(msg, sizeof(msg), "%s: %s", info->message, detail);
+	else
+		snprintf(msg, sizeof(msg), "%s", info->message);
+	body = json_pack("{s:{s:s, s:s}}", "error", "code", info->code, "message", msg);
+	if (body == NULL) {
+		rq->replies++;
+		rq->reply_failed = true;
+		fprintf(stderr, "fuzz_relay: error reply cannot be built: %s\n", msg);
+		return false;
+	}
+	ok = fuzz_reply(rq, info->http_status, body);
+	if (relay_verbose)
+		fprintf(stderr, "fuzz_relay: %s %s: %u %s\n", rq->method, rq->path,
+			info->http_status, msg);
+	json_decref(body);
+	return ok;
+}
+
+/* ---- the routes ---- */
+
+struct fuzz_route_def {
+	const char *method;
+	const char *suffix; /* after /v1/rooms/ROOM; NULL: the path is `suffix`-less */
+	api_fn fn;
+	api_env_fn efn;
+};
+
+static const struct fuzz_route_def fuzz_routes[FUZZ_R__COUNT] = {
+	[FUZZ_R_ROOMS_CREATE] = {"POST", NULL, api_rooms_create, NULL},
+	[FUZZ_R_ROOMS_GET] = {"GET", "", api_rooms_get, NULL},
+	[FUZZ_R_CHALLENGES] = {"POST", "/challenges", api_challenges_create, NULL},
+	[FUZZ_R_MEMBERS_JOIN] = {"POST", "/members", api_members_join, NULL},
+	[FUZZ_R_MEMBERS_LIST] = {"GET", "/members", api_members_list, NULL},
+	[FUZZ_R_MEMBERS_REMOVE] = {"DELETE", "/members/", api_members_remove, NULL},
+	[FUZZ_R_STATE_GET] = {"GET", "/state", api_state_get, NULL},
+	[FUZZ_R_STATE_POST] = {"POST", "/state", api_state_post, NULL},
+	[FUZZ_R_WRAPS_GET] = {"GET", "/wraps", api_wraps_get, NULL},
+	[FUZZ_R_MESSAGES_POST] = {"POST", "/messages", NULL, api_messages_post},
+	[FUZZ_R_MESSAGES_LIST] = {"GET", "/messages", NULL, api_messages_list},
+	[FUZZ_R_HEALTH] = {"GET", NULL, NULL, api_health_get},
+	[FUZZ_R_METRICS] = {"GET", NULL, NULL, api_metrics_get},
+};
+
+static const char *const fuzz_rooms[] = {"lobby", "den", "nosuchroom", "attic"};
+
+/* ---- the relay: store, registry, counters, seeded rooms ---- */
+
+struct fuzz_relay {
+	struct store *st;
+	struct waiters *w;
+	struct metrics *m;
+#ifdef FUZZ_REPLYCACHE
+	struct replycache *rc;
+#endif
+	char tokens[FUZZ_T_UNKNOWN + 1][API_TOKEN_B64_LEN];
+	char spare_nonce[64];
+	bool dirty; /* re-seed before the next input */
+};
+
+static struct fuzz_relay relay;
+
+static struct api_env fuzz_env(void)
+{
+	/* no group committer: posts commit inline, as with one connection */
+	struct api_env env = {.st = relay.st, .w = relay.w, .m = relay.m};
+
+#ifdef FUZZ_REPLYCACHE
+	env.rc = relay.rc;
+#endif
+	return env;
+}
+
+static void fuzz_query_parse(struct http_req *rq, const char *q, size_t len)
+{
+	char *save = NULL;
+
+	rq->query_buf = strndup(q, len);
+	for (char *t = rq->query_buf != NULL ? strtok_r(rq->query_buf, "&", &save) : NULL;
+	     t != NULL && rq->n_query < FUZZ_QUERY_MAX; t = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(t, '=');
+
+		if (eq != NULL)
+			*eq++ = '\0';
+		rq->query[rq->n_query++] = (struct fuzz_query){t, eq};
+	}
+}
+
+/* Run `rq` through route `r` as relay/routes.c would, for `room`. */
+static void fuzz_call(const struct fuzz_route_def *r, struct http_req *rq, const char *room)
+{
+	struct api_env env = fuzz_env();
+	struct api_res res;
+	enum e2e_err err;
+
+	/* a parked request is run again once resumed, as by http.c */
+	for (int run = 0; run < 2; run++) {
+		memset(&res, 0, sizeof(res));
+		rq->suspended = false;
+		err = r->efn != NULL ? r->efn(&env, rq, room, &res) : r->fn(relay.st, rq, room, &res);
+		if (err == E2E_OK && res.text != NULL)
+			http_reply_text(rq, res.status, "text/plain", res.text, res.text_len);
+		else if (err == E2E_OK && !res.parked)
+			http_reply_json(rq, res.status, res.body);
+		else if (err != E2E_OK)
+			http_reply_error(rq, err, res.jerr.text, NULL);
+		if (err != E2E_OK)
+			free(res.text);
+		json_decref(res.body);
+		if (!(err == E2E_OK && res.parked && !rq->suspended))
+			break;
+	}
+	if (rq->suspended) {
+		/* still waiting (a long-poll): end it, as the relay's shutdown
+		 * does; the registry is made anew for the next input */
+		waiters_shutdown(relay.w);
+		relay.dirty = true;
+	}
+	if (rq->state_free != NULL)
+		rq->state_free(rq->state);
+	free(rq->query_buf);
+}
+
+/* One request on the seeded relay: its status; *failed if the reply broke
+ * the contract of http.h. */
+static unsigned fuzz_request(enum fuzz_route route, const char *room, const char *token,
+			     const char *extra, size_t extra_len, const char *body,
+			     size_t len, bool *failed)
+{
+	const struct fuzz_route_def *r = &fuzz_routes[route];
+	struct http_req rq;
+	int changes;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = r->method;
+	rq.bearer = token;
+	rq.body = body;
+	rq.len = len;
+	clock_gettime(CLOCK_MONOTONIC, &rq.t0);
+	if (route == FUZZ_R_HEALTH)
+		snprintf(rq.path, sizeof(rq.path), "/healthz");
+	else if (route == FUZZ_R_METRICS)
+		snprintf(rq.path, sizeof(rq.path), "/metrics");
+	else if (r->suffix == NULL)
+		snprintf(rq.path, sizeof(rq.path), "/v1/rooms");
+	else if (route == FUZZ_R_MEMBERS_REMOVE)
+		snprintf(rq.path, sizeof(rq.path), "/v1/rooms/%s%s%.*s", room, r->suffix,
+			 (int)extra_len, extra);
+	else
+		snprintf(rq.path, sizeof(rq.path), "/v1/rooms/%s%s", room, r->suffix);
+	if (route == FUZZ_R_MESSAGES_LIST)
+		fuzz_query_parse(&rq, extra, extra_len);
+	changes = sqlite3_total_changes(relay.st->db);
+	fuzz_call(r, &rq, r->suffix != NULL ? room : NULL);
+	if (sqlite3_total_changes(relay.st->db) != changes)
+		relay.dirty = true;
+	*failed = rq.reply_failed || rq.replies > 1 || (rq.replies == 0 && !rq.parked);
+	metrics_request(relay.m, route, rq.status, http_elapsed(&rq), rq.parked);
+	return rq.status;
+}
+
+/* ---- seeding ---- */
+
+static json_t *seed_reply; /* the last seeding reply, parsed */
+
+/* http_reply_json keeps nothing; the seeding needs the bodies. So the
+ * seeding calls the handlers itself. */
+static json_t *seed_call(enum fuzz_route route, const char *room, const char *token,
+			 const char *extra, json_t *body)
+{
+	const struct fuzz_route_def *r = &fuzz_routes[route];
+	struct api_env env = fuzz_env();
+	struct http_req rq;
+	struct api_res res;
+	size_t len = 0;
+	char *text = fixture_dump(body, &len);
+	enum e2e_err err;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&res, 0, sizeof(res));
+	rq.method = r->method;
+	rq.bearer = token;
+	rq.body = text;
+	rq.len = len;
+	clock_gettime(CLOCK_MONOTONIC, &rq.t0);
+	snprintf(rq.path, sizeof(rq.path), "/v1/rooms/%s%s%s", room,
+		 r->suffix != NULL ? r->suffix : "", extra != NULL ? extra : "");
+	err = r->efn != NULL ? r->efn(&env, &rq, r->suffix != NULL ? room : NULL, &res)
+			     : r->fn(relay.st, &rq, r->suffix != NULL ? room : NULL, &res);
+	free(text);
+	if (rq.state_free != NULL)
+		rq.state_free(rq.state);
+	json_decref(seed_reply);
+	seed_reply = res.body;
+	if (err != E2E_OK) {
+		fprintf(stderr, "fuzz_relay: seeding %s %s failed: %s (%s)\n", r->method, rq.path,
+			e2e_err_info(err)->code, res.jerr.text);
+		abort();
+	}
+	return res.body;
+}
+
+static void seed_string(char *out, size_t cap, const char *key)
+{
+	const char *v = json_string_value(json_object_get(seed_reply, key));
+
+	if (v == NULL || (size_t)snprintf(out, cap, "%s", v) >= cap) {
+		fprintf(stderr, "fuzz_relay: seeding: no %s in the reply\n", key);
+		abort();
+	}
+}
+
+static void seed_join(const char *name, enum fuzz_token t)
+{
+	char nonce[64];
+
+	seed_call(FUZZ_R_CHALLENGES, "lobby", NULL, NULL, NULL);
+	seed_string(nonce, sizeof(nonce), "nonce");
+	seed_call(FUZZ_R_MEMBERS_JOIN, "lobby", NULL, NULL,
+		  fixture_join_body("lobby", name, nonce));
+	seed_string(relay.tokens[t], sizeof(relay.tokens[t]), "token");
+}
+
+static void relay_teardown(void)
+{
+	store_close(relay.st);
+	waiters_free(relay.w);
+	metrics_free(relay.m);
+#ifdef FUZZ_REPLYCACHE
+	replycache_free(relay.rc);
+	relay.rc = NULL;
+#endif
+	json_decref(seed_reply);
+	seed_reply = NULL;
+	relay.st = NULL;
+	relay.w = NULL;
+	relay.m = NULL;
+}
+
+static void relay_seed(void)
+{
+	static const char *const lobby[] = {"alice", "bob", "dave"};
+	char why[256];
+
+	relay_teardown();
+	fixture_rng_reset();
+	relay.st = store_open(":memory:", why, sizeof(why));
+	relay.w = waiters_new();
+	relay.m = metrics_new(FUZZ_R__COUNT);
+#ifdef FUZZ_REPLYCACHE
+	relay.rc = replycache_new();
+	if (relay.rc == NULL)
+		abort();
+#endif
+	if (relay.st == NULL || relay.w == NULL || relay.m == NULL) {
+		fprintf(stderr, "fuzz_relay: cannot start: %s\n", why);
+		abort();
+	}
+	for (size_t i = 0; i < FUZZ_R__COUNT; i++)
+		metrics_route_name(relay.m, i, fuzz_routes[i].method,
+				   fuzz_routes[i].suffix != NULL ? fuzz_routes[i].suffix : "/");
+	seed_call(FUZZ_R_ROOMS_CREATE, "", NULL, NULL, fixture_create_body("lobby", "alice"));
+	seed_string(relay.tokens[FUZZ_T_ALICE], sizeof(relay.tokens[0]), "token");
+	seed_call(FUZZ_R_ROOMS_CREATE, "", NULL, NULL, fixture_create_body("den", "erin"));
+	seed_string(relay.tokens[FUZZ_T_ERIN], sizeof(relay.tokens[0]), "token");
+	seed_join("bob", FUZZ_T_BOB);
+	seed_join("carol", FUZZ_T_CAROL);
+	seed_join("dave", FUZZ_T_DAVE);
+	seed_call(FUZZ_R_STATE_POST, "lobby", relay.tokens[FUZZ_T_ALICE], NULL,
+		  fixture_state_body("lobby", lobby, 3, FUZZ_LOBBY_REVISION, FUZZ_LOBBY_EPOCH));
+	seed_call(FUZZ_R_MEMBERS_REMOVE, "lobby", relay.tokens[FUZZ_T_ALICE], "dave", NULL);
+	seed_call(FUZZ_R_MESSAGES_POST, "lobby", relay.tokens[FUZZ_T_BOB], NULL,
+		  fixture_msg_body(FUZZ_LOBBY_EPOCH, 1, 40));
+	seed_call(FUZZ_R_MESSAGES_POST, "lobby", relay.tokens[FUZZ_T_ALICE], NULL,
+		  fixture_msg_body(FUZZ_LOBBY_EPOCH, 1, 60));
+	seed_call(FUZZ_R_CHALLENGES, "lobby", NULL, NULL, NULL);
+	seed_string(relay.spare_nonce, sizeof(relay.spare_nonce), "nonce");
+	json_decref(seed_reply);
+	seed_reply = NULL;
+	relay.dirty = false;
+}
+
+const char *fuzz_relay_spare_nonce(void)
+{
+	return relay.spare_nonce;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!fixture_init())
+		abort();
+	relay_verbose = getenv("FUZZ_RELAY_VERBOSE") != NULL;
+	snprintf(relay.tokens[FUZZ_T_GARBAGE], sizeof(relay.tokens[0]), "not*base64");
+	/* base64 of 32 bytes 0xff */
+	snprintf(relay.tokens[FUZZ_T_UNKNOWN], sizeof(relay.tokens[0]), "%s",
+		 "//////////////////////////////////////////8=");
+	relay_seed();
+	/* the registry's timer thread and the store live until exit */
+	return 0;
+}
+
+unsigned fuzz_relay_run(const uint8_t *data, size_t size)
+{
+	enum fuzz_route route;
+	const char *room, *token, *extra = "", *body;
+	size_t extra_len = 0, len;
+	unsigned status;
+	bool failed = false;
+
+	if (size < 2)
+		return 0;
+	if (relay.dirty)
+		relay_seed();
+	fixture_rng_reset();
+	route = (enum fuzz_route)(data[0] % FUZZ_R__COUNT);
+	token = relay.tokens[data[1] & 7][0] != '\0' ? relay.tokens[data[1] & 7] : NULL;
+	room = fuzz_rooms[(data[1] >> 3) & 3];
+	body = (const char *)data + 2;
+	len = size - 2;
+	if (route == FUZZ_R_MESSAGES_LIST || route == FUZZ_R_MEMBERS_REMOVE) {
+		const char *nl = memchr(body, '\n', len);
+		size_t n = nl != NULL ? (size_t)(nl - body) : len;
+
+		/* a decoded path or query string holds no NUL, and the
+		 * :name segment no '/' (else the route does not match) */
+		extra = body;
+		while (extra_len < n && body[extra_len] != '\0' &&
+		       (route != FUZZ_R_MEMBERS_REMOVE || body[extra_len] != '/'))
+			extra_len++;
+		if (route == FUZZ_R_MEMBERS_REMOVE && extra_len == 0)
+			return 0; /* the route needs a segment: a 404 */
+		body += n + (nl != NULL);
+		len -= n + (nl != NULL);
+	}
+	status = fuzz_request(route, room, token, extra, extra_len, body, len, &failed);
+	if (failed) {
+		fprintf(stderr, "fuzz_relay: route %d: no reply, or more than one\n", (int)route);
+		abort();
+	}
+	if (status >= 500) {
+		fprintf(stderr, "fuzz_relay: route %d answered %u to a client's request\n",
+			(int)route, status);
+		abort();
+	}
+	return status;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_relay_run(data, size);
+	return 0;
+}
