@@ -32,6 +32,7 @@ struct api {
 	size_t len;
 	bool overflow;
 	unsigned long requests; /* made so far: benchmarks count them */
+	char curl_err[CURL_ERROR_SIZE]; /* libcurl's own words on a failure */
 };
 
 static size_t on_data(char *data, size_t size, size_t n, void *user)
@@ -196,7 +197,9 @@ static bool setup(struct api *a, const char *method, const char *path, const cha
 	}
 	a->len = 0;
 	a->overflow = false;
+	a->curl_err[0] = '\0';
 	curl_easy_reset(a->curl);
+	curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->curl_err);
 	curl_easy_setopt(a->curl, CURLOPT_URL, url); /* curl copies it */
 	curl_easy_setopt(a->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, h);
@@ -221,8 +224,10 @@ static bool setup(struct api *a, const char *method, const char *path, const cha
 static int complete(struct api *a, CURLcode rc, struct api_reply *r)
 {
 	if (rc != CURLE_OK) {
-		snprintf(r->detail, sizeof r->detail, "%s: %s", a->base,
-			 a->overflow ? "response too large" : curl_easy_strerror(rc));
+		snprintf(r->detail, sizeof r->detail, "%.200s: %.255s", a->base,
+			 a->overflow	       ? "response too large" :
+			 a->curl_err[0] ? a->curl_err :
+					  curl_easy_strerror(rc));
 		return -1;
 	}
 	curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &r->http_status);

@@ -22,7 +22,7 @@ struct api_reply {
 	long http_status;     /* 0 if the relay could not be reached */
 	enum e2e_err err;     /* E2E_OK on 2xx; E2E_ERR__COUNT for an unknown code */
 	json_t *body;         /* the parsed object on 2xx, else NULL */
-	char detail[256];     /* why, for messages: curl's, the relay's or ours */
+	char detail[512];     /* why, for messages: curl's, the relay's or ours */
 };
 
 /* How to trust an https:// relay, beyond the system's CAs; all optional. */

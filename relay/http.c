@@ -434,8 +434,22 @@ static bool http_addr(const char *bind, uint16_t port, struct sockaddr_storage *
 	return ok;
 }
 
+/* GnuTLS priorities: TLS 1.2 and 1.3 only, AEAD ciphers only, forward
+ * secret key exchange only (documented in README.md). */
+#define HTTP_TLS_PRIORITIES                                                          \
+	"SECURE:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:"        \
+	"+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:"        \
+	"+ECDHE-RSA:%SERVER_PRECEDENCE"
+
 struct http_server *http_start(const struct http_config *cfg)
 {
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_TLS_PRIORITIES},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	struct http_server *srv = calloc(1, sizeof(*srv));
@@ -446,6 +460,8 @@ struct http_server *http_start(const struct http_config *cfg)
 	if (srv == NULL)
 		goto done;
 	srv->cfg = *cfg;
+	if (cfg->tls_cert)
+		flags |= MHD_USE_TLS;
 	if (!http_addr(cfg->bind, cfg->port, &ss, &flags)) {
 		fprintf(stderr, "relay: not an IPv4 or IPv6 address: %s\n", cfg->bind);
 		goto done;
@@ -458,6 +474,7 @@ struct http_server *http_start(const struct http_config *cfg)
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 				       MHD_OPTION_THREAD_POOL_SIZE,
 				       (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
+				       MHD_OPTION_ARRAY, cfg->tls_cert ? tls : plain,
 				       MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		fprintf(stderr, "relay: cannot listen on %s port %u\n", cfg->bind,

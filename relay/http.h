@@ -29,6 +29,8 @@ struct http_config {
 	bool quiet;        /* no per-request log line */
 	unsigned threads;  /* HTTP threads (1: one polling thread) */
 	unsigned max_conns; /* concurrent connections, parked ones included */
+	const char *tls_cert; /* PEM text of the certificate chain, or NULL: plain HTTP */
+	const char *tls_key;  /* PEM text of its private key */
 	http_handler_fn handler;
 	void *ctx;
 };

@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "routes.h"
 #include "storepool.h"
+#include "tlsfiles.h"
 #include "waiters.h"
 
 #define RELAY_DEFAULT_PORT 8000
@@ -44,6 +45,8 @@ struct relay_opts {
 	bool quiet;
 	unsigned threads;   /* 0: one per CPU */
 	unsigned max_conns;
+	const char *tls_cert; /* both or neither: HTTPS */
+	const char *tls_key;
 };
 
 static void relay_usage(FILE *out)
@@ -59,6 +62,8 @@ static void relay_usage(FILE *out)
 		"                (default: one per CPU; 1..%d)\n"
 		"  --max-connections N  concurrent connections, waiting readers\n"
 		"                included (default %d, lowered to fit the open-file limit)\n"
+		"  --tls-cert FILE, --tls-key FILE  serve HTTPS (TLS 1.2+, PEM files;\n"
+		"                the key file must not be readable by others)\n"
 		"  --help        this text\n"
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
@@ -112,7 +117,7 @@ static bool relay_addr_valid(const char *s)
 }
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
-       OPT_VERSION };
+       OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY };
 
 /* An option getopt did not take: "--name" or "-c". */
 static int relay_unknown(const char *what, char **argv)
@@ -152,6 +157,12 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 		if (!relay_parse_count(optarg, 1000000, &o->max_conns))
 			ret = relay_bad_option("--max-connections wants 1..1000000", optarg);
 		break;
+	case OPT_TLS_CERT:
+		o->tls_cert = optarg;
+		break;
+	case OPT_TLS_KEY:
+		o->tls_key = optarg;
+		break;
 	case OPT_HELP:
 		relay_usage(stdout);
 		ret = 1;
@@ -180,6 +191,8 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
@@ -192,6 +205,8 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		ret = relay_option(c, argv, o);
 	if (ret == 0 && optind < argc)
 		ret = relay_bad_option("unexpected argument", argv[optind]);
+	if (ret == 0 && (o->tls_cert == NULL) != (o->tls_key == NULL))
+		ret = relay_bad_option("--tls-cert and --tls-key go together", NULL);
 	return ret;
 }
 
@@ -246,12 +261,22 @@ static void relay_signals(sigset_t *set)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void relay_announce(const char *bind, uint16_t port, const char *db)
+static bool relay_loopback(const char *bind)
+{
+	return strncmp(bind, "127.", 4) == 0 || strcmp(bind, "::1") == 0;
+}
+
+static void relay_announce(const char *bind, uint16_t port, const char *db, bool tls)
 {
 	bool v6 = strchr(bind, ':') != NULL;
 
-	fprintf(stderr, "relay: listening on http://%s%s%s:%u (db %s)\n", v6 ? "[" : "",
-		bind, v6 ? "]" : "", (unsigned)port, db);
+	fprintf(stderr, "relay: listening on %s://%s%s%s:%u (db %s)\n", tls ? "https" : "http",
+		v6 ? "[" : "", bind, v6 ? "]" : "", (unsigned)port, db);
+	if (!tls && !relay_loopback(bind))
+		fprintf(stderr, "relay: WARNING: plain HTTP on %s, not a loopback address: member "
+			"tokens and join proofs cross the network in clear (messages stay "
+			"end-to-end encrypted); use --tls-cert/--tls-key or a TLS-terminating "
+			"proxy\n", bind);
 }
 
 /* Raise the soft open-file limit to the hard one (every waiting reader
@@ -338,21 +363,25 @@ static int relay_run(const struct relay_opts *o, const char *db)
 {
 	struct http_server *srv = NULL;
 	struct relay_parts parts = {0};
+	struct tlsfiles tls = {0};
 	sigset_t set;
 	int sig = 0;
 	int ret = 1;
 
 	/* blocked before any thread starts, so that all of them inherit it */
 	relay_signals(&set);
+	if (o->tls_cert && !tlsfiles_load(&tls, o->tls_cert, o->tls_key))
+		goto done;
 	if (!relay_parts_open(&parts, o, db))
 		goto done;
 	srv = http_start(&(struct http_config){.bind = o->bind, .port = o->port,
 					       .quiet = o->quiet, .threads = o->threads,
-					       .max_conns = o->max_conns,
-					       .handler = routes_dispatch, .ctx = parts.rt});
+					       .max_conns = o->max_conns, .tls_cert = tls.cert,
+					       .tls_key = tls.key, .handler = routes_dispatch,
+					       .ctx = parts.rt});
 	if (srv == NULL)
 		goto done;
-	relay_announce(o->bind, http_port(srv), db);
+	relay_announce(o->bind, http_port(srv), db, o->tls_cert != NULL);
 	if (sigwait(&set, &sig) == 0) {
 		fprintf(stderr, "relay: shutting down\n");
 		ret = 0;
@@ -364,6 +393,7 @@ done:
 	http_drain(srv, RELAY_DRAIN_MS);
 	http_stop(srv);
 	relay_parts_close(&parts);
+	tlsfiles_free(&tls);
 	return ret;
 }
 

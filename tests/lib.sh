@@ -86,7 +86,7 @@ relay_start() {
 		cat "$T/relay.log" >&2
 		fail "relay did not start"
 	fi
-	RELAY_PORT=$(sed -n 's/.*listening on http:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' <<<"$line")
+	RELAY_PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' <<<"$line")
 	[ -n "$RELAY_PORT" ] || fail "cannot read the port from: $line"
 	RELAY_URL="http://127.0.0.1:$RELAY_PORT"
 }
