@@ -74,9 +74,11 @@ relay_start() {
 	: "${E2E_RELAY:?set E2E_RELAY to the relay binary}"
 	local line i
 	: >"$T/relay.log"
-	"$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
+	# E2E_RELAY_WRAPPER: e.g. valgrind (scripts/test-valgrind); its error
+	# exit code makes relay_stop fail on any memcheck error or leak.
+	${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
 	RELAY_PID=$!
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "${E2E_RELAY_START_TRIES:-100}"); do
 		line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
 		[ -n "$line" ] && break
 		kill -0 "$RELAY_PID" 2>/dev/null || break
