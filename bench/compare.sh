@@ -6,8 +6,12 @@
 # then prints the medians and relay/floor ratios for
 #   post   POST a message with a 300-byte ciphertext (bench/post.lua)
 #   read1  GET with after= from a room of 100,000 messages, one newer
-#          than after (what a polling client reads; bench/read.lua)
-#   read100 the same with 100 newer (a page; for information)
+#          than after (what a polling client reads; bench/read.lua);
+#          every request is the same, so the relay's reply cache answers
+#          most of them (the token is still checked each time)
+#   read1r the same, but each request asks after= a random one of the
+#          1,000 newest (limit=1): no two in a row alike, every one a query
+#   read100 after= the 100th newest: a page of 100 (for information)
 # Build first: meson setup build-bench --buildtype=release &&
 # ninja -C build-bench bench
 set -euo pipefail
@@ -64,11 +68,12 @@ wrk_run() {
 
 declare -A res
 for ((r = 1; r <= rounds; r++)); do
-	for w in post read1 read100; do
+	for w in post read1 read1r read100; do
 		case $w in
-		post) script=bench/post.lua; unset AFTER LIMIT ;;
-		read1) script=bench/read.lua; export AFTER=$((last - 1)); unset LIMIT ;;
-		read100) script=bench/read.lua; export AFTER=$((last - 100)) LIMIT=100 ;;
+		post) script=bench/post.lua; unset AFTER LIMIT SPREAD ;;
+		read1) script=bench/read.lua; export AFTER=$((last - 1)); unset LIMIT SPREAD ;;
+		read1r) script=bench/read.lua; export AFTER=$((last - 1)) LIMIT=1 SPREAD=1000 ;;
+		read100) script=bench/read.lua; export AFTER=$((last - 100)) LIMIT=100; unset SPREAD ;;
 		esac
 		for target in floor relay; do
 			url=$floor
@@ -82,7 +87,7 @@ rss=$(awk '/VmRSS/ { print $2 }' "/proc/$relay_pid/status")
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '%-8s %12s %12s %7s %14s %9s   %s\n' workload floor_rps relay_rps ratio relay_p99_ms non2xx \
 	"relay rps per round"
-for w in post read1 read100; do
+for w in post read1 read1r read100; do
 	f=$(cut -d' ' -f1 <<<"${res[$w.floor]}" | grep . | median)
 	x=$(cut -d' ' -f1 <<<"${res[$w.relay]}" | grep . | median)
 	p=$(cut -d' ' -f2 <<<"${res[$w.relay]}" | grep . | median)
