@@ -17,6 +17,7 @@ static const struct e2e_err_info table[E2E_ERR__COUNT] = {
 	[E2E_ERR_NOT_ADMITTED] = {"not_admitted", 403, "not admitted to the room yet"},
 	[E2E_ERR_NOT_CREATOR] = {"not_creator", 403, "only the room creator may do this"},
 	[E2E_ERR_REMOVED] = {"removed", 403, "you left or were removed from this room"},
+	[E2E_ERR_LIMIT] = {"limit_reached", 403, "a limit of this relay is reached"},
 	[E2E_ERR_NO_ROUTE] = {"no_route", 404, "no such endpoint"},
 	[E2E_ERR_NO_ROOM] = {"no_room", 404, "no such room"},
 	[E2E_ERR_NO_MEMBER] = {"no_member", 404, "no such member"},

@@ -18,6 +18,7 @@ enum e2e_err {
 	E2E_ERR_NOT_ADMITTED,    /* 403 member not admitted yet */
 	E2E_ERR_NOT_CREATOR,     /* 403 only the room creator may do this */
 	E2E_ERR_REMOVED,         /* 403 the member left or was removed */
+	E2E_ERR_LIMIT,           /* 403 a limit of this relay is reached (rooms) */
 	E2E_ERR_NO_ROUTE,        /* 404 no such endpoint */
 	E2E_ERR_NO_ROOM,         /* 404 no such room */
 	E2E_ERR_NO_MEMBER,       /* 404 no such member */

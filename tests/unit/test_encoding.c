@@ -451,6 +451,7 @@ static const struct {
 	{E2E_ERR_NOT_ADMITTED, "not_admitted", 403},
 	{E2E_ERR_NOT_CREATOR, "not_creator", 403},
 	{E2E_ERR_REMOVED, "removed", 403},
+	{E2E_ERR_LIMIT, "limit_reached", 403},
 	{E2E_ERR_NO_ROUTE, "no_route", 404},
 	{E2E_ERR_NO_ROOM, "no_room", 404},
 	{E2E_ERR_NO_MEMBER, "no_member", 404},
