@@ -10,7 +10,7 @@
 #          every request is the same, so the relay's reply cache answers
 #          most of them (the token is still checked each time)
 #   read1r the same, but each request asks after= a random one of the
-#          1,000 newest (limit=1): no two in a row alike, every one a query
+#          1,000 newest (limit=1): rarely two alike in a row, so nearly every one is a query
 #   read100 after= the 100th newest: a page of 100 (for information)
 # Build first: meson setup build-bench --buildtype=release &&
 # ninja -C build-bench bench
