@@ -2,13 +2,21 @@
  * list under one mutex; the thread takes the whole queue at once (up to
  * COMMITTER_BATCH_MAX), so the batch grows with the load by itself: at
  * rest a post waits for no one, under load each fsync covers everything
- * that arrived while the previous one ran. */
+ * that arrived while the previous one ran.
+ *
+ * The same thread sweeps the rooms for expired messages (store_sweep),
+ * a slice of rooms every COMMITTER_SWEEP_S seconds, the first at start:
+ * posting trims the room posted to, the sweep the rooms nobody posts
+ * to, and neither ever waits for the other's write lock long. */
 #include "committer.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define COMMITTER_BATCH_MAX 512
+#define COMMITTER_SWEEP_S 1
+#define COMMITTER_SWEEP_ROOMS 256
 
 struct committer {
 	struct store *st;
@@ -19,6 +27,8 @@ struct committer {
 	bool started;
 	bool stop;
 	struct committer_job *head, *tail;
+	struct timespec next_sweep; /* CLOCK_MONOTONIC */
+	int64_t sweep_cursor;       /* the last room swept */
 	struct store_msg_job batch[COMMITTER_BATCH_MAX];
 	enum e2e_err errs[COMMITTER_BATCH_MAX];
 };
@@ -64,6 +74,23 @@ static void committer_run(struct committer *c, struct committer_job *jobs, size_
 	}
 }
 
+static bool committer_sweep_due(const struct committer *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > c->next_sweep.tv_sec ||
+	       (now.tv_sec == c->next_sweep.tv_sec && now.tv_nsec >= c->next_sweep.tv_nsec);
+}
+
+/* One slice of the sweep (lock not held), and when the next is due. */
+static void committer_sweep(struct committer *c)
+{
+	store_sweep(c->st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS);
+	clock_gettime(CLOCK_MONOTONIC, &c->next_sweep);
+	c->next_sweep.tv_sec += COMMITTER_SWEEP_S;
+}
+
 static void *committer_thread(void *arg)
 {
 	struct committer *c = arg;
@@ -72,10 +99,16 @@ static void *committer_thread(void *arg)
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (c->head == NULL && !c->stop)
-			pthread_cond_wait(&c->cond, &c->lock);
-		if (c->head == NULL)
+		while (c->head == NULL && !c->stop && !committer_sweep_due(c))
+			pthread_cond_timedwait(&c->cond, &c->lock, &c->next_sweep);
+		if (c->head == NULL && c->stop)
 			break; /* stopping, and nothing left to commit */
+		if (committer_sweep_due(c)) {
+			pthread_mutex_unlock(&c->lock);
+			committer_sweep(c);
+			pthread_mutex_lock(&c->lock);
+			continue;
+		}
 		jobs = committer_take(c, &n);
 		pthread_mutex_unlock(&c->lock);
 		committer_run(c, jobs, n);
@@ -88,13 +121,18 @@ static void *committer_thread(void *arg)
 struct committer *committer_new(struct store *st, struct waiters *w)
 {
 	struct committer *c = calloc(1, sizeof(*c));
+	pthread_condattr_t attr;
 
 	if (c == NULL)
 		return NULL;
 	c->st = st;
 	c->w = w;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* for next_sweep */
+	pthread_cond_init(&c->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	clock_gettime(CLOCK_MONOTONIC, &c->next_sweep); /* the first: at once */
 	c->started = pthread_create(&c->thread, NULL, committer_thread, c) == 0;
 	if (!c->started) {
 		committer_free(c);

@@ -32,6 +32,8 @@
 #define RELAY_DB_NAME "relay.db"
 #define RELAY_DEFAULT_MAX_CONNS 16384
 #define RELAY_THREADS_MAX 64
+#define RELAY_DAY_S 86400
+#define RELAY_RETENTION_DAYS_MAX 36500
 /* at shutdown, how long parked readers get to be answered */
 #define RELAY_DRAIN_MS 1000
 /* descriptors kept back from --max-connections: the database, its WAL
@@ -47,6 +49,7 @@ struct relay_opts {
 	unsigned max_conns;
 	const char *tls_cert; /* both or neither: HTTPS */
 	const char *tls_key;
+	struct store_limits store; /* --max-rooms, --max-messages, --retention-days */
 };
 
 static void relay_usage(FILE *out)
@@ -64,10 +67,16 @@ static void relay_usage(FILE *out)
 		"                included (default %d, lowered to fit the open-file limit)\n"
 		"  --tls-cert FILE, --tls-key FILE  serve HTTPS (TLS 1.2+, PEM files;\n"
 		"                the key file must not be readable by others)\n"
+		"  --max-rooms N  rooms this relay holds (default %d)\n"
+		"  --max-messages N  messages kept per room; beyond, the oldest expire\n"
+		"                (default %d)\n"
+		"  --retention-days D  messages older than D days expire (default %d;\n"
+		"                0: kept until --max-messages)\n"
 		"  --help        this text\n"
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
-		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS);
+		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
+		STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S / RELAY_DAY_S);
 }
 
 static int relay_bad_option(const char *what, const char *arg)
@@ -119,6 +128,9 @@ static bool relay_addr_valid(const char *s)
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
        OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY };
 
+/* What the relay stores (relay/store.h), after the options above. */
+enum { OPT_MAX_ROOMS = 512, OPT_MAX_MESSAGES, OPT_RETENTION_DAYS };
+
 /* An option getopt did not take: "--name" or "-c". */
 static int relay_unknown(const char *what, char **argv)
 {
@@ -126,6 +138,29 @@ static int relay_unknown(const char *what, char **argv)
 	bool is_short = optopt > 0 && optopt < OPT_PORT; /* long ones have no char */
 
 	return relay_bad_option(what, is_short ? shortopt : argv[optind - 1]);
+}
+
+/* The storage limits: 0 to go on, 2 on bad usage. */
+static int relay_store_option(int c, const char *arg, struct store_limits *l)
+{
+	unsigned v = 0;
+	int ret = 0;
+
+	if (c == OPT_RETENTION_DAYS) {
+		if (strcmp(arg, "0") == 0 || relay_parse_count(arg, RELAY_RETENTION_DAYS_MAX, &v))
+			l->retention_s = (int64_t)v * RELAY_DAY_S;
+		else
+			ret = relay_bad_option("--retention-days wants 0..36500", arg);
+	} else if (!relay_parse_count(arg, 1000000000, &v)) {
+		ret = relay_bad_option(c == OPT_MAX_ROOMS ? "--max-rooms wants 1..1000000000"
+							  : "--max-messages wants 1..1000000000",
+				       arg);
+	} else if (c == OPT_MAX_ROOMS) {
+		l->max_rooms = v;
+	} else {
+		l->max_messages = v;
+	}
+	return ret;
 }
 
 /* One option: 0 to go on, 1 when done (help, version), 2 on bad usage. */
@@ -163,6 +198,11 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 	case OPT_TLS_KEY:
 		o->tls_key = optarg;
 		break;
+	case OPT_MAX_ROOMS:
+	case OPT_MAX_MESSAGES:
+	case OPT_RETENTION_DAYS:
+		ret = relay_store_option(c, optarg, &o->store);
+		break;
 	case OPT_HELP:
 		relay_usage(stdout);
 		ret = 1;
@@ -193,6 +233,9 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"max-rooms", required_argument, NULL, OPT_MAX_ROOMS},
+		{"max-messages", required_argument, NULL, OPT_MAX_MESSAGES},
+		{"retention-days", required_argument, NULL, OPT_RETENTION_DAYS},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
@@ -336,6 +379,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
 		return false;
 	}
+	storepool_set_limits(p->pool, &o->store);
 	p->w = waiters_new();
 	p->m = metrics_new(routes_count());
 	/* group commit needs its own connection: not with a shared one */
@@ -400,7 +444,8 @@ done:
 int main(int argc, char **argv)
 {
 	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT,
-			       .max_conns = RELAY_DEFAULT_MAX_CONNS};
+			       .max_conns = RELAY_DEFAULT_MAX_CONNS,
+			       .store = {STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S}};
 	char *db_default = NULL;
 	const char *db = NULL;
 	int parsed = relay_parse(argc, argv, &o);

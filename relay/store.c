@@ -10,8 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BUSY_MS 5000
+/* Most messages one trim deletes in one room: expiring a backlog (after
+ * a restart with a lower limit, or a long pause) is spread over several
+ * commits instead of holding the write lock for one long one. */
+#define STORE_TRIM_MAX 2000
+/* Most rooms one store_sweep visits. */
+#define STORE_SWEEP_MAX 256
 
 static const char store_pragmas[] =
 	"PRAGMA journal_mode=WAL;"
@@ -28,7 +34,8 @@ static const char store_schema[] =
 	" memlimit INTEGER NOT NULL,"
 	" access_pk BLOB NOT NULL,"
 	" creator TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL);"
+	" created_at INTEGER NOT NULL,"
+	" n_messages INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE members ("
 	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
 	" name TEXT NOT NULL,"
@@ -76,7 +83,16 @@ static const char store_schema[] =
 	" sig BLOB NOT NULL,"
 	" received_at INTEGER NOT NULL,"
 	" FOREIGN KEY (room_id, sender) REFERENCES members (room_id, name));"
-	"CREATE INDEX messages_room_seq ON messages (room_id, seq);";
+	"CREATE INDEX messages_room_seq ON messages (room_id, seq);"
+	"CREATE INDEX messages_room_time ON messages (room_id, received_at);";
+
+/* v3: rooms.n_messages (so trimming a room to --max-messages needs no
+ * count(*) over its messages) and the index retention uses. */
+static const char store_v3[] =
+	"ALTER TABLE rooms ADD COLUMN n_messages INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE rooms SET n_messages ="
+	" (SELECT count(*) FROM messages WHERE messages.room_id = rooms.id);"
+	"CREATE INDEX messages_room_time ON messages (room_id, received_at);";
 
 enum stmt_id {
 	ST_BEGIN,
@@ -84,6 +100,10 @@ enum stmt_id {
 	ST_ROLLBACK,
 	ST_ROOM_INSERT,
 	ST_ROOM_GET,
+	ST_ROOM_COUNT,
+	ST_ROOM_IDS,
+	ST_ROOM_MSGS_GET,
+	ST_ROOM_MSGS_SET,
 	ST_CHAL_PURGE,
 	ST_CHAL_COUNT,
 	ST_CHAL_INSERT,
@@ -105,6 +125,8 @@ enum stmt_id {
 	ST_COUNTER_RAISE,
 	ST_MSG_INSERT,
 	ST_MSGS_LIST,
+	ST_MSGS_EXPIRE,
+	ST_MSGS_TRIM,
 	ST__COUNT
 };
 
@@ -118,6 +140,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 			   " creator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_ROOM_GET] = "SELECT id, name, salt, opslimit, memlimit, access_pk, creator,"
 			" created_at FROM rooms WHERE name = ?",
+	[ST_ROOM_COUNT] = "SELECT count(*) FROM rooms",
+	[ST_ROOM_IDS] = "SELECT id FROM rooms WHERE id > ? ORDER BY id LIMIT ?",
+	[ST_ROOM_MSGS_GET] = "SELECT n_messages FROM rooms WHERE id = ?",
+	[ST_ROOM_MSGS_SET] = "UPDATE rooms SET n_messages = ? WHERE id = ?",
 	[ST_CHAL_PURGE] = "DELETE FROM challenges WHERE expires_at <= ?",
 	[ST_CHAL_COUNT] = "SELECT count(*) FROM challenges WHERE room_id = ?",
 	[ST_CHAL_INSERT] = "INSERT INTO challenges (room_id, nonce, expires_at) VALUES (?, ?, ?)",
@@ -159,6 +185,12 @@ static const char *const stmt_sql[ST__COUNT] = {
 			  " ct, sig, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_MSGS_LIST] = "SELECT seq, sender, epoch, counter, nonce, ct, sig, received_at"
 			 " FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+	/* both walk one index from the oldest end: (room_id, received_at)
+	 * and (room_id, seq) */
+	[ST_MSGS_EXPIRE] = "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages"
+			   " WHERE room_id = ?1 AND received_at < ?2 LIMIT ?3)",
+	[ST_MSGS_TRIM] = "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages"
+			 " WHERE room_id = ?1 ORDER BY seq LIMIT ?2)",
 };
 
 struct store {
@@ -168,6 +200,7 @@ struct store {
 	 * writers queue here instead of in SQLite's busy handler, which
 	 * sleeps in whole milliseconds. NULL: a lone connection. */
 	pthread_mutex_t *write_lock;
+	struct store_limits limits;
 };
 
 /* ---- statements ---- */
@@ -329,11 +362,17 @@ static bool store_migrate(struct store *st, char *why, size_t why_len)
 	int version = store_version(st);
 	bool ok = version == STORE_SCHEMA_VERSION;
 
-	if (version == 1) {
-		/* v2 adds members.removed_at (leaving and removal). */
-		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
-				  "ALTER TABLE members ADD COLUMN removed_at INTEGER;"
-				  "PRAGMA user_version = 2; COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
+	if (version == 1 || version == 2) {
+		/* v2 adds members.removed_at (leaving and removal); v3
+		 * rooms.n_messages and the retention index. One transaction:
+		 * a failed upgrade leaves the database as it was. */
+		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+		     (version >= 2 ||
+		      sqlite3_exec(st->db, "ALTER TABLE members ADD COLUMN removed_at INTEGER",
+				   NULL, NULL, NULL) == SQLITE_OK) &&
+		     sqlite3_exec(st->db, store_v3, NULL, NULL, NULL) == SQLITE_OK &&
+		     sqlite3_exec(st->db, "PRAGMA user_version = 3; COMMIT", NULL, NULL,
+				  NULL) == SQLITE_OK;
 		if (!ok)
 			snprintf(why, why_len, "schema upgrade: %s", sqlite3_errmsg(st->db));
 		if (!ok && sqlite3_get_autocommit(st->db) == 0)
@@ -343,7 +382,7 @@ static bool store_migrate(struct store *st, char *why, size_t why_len)
 	} else if (version == 0) {
 		ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 		     sqlite3_exec(st->db, store_schema, NULL, NULL, NULL) == SQLITE_OK &&
-		     sqlite3_exec(st->db, "PRAGMA user_version = 2", NULL, NULL, NULL) ==
+		     sqlite3_exec(st->db, "PRAGMA user_version = 3", NULL, NULL, NULL) ==
 			     SQLITE_OK &&
 		     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 		if (!ok)
@@ -371,6 +410,9 @@ struct store *store_open(const char *path, char *why, size_t why_len)
 			 st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
 		goto done;
 	}
+	st->limits = (struct store_limits){.max_rooms = STORE_MAX_ROOMS,
+					   .max_messages = STORE_MAX_MESSAGES,
+					   .retention_s = STORE_RETENTION_S};
 	if (!store_migrate(st, why, why_len))
 		goto done;
 	ok = store_prepare(st);
@@ -466,6 +508,21 @@ static enum e2e_err wraps_put(struct store *st, int64_t room_id,
 	return err;
 }
 
+/* E2E_ERR_LIMIT if the relay holds more than max_rooms rooms (the new
+ * one counted: the caller rolls it back). */
+static enum e2e_err rooms_within_limit(struct store *st)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_COUNT);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		err = sqlite3_column_int64(s, 0) > st->limits.max_rooms ? E2E_ERR_LIMIT : E2E_OK;
+	else
+		store_log(st, "room count");
+	stmt_done(s);
+	return err;
+}
+
 enum e2e_err store_room_create(struct store *st, struct store_room *room,
 			       const struct wire_member *creator,
 			       const uint8_t token_hash[E2E_TOKEN_BYTES],
@@ -474,8 +531,11 @@ enum e2e_err store_room_create(struct store *st, struct store_room *room,
 {
 	enum e2e_err err = txn_begin(st);
 
+	/* inserted first, so that a taken name is room_exists at any count */
 	if (err == E2E_OK)
 		err = room_insert(st, room);
+	if (err == E2E_OK)
+		err = rooms_within_limit(st);
 	if (err == E2E_OK)
 		err = member_insert(st, room->id, creator, true, token_hash,
 				    room->pub.created_at);
@@ -897,6 +957,76 @@ static enum e2e_err msg_insert(struct store *st, int64_t room_id, struct wire_ms
 	return write_err(st, rc, E2E_ERR_INTERNAL, "message insert");
 }
 
+/* Run a DELETE of `id` bound to (room_id, a, b) or (room_id, a);
+ * *deleted gets the number of rows. */
+static enum e2e_err msgs_delete(struct store *st, enum stmt_id id, int64_t room_id,
+				int64_t a, int64_t b, int64_t *deleted, const char *what)
+{
+	sqlite3_stmt *s = stmt_get(st, id);
+	int rc = id == ST_MSGS_EXPIRE ? stmt_bind(s, "iii", room_id, a, b)
+				      : stmt_bind(s, "ii", room_id, a);
+	enum e2e_err err;
+
+	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
+	err = write_err(st, rc, E2E_ERR_INTERNAL, what);
+	*deleted = err == E2E_OK ? sqlite3_changes(st->db) : 0;
+	return err;
+}
+
+static enum e2e_err room_msgs_get(struct store *st, int64_t room_id, int64_t *n)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_MSGS_GET);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+
+	if (stmt_bind(s, "i", room_id) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(s, 0);
+		err = E2E_OK;
+	} else {
+		store_log(st, "room messages");
+	}
+	stmt_done(s);
+	return err;
+}
+
+static enum e2e_err room_msgs_set(struct store *st, int64_t room_id, int64_t n)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_MSGS_SET);
+	int rc = stmt_bind(s, "ii", n, room_id);
+
+	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
+	return write_err(st, rc, E2E_ERR_INTERNAL, "room messages set");
+}
+
+/* A room that just got `added` messages (0: a sweep): expire the ones
+ * received before now - retention, then the oldest beyond max_messages,
+ * at most STORE_TRIM_MAX rows each, and keep rooms.n_messages right.
+ * Two index walks from the oldest end: cheap however full the room. */
+static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, int64_t now)
+{
+	const struct store_limits *l = &st->limits;
+	int64_t stored = 0, n, gone = 0, excess;
+	enum e2e_err err = room_msgs_get(st, room_id, &stored);
+
+	n = stored + added;
+	if (err == E2E_OK && l->retention_s > 0) {
+		err = msgs_delete(st, ST_MSGS_EXPIRE, room_id, now - l->retention_s,
+				  STORE_TRIM_MAX, &gone, "messages expire");
+		n -= gone;
+	}
+	excess = n - l->max_messages;
+	if (err == E2E_OK && excess > 0) {
+		err = msgs_delete(st, ST_MSGS_TRIM, room_id,
+				  excess < STORE_TRIM_MAX ? excess : STORE_TRIM_MAX, 0, &gone,
+				  "messages trim");
+		n -= gone;
+	}
+	if (n < 0) /* rows deleted behind the relay's back */
+		n = 0;
+	if (err == E2E_OK && n != stored)
+		err = room_msgs_set(st, room_id, n);
+	return err;
+}
+
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m)
 {
 	enum e2e_err err = txn_begin(st);
@@ -905,6 +1035,8 @@ enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m
 		err = counter_raise(st, room_id, m);
 	if (err == E2E_OK)
 		err = msg_insert(st, room_id, m);
+	if (err == E2E_OK)
+		err = room_trim(st, room_id, 1, m->received_at);
 	return txn_end(st, err);
 }
 
@@ -913,18 +1045,68 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 {
 	enum e2e_err err = txn_begin(st);
 
+	int64_t added = 0;
+
 	/* a refused counter skips that message only; anything else undoes
-	 * the whole batch (and every message gets that error) */
+	 * the whole batch (and every message gets that error). Each run of
+	 * one room's messages is trimmed after its last, in this same
+	 * transaction: the limits hold at every commit. */
 	for (size_t i = 0; i < n && err == E2E_OK; i++) {
 		errs[i] = counter_raise(st, jobs[i].room_id, jobs[i].m);
 		if (errs[i] == E2E_OK)
 			errs[i] = msg_insert(st, jobs[i].room_id, jobs[i].m);
+		added += errs[i] == E2E_OK;
 		if (errs[i] != E2E_OK && errs[i] != E2E_ERR_COUNTER)
 			err = errs[i];
+		if (err == E2E_OK && added > 0 &&
+		    (i + 1 == n || jobs[i + 1].room_id != jobs[i].room_id)) {
+			err = room_trim(st, jobs[i].room_id, added, jobs[i].m->received_at);
+			added = 0;
+		}
 	}
 	err = txn_end(st, err);
 	for (size_t i = 0; i < n && err != E2E_OK; i++)
 		errs[i] = err;
+	return err;
+}
+
+/* Up to `max` room ids above `after` into ids; their number in *n. */
+static enum e2e_err room_ids(struct store *st, int64_t after, int64_t *ids, unsigned max,
+			     unsigned *n)
+{
+	sqlite3_stmt *s = stmt_get(st, ST_ROOM_IDS);
+	enum e2e_err err = E2E_ERR_INTERNAL;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (stmt_bind(s, "ii", after, (int64_t)max) == SQLITE_OK) {
+		while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+			ids[(*n)++] = sqlite3_column_int64(s, 0);
+		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? E2E_OK : E2E_ERR_INTERNAL;
+	}
+	if (err != E2E_OK)
+		store_log(st, "room ids");
+	stmt_done(s);
+	return err;
+}
+
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms)
+{
+	int64_t ids[STORE_SWEEP_MAX];
+	unsigned n = 0;
+	enum e2e_err err;
+
+	if (n_rooms > STORE_SWEEP_MAX)
+		n_rooms = STORE_SWEEP_MAX;
+	/* the ids first: no statement reads rooms while room_trim writes it */
+	err = txn_begin(st);
+	if (err == E2E_OK)
+		err = room_ids(st, *cursor, ids, n_rooms, &n);
+	for (unsigned i = 0; i < n && err == E2E_OK; i++)
+		err = room_trim(st, ids[i], 0, now);
+	err = txn_end(st, err);
+	if (err == E2E_OK)
+		*cursor = n > 0 && n == n_rooms ? ids[n - 1] : 0;
 	return err;
 }
 
@@ -979,6 +1161,11 @@ done:
 void store_set_write_lock(struct store *st, pthread_mutex_t *lock)
 {
 	st->write_lock = lock;
+}
+
+void store_set_limits(struct store *st, const struct store_limits *limits)
+{
+	st->limits = *limits;
 }
 
 /* ---- leaving and removal ---- */

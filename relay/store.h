@@ -45,6 +45,17 @@ struct store_state {
 	uint8_t sig[E2E_SIG_BYTES];
 };
 
+/* What the relay keeps (relay --max-rooms, --max-messages,
+ * --retention-days); store_open starts with the defaults. */
+struct store_limits {
+	int64_t max_rooms;    /* rooms per relay */
+	int64_t max_messages; /* per room: beyond it, the oldest expire */
+	int64_t retention_s;  /* messages received longer ago expire; 0: never */
+};
+#define STORE_MAX_ROOMS 10000
+#define STORE_MAX_MESSAGES 100000
+#define STORE_RETENTION_S (30 * 86400)
+
 /* Open (creating if needed) the database at `path` (":memory:" works).
  * NULL on failure, with a reason in `why` (at least 128 bytes). */
 struct store *store_open(const char *path, char *why, size_t why_len);
@@ -53,8 +64,11 @@ void store_close(struct store *st);
  * one file) from BEGIN to COMMIT or ROLLBACK. */
 void store_set_write_lock(struct store *st, pthread_mutex_t *lock);
 
+void store_set_limits(struct store *st, const struct store_limits *limits);
+
 /* Room, its creator (admitted, with the token hash), state revision and
- * the creator's wraps, in one transaction. E2E_ERR_ROOM_EXISTS if taken.
+ * the creator's wraps, in one transaction. E2E_ERR_ROOM_EXISTS if taken,
+ * E2E_ERR_LIMIT if the relay holds max_rooms rooms already.
  * Sets room->id. */
 enum e2e_err store_room_create(struct store *st, struct store_room *room,
 			       const struct wire_member *creator,
@@ -115,6 +129,9 @@ enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *mem
 
 /* Store a message (m->sender and m->received_at set by the caller) and
  * raise the sender's last counter, in one transaction; sets m->seq.
+ * The same transaction expires the room's messages beyond the limits
+ * (older than the retention, counting from m->received_at; the oldest
+ * beyond max_messages).
  * E2E_ERR_COUNTER unless m->counter is above the sender's last. */
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m);
 
@@ -129,6 +146,11 @@ struct store_msg_job {
  * every errs[i] is the failure, and so is the result. */
 enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
 			    enum e2e_err *errs);
+
+/* Expire messages (as store_msg_add does) in up to `n_rooms` rooms with
+ * ids above *cursor, in one transaction: rooms nobody posts to expire
+ * too. *cursor moves on, and back to 0 after the last room. */
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms);
 
 typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */

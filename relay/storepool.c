@@ -86,6 +86,13 @@ struct store *storepool_acquire(struct storepool *p)
 	return st;
 }
 
+void storepool_set_limits(struct storepool *p, const struct store_limits *limits)
+{
+	for (unsigned i = 0; i <= p->n; i++)
+		if (p->stores[i] != NULL)
+			store_set_limits(p->stores[i], limits);
+}
+
 struct store *storepool_writer(struct storepool *p)
 {
 	return p->n > 1 ? p->stores[p->n] : NULL;

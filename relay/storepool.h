@@ -17,6 +17,9 @@ struct storepool;
 struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t why_len);
 void storepool_close(struct storepool *p);
 
+/* Give every connection these limits (before any use). */
+void storepool_set_limits(struct storepool *p, const struct store_limits *limits);
+
 /* The calling thread's store: a thread's first call binds it to a free
  * connection for good. NULL if there are more threads than connections.
  * Every successful acquire is followed by storepool_release. */

@@ -60,7 +60,8 @@ sql "INSERT INTO members (room_id, name, v, sign_pk, box_pk, mac, status, token_
      SELECT id, 'mallory', 1, randomblob(32), randomblob(32), randomblob(32), 'admitted',
             randomblob(32), 0 FROM rooms WHERE name = 'yard';
      INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
-     SELECT id, 1, 'mallory', 1, 1, randomblob(24), randomblob(40), randomblob(64), 0
+     SELECT id, 1, 'mallory', 1, 1, randomblob(24), randomblob(40), randomblob(64),
+            CAST(strftime('%s', 'now') AS INTEGER) -- received now: not expired at once
      FROM rooms WHERE name = 'yard';"
 as alice admit yard >"$T/admit.out" 2>"$T/admit.warn"
 assert_eq "" "$(cat "$T/admit.out")" "admitted after the injection"

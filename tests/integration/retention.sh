@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# What the relay keeps (issue 5, abuse limits): --max-rooms refuses a room
+# beyond the limit with 403 limit_reached; --max-messages keeps a room's
+# newest messages only; --retention-days expires old ones, both when a
+# room is posted to and, for rooms nobody posts to, by the sweep of the
+# committer thread (its first slice runs as the relay starts). Restarts
+# with other limits, and a version-2 database, keep the limits honest.
+#
+# Old messages are made by the test itself: with the relay stopped,
+# sqlite3 moves their received_at 40 days back (no hidden option needed).
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+: "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
+command -v sqlite3 >/dev/null || fail "sqlite3 is needed (scripts/install-deps)"
+
+PW='correct horse battery staple'
+DAY=86400
+# Several HTTP threads (so the group committer and its sweep run) and no
+# request rate limits (this test posts faster than a person would).
+START=(--threads 2 --rate-ip 0 --rate-member 0)
+"$E2E_RELAY" --help | grep -q -- --rate-member || START=(--threads 2)
+
+sql() {
+	sqlite3 "$RELAY_DB" "$1"
+}
+
+# create ROOM: POST /v1/rooms with a forged body (creator alice).
+create() {
+	"$E2E_FORGE" create "$1" alice "$PW" >"$T/create.json"
+	curl_json_file POST /v1/rooms "$T/create.json"
+}
+
+# post ROOM TOKEN COUNTER: one message; prints its seq.
+post() {
+	"$E2E_FORGE" msg 1 "$3" >"$T/msg.json"
+	curl_json_file POST "/v1/rooms/$1/messages" "$T/msg.json" "$2"
+	assert_eq 201 "$STATUS" "post $1 #$3: $BODY"
+	json_get seq
+}
+
+# counters ROOM TOKEN: the counters the relay serves for ROOM, in order.
+counters() {
+	curl_json GET "/v1/rooms/$1/messages?after=0&limit=1000" "" "$2"
+	assert_eq 200 "$STATUS" "read $1"
+	"$E2E_FORGE" get messages <<<"$BODY" | grep -o '"counter":[0-9]*' | cut -d: -f2 |
+		tr '\n' ' ' | sed 's/ $//'
+}
+
+# seqs ROOM TOKEN: the same, seq numbers.
+seqs() {
+	curl_json GET "/v1/rooms/$1/messages?after=0&limit=1000" "" "$2"
+	"$E2E_FORGE" get messages <<<"$BODY" | grep -o '"seq":[0-9]*' | cut -d: -f2 |
+		tr '\n' ' ' | sed 's/ $//'
+}
+
+# eventually WANT CMD...: CMD prints WANT within 10 s (the sweep).
+eventually() {
+	local want=$1 got= i
+	shift
+	for i in $(seq 1 100); do
+		got=$("$@")
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "$*: expected '$want', got '$got'"
+}
+
+# ---- the options ----
+for bad in "--max-rooms 0" "--max-rooms x" "--max-messages 0" "--max-messages -1" \
+	"--retention-days -1" "--retention-days 36501" "--retention-days 1.5"; do
+	rc=0
+	# shellcheck disable=SC2086 # one option and its value
+	timeout 5 "$E2E_RELAY" $bad --port 0 --db "$T/unused.db" >/dev/null 2>&1 || rc=$?
+	assert_eq 2 "$rc" "relay $bad"
+done
+"$E2E_RELAY" --help | grep -q -- '--retention-days D' || fail "--help lacks --retention-days"
+
+# ---- rooms per relay ----
+relay_start "${START[@]}" --max-rooms 3 --max-messages 5
+for r in r1 r2 r3; do
+	create "$r"
+	assert_eq 201 "$STATUS" "create $r: $BODY"
+	eval "TOKEN_$r=\$(json_get token)"
+done
+create r4
+assert_eq 403 "$STATUS" "create r4 beyond --max-rooms 3"
+assert_eq limit_reached "$(json_get error.code)" "create r4: code"
+assert_contains "$BODY" "a limit of this relay is reached" "create r4: message"
+create r1
+assert_eq 409 "$STATUS" "create r1 again at the limit"
+assert_eq room_exists "$(json_get error.code)" "create r1 again: code"
+assert_eq 3 "$(sql 'SELECT count(*) FROM rooms')" "rooms stored"
+curl_json GET /v1/rooms/r4
+assert_eq 404 "$STATUS" "r4 was not kept"
+
+# ---- messages per room: the newest 5 of 8 ----
+all=()
+for c in 1 2 3 4 5 6 7 8; do
+	all+=("$(post r1 "$TOKEN_r1" "$c")")
+done
+assert_eq "4 5 6 7 8" "$(counters r1 "$TOKEN_r1")" "r1 keeps the newest 5"
+assert_eq "${all[*]:3:5}" "$(seqs r1 "$TOKEN_r1")" "r1's seqs are the last 5 posted"
+assert_eq 5 "$(sql "SELECT count(*) FROM messages WHERE room_id = (SELECT id FROM rooms WHERE name = 'r1')")" \
+	"r1 rows"
+assert_eq 5 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r1'")" "r1 count"
+# reading after an expired seq still works: what is left, oldest first
+curl_json GET "/v1/rooms/r1/messages?after=${all[0]}" "" "$TOKEN_r1"
+assert_eq 5 "$(json_len messages)" "read after an expired seq"
+# another room is not touched by r1's limit
+post r2 "$TOKEN_r2" 1 >/dev/null
+post r2 "$TOKEN_r2" 2 >/dev/null
+post r2 "$TOKEN_r2" 3 >/dev/null
+assert_eq "1 2 3" "$(counters r2 "$TOKEN_r2")" "r2 unaffected"
+
+# ---- retention: the sweep (nobody posts) ----
+relay_stop
+sql "UPDATE messages SET received_at = received_at - 40 * $DAY WHERE counter <= 2 AND
+	room_id = (SELECT id FROM rooms WHERE name = 'r2')"
+relay_start "${START[@]}" --max-rooms 3 --max-messages 5
+eventually "3" counters r2 "$TOKEN_r2"
+assert_eq "4 5 6 7 8" "$(counters r1 "$TOKEN_r1")" "r1 untouched by r2's expiry"
+assert_eq 1 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r2'")" "r2 count after expiry"
+
+# ---- retention: a post expires its room's old messages at once ----
+relay_stop
+sql "UPDATE messages SET received_at = received_at - 40 * $DAY WHERE
+	room_id = (SELECT id FROM rooms WHERE name = 'r3') OR counter = 3"
+# one HTTP thread: no committer, no sweep; the post alone must do it
+relay_start --threads 1 --max-rooms 3 --max-messages 5
+post r2 "$TOKEN_r2" 4 >/dev/null
+assert_eq "4" "$(counters r2 "$TOKEN_r2")" "r2 after a post: the old one expired"
+# 0 keeps forever (up to --max-messages)
+relay_stop
+sql "UPDATE messages SET received_at = received_at - 4000 * $DAY WHERE
+	room_id = (SELECT id FROM rooms WHERE name = 'r2')"
+relay_start "${START[@]}" --max-rooms 3 --max-messages 5 --retention-days 0
+post r2 "$TOKEN_r2" 5 >/dev/null
+sleep 1.5 # a sweep slice has run (the first at start, then every second)
+assert_eq "4 5" "$(counters r2 "$TOKEN_r2")" "--retention-days 0 keeps old messages"
+
+# ---- restarts keep the limits honest ----
+relay_stop
+relay_start "${START[@]}" --max-rooms 3 --max-messages 3
+eventually "6 7 8" counters r1 "$TOKEN_r1"
+create r4
+assert_eq 403 "$STATUS" "create r4 after a restart, still 3 rooms"
+assert_eq limit_reached "$(json_get error.code)" "create r4 after a restart: code"
+post r1 "$TOKEN_r1" 9 >/dev/null
+assert_eq "7 8 9" "$(counters r1 "$TOKEN_r1")" "r1 at --max-messages 3"
+relay_stop
+relay_start "${START[@]}" --max-rooms 4
+create r4
+assert_eq 201 "$STATUS" "create r4 with --max-rooms 4"
+create r5
+assert_eq 403 "$STATUS" "create r5 beyond --max-rooms 4"
+
+# ---- a version-2 database is upgraded: count, index, limits ----
+relay_stop
+assert_eq 3 "$(sql 'PRAGMA user_version')" "schema version"
+sql "DROP INDEX messages_room_time; ALTER TABLE rooms DROP COLUMN n_messages;
+	PRAGMA user_version = 2"
+relay_start "${START[@]}" --max-messages 2
+assert_eq 3 "$(sql 'PRAGMA user_version')" "schema version after the upgrade"
+assert_eq messages_room_time "$(sql "SELECT name FROM sqlite_master WHERE name = 'messages_room_time'")" \
+	"retention index after the upgrade"
+eventually "8 9" counters r1 "$TOKEN_r1"
+assert_eq 2 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r1'")" "r1 count after the upgrade"
+relay_stop
+echo "retention: ok"
