@@ -31,6 +31,8 @@ struct chat {
 	bool quit;
 	enum wire_history history; /* from the signed state, told once admitted */
 	unsigned backoff_ms;       /* after a failed step: the next pause, doubling */
+	uint64_t last_seq;         /* the newest message shown, for the long-poll */
+	bool creator;
 	/* members the user approved with /approve (--approve rooms) */
 	size_t n_approved;
 	char approved[CHAT_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
@@ -77,6 +79,7 @@ static enum status step(struct chat *ch, bool *admitted)
 	    (st = roomsync_sync(ch->c, rf, admitted)) != ST_OK)
 		goto out;
 	creator = creator_is_me(rf);
+	ch->creator = creator;
 	ch->history = rf->state.history;
 	/* Shown first: the creator's part reads the new messages as well. */
 	if (*admitted && ch->tty &&
@@ -85,6 +88,8 @@ static enum status step(struct chat *ch, bool *admitted)
 	if (creator)
 		st = creator_part(ch, rf, false);
 out:
+	if (rf != NULL)
+		ch->last_seq = rf->last_seq;
 	roomfile_close(rf);
 	return st;
 }
@@ -98,6 +103,34 @@ static bool pause_or_signal(struct chat *ch, bool watch_stdin, bool *stdin_ready
 
 	*stdin_ready = n > 0 && watch_stdin && (fds[1].revents & (POLLIN | POLLHUP));
 	return n > 0 && (fds[0].revents & POLLIN);
+}
+
+/* How long an admitted member's terminal chat long-polls at a time. */
+#define CHAT_WAIT_S 30
+
+/* Between steps. On a terminal, once admitted and while the relay
+ * answers: a long-poll (no room-file lock held) that ends as soon as a
+ * message newer than the last one shown is committed, a line is typed or
+ * a signal comes, so new messages appear at once and an idle chat costs
+ * nothing. The creator waits at most its interval, to keep admitting
+ * joiners. Otherwise, the poll interval as before. True if a signal
+ * asked us to stop. */
+static bool wait_event(struct chat *ch, bool admitted, bool *stdin_ready)
+{
+	const int fds[2] = {ch->sigfd, STDIN_FILENO};
+	struct pollfd now[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+	unsigned wait_s = ch->creator ? (ch->c->interval_ms + 999) / 1000 : CHAT_WAIT_S;
+	bool news = false;
+
+	if (!admitted || !ch->tty || ch->backoff_ms || (ch->creator && wait_s == 0) ||
+	    (ch->creator && ch->c->interval_ms < 1000))
+		return pause_or_signal(ch, true, stdin_ready);
+	/* a relay that went away is retried inside (0.1 s doubling to 5 s);
+	 * the step that follows says what is still wrong */
+	(void)messages_wait(ch->c, ch->room, ch->last_seq, wait_s, fds, 2, &news);
+	poll(now, 2, 0);
+	*stdin_ready = (now[1].revents & (POLLIN | POLLHUP)) != 0;
+	return (now[0].revents & POLLIN) != 0;
 }
 
 #define BACKOFF_MAX_MS 30000
@@ -329,7 +362,7 @@ static enum status handle_input(struct chat *ch)
  * members even while it waits for input. End of input ends the chat. */
 static enum status chat_loop(struct chat *ch)
 {
-	bool admitted, ready = false;
+	bool admitted = true, ready = false; /* wait_admitted came first */
 	enum status st = ST_OK;
 
 	/* Unbuffered: poll() then sees every line that has not been read. */
@@ -338,7 +371,7 @@ static enum status chat_loop(struct chat *ch)
 		fprintf(stderr, "You are in %s as %s. /help lists the commands.\n", ch->room,
 			ch->c->name);
 	while (st == ST_OK && !ch->quit) {
-		if (pause_or_signal(ch, true, &ready))
+		if (wait_event(ch, admitted, &ready))
 			break;
 		if (ready)
 			st = handle_input(ch);
