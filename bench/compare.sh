@@ -17,6 +17,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
+# no rate limits (if the relay has them): this is the load
+NOLIMIT=
+if "${RELAY:-$B/relay/relay}" --help 2>/dev/null | grep -q -- --rate-member; then
+	NOLIMIT="--rate-ip 0 --rate-member 0"
+fi
 rounds=${1:-3} dur=${2:-10s} conns=${3:-32}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-bench.XXXXXX")
 pids=()
@@ -44,7 +49,7 @@ start() {
 	PORT=$(sed 's/.*[:] *\([0-9][0-9]*\)$/\1/; s/.*on \([0-9][0-9]*\)$/\1/' <<<"$line")
 }
 
-start relay "${RELAY:-$B/relay/relay}" --port 0 --db "$W/relay.db" --quiet ${RELAY_ARGS:-}
+start relay "${RELAY:-$B/relay/relay}" --port 0 --db "$W/relay.db" --quiet $NOLIMIT ${RELAY_ARGS:-}
 relay_port=$PORT relay_pid=$PID
 start floor "$B/bench/bench-floor" --port 0
 floor_port=$PORT

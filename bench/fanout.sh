@@ -6,9 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
+# no rate limits (if the relay has them): this is the load
+NOLIMIT=
+if "${RELAY:-$B/relay/relay}" --help 2>/dev/null | grep -q -- --rate-member; then
+	NOLIMIT="--rate-ip 0 --rate-member 0"
+fi
 rounds=${1:-20} runs=${2:-3}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-fanout.XXXXXX")
-"$B/relay/relay" --port 0 --db "$W/relay.db" --quiet >/dev/null 2>"$W/relay.log" &
+"$B/relay/relay" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
 relay_pid=$!
 trap 'kill $relay_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
 for i in $(seq 1 100); do

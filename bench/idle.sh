@@ -8,6 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
+# no rate limits (if the relay has them): this is the load
+NOLIMIT=
+if "${RELAY:-$B/relay/relay}" --help 2>/dev/null | grep -q -- --rate-member; then
+	NOLIMIT="--rate-ip 0 --rate-member 0"
+fi
 clients=${1:-10000} dur=${2:-10s}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-idle.XXXXXX")
 pids=()
@@ -18,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$B/relay/relay" --port 0 --db "$W/relay.db" --quiet >/dev/null 2>"$W/relay.log" &
+"$B/relay/relay" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
 relay_pid=$!
 pids+=("$relay_pid")
 for i in $(seq 1 100); do

@@ -10,7 +10,12 @@ set -euo pipefail
 
 N=${CRASH_POSTS:-3000}
 BATCH=250
-relay_start
+# this is a load test: no rate limits, if the relay has them
+NOLIMIT=()
+if "$E2E_RELAY" --help 2>/dev/null | grep -q -- --rate-member; then
+	NOLIMIT=(--rate-ip 0 --rate-member 0)
+fi
+relay_start "${NOLIMIT[@]}"
 port=$RELAY_PORT
 "$E2E_FORGE" create crash alice 'correct horse battery staple' >"$T/create.json"
 curl_json_file POST /v1/rooms "$T/create.json"
@@ -48,7 +53,7 @@ for round in 1 2; do
 	sleep 1.5
 	relay_kill9
 	sleep 0.2
-	relay_start --port "$port"
+	relay_start --port "$port" "${NOLIMIT[@]}"
 done
 wait "$poster_pid"
 
