@@ -7,12 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "b64.h"
 #include "wire.h"
 
 #define AUTH_PREFIX "Authorization: Bearer "
+#define API_BUSY_RETRIES 3     /* retries after a 429 */
+#define API_BUSY_WAIT_MAX_S 30 /* longest Retry-After the client waits out */
 /* An ordinary call's whole-transfer limit (seconds). */
 #define API_TIMEOUT_S 60L
 /* A long-poll's limit is its wait plus this: the relay answers at the
@@ -33,7 +37,23 @@ struct api {
 	bool overflow;
 	unsigned long requests; /* made so far: benchmarks count them */
 	char curl_err[CURL_ERROR_SIZE]; /* libcurl's own words on a failure */
+	unsigned retry_after;           /* the last reply's Retry-After, seconds */
 };
+
+/* Reply headers: only Retry-After matters (429 from a rate limit). */
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+	struct api *a = user;
+	size_t len = size * n;
+	static const char name[] = "retry-after:";
+
+	if (len > sizeof name && strncasecmp(data, name, sizeof name - 1) == 0) {
+		unsigned long v = strtoul(data + sizeof name - 1, NULL, 10);
+
+		a->retry_after = v > 3600 ? 3600 : (unsigned)v;
+	}
+	return len;
+}
 
 static size_t on_data(char *data, size_t size, size_t n, void *user)
 {
@@ -198,8 +218,11 @@ static bool setup(struct api *a, const char *method, const char *path, const cha
 	a->len = 0;
 	a->overflow = false;
 	a->curl_err[0] = '\0';
+	a->retry_after = 0;
 	curl_easy_reset(a->curl);
 	curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->curl_err);
+	curl_easy_setopt(a->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(a->curl, CURLOPT_HEADERDATA, a);
 	curl_easy_setopt(a->curl, CURLOPT_URL, url); /* curl copies it */
 	curl_easy_setopt(a->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, h);
@@ -234,24 +257,43 @@ static int complete(struct api *a, CURLcode rc, struct api_reply *r)
 	return finish(a, r);
 }
 
+/* One attempt of api_call. */
+static int call_once(struct api *a, const char *method, const char *path, const char *payload,
+		     struct api_reply *r)
+{
+	struct curl_slist *h = headers(a, payload != NULL);
+	int ret = -1;
+
+	memset(r, 0, sizeof *r);
+	a->requests++;
+	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r))
+		ret = complete(a, curl_easy_perform(a->curl), r);
+	curl_slist_free_all(h);
+	return ret;
+}
+
 int api_call(struct api *a, const char *method, const char *path, json_t *body,
 	     struct api_reply *r)
 {
 	char *payload = NULL;
 	size_t payload_len = 0;
-	struct curl_slist *h = NULL;
-	int ret = -1;
+	int ret;
 
 	memset(r, 0, sizeof *r);
 	if (body && !(payload = wire_dump(body, &payload_len))) {
 		snprintf(r->detail, sizeof r->detail, "out of memory");
 		return -1;
 	}
-	h = headers(a, payload != NULL);
-	a->requests++;
-	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r))
-		ret = complete(a, curl_easy_perform(a->curl), r);
-	curl_slist_free_all(h);
+	/* A rate limit (429) means nothing was done: wait as the relay asks,
+	 * a few times, then let the caller see the 429. */
+	for (int tries = 0;; tries++) {
+		ret = call_once(a, method, path, payload, r);
+		if (ret != 0 || r->http_status != 429 || tries == API_BUSY_RETRIES ||
+		    a->retry_after == 0 || a->retry_after > API_BUSY_WAIT_MAX_S)
+			break;
+		api_reply_clear(r);
+		sleep(a->retry_after);
+	}
 	free(payload);
 	return ret;
 }

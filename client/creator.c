@@ -141,7 +141,8 @@ static bool plan_members(struct client *c, const struct roomfile *rf,
 	next->n_members = 0;
 	if (!next->members || !next->former)
 		return false;
-	memcpy(next->former, cur->former, cur->n_former * sizeof *next->former);
+	if (cur->n_former) /* memcpy from NULL is undefined, even for 0 bytes */
+		memcpy(next->former, cur->former, cur->n_former * sizeof *next->former);
 	p->first_dropped = cur->n_former;
 	for (size_t i = 0; i < cur->n_members; i++) {
 		const struct wire_member *m = &cur->members[i];

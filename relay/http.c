@@ -126,6 +126,11 @@ bool http_parked(const struct http_req *rq)
 	return rq->parked;
 }
 
+bool http_resumed(const struct http_req *rq)
+{
+	return rq->counted; /* set by the first http_suspend */
+}
+
 /* ---- parking ---- */
 
 void http_suspend(struct http_req *rq, bool wait)
@@ -158,8 +163,14 @@ void http_set_state(struct http_req *rq, void *state, void (*free_fn)(void *))
 /* ---- replies ---- */
 
 /* Queue `buf` (malloc'd, taken over) as the reply. */
+/* One extra header (Allow, Retry-After), or none. */
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
 static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t len,
-		      const char *type, const char *allow)
+		      const char *type, const struct http_header *extra)
 {
 	struct MHD_Response *resp;
 	bool ok = false;
@@ -172,8 +183,8 @@ static bool http_send(struct http_req *rq, unsigned status, char *buf, size_t le
 	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES ||
 	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES)
 		goto done;
-	if (allow != NULL &&
-	    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow) != MHD_YES)
+	if (extra != NULL && extra->value != NULL &&
+	    MHD_add_response_header(resp, extra->name, extra->value) != MHD_YES)
 		goto done;
 	if (MHD_queue_response(rq->conn, status, resp) != MHD_YES)
 		goto done;
@@ -186,7 +197,7 @@ done:
 }
 
 static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
-		       const char *allow)
+		       const struct http_header *extra)
 {
 	/* one pass (wire_dump sizes first, then writes: twice the escaping
 	 * work, which showed in profiles of message reads) */
@@ -196,7 +207,7 @@ static bool http_reply(struct http_req *rq, unsigned status, const json_t *body,
 
 	if (ok) {
 		buf[n] = '\n'; /* over the NUL: the reply is n + 1 bytes */
-		ok = http_send(rq, status, buf, n + 1, "application/json", allow); /* takes buf */
+		ok = http_send(rq, status, buf, n + 1, "application/json", extra); /* takes buf */
 	}
 	return ok;
 }
@@ -212,8 +223,8 @@ bool http_reply_text(struct http_req *rq, unsigned status, const char *type, cha
 	return http_send(rq, status, text, len, type, NULL);
 }
 
-bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
-		      const char *allow)
+static bool http_error(struct http_req *rq, enum e2e_err err, const char *detail,
+		       const struct http_header *extra)
 {
 	const struct e2e_err_info *info = e2e_err_info(err);
 	char msg[512];
@@ -225,9 +236,40 @@ bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 	else
 		snprintf(msg, sizeof(msg), "%s", info->message);
 	body = json_pack("{s:{s:s, s:s}}", "error", "code", info->code, "message", msg);
-	ok = body != NULL && http_reply(rq, info->http_status, body, allow);
+	ok = body != NULL && http_reply(rq, info->http_status, body, extra);
 	json_decref(body);
 	return ok;
+}
+
+bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
+		      const char *allow)
+{
+	return http_error(rq, err, detail, &(struct http_header){MHD_HTTP_HEADER_ALLOW, allow});
+}
+
+bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_after_s)
+{
+	char seconds[16];
+
+	snprintf(seconds, sizeof(seconds), "%u", retry_after_s);
+	return http_error(rq, E2E_ERR_BUSY, detail,
+			  &(struct http_header){MHD_HTTP_HEADER_RETRY_AFTER, seconds});
+}
+
+bool http_client_addr(const struct http_req *rq, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info != NULL ? info->client_addr : NULL;
+
+	if (sa != NULL && sa->sa_family == AF_INET)
+		return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+				 (socklen_t)cap) != NULL;
+	if (sa != NULL && sa->sa_family == AF_INET6)
+		return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+				 (socklen_t)cap) != NULL;
+	snprintf(out, cap, "?");
+	return false;
 }
 
 /* ---- the request log ---- */
@@ -471,6 +513,7 @@ struct http_server *http_start(const struct http_config *cfg)
 				       MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
+				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 				       MHD_OPTION_THREAD_POOL_SIZE,
 				       (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),

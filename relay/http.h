@@ -29,6 +29,7 @@ struct http_config {
 	bool quiet;        /* no per-request log line */
 	unsigned threads;  /* HTTP threads (1: one polling thread) */
 	unsigned max_conns; /* concurrent connections, parked ones included */
+	unsigned max_per_ip; /* concurrent connections per client address, 0: no limit */
 	const char *tls_cert; /* PEM text of the certificate chain, or NULL: plain HTTP */
 	const char *tls_key;  /* PEM text of its private key */
 	http_handler_fn handler;
@@ -65,6 +66,9 @@ double http_elapsed(const struct http_req *rq);
 unsigned http_status(const struct http_req *rq);
 /* Was the request ever parked? */
 bool http_parked(const struct http_req *rq);
+/* Is this call a re-run after a suspension of any kind (a long-poll or
+ * group commit)? Then its cost (the rate limits) was paid already. */
+bool http_resumed(const struct http_req *rq);
 
 /* Park the request: no reply now, no thread held; the handler is called
  * again after http_resume. Only from a handler. `wait`: a long-poll wait
@@ -88,5 +92,10 @@ bool http_reply_text(struct http_req *rq, unsigned status, const char *type, cha
  * `allow`, if not NULL, is sent as the Allow header. */
 bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 		      const char *allow);
+/* 429 busy with "Retry-After: SECONDS" (a rate limit). */
+bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_after_s);
+
+/* The client's address as text (for per-address limits); "?" if unknown. */
+bool http_client_addr(const struct http_req *rq, char *out, size_t cap);
 
 #endif

@@ -31,6 +31,11 @@
 #define RELAY_DATA_DIR "e2e-chat"
 #define RELAY_DB_NAME "relay.db"
 #define RELAY_DEFAULT_MAX_CONNS 16384
+/* Request limits (README.md): generous for people, tight for scripts. */
+#define RELAY_DEFAULT_RATE_ADDR 100      /* requests per second per address */
+#define RELAY_DEFAULT_RATE_MEMBER 10     /* message posts per second per member */
+#define RELAY_DEFAULT_JOIN_FAILURES 10   /* wrong passwords per minute */
+#define RELAY_DEFAULT_MAX_PER_ADDR 256   /* connections per address */
 #define RELAY_THREADS_MAX 64
 #define RELAY_DAY_S 86400
 #define RELAY_RETENTION_DAYS_MAX 36500
@@ -50,6 +55,8 @@ struct relay_opts {
 	const char *tls_cert; /* both or neither: HTTPS */
 	const char *tls_key;
 	struct store_limits store; /* --max-rooms, --max-messages, --retention-days */
+	struct routes_limits limits;
+	unsigned max_per_addr;
 };
 
 static void relay_usage(FILE *out)
@@ -67,6 +74,13 @@ static void relay_usage(FILE *out)
 		"                included (default %d, lowered to fit the open-file limit)\n"
 		"  --tls-cert FILE, --tls-key FILE  serve HTTPS (TLS 1.2+, PEM files;\n"
 		"                the key file must not be readable by others)\n"
+		"  --rate-ip N   requests per second per client address, burst 2N\n"
+		"                (default %d; 0: no limit)\n"
+		"  --rate-member N  message posts per second per member, burst 2N\n"
+		"                (default %d; 0: no limit)\n"
+		"  --join-failures N  wrong room passwords per minute, per room and per\n"
+		"                address (default %d; 0: no limit)\n"
+		"  --max-conns-per-ip N  connections per client address (default %d; 0: none)\n"
 		"  --max-rooms N  rooms this relay holds (default %d)\n"
 		"  --max-messages N  messages kept per room; beyond, the oldest expire\n"
 		"                (default %d)\n"
@@ -76,7 +90,9 @@ static void relay_usage(FILE *out)
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
 		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
-		STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S / RELAY_DAY_S);
+		RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER, RELAY_DEFAULT_JOIN_FAILURES,
+		RELAY_DEFAULT_MAX_PER_ADDR, STORE_MAX_ROOMS, STORE_MAX_MESSAGES,
+		STORE_RETENTION_S / RELAY_DAY_S);
 }
 
 static int relay_bad_option(const char *what, const char *arg)
@@ -118,6 +134,12 @@ static bool relay_parse_count(const char *s, unsigned max, unsigned *out)
 	return ok;
 }
 
+/* A decimal limit in 0..max (0: no limit). */
+static bool relay_parse_limit(const char *s, unsigned max, unsigned *out)
+{
+	return strcmp(s, "0") == 0 ? (*out = 0, true) : relay_parse_count(s, max, out);
+}
+
 static bool relay_addr_valid(const char *s)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
@@ -126,7 +148,8 @@ static bool relay_addr_valid(const char *s)
 }
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
-       OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY };
+       OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY, OPT_RATE_IP, OPT_RATE_MEMBER,
+       OPT_JOIN_FAILURES, OPT_MAX_PER_IP };
 
 /* What the relay stores (relay/store.h), after the options above. */
 enum { OPT_MAX_ROOMS = 512, OPT_MAX_MESSAGES, OPT_RETENTION_DAYS };
@@ -138,6 +161,24 @@ static int relay_unknown(const char *what, char **argv)
 	bool is_short = optopt > 0 && optopt < OPT_PORT; /* long ones have no char */
 
 	return relay_bad_option(what, is_short ? shortopt : argv[optind - 1]);
+}
+
+/* The request limits: 0 to go on, 2 on bad usage. */
+static int relay_limit_option(int c, const char *arg, struct relay_opts *o)
+{
+	unsigned v = 0;
+
+	if (!relay_parse_limit(arg, 1000000, &v))
+		return relay_bad_option("a limit wants 0..1000000", arg);
+	if (c == OPT_RATE_IP)
+		o->limits.per_addr = v;
+	else if (c == OPT_RATE_MEMBER)
+		o->limits.per_member = v;
+	else if (c == OPT_JOIN_FAILURES)
+		o->limits.join_failures = v;
+	else
+		o->max_per_addr = v;
+	return 0;
 }
 
 /* The storage limits: 0 to go on, 2 on bad usage. */
@@ -195,6 +236,12 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 	case OPT_TLS_CERT:
 		o->tls_cert = optarg;
 		break;
+	case OPT_RATE_IP:
+	case OPT_RATE_MEMBER:
+	case OPT_JOIN_FAILURES:
+	case OPT_MAX_PER_IP:
+		ret = relay_limit_option(c, optarg, o);
+		break;
 	case OPT_TLS_KEY:
 		o->tls_key = optarg;
 		break;
@@ -233,6 +280,10 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"rate-ip", required_argument, NULL, OPT_RATE_IP},
+		{"rate-member", required_argument, NULL, OPT_RATE_MEMBER},
+		{"join-failures", required_argument, NULL, OPT_JOIN_FAILURES},
+		{"max-conns-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
 		{"max-rooms", required_argument, NULL, OPT_MAX_ROOMS},
 		{"max-messages", required_argument, NULL, OPT_MAX_MESSAGES},
 		{"retention-days", required_argument, NULL, OPT_RETENTION_DAYS},
@@ -386,7 +437,8 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	if (p->w != NULL && storepool_writer(p->pool) != NULL &&
 	    (p->c = committer_new(storepool_writer(p->pool), p->w)) == NULL)
 		return false;
-	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c) : NULL;
+	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c, &o->limits)
+					       : NULL;
 	if (p->rt == NULL)
 		fprintf(stderr, "relay: out of memory or threads\n");
 	return p->rt != NULL;
@@ -420,7 +472,8 @@ static int relay_run(const struct relay_opts *o, const char *db)
 		goto done;
 	srv = http_start(&(struct http_config){.bind = o->bind, .port = o->port,
 					       .quiet = o->quiet, .threads = o->threads,
-					       .max_conns = o->max_conns, .tls_cert = tls.cert,
+					       .max_conns = o->max_conns,
+					       .max_per_ip = o->max_per_addr, .tls_cert = tls.cert,
 					       .tls_key = tls.key, .handler = routes_dispatch,
 					       .ctx = parts.rt});
 	if (srv == NULL)
@@ -445,7 +498,10 @@ int main(int argc, char **argv)
 {
 	struct relay_opts o = {.bind = RELAY_DEFAULT_BIND, .port = RELAY_DEFAULT_PORT,
 			       .max_conns = RELAY_DEFAULT_MAX_CONNS,
-			       .store = {STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S}};
+			       .store = {STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S},
+			       .limits = {RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER,
+					  RELAY_DEFAULT_JOIN_FAILURES},
+			       .max_per_addr = RELAY_DEFAULT_MAX_PER_ADDR};
 	char *db_default = NULL;
 	const char *db = NULL;
 	int parsed = relay_parse(argc, argv, &o);

@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "names.h"
+#include "ratelimit.h"
 #include "storepool.h"
 
 #define ROUTES_ROOM_PARAM ":room"
@@ -40,6 +41,9 @@ struct routes {
 	struct metrics *m;
 	struct committer *c;
 	struct replycache *rc;
+	struct ratelimit *per_addr;
+	struct ratelimit *per_member;
+	struct ratelimit *join_failures; /* keyed "room:NAME" and "addr:ADDRESS" */
 };
 
 static const struct route route_table[] = {
@@ -135,7 +139,7 @@ static enum e2e_err route_call(const struct route_view *r, struct routes *rt, st
 /* Run the handler and answer with its reply or its error (or nothing,
  * if it parked the request). */
 static bool route_run(const struct route_view *r, struct routes *rt, struct http_req *rq,
-		      const char *room)
+		      const char *room, enum e2e_err *result)
 {
 	struct api_res res;
 	enum e2e_err err;
@@ -155,19 +159,24 @@ static bool route_run(const struct route_view *r, struct routes *rt, struct http
 	if (err != E2E_OK)
 		free(res.text);
 	json_decref(res.body);
+	*result = err;
 	return ok;
 }
 
 struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metrics *m,
-			  struct committer *c)
+			  struct committer *c, const struct routes_limits *lim)
 {
 	struct routes *rt = calloc(1, sizeof(*rt));
 
 	if (rt != NULL) {
-		*rt = (struct routes){.pool = pool, .w = w, .m = m, .c = c,
-				      .rc = replycache_new()};
-		if (rt->rc == NULL) {
-			free(rt);
+		*rt = (struct routes){
+			.pool = pool, .w = w, .m = m, .c = c, .rc = replycache_new(),
+			.per_addr = ratelimit_new(lim->per_addr, 2 * lim->per_addr),
+			.per_member = ratelimit_new(lim->per_member, 2 * lim->per_member),
+			.join_failures = ratelimit_new(lim->join_failures / 60, lim->join_failures),
+		};
+		if (!rt->rc || !rt->per_addr || !rt->per_member || !rt->join_failures) {
+			routes_free(rt);
 			return NULL;
 		}
 		for (size_t i = 0; i < ROUTES_ALL; i++)
@@ -178,9 +187,57 @@ struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metr
 
 void routes_free(struct routes *rt)
 {
-	if (rt != NULL)
+	if (rt != NULL) {
 		replycache_free(rt->rc);
+		ratelimit_free(rt->per_addr);
+		ratelimit_free(rt->per_member);
+		ratelimit_free(rt->join_failures);
+	}
 	free(rt);
+}
+
+/* Before a handler runs: may this request go on? Every request costs its
+ * address a token; a message post costs its member one; a join may only
+ * be tried while its room and its address have wrong-password tokens
+ * left (they are spent after a wrong proof, below). */
+static bool limits_admit(struct routes *rt, struct http_req *rq, const struct route_view *r,
+			 const char *room, unsigned *retry, const char **why)
+{
+	char addr[64], key[96];
+	const char *token = http_bearer(rq);
+
+	http_client_addr(rq, addr, sizeof(addr));
+	*why = "too many requests from your address";
+	if (!ratelimit_take(rt->per_addr, addr, retry))
+		return false;
+	*why = "too many messages from this member";
+	if (r->efn == api_messages_post && token != NULL &&
+	    !ratelimit_take(rt->per_member, token, retry))
+		return false;
+	if (r->fn != api_members_join)
+		return true;
+	*why = "too many wrong passwords for this room or from your address; wait";
+	snprintf(key, sizeof(key), "room:%s", room != NULL ? room : "");
+	if (!ratelimit_peek(rt->join_failures, key, retry))
+		return false;
+	snprintf(key, sizeof(key), "addr:%s", addr);
+	return ratelimit_peek(rt->join_failures, key, retry);
+}
+
+/* After a handler: a wrong room password costs its room and address. */
+static void limits_after(struct routes *rt, struct http_req *rq, const struct route_view *r,
+			 const char *room, enum e2e_err err)
+{
+	char addr[64], key[96];
+	unsigned retry;
+
+	if (r->fn != api_members_join || err != E2E_ERR_BAD_PROOF)
+		return;
+	http_client_addr(rq, addr, sizeof(addr));
+	snprintf(key, sizeof(key), "room:%s", room != NULL ? room : "");
+	ratelimit_take(rt->join_failures, key, &retry);
+	snprintf(key, sizeof(key), "addr:%s", addr);
+	ratelimit_take(rt->join_failures, key, &retry);
 }
 
 size_t routes_count(void)
@@ -198,6 +255,9 @@ bool routes_dispatch(void *ctx, struct http_req *rq)
 	char room[E2E_ROOM_NAME_MAX + 2] = "";
 	char allow[ROUTES_ALLOW_MAX] = "";
 	bool has_room = false;
+	const char *why = NULL;
+	unsigned retry = 0;
+	enum e2e_err result = E2E_OK;
 	bool ok;
 
 	for (size_t i = 0; i < ROUTES_ALL; i++) {
@@ -219,8 +279,15 @@ bool routes_dispatch(void *ctx, struct http_req *rq)
 		ok = http_reply_error(rq, E2E_ERR_METHOD, NULL, allow);
 	else if (has_room && !name_room_valid(room))
 		ok = http_reply_error(rq, E2E_ERR_BAD_NAME, "room", NULL);
-	else
-		ok = route_run(&hit, rt, rq, has_room ? room : NULL);
+	/* Limits once per request: a suspended request (long-poll, group
+	 * commit) comes back here when resumed, its cost already paid. */
+	else if (!http_resumed(rq) &&
+		 !limits_admit(rt, rq, &hit, has_room ? room : NULL, &retry, &why))
+		ok = http_reply_busy(rq, why, retry);
+	else {
+		ok = route_run(&hit, rt, rq, has_room ? room : NULL, &result);
+		limits_after(rt, rq, &hit, has_room ? room : NULL, result);
+	}
 	/* counted once, when answered (a parked request is counted later) */
 	if (http_status(rq) != 0)
 		metrics_request(rt->m, hit_i, http_status(rq), http_elapsed(rq), http_parked(rq));
