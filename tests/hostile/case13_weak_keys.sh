@@ -58,7 +58,7 @@ for weak in $ZERO $ORDER8; do
 	sql "UPDATE members SET status = 'admitted' WHERE name = '$who';
 	     INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
 	     SELECT id, 1, '$who', (SELECT max(epoch) FROM states), 1, randomblob(24),
-	            randomblob(40), randomblob(64), 0 FROM rooms WHERE name = 'yard';"
+	            randomblob(40), randomblob(64), strftime('%s', 'now') FROM rooms WHERE name = 'yard';"
 	run_as carol "read$n" read yard
 	status_is 0 "read$n"
 	grep -q "\] $who:" "$T/read$n.out" && miss "carol showed a message from $who"

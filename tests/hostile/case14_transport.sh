@@ -62,7 +62,8 @@ done
 
 # A huge field: one stored message far above the client's reply limit.
 sql "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
-     SELECT room_id, v, sender, epoch, counter + 1000, nonce, randomblob(4000000), sig, 0
+     SELECT room_id, v, sender, epoch, counter + 1000, nonce, randomblob(4000000), sig,
+            strftime('%s', 'now')
      FROM messages ORDER BY seq LIMIT 1;"
 honest
 run_as carol huge read yard

@@ -17,7 +17,7 @@ after=$(($(date +%s) + 5))
 check() {
 	local ms hhmmss
 	run_as carol "$1.json" read yard --json
-	ms=$(grep -F 'what time is it' "$T/$1.json.out" | sed 's/.*"time":\([0-9]*\).*/\1/')
+	ms=$(grep -F 'what time is it' "$T/$1.json.out" | sed 's/.*"time":\([0-9]*\).*/\1/' || true)
 	[ -n "$ms" ] || { miss "$1: the message was not shown: $(cat "$T/$1.json.err")"; return; }
 	[ $((ms / 1000)) -ge "$before" ] && [ $((ms / 1000)) -le "$after" ] ||
 		miss "$1: shown time $ms is not the sender's (between $before and $after)"
@@ -26,8 +26,9 @@ check() {
 	shown "$1" "[$hhmmss] bob: what time is it"
 	not_warned "$1"
 }
-sql "UPDATE messages SET received_at = 0;"
-check epoch0
+# (Not older than the relay's retention, which would rightly delete them.)
+sql "UPDATE messages SET received_at = received_at - 5 * 3600;"
+check past
 sql "UPDATE messages SET received_at = 4102444800;" # 2100-01-01
 check future
 rules "GET /v1/rooms/yard/messages set-field received_at 86400"
