@@ -16,6 +16,7 @@
 
 #define AUTH_PREFIX "Authorization: Bearer "
 #define API_BUSY_RETRIES 3     /* retries after a 429 */
+#define API_STALL_S 15         /* an ordinary request silent this long is given up */
 #define API_BUSY_WAIT_MAX_S 30 /* longest Retry-After the client waits out */
 /* An ordinary call's whole-transfer limit (seconds). */
 #define API_TIMEOUT_S 60L
@@ -266,8 +267,13 @@ static int call_once(struct api *a, const char *method, const char *path, const 
 
 	memset(r, 0, sizeof *r);
 	a->requests++;
-	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r))
+	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r)) {
+		/* Not a long-poll: a relay that sends nothing for API_STALL_S is
+		 * stuck; one that is merely slow keeps going up to API_TIMEOUT_S. */
+		curl_easy_setopt(a->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(a->curl, CURLOPT_LOW_SPEED_TIME, (long)API_STALL_S);
 		ret = complete(a, curl_easy_perform(a->curl), r);
+	}
 	curl_slist_free_all(h);
 	return ret;
 }

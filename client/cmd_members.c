@@ -11,12 +11,13 @@
 
 #include "commands.h"
 #include "display.h"
+#include "fingerprint.h"
 #include "roomsync.h"
 
-static const char *status(const struct listed_member *m)
+static const char *status(const struct roomfile *rf, const struct listed_member *m)
 {
-	if (m->in_state)
-		return "admitted";
+	if (wire_state_find(&rf->state, m->rec.name))
+		return "admitted"; /* the signed state decides, not the relay */
 	if (m->relay_status == WIRE_REMOVED)
 		return "removed";
 	return m->mac_ok && m->keys_ok ? "pending" : "refused";
@@ -42,11 +43,11 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 	if (!c->json) {
 		display_safe(stdout, m->rec.name, strlen(m->rec.name));
-		printf("\t%s\t%s%s%s\n", status(m), trust(rf, m), creator ? "\tcreator" : "",
+		printf("\t%s\t%s%s%s\n", status(rf, m), trust(rf, m), creator ? "\tcreator" : "",
 		       you ? "\tyou" : "");
 		return;
 	}
-	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", status(m),
+	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", status(rf, m),
 		      "trust", trust(rf, m), "creator", creator, "you", you);
 	text = j ? wire_dump(j, &len) : NULL;
 	if (text)
@@ -55,14 +56,37 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 	json_decref(j);
 }
 
+/* Where the relay's word contradicts the creator-signed state, say so:
+ * the signed state is what this client goes by. */
+static void contradictions(const struct roomfile *rf, const struct listed_member *m)
+{
+	const struct wire_member *signed_keys = wire_state_find(&rf->state, m->rec.name);
+	char a[FINGERPRINT_LEN] = "?", b[FINGERPRINT_LEN] = "?";
+
+	if (signed_keys && !m->in_state) {
+		fingerprint_member(a, signed_keys);
+		fingerprint_member(b, &m->rec);
+		security_warn("room %s: the relay lists %s with other keys (fingerprint %s) than the "
+			      "creator signed (%s); the signed keys stay", rf->room, m->rec.name, b, a);
+	} else if (signed_keys && m->relay_status == WIRE_REMOVED) {
+		security_warn("room %s: the relay says %s left or was removed, but the creator-signed "
+			      "state still has %s", rf->room, m->rec.name, m->rec.name);
+	} else if (!signed_keys && m->relay_status == WIRE_ADMITTED) {
+		security_warn("room %s: the relay lists %s as admitted, but %s is not in the "
+			      "creator-signed state", rf->room, m->rec.name, m->rec.name);
+	}
+}
+
 enum status members_show(struct client *c, struct roomfile *rf)
 {
 	struct listed_member *list = NULL;
 	size_t n = 0;
 	enum status st = roomsync_members(c, rf, &list, &n);
 
-	for (size_t i = 0; st == ST_OK && i < n; i++)
+	for (size_t i = 0; st == ST_OK && i < n; i++) {
+		contradictions(rf, &list[i]);
 		print_member(c, rf, &list[i]);
+	}
 	fflush(stdout);
 	free(list);
 	return st;

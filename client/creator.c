@@ -71,6 +71,11 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	 * being in the signed state), only the admission MAC counts. */
 	if (m->in_state || m->relay_status == WIRE_REMOVED)
 		return false;
+	if (wire_state_find(&rf->state, m->rec.name)) { /* a member, other keys listed */
+		if (first_time(c, "!", m->rec.name))
+			warn_replaced(rf, wire_state_find(&rf->state, m->rec.name), &m->rec);
+		return false;
+	}
 	if (!m->keys_ok) {
 		if (first_time(c, "!", m->rec.name))
 			security_warn("room %s: %s's public keys are unusable (all zero or of small "
@@ -81,11 +86,6 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 		if (first_time(c, "!", m->rec.name))
 			security_warn("room %s: %s's keys carry no valid admission MAC (not made "
 				      "with the room password); not admitted", rf->room, m->rec.name);
-		return false;
-	}
-	if (wire_state_find(&rf->state, m->rec.name)) {
-		if (first_time(c, "!", m->rec.name))
-			warn_replaced(rf, wire_state_find(&rf->state, m->rec.name), &m->rec);
 		return false;
 	}
 	if (rf->settings.approve && !is_approved(req, m->rec.name)) {

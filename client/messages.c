@@ -28,6 +28,7 @@ static enum status post(struct client *c, struct roomfile *rf, bool leave, const
 	struct api_reply r = {0};
 	char path[160];
 	enum msg_result mr;
+	uint8_t chain[E2E_HASH_BYTES]; /* the previous one, to take the message back */
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 	int rc;
 
@@ -37,12 +38,8 @@ static enum status post(struct client *c, struct roomfile *rf, bool leave, const
 		st = client_fail(c, ST_PENDING, "no key for the room's current epoch yet");
 		goto out;
 	}
-	/* Save the counter before posting, so that it is never used twice
-	 * even if this process dies between post and save. */
-	rf->counter++;
-	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
-		goto out;
-	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter, rf->chain, key, c->id,
+	memcpy(chain, rf->chain, sizeof chain);
+	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter + 1, chain, key, c->id,
 		      now_ms(), leave, text, len);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
@@ -50,8 +47,16 @@ static enum status post(struct client *c, struct roomfile *rf, bool leave, const
 				 E2E_TEXT_MAX);
 		goto out;
 	}
+	/* From here the message counts as sent: its counter and chain hash
+	 * are saved before posting, so that neither is used twice if this
+	 * process dies or the answer is lost (if the relay never stored it,
+	 * readers see one message missing, which is what happened). Only a
+	 * definite refusal (4xx) takes it back. */
 	st = client_fail(c, ST_ERROR, "out of memory");
-	if (!(req = wire_msg_pack(m, false)))
+	if (!(req = wire_msg_pack(m, false)) || !msg_chain_hash(rf->chain, m))
+		goto out;
+	rf->counter++;
+	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
 		goto out;
 	snprintf(path, sizeof path, "/v1/rooms/%s/messages", rf->room);
 	rc = api_call(c->api, "POST", path, req, &r);
@@ -59,10 +64,13 @@ static enum status post(struct client *c, struct roomfile *rf, bool leave, const
 		st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
 	else if (rc != 0 || r.err != E2E_OK)
 		st = client_reply_fail(c, rc, &r);
-	else if (!msg_chain_hash(rf->chain, m)) /* the next message chains to this one */
-		st = client_fail(c, ST_ERROR, "cannot hash the message");
-	else
-		st = roomfile_save(rf, c->err, sizeof c->err);
+	if (st != ST_OK && rc == 0 && r.http_status >= 400 && r.http_status < 500) {
+		char ignored[64]; /* c->err keeps the reason the post failed */
+
+		rf->counter--;
+		memcpy(rf->chain, chain, sizeof chain);
+		roomfile_save(rf, ignored, sizeof ignored);
+	}
 out:
 	api_reply_clear(&r);
 	json_decref(req);
@@ -181,6 +189,7 @@ static void process(struct reader *rd, const struct wire_msg *m)
 	struct sender_mark *mark;
 	uint8_t hash[E2E_HASH_BYTES];
 	uint64_t missing = 0;
+	enum chain_verdict verdict;
 	const struct known_keys *known;
 	enum msg_result mr;
 	struct shown_msg shown;
@@ -208,7 +217,8 @@ static void process(struct reader *rd, const struct wire_msg *m)
 			m->seq);
 		return;
 	}
-	if (!chain_report(room, m, chain_check(mark, m, rd->plain.prev, hash, &missing), missing))
+	verdict = chain_check(mark, m, rd->plain.prev, hash, &missing);
+	if (!chain_report(room, m, verdict, missing)) /* after: chain_check sets missing */
 		return;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */

@@ -14,16 +14,25 @@ as() {
 
 # as_bg USER ROOM [ARGS...]: a running `join` fed from a FIFO ($T/USER.in),
 # output in $T/USER.out and $T/USER.err; its pid in the variable USER_pid.
+# The writers of the FIFOs opened so far: each new background client
+# closes them, or it would hold another's input open past its hang_up.
+AS_BG_FDS=()
 as_bg() {
 	local user=$1 room=$2
 	shift 2
 	mkfifo "$T/$user.in"
-	as "$user" join "$room" --interval 100 "$@" <"$T/$user.in" >"$T/$user.out" \
-		2>"$T/$user.err" &
+	(
+		for f in ${AS_BG_FDS[@]+"${AS_BG_FDS[@]}"}; do eval "exec $f>&-"; done
+		# `as`, not the binary: tests may redefine it (tests/hostile does).
+		# The subshell lives exactly as long as the client.
+		as "$user" join "$room" --interval 100 "$@" <"$T/$user.in" >"$T/$user.out" \
+			2>"$T/$user.err"
+	) &
 	eval "${user}_pid=$!"
 	# Hold the FIFO open for writing so the client does not see end of input.
 	exec {fd}>"$T/$user.in"
 	eval "${user}_fd=$fd"
+	AS_BG_FDS+=("$fd")
 }
 
 # say USER TEXT: type a line into USER's background join.
