@@ -9,7 +9,8 @@ dir=${1:-build-bench}
 ninja -C "$dir" bench >/dev/null
 work=$(mktemp -d)
 trap 'kill "$relay" 2>/dev/null; wait 2>/dev/null; rm -rf "$work" /tmp/bench-rotate.*' EXIT
-"$dir/relay/relay" --port 0 --quiet --db "$work/relay.db" 2>"$work/relay.log" &
+"$dir/relay/relay" --port 0 --quiet --db "$work/relay.db" --rate-ip 0 --rate-member 0 \
+	--join-failures 0 2>"$work/relay.log" &
 relay=$!
 for _ in $(seq 50); do grep -q 'listening on' "$work/relay.log" && break; sleep 0.1; done
 port=$(sed -n 's/.*listening on http:\/\/.*:\([0-9]*\) (db.*/\1/p' "$work/relay.log")
