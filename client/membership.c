@@ -372,9 +372,7 @@ enum status membership_leave(struct client *c, struct roomfile *rf)
 		return st;
 	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, rf->me);
 	rc = api_call(c->api, "DELETE", path, NULL, &r);
-	if (rc == 0 && r.err == E2E_ERR_CREATOR_STAYS)
-		st = client_fail(c, ST_USAGE, "the room's creator cannot leave room %s", rf->room);
-	else if (rc != 0 || (r.err != E2E_OK && r.err != E2E_ERR_REMOVED))
+	if (rc != 0 || (r.err != E2E_OK && r.err != E2E_ERR_REMOVED))
 		st = client_reply_fail(c, rc, &r);
 	api_reply_clear(&r);
 	/* Gone from the relay: the membership file has nothing left to do. */

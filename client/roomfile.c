@@ -14,8 +14,9 @@
 #include "b64.h"
 #include "roomfile.h"
 
-/* A json string holding base64 of a secret, via a wiped stack buffer. */
-static json_t *secret_b64(const uint8_t *bin, size_t len)
+/* A JSON string of base64 `bin`, encoded through a stack buffer that is
+ * wiped after: right for the secrets, harmless for the public values. */
+static json_t *b64_json(const uint8_t *bin, size_t len)
 {
 	char buf[128];
 	json_t *j = NULL;
@@ -32,7 +33,7 @@ static json_t *pack_keys(const struct room_secrets *sec)
 
 	for (size_t i = 0; arr && i < sec->n_keys; i++) {
 		json_t *k = json_pack("{s:I, s:o}", "epoch", (json_int_t)sec->keys[i].epoch,
-				      "key", secret_b64(sec->keys[i].key, E2E_KEY_BYTES));
+				      "key", b64_json(sec->keys[i].key, E2E_KEY_BYTES));
 		if (json_array_append_new(arr, k) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -48,8 +49,8 @@ static json_t *pack_senders(const struct roomfile *rf)
 	for (size_t i = 0; arr && i < rf->n_senders; i++) {
 		const struct sender_mark *s = &rf->senders[i];
 		json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:I}", "name", s->name,
-				      "sign_pk", secret_b64(s->sign_pk, sizeof s->sign_pk),
-				      "hash", secret_b64(s->hash, sizeof s->hash),
+				      "sign_pk", b64_json(s->sign_pk, sizeof s->sign_pk),
+				      "hash", b64_json(s->hash, sizeof s->hash),
 				      "counter", (json_int_t)s->counter, "seq", (json_int_t)s->seq);
 		if (json_array_append_new(arr, m) != 0) {
 			json_decref(arr);
@@ -109,14 +110,14 @@ static json_t *pack(const struct roomfile *rf)
 	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
 			 " s:I, s:o, s:I, s:o, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
-			 "token", secret_b64(rf->sec->token, E2E_TOKEN_BYTES),
-			 "access_seed", secret_b64(rf->sec->access_seed, E2E_KEY_BYTES),
-			 "admission", secret_b64(rf->sec->admission, E2E_KEY_BYTES),
-			 "salt", secret_b64(rf->salt, sizeof rf->salt),
+			 "token", b64_json(rf->sec->token, E2E_TOKEN_BYTES),
+			 "access_seed", b64_json(rf->sec->access_seed, E2E_KEY_BYTES),
+			 "admission", b64_json(rf->sec->admission, E2E_KEY_BYTES),
+			 "salt", b64_json(rf->salt, sizeof rf->salt),
 			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
 			 "creator_name", rf->creator.name, "creator", creator, "state", state,
 			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
-			 "chain", secret_b64(rf->chain, sizeof rf->chain),
+			 "chain", b64_json(rf->chain, sizeof rf->chain),
 			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf),
 			 "known", pack_known(rf), "settings", pack_settings(&rf->settings),
 			 "departed", pack_departed(rf));
