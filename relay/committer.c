@@ -83,10 +83,21 @@ static bool committer_sweep_due(const struct committer *c)
 	       (now.tv_sec == c->next_sweep.tv_sec && now.tv_nsec >= c->next_sweep.tv_nsec);
 }
 
+/* A room lost messages to the sweep: its generation moves on, so the
+ * reply cache (keyed by it) forgets them, and its parked readers query
+ * again (finding nothing new, they park again). */
+static void committer_expired(void *ctx, int64_t room_id)
+{
+	struct committer *c = ctx;
+
+	waiters_notify(c->w, room_id);
+}
+
 /* One slice of the sweep (lock not held), and when the next is due. */
 static void committer_sweep(struct committer *c)
 {
-	store_sweep(c->st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS);
+	store_sweep(c->st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS,
+		    committer_expired, c);
 	clock_gettime(CLOCK_MONOTONIC, &c->next_sweep);
 	c->next_sweep.tv_sec += COMMITTER_SWEEP_S;
 }

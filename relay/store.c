@@ -1001,7 +1001,8 @@ static enum e2e_err room_msgs_set(struct store *st, int64_t room_id, int64_t n)
  * received before now - retention, then the oldest beyond max_messages,
  * at most STORE_TRIM_MAX rows each, and keep rooms.n_messages right.
  * Two index walks from the oldest end: cheap however full the room. */
-static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, int64_t now)
+static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, int64_t now,
+			      bool *changed)
 {
 	const struct store_limits *l = &st->limits;
 	int64_t stored = 0, n, gone = 0, excess;
@@ -1024,19 +1025,21 @@ static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, 
 		n = 0;
 	if (err == E2E_OK && n != stored)
 		err = room_msgs_set(st, room_id, n);
+	*changed = n != stored + added;
 	return err;
 }
 
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m)
 {
 	enum e2e_err err = txn_begin(st);
+	bool trimmed; /* the post wakes the room's readers anyway */
 
 	if (err == E2E_OK)
 		err = counter_raise(st, room_id, m);
 	if (err == E2E_OK)
 		err = msg_insert(st, room_id, m);
 	if (err == E2E_OK)
-		err = room_trim(st, room_id, 1, m->received_at);
+		err = room_trim(st, room_id, 1, m->received_at, &trimmed);
 	return txn_end(st, err);
 }
 
@@ -1044,8 +1047,8 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 			    enum e2e_err *errs)
 {
 	enum e2e_err err = txn_begin(st);
-
 	int64_t added = 0;
+	bool trimmed; /* the posts wake the rooms' readers anyway */
 
 	/* a refused counter skips that message only; anything else undoes
 	 * the whole batch (and every message gets that error). Each run of
@@ -1060,7 +1063,7 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 			err = errs[i];
 		if (err == E2E_OK && added > 0 &&
 		    (i + 1 == n || jobs[i + 1].room_id != jobs[i].room_id)) {
-			err = room_trim(st, jobs[i].room_id, added, jobs[i].m->received_at);
+			err = room_trim(st, jobs[i].room_id, added, jobs[i].m->received_at, &trimmed);
 			added = 0;
 		}
 	}
@@ -1090,9 +1093,11 @@ static enum e2e_err room_ids(struct store *st, int64_t after, int64_t *ids, unsi
 	return err;
 }
 
-enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms)
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms,
+			 store_room_fn expired, void *ctx)
 {
 	int64_t ids[STORE_SWEEP_MAX];
+	bool trimmed[STORE_SWEEP_MAX];
 	unsigned n = 0;
 	enum e2e_err err;
 
@@ -1103,11 +1108,15 @@ enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigne
 	if (err == E2E_OK)
 		err = room_ids(st, *cursor, ids, n_rooms, &n);
 	for (unsigned i = 0; i < n && err == E2E_OK; i++)
-		err = room_trim(st, ids[i], 0, now);
+		err = room_trim(st, ids[i], 0, now, &trimmed[i]);
 	err = txn_end(st, err);
-	if (err == E2E_OK)
-		*cursor = n > 0 && n == n_rooms ? ids[n - 1] : 0;
-	return err;
+	if (err != E2E_OK)
+		return err;
+	*cursor = n > 0 && n == n_rooms ? ids[n - 1] : 0;
+	for (unsigned i = 0; i < n; i++) /* committed: now readers may see it */
+		if (trimmed[i])
+			expired(ctx, ids[i]);
+	return E2E_OK;
 }
 
 static bool msg_row(sqlite3_stmt *s, struct wire_msg *m)

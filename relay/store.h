@@ -149,8 +149,12 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 
 /* Expire messages (as store_msg_add does) in up to `n_rooms` rooms with
  * ids above *cursor, in one transaction: rooms nobody posts to expire
- * too. *cursor moves on, and back to 0 after the last room. */
-enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms);
+ * too. *cursor moves on, and back to 0 after the last room. After the
+ * commit, `expired` is called for each room that lost messages, so that
+ * no reply cached before is served again. */
+typedef void (*store_room_fn)(void *ctx, int64_t room_id);
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms,
+			 store_room_fn expired, void *ctx);
 
 typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */

@@ -24,6 +24,11 @@ sql() {
 	sqlite3 "$RELAY_DB" "$1"
 }
 
+# sql_live SQL: the same while the relay runs (waits for its write lock).
+sql_live() {
+	sqlite3 -cmd '.timeout 10000' "$RELAY_DB" "$1" >/dev/null
+}
+
 # create ROOM: POST /v1/rooms with a forged body (creator alice).
 create() {
 	"$E2E_FORGE" create "$1" alice "$PW" >"$T/create.json"
@@ -121,22 +126,33 @@ eventually "3" counters r2 "$TOKEN_r2"
 assert_eq "4 5 6 7 8" "$(counters r1 "$TOKEN_r1")" "r1 untouched by r2's expiry"
 assert_eq 1 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r2'")" "r2 count after expiry"
 
+# ---- retention: the sweep on a running relay forgets cached replies ----
+# A read fills the relay's reply cache; the message then grows old while
+# the relay runs (sqlite3 beside it, as WAL allows). The sweep must expire
+# it from what readers are served, not only from the disk.
+post r2 "$TOKEN_r2" 4 >/dev/null
+assert_eq "3 4" "$(counters r2 "$TOKEN_r2")" "r2 before it grows old"
+assert_eq "3 4" "$(counters r2 "$TOKEN_r2")" "r2 again (a cached reply)"
+sql_live "UPDATE messages SET received_at = received_at - 40 * $DAY WHERE counter = 3 AND
+	room_id = (SELECT id FROM rooms WHERE name = 'r2')"
+eventually "4" counters r2 "$TOKEN_r2"
+
 # ---- retention: a post expires its room's old messages at once ----
 relay_stop
 sql "UPDATE messages SET received_at = received_at - 40 * $DAY WHERE
-	room_id = (SELECT id FROM rooms WHERE name = 'r3') OR counter = 3"
+	room_id = (SELECT id FROM rooms WHERE name = 'r3') OR counter = 4"
 # one HTTP thread: no committer, no sweep; the post alone must do it
 relay_start --threads 1 --max-rooms 3 --max-messages 5
-post r2 "$TOKEN_r2" 4 >/dev/null
-assert_eq "4" "$(counters r2 "$TOKEN_r2")" "r2 after a post: the old one expired"
+post r2 "$TOKEN_r2" 5 >/dev/null
+assert_eq "5" "$(counters r2 "$TOKEN_r2")" "r2 after a post: the old one expired"
 # 0 keeps forever (up to --max-messages)
 relay_stop
 sql "UPDATE messages SET received_at = received_at - 4000 * $DAY WHERE
 	room_id = (SELECT id FROM rooms WHERE name = 'r2')"
 relay_start "${START[@]}" --max-rooms 3 --max-messages 5 --retention-days 0
-post r2 "$TOKEN_r2" 5 >/dev/null
+post r2 "$TOKEN_r2" 6 >/dev/null
 sleep 1.5 # a sweep slice has run (the first at start, then every second)
-assert_eq "4 5" "$(counters r2 "$TOKEN_r2")" "--retention-days 0 keeps old messages"
+assert_eq "5 6" "$(counters r2 "$TOKEN_r2")" "--retention-days 0 keeps old messages"
 
 # ---- restarts keep the limits honest ----
 relay_stop
