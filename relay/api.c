@@ -50,23 +50,61 @@ enum e2e_err api_version(json_t *obj, struct api_res *res)
 	return err;
 }
 
-enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
-			struct store_room *r, struct store_member *m)
+/* The hash the store keeps of the request's bearer token; false if there
+ * is no well-formed one. */
+static bool api_token_hash(struct http_req *rq, uint8_t hash[E2E_TOKEN_BYTES])
 {
 	const char *token = http_bearer(rq);
 	uint8_t raw[E2E_TOKEN_BYTES];
-	uint8_t hash[E2E_TOKEN_BYTES];
+	bool ok = token != NULL && b64_decode_exact(raw, sizeof(raw), token);
+
+	if (ok)
+		crypto_generichash(hash, E2E_TOKEN_BYTES, raw, sizeof(raw), NULL, 0);
+	sodium_memzero(raw, sizeof(raw));
+	return ok;
+}
+
+/* The store lookups of api_member; `hashed` is false without a token. */
+static enum e2e_err api_member_lookup(struct store *st, const char *room, bool hashed,
+				      const uint8_t hash[E2E_TOKEN_BYTES],
+				      struct store_room *r, struct store_member *m)
+{
 	enum e2e_err err = store_room_get(st, room, r);
 
-	if (err == E2E_OK && (token == NULL || !b64_decode_exact(raw, sizeof(raw), token)))
+	if (err == E2E_OK && !hashed)
 		err = E2E_ERR_UNAUTHORIZED;
-	if (err == E2E_OK) {
-		crypto_generichash(hash, sizeof(hash), raw, sizeof(raw), NULL, 0);
+	if (err == E2E_OK)
 		err = store_member_by_token(st, r->id, hash, m);
-	}
 	if (err == E2E_OK && m->removed)
 		err = E2E_ERR_REMOVED;
-	sodium_memzero(raw, sizeof(raw));
+	return err;
+}
+
+enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
+			struct store_room *r, struct store_member *m)
+{
+	uint8_t hash[E2E_TOKEN_BYTES];
+	bool hashed = api_token_hash(rq, hash);
+
+	return api_member_lookup(st, room, hashed, hash, r, m);
+}
+
+enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct authcache_who *who)
+{
+	uint64_t generation = store_generation(env->st); /* before the lookups */
+	uint64_t revision;
+	uint8_t hash[E2E_TOKEN_BYTES];
+	bool hashed = api_token_hash(rq, hash);
+	enum e2e_err err;
+
+	if (hashed && authcache_get(env->ac, room, hash, generation, who))
+		return E2E_OK;
+	err = api_member_lookup(env->st, room, hashed, hash, &who->r, &who->m);
+	if (err == E2E_OK)
+		err = store_state_head(env->st, who->r.id, &revision, &who->epoch);
+	if (err == E2E_OK)
+		authcache_put(env->ac, room, hash, generation, who);
 	return err;
 }
 

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "authcache.h"
 #include "error.h"
 #include "http.h"
 #include "committer.h"
@@ -37,6 +38,7 @@ struct api_env {
 	struct metrics *m;
 	struct committer *c; /* group commit for posts; NULL: commit inline */
 	struct replycache *rc;
+	struct authcache *ac;
 };
 
 /* `room` is the validated :room path segment, or NULL if the route has
@@ -100,6 +102,11 @@ enum e2e_err api_version(json_t *obj, struct api_res *res);
  * E2E_ERR_REMOVED if that member left or was removed. */
 enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 			struct store_room *r, struct store_member *m);
+/* The same through the authentication cache (relay/authcache.h), for
+ * the requests that come by the thousand, with the room's current epoch;
+ * who->m.last_counter may be older. */
+enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct authcache_who *who);
 
 /* A fresh token: base64 into `b64`, its hash into `hash`. */
 void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES]);

@@ -11,22 +11,20 @@
 #include "proto.h"
 
 /* The room and the admitted member the token belongs to. */
-static enum e2e_err messages_member(struct store *st, struct http_req *rq, const char *room,
-				    struct store_room *r, struct store_member *me)
+static enum e2e_err messages_member(const struct api_env *env, struct http_req *rq,
+				    const char *room, struct authcache_who *who)
 {
-	enum e2e_err err = api_member(st, rq, room, r, me);
+	enum e2e_err err = api_member_cached(env, rq, room, who);
 
-	if (err == E2E_OK && !me->admitted)
+	if (err == E2E_OK && !who->m.admitted)
 		err = E2E_ERR_NOT_ADMITTED;
 	return err;
 }
 
-static enum e2e_err messages_unpack(struct store *st, const struct store_room *r,
-				    struct http_req *rq, struct wire_msg *m,
+/* The posted message, its epoch not above the room's `epoch`. */
+static enum e2e_err messages_unpack(struct http_req *rq, uint64_t epoch, struct wire_msg *m,
 				    struct api_res *res)
 {
-	uint64_t revision = 0;
-	uint64_t epoch = 0;
 	json_t *root = NULL;
 	enum e2e_err err = api_body(rq, &root, res);
 
@@ -34,8 +32,6 @@ static enum e2e_err messages_unpack(struct store *st, const struct store_room *r
 		err = api_version(root, res);
 	if (err == E2E_OK)
 		err = wire_msg_unpack(root, m, false, &res->jerr);
-	if (err == E2E_OK)
-		err = store_state_head(st, r->id, &revision, &epoch);
 	if (err == E2E_OK && m->epoch > epoch)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "epoch: above the current %llu",
 			       (unsigned long long)epoch);
@@ -47,19 +43,23 @@ static enum e2e_err messages_unpack(struct store *st, const struct store_room *r
  * while it is parked. */
 struct messages_post {
 	struct committer_job job;
-	uint64_t last_counter; /* for the 409's detail */
 	struct wire_msg m;
 };
 
-/* The reply for a stored (or refused) message. */
+/* The reply for a stored (or refused) message. A refused counter is
+ * detailed with the member's last one as stored now (the one read with
+ * the token may be older: see api_member_cached). */
 static enum e2e_err messages_posted(const struct api_env *env, enum e2e_err err,
-				    const struct wire_msg *m, uint64_t last_counter,
+				    int64_t room_id, const struct wire_msg *m,
 				    struct api_res *res)
 {
+	struct store_member me = {0};
+
 	if (err == E2E_OK)
 		metrics_message(env->m);
-	if (err == E2E_ERR_COUNTER)
-		api_fail(res, err, "counter: must be above %llu", (unsigned long long)last_counter);
+	if (err == E2E_ERR_COUNTER && store_member_get(env->st, room_id, m->sender, &me) == E2E_OK)
+		api_fail(res, err, "counter: must be above %llu",
+			 (unsigned long long)me.last_counter);
 	if (err == E2E_OK)
 		err = api_ok(res, 201, json_pack("{s:I}", "seq", (json_int_t)m->seq));
 	return err;
@@ -89,7 +89,7 @@ static enum e2e_err messages_commit_now(const struct api_env *env, struct messag
 
 	if (err == E2E_OK) /* committed: only now may a reader see it */
 		waiters_notify(env->w, room_id);
-	err = messages_posted(env, err, &p->m, p->last_counter, res);
+	err = messages_posted(env, err, room_id, &p->m, res);
 	free(p);
 	return err;
 }
@@ -98,28 +98,29 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
 	struct messages_post *p = http_state(rq);
-	struct store_room r;
-	struct store_member me;
+	struct authcache_who who;
 	enum e2e_err err;
 
 	if (p != NULL) /* the committer is done with it */
-		return messages_posted(env, p->job.err, &p->m, p->last_counter, res);
-	p = calloc(1, sizeof(*p)); /* 25 KiB: not on the stack */
+		return messages_posted(env, p->job.err, p->job.room_id, &p->m, res);
+	/* 25 KiB, not on the stack; not zeroed: wire_msg_unpack sets every
+	 * field, and of the ciphertext only the ct_len bytes it decoded are
+	 * ever read */
+	p = malloc(sizeof(*p));
 	err = p != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 	if (err == E2E_OK)
-		err = messages_member(env->st, rq, room, &r, &me);
+		err = messages_member(env, rq, room, &who);
 	if (err == E2E_OK)
-		err = messages_unpack(env->st, &r, rq, &p->m, res);
+		err = messages_unpack(rq, who.epoch, &p->m, res);
 	if (err != E2E_OK) {
 		free(p);
 		return err;
 	}
-	memcpy(p->m.sender, me.rec.name, sizeof(p->m.sender));
+	memcpy(p->m.sender, who.m.rec.name, sizeof(p->m.sender));
 	p->m.received_at = api_now();
-	p->last_counter = me.last_counter;
 	if (env->c == NULL)
-		return messages_commit_now(env, p, r.id, res);
-	messages_commit_later(env, rq, p, r.id, res);
+		return messages_commit_now(env, p, who.r.id, res);
+	messages_commit_later(env, rq, p, who.r.id, res);
 	return E2E_OK;
 }
 
@@ -230,20 +231,20 @@ static enum e2e_err messages_reply(const struct api_env *env,
 enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
-	struct store_room r;
-	struct store_member me;
+	struct authcache_who who;
 	struct messages_query q = {0};
 	struct replycache_key key;
 	struct timespec deadline;
 	json_t *list = NULL;
-	enum e2e_err err = messages_member(env->st, rq, room, &r, &me);
+	enum e2e_err err = messages_member(env, rq, room, &who);
 
 	if (err == E2E_OK)
 		err = messages_args(rq, &q, res);
 	if (err != E2E_OK)
 		goto done;
 	/* the ticket before the query: see waiters.h */
-	key = (struct replycache_key){r.id, q.after, q.limit, waiters_ticket(env->w, r.id)};
+	key = (struct replycache_key){who.r.id, q.after, q.limit,
+				      waiters_ticket(env->w, who.r.id)};
 	res->text = replycache_get(env->rc, &key, &res->text_len);
 	if (res->text != NULL) { /* another reader just asked the same */
 		res->status = 200;
@@ -251,13 +252,13 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 		goto done;
 	}
 	list = json_array();
-	err = list != NULL ? store_msgs_each(env->st, r.id, q.after, (unsigned)q.limit,
+	err = list != NULL ? store_msgs_each(env->st, who.r.id, q.after, (unsigned)q.limit,
 					     messages_add, list)
 			   : E2E_ERR_INTERNAL;
 	deadline = messages_deadline(rq, q.wait);
 	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))
-		messages_park(env, rq, r.id, key.generation, &deadline, res);
+		messages_park(env, rq, who.r.id, key.generation, &deadline, res);
 	else if (err == E2E_OK)
 		err = messages_reply(env, &key, list, res);
 done:

@@ -41,6 +41,7 @@ struct routes {
 	struct metrics *m;
 	struct committer *c;
 	struct replycache *rc;
+	struct authcache *ac;
 	struct ratelimit *per_addr;
 	struct ratelimit *per_member;
 	struct ratelimit *join_failures; /* keyed "room:NAME" and "addr:ADDRESS" */
@@ -86,28 +87,31 @@ static struct route_view route_at(size_t i)
 }
 
 /* Does `path` match `pattern`? The :room segment is copied into `room`
- * (cap bytes); one too long for it is left empty, an invalid name. */
+ * (cap bytes); one too long for it is left empty, an invalid name. Runs
+ * for every route on every request: literal runs are compared whole. */
 static bool route_match(const char *pattern, const char *path, char *room, size_t cap)
 {
-	const size_t plen = strlen(ROUTES_ROOM_PARAM), nlen = strlen(ROUTES_NAME_PARAM);
 	bool ok = true;
 
 	while (ok && *pattern != '\0') {
-		if (strncmp(pattern, ROUTES_ROOM_PARAM, plen) == 0) {
-			size_t n = strcspn(path, "/");
+		size_t lit = strcspn(pattern, ":"), n;
 
-			snprintf(room, cap, "%.*s", n < cap ? (int)n : 0, path);
-			path += n;
-			pattern += plen;
-		} else if (strncmp(pattern, ROUTES_NAME_PARAM, nlen) == 0) {
-			size_t n = strcspn(path, "/");
-
+		ok = strncmp(pattern, path, lit) == 0;
+		pattern += lit;
+		path += ok ? lit : 0;
+		if (!ok || *pattern == '\0')
+			break;
+		n = strcspn(path, "/");
+		if (strncmp(pattern, ROUTES_ROOM_PARAM, strlen(ROUTES_ROOM_PARAM)) == 0) {
+			n = n < cap ? n : 0;
+			memcpy(room, path, n);
+			room[n] = '\0';
+			pattern += strlen(ROUTES_ROOM_PARAM);
+		} else { /* ROUTES_NAME_PARAM */
 			ok = n > 0;
-			path += n;
-			pattern += nlen;
-		} else {
-			ok = *pattern++ == *path++;
+			pattern += strlen(ROUTES_NAME_PARAM);
 		}
+		path += strcspn(path, "/");
 	}
 	return ok && *path == '\0';
 }
@@ -127,7 +131,7 @@ static enum e2e_err route_call(const struct route_view *r, struct routes *rt, st
 			       const char *room, struct api_res *res)
 {
 	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m,
-			      .c = rt->c, .rc = rt->rc};
+			      .c = rt->c, .rc = rt->rc, .ac = rt->ac};
 	enum e2e_err err = E2E_ERR_INTERNAL;
 
 	if (env.st != NULL)
@@ -171,11 +175,12 @@ struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metr
 	if (rt != NULL) {
 		*rt = (struct routes){
 			.pool = pool, .w = w, .m = m, .c = c, .rc = replycache_new(),
+			.ac = authcache_new(),
 			.per_addr = ratelimit_new(lim->per_addr, 2 * lim->per_addr),
 			.per_member = ratelimit_new(lim->per_member, 2 * lim->per_member),
 			.join_failures = ratelimit_new(lim->join_failures / 60, lim->join_failures),
 		};
-		if (!rt->rc || !rt->per_addr || !rt->per_member || !rt->join_failures) {
+		if (!rt->rc || !rt->ac || !rt->per_addr || !rt->per_member || !rt->join_failures) {
 			routes_free(rt);
 			return NULL;
 		}
@@ -189,6 +194,7 @@ void routes_free(struct routes *rt)
 {
 	if (rt != NULL) {
 		replycache_free(rt->rc);
+		authcache_free(rt->ac);
 		ratelimit_free(rt->per_addr);
 		ratelimit_free(rt->per_member);
 		ratelimit_free(rt->join_failures);

@@ -196,10 +196,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST__COUNT];
-	/* Shared by the connections of one relay (see store_set_write_lock):
+	/* Shared by the connections of one relay (see store_share):
 	 * writers queue here instead of in SQLite's busy handler, which
 	 * sleeps in whole milliseconds. NULL: a lone connection. */
 	pthread_mutex_t *write_lock;
+	/* Commits that changed rooms, members or states (store_generation):
+	 * the shared count, or own_generation for a lone connection. */
+	uint64_t *generation;
+	uint64_t own_generation;
 	struct store_limits limits;
 };
 
@@ -302,8 +306,10 @@ static enum e2e_err txn_begin(struct store *st)
 }
 
 /* Commit if err is E2E_OK, else roll back (if a transaction is open: a
- * failed BEGIN leaves none); returns the outcome. */
-static enum e2e_err txn_end(struct store *st, enum e2e_err err)
+ * failed BEGIN leaves none); returns the outcome. A commit that may have
+ * changed rooms, members or states moves the generation on, after the
+ * commit: a reader who took the old one re-reads (see store_generation). */
+static enum e2e_err txn_finish(struct store *st, enum e2e_err err, bool changes_members)
 {
 	if (err == E2E_OK && stmt_exec(stmt_get(st, ST_COMMIT)) != SQLITE_DONE) {
 		store_log(st, "commit");
@@ -311,9 +317,23 @@ static enum e2e_err txn_end(struct store *st, enum e2e_err err)
 	}
 	if (err != E2E_OK && sqlite3_get_autocommit(st->db) == 0)
 		stmt_exec(stmt_get(st, ST_ROLLBACK));
+	if (err == E2E_OK && changes_members)
+		__atomic_fetch_add(st->generation, 1, __ATOMIC_RELEASE);
 	if (st->write_lock != NULL)
 		pthread_mutex_unlock(st->write_lock);
 	return err;
+}
+
+/* The end of a transaction that may change anything. */
+static enum e2e_err txn_end(struct store *st, enum e2e_err err)
+{
+	return txn_finish(st, err, true);
+}
+
+/* The end of one that writes only messages or join challenges. */
+static enum e2e_err txn_end_msgs(struct store *st, enum e2e_err err)
+{
+	return txn_finish(st, err, false);
 }
 
 /* Map a failed write: a constraint violation is `conflict`. */
@@ -403,6 +423,7 @@ struct store *store_open(const char *path, char *why, size_t why_len)
 		snprintf(why, why_len, "out of memory");
 		goto done;
 	}
+	st->generation = &st->own_generation;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_exec(st->db, store_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
@@ -642,7 +663,7 @@ enum e2e_err store_challenge_add(struct store *st, int64_t room_id,
 		err = E2E_ERR_BUSY;
 	if (err == E2E_OK)
 		err = challenge_insert(st, room_id, nonce, expires_at);
-	return txn_end(st, err);
+	return txn_end_msgs(st, err);
 }
 
 enum e2e_err store_challenge_take(struct store *st, int64_t room_id,
@@ -1040,7 +1061,7 @@ enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m
 		err = msg_insert(st, room_id, m);
 	if (err == E2E_OK)
 		err = room_trim(st, room_id, 1, m->received_at, &trimmed);
-	return txn_end(st, err);
+	return txn_end_msgs(st, err);
 }
 
 enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
@@ -1067,7 +1088,7 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 			added = 0;
 		}
 	}
-	err = txn_end(st, err);
+	err = txn_end_msgs(st, err);
 	for (size_t i = 0; i < n && err != E2E_OK; i++)
 		errs[i] = err;
 	return err;
@@ -1109,7 +1130,7 @@ enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigne
 		err = room_ids(st, *cursor, ids, n_rooms, &n);
 	for (unsigned i = 0; i < n && err == E2E_OK; i++)
 		err = room_trim(st, ids[i], 0, now, &trimmed[i]);
-	err = txn_end(st, err);
+	err = txn_end_msgs(st, err);
 	if (err != E2E_OK)
 		return err;
 	*cursor = n > 0 && n == n_rooms ? ids[n - 1] : 0;
@@ -1167,9 +1188,15 @@ done:
 
 /* ---- sharing one database between threads ---- */
 
-void store_set_write_lock(struct store *st, pthread_mutex_t *lock)
+uint64_t store_generation(struct store *st)
+{
+	return __atomic_load_n(st->generation, __ATOMIC_ACQUIRE);
+}
+
+void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *generation)
 {
 	st->write_lock = lock;
+	st->generation = generation;
 }
 
 void store_set_limits(struct store *st, const struct store_limits *limits)
@@ -1183,12 +1210,13 @@ enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *
 				 int64_t now)
 {
 	sqlite3_stmt *s = stmt_get(st, ST_MEMBER_REMOVE);
-	int rc = stmt_bind(s, "iit", now, room_id, name);
-	enum e2e_err err;
+	enum e2e_err err = txn_begin(st);
+	int rc = err == E2E_OK ? stmt_bind(s, "iit", now, room_id, name) : SQLITE_MISUSE;
 
 	rc = rc == SQLITE_OK ? stmt_exec(s) : (stmt_done(s), rc);
-	err = write_err(st, rc, E2E_ERR_INTERNAL, "member remove");
+	if (err == E2E_OK)
+		err = write_err(st, rc, E2E_ERR_INTERNAL, "member remove");
 	if (err == E2E_OK && sqlite3_changes(st->db) != 1)
 		err = E2E_ERR_NO_MEMBER; /* unknown, or removed already */
-	return err;
+	return txn_end(st, err);
 }

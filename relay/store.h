@@ -60,9 +60,17 @@ struct store_limits {
  * NULL on failure, with a reason in `why` (at least 128 bytes). */
 struct store *store_open(const char *path, char *why, size_t why_len);
 void store_close(struct store *st);
-/* Make every transaction of `st` hold `lock` (shared by all the stores on
- * one file) from BEGIN to COMMIT or ROLLBACK. */
-void store_set_write_lock(struct store *st, pthread_mutex_t *lock);
+/* Make every transaction of `st` hold `lock` from BEGIN to COMMIT or
+ * ROLLBACK, and count its changes in `*generation`: both shared by all
+ * the stores on one file. */
+void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *generation);
+
+/* How many commits have changed rooms, members or states (joins, signed
+ * states, removals; not messages or challenges). It moves on right after
+ * such a commit, so something read from the store after taking the
+ * generation is current for as long as the generation stays the same
+ * (relay/authcache.h relies on it). */
+uint64_t store_generation(struct store *st);
 
 void store_set_limits(struct store *st, const struct store_limits *limits);
 

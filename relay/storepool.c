@@ -20,6 +20,7 @@ struct storepool {
 	pthread_key_t key;        /* thread -> its store */
 	bool key_made;
 	pthread_mutex_t lock;     /* write lock; with n == 1, the whole store */
+	uint64_t generation;      /* see store_generation */
 	struct store **stores;
 };
 
@@ -42,7 +43,7 @@ struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t
 		p->stores[i] = store_open(path, why, why_len);
 		ok = p->stores[i] != NULL;
 		if (ok && n > 1)
-			store_set_write_lock(p->stores[i], &p->lock);
+			store_share(p->stores[i], &p->lock, &p->generation);
 	}
 done:
 	if (!ok) {

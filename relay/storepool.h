@@ -1,6 +1,6 @@
 /* storepool.h - the relay's store connections, one per HTTP thread: WAL
  * lets their reads run in parallel, and one write lock shared by all of
- * them (store_set_write_lock) queues the writers. With one connection
+ * them (store_share) queues the writers. With one connection
  * (one thread, or a ":memory:" database, which another connection could
  * not see) every use holds the pool's lock instead. */
 #ifndef RELAY_STOREPOOL_H

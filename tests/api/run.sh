@@ -506,6 +506,38 @@ expect "remove: the list" 200 - GET /v1/rooms/r1/members "" "$TA"
 verify "remove: erin listed as removed" 1 \
 	"$(grep -c '"name":"erin","sign_pk":"[^"]*","box_pk":"[^"]*","mac":"[^"]*","status":"removed"' <<<"$BODY")"
 
+# ---- the token cache (relay/authcache.h) ----
+# Posts and reads remember who a token is and the room's epoch; a change
+# of members or state must count from the request after it, not later.
+# Each case asks twice where a stale answer could come from the cache.
+
+curl_json POST /v1/rooms "$(forge create rc alice $PW)"
+TRA=$(json_get token)
+curl_json POST /v1/rooms/rc/members "$(forge join rc gus $PW "$(nonce rc)")"
+TG=$(json_get token)
+run_table <<'EOF'
+cache: gus pending reads         | 403 | not_admitted   | GET    | /v1/rooms/rc/messages | | $TG
+cache: gus pending reads again   | 403 | not_admitted   | GET    | /v1/rooms/rc/messages | | $TG
+cache: alice reads               | 200 | -              | GET    | /v1/rooms/rc/messages | | $TRA
+cache: gus admitted              | 200 | -              | POST   | /v1/rooms/rc/state    | $(forge state rc alice 2 1 gus) | $TRA
+cache: gus reads once admitted   | 200 | -              | GET    | /v1/rooms/rc/messages | | $TG
+cache: gus posts at epoch 1      | 201 | -              | POST   | /v1/rooms/rc/messages | $(forge msg 1 1) | $TG
+cache: epoch 2 before it exists  | 400 | bad_field      | POST   | /v1/rooms/rc/messages | $(forge msg 2 2) | $TG
+cache: a state of epoch 2        | 200 | -              | POST   | /v1/rooms/rc/state    | $(forge state rc alice 3 2 gus) | $TRA
+cache: gus posts at epoch 2      | 201 | -              | POST   | /v1/rooms/rc/messages | $(forge msg 2 2) | $TG
+cache: gus posts counter 9       | 201 | -              | POST   | /v1/rooms/rc/messages | $(forge msg 2 9) | $TG
+cache: gus reuses counter 9      | 409 | counter_reused | POST   | /v1/rooms/rc/messages | $(forge msg 2 9) | $TG
+EOF
+verify "cache: the 409 names the stored counter" 1 "$(grep -c 'must be above 9' <<<"$BODY")"
+run_table <<'EOF'
+cache: gus reads before removal  | 200 | -              | GET    | /v1/rooms/rc/messages | | $TG
+cache: gus removed               | 200 | -              | DELETE | /v1/rooms/rc/members/gus | | $TRA
+cache: gus's read after removal  | 403 | removed        | GET    | /v1/rooms/rc/messages | | $TG
+cache: gus's post after removal  | 403 | removed        | POST   | /v1/rooms/rc/messages | $(forge msg 2 10) | $TG
+cache: alice unaffected          | 200 | -              | GET    | /v1/rooms/rc/messages | | $TRA
+cache: alice's token, room r1    | 401 | unauthorized   | GET    | /v1/rooms/r1/messages | | $TRA
+EOF
+
 # ---- the relay after all that ----
 
 verify "relay: still running" 0 "$(kill -0 "$RELAY_PID" 2>/dev/null; echo $?)"

@@ -23,11 +23,6 @@
 /* relay/store.c itself, for sqlite3_total_changes on its connection */
 #include "store.c"
 
-/* The read reply cache, where the relay has one (relay/replycache.h). */
-#if __has_include("replycache.h")
-#define FUZZ_REPLYCACHE 1
-#endif
-
 #define FUZZ_QUERY_MAX 8
 #define FUZZ_PATH_MAX 512
 
@@ -232,9 +227,8 @@ struct fuzz_relay {
 	struct store *st;
 	struct waiters *w;
 	struct metrics *m;
-#ifdef FUZZ_REPLYCACHE
 	struct replycache *rc;
-#endif
+	struct authcache *ac;
 	char tokens[FUZZ_T_UNKNOWN + 1][API_TOKEN_B64_LEN];
 	char spare_nonce[64];
 	bool dirty; /* re-seed before the next input */
@@ -245,12 +239,8 @@ static struct fuzz_relay relay;
 static struct api_env fuzz_env(void)
 {
 	/* no group committer: posts commit inline, as with one connection */
-	struct api_env env = {.st = relay.st, .w = relay.w, .m = relay.m};
-
-#ifdef FUZZ_REPLYCACHE
-	env.rc = relay.rc;
-#endif
-	return env;
+	return (struct api_env){.st = relay.st, .w = relay.w, .m = relay.m, .rc = relay.rc,
+				.ac = relay.ac};
 }
 
 static void fuzz_query_parse(struct http_req *rq, const char *q, size_t len)
@@ -408,10 +398,10 @@ static void relay_teardown(void)
 	store_close(relay.st);
 	waiters_free(relay.w);
 	metrics_free(relay.m);
-#ifdef FUZZ_REPLYCACHE
 	replycache_free(relay.rc);
 	relay.rc = NULL;
-#endif
+	authcache_free(relay.ac);
+	relay.ac = NULL;
 	json_decref(seed_reply);
 	seed_reply = NULL;
 	relay.st = NULL;
@@ -429,12 +419,10 @@ static void relay_seed(void)
 	relay.st = store_open(":memory:", why, sizeof(why));
 	relay.w = waiters_new();
 	relay.m = metrics_new(FUZZ_R__COUNT);
-#ifdef FUZZ_REPLYCACHE
 	relay.rc = replycache_new();
-	if (relay.rc == NULL)
-		abort();
-#endif
-	if (relay.st == NULL || relay.w == NULL || relay.m == NULL) {
+	relay.ac = authcache_new();
+	if (relay.st == NULL || relay.w == NULL || relay.m == NULL || relay.rc == NULL ||
+	    relay.ac == NULL) {
 		fprintf(stderr, "fuzz_relay: cannot start: %s\n", why);
 		abort();
 	}
