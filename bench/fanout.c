@@ -1,5 +1,8 @@
 /* fanout.c - delivery latency and idle load for the relay, with libcurl
  * multi (one thread, one event loop, every reader its own connection).
+ * The loop is epoll and curl_multi_socket_action, so that a wake-up costs
+ * the client the sockets that have data, not a walk over every reader,
+ * and a delivery is timed when its last byte arrives.
  *
  *   bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN TEMPLATE N ROUNDS
  *       N readers long-poll ROOM; each round one message is posted (the
@@ -23,12 +26,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define FANOUT_BUF 4096
 #define FANOUT_WAIT_S 30
 #define FANOUT_URL_MAX 512
+#define FANOUT_EVENTS 256
 
 struct reader {
 	CURL *easy;
@@ -36,7 +42,7 @@ struct reader {
 	char buf[FANOUT_BUF];
 	size_t len;
 	bool done;
-	double latency_ms;
+	double last_byte_ms; /* when its reply's last data arrived */
 };
 
 struct bench {
@@ -44,7 +50,13 @@ struct bench {
 	char *tmpl;
 	size_t n;
 	CURLM *multi;
+	int epfd;
+	long timer_ms; /* libcurl's next timeout; -1: none */
 	struct reader *readers;
+	/* the round being timed (fanout) */
+	double t0;
+	double *lat;
+	size_t got;
 	uint64_t after;
 	uint64_t counter_base;
 	volatile sig_atomic_t *stop;
@@ -67,6 +79,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *user)
 	memcpy(r->buf + r->len, data, keep);
 	r->len += keep;
 	r->buf[r->len] = '\0';
+	r->last_byte_ms = now_ms();
 	return chunk;
 }
 
@@ -131,25 +144,65 @@ static void arm(struct bench *b, size_t i, unsigned wait_s)
 	curl_multi_add_handle(b->multi, r->easy);
 }
 
+/* libcurl's socket callback: keep the epoll set in step. */
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *sockp)
+{
+	struct bench *b = user;
+	struct epoll_event ev = {.data.fd = fd};
+
+	(void)easy;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(b->epfd, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
+	}
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	if (epoll_ctl(b->epfd, EPOLL_CTL_MOD, fd, &ev) != 0)
+		epoll_ctl(b->epfd, EPOLL_CTL_ADD, fd, &ev);
+	return 0;
+}
+
+/* libcurl's timer callback. */
+static int on_timer(CURLM *multi, long timeout_ms, void *user)
+{
+	struct bench *b = user;
+
+	(void)multi;
+	b->timer_ms = timeout_ms;
+	return 0;
+}
+
 /* Drive the loop for up to `ms`; on each finished transfer call fn. */
 static void drive(struct bench *b, double ms, void (*fn)(struct bench *, CURL *, CURLcode))
 {
-	double end = now_ms() + ms;
-	int running = 0, left = 0;
+	double end = now_ms() + ms, left_ms;
+	struct epoll_event ev[FANOUT_EVENTS];
+	int running = 0, left = 0, n, wait_ms;
+	sigset_t pending;
 	CURLMsg *m;
 
-	sigset_t pending;
-
-	while (now_ms() < end && !*b->stop) {
+	while ((left_ms = end - now_ms()) > 0 && !*b->stop) {
 		/* SIGINT and SIGTERM are blocked: look for them here */
 		if (sigpending(&pending) == 0 &&
 		    (sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1))
 			*b->stop = 1;
-		curl_multi_perform(b->multi, &running);
+		wait_ms = (int)left_ms + 1;
+		if (b->timer_ms >= 0 && b->timer_ms < wait_ms)
+			wait_ms = (int)b->timer_ms;
+		n = epoll_wait(b->epfd, ev, FANOUT_EVENTS, wait_ms);
+		for (int i = 0; i < n; i++)
+			curl_multi_socket_action(b->multi, ev[i].data.fd,
+						 (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+							 (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+							 (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0),
+						 &running);
+		if (n <= 0 && b->timer_ms >= 0) {
+			b->timer_ms = -1;
+			curl_multi_socket_action(b->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		}
 		while ((m = curl_multi_info_read(b->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				fn(b, m->easy_handle, m->data.result);
-		curl_multi_poll(b->multi, NULL, 0, 1, NULL);
 	}
 }
 
@@ -169,16 +222,21 @@ static bool arm_all(struct bench *b, unsigned wait_s, long want, struct reader *
 	return false;
 }
 
+/* A transfer is over: a reader's, timed from the round's post (b->lat
+ * is NULL for the sender's and between rounds), or the sender's. */
 static void on_fanout_done(struct bench *b, CURL *easy, CURLcode rc)
 {
 	struct reader *r = NULL;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(b->multi, easy);
-	if (r != NULL)
-		r->done = true;
-	if (r != NULL && rc != CURLE_OK)
+	if (r == NULL)
+		return;
+	r->done = true;
+	if (rc != CURLE_OK)
 		fprintf(stderr, "fanout: transfer failed: %s\n", curl_easy_strerror(rc));
+	else if (b->lat != NULL && r >= b->readers && r < b->readers + b->n)
+		b->lat[b->got++] = r->last_byte_ms - b->t0;
 }
 
 /* ---- fanout ---- */
@@ -218,31 +276,26 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One round: post, then collect every reader's reply. */
+/* One round: post, then collect every reader's reply into lat. */
 static bool fanout_round(struct bench *b, struct sender *s, uint64_t counter, double *lat)
 {
-	double t0 = now_ms(), give_up = t0 + 30000;
-	size_t got = 0;
+	double give_up;
+	bool all;
 
+	b->t0 = now_ms();
+	give_up = b->t0 + 30000;
+	b->lat = lat;
+	b->got = 0;
 	if (!post_start(b, s, b->counter_base + counter))
 		return false;
-	for (size_t i = 0; i < b->n; i++)
-		b->readers[i].latency_ms = -1;
-	while (got < b->n && now_ms() < give_up && !*b->stop) {
+	while (b->got < b->n && now_ms() < give_up && !*b->stop)
 		drive(b, 1, on_fanout_done);
-		for (size_t i = 0; i < b->n; i++) {
-			struct reader *r = &b->readers[i];
-
-			if (r->done && r->latency_ms < 0) {
-				r->latency_ms = now_ms() - t0;
-				lat[got++] = r->latency_ms;
-			}
-		}
-	}
+	all = b->got == b->n;
+	b->lat = NULL;
 	while (!s->r.done && now_ms() < give_up)
 		drive(b, 1, on_fanout_done);
 	b->after = last_seq(s->r.buf);
-	return got == b->n && b->after > 0;
+	return all && b->after > 0;
 }
 
 static int run_fanout(struct bench *b, unsigned rounds)
@@ -372,10 +425,17 @@ int main(int argc, char **argv)
 	b.counter_base = (uint64_t)time(NULL) * 1000;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	b.multi = curl_multi_init();
+	b.epfd = epoll_create1(EPOLL_CLOEXEC);
+	b.timer_ms = -1;
 	b.readers = calloc(b.n, sizeof(*b.readers));
-	if (b.multi == NULL || b.readers == NULL || b.n == 0 || (fan && b.tmpl == NULL))
+	if (b.multi == NULL || b.epfd < 0 || b.readers == NULL || b.n == 0 ||
+	    (fan && b.tmpl == NULL))
 		goto done;
 	curl_multi_setopt(b.multi, CURLMOPT_MAXCONNECTS, (long)b.n + 16);
+	curl_multi_setopt(b.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(b.multi, CURLMOPT_SOCKETDATA, &b);
+	curl_multi_setopt(b.multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(b.multi, CURLMOPT_TIMERDATA, &b);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", b.reader_token);
 	for (size_t i = 0; i < b.n; i++) {
 		b.readers[i].easy = curl_easy_init();
@@ -400,6 +460,8 @@ done:
 	free(b.tmpl);
 	if (b.multi != NULL)
 		curl_multi_cleanup(b.multi);
+	if (b.epfd >= 0)
+		close(b.epfd);
 	curl_global_cleanup();
 	return ret;
 }
