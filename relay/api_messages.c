@@ -81,7 +81,7 @@ static void messages_commit_later(const struct api_env *env, struct http_req *rq
 	res->parked = true;
 }
 
-/* Inline commit (a relay with a single shared connection). */
+/* Inline commit, without a group committer (the fuzz harness). */
 static enum e2e_err messages_commit_now(const struct api_env *env, struct messages_post *p,
 					int64_t room_id, struct api_res *res)
 {

@@ -19,7 +19,7 @@
 #define COMMITTER_SWEEP_ROOMS 256
 
 struct committer {
-	struct store *st;
+	struct storepool *pool;
 	struct waiters *w;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -57,11 +57,14 @@ static struct committer_job *committer_take(struct committer *c, size_t *n)
 static void committer_run(struct committer *c, struct committer_job *jobs, size_t n)
 {
 	struct committer_job *j, *next;
+	struct store *st;
 	size_t i = 0;
 
 	for (j = jobs; j != NULL; j = j->next, i++)
 		c->batch[i] = (struct store_msg_job){j->room_id, j->m};
-	store_msgs_add(c->st, c->batch, n, c->errs);
+	st = storepool_writer_acquire(c->pool);
+	store_msgs_add(st, c->batch, n, c->errs);
+	storepool_writer_release(c->pool, st);
 	/* committed (or not) for good: now readers may see it */
 	for (i = 0, j = jobs; j != NULL; j = j->next, i++) {
 		j->err = c->errs[i];
@@ -96,8 +99,11 @@ static void committer_expired(void *ctx, int64_t room_id)
 /* One slice of the sweep (lock not held), and when the next is due. */
 static void committer_sweep(struct committer *c)
 {
-	store_sweep(c->st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS,
+	struct store *st = storepool_writer_acquire(c->pool);
+
+	store_sweep(st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS,
 		    committer_expired, c);
+	storepool_writer_release(c->pool, st);
 	clock_gettime(CLOCK_MONOTONIC, &c->next_sweep);
 	c->next_sweep.tv_sec += COMMITTER_SWEEP_S;
 }
@@ -129,14 +135,14 @@ static void *committer_thread(void *arg)
 	return NULL;
 }
 
-struct committer *committer_new(struct store *st, struct waiters *w)
+struct committer *committer_new(struct storepool *pool, struct waiters *w)
 {
 	struct committer *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
 
 	if (c == NULL)
 		return NULL;
-	c->st = st;
+	c->pool = pool;
 	c->w = w;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&attr);

@@ -1,7 +1,7 @@
 /* committer.h - group commit for message posts. Handlers hand validated
  * messages to one committer thread and park their request; the thread
  * stores everything queued in ONE transaction (one fsync, on its own
- * store connection), then wakes the room's long-polling readers and,
+ * store connection, or taking turns on a single shared one), then wakes the room's long-polling readers and,
  * last, each posting request with its own outcome. So a 2xx is still
  * only ever sent after the commit (and fsync) that covers it, while a
  * slow fsync no longer holds an HTTP thread and one fsync covers every
@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "store.h"
+#include "storepool.h"
 #include "waiters.h"
 #include "wire.h"
 
@@ -30,10 +30,10 @@ struct committer_job {
 	struct committer_job *next; /* the committer's */
 };
 
-/* `st` is the committer's own connection (sharing the other stores'
- * write lock); readers of a room are woken in `w` after each commit.
- * NULL if the thread cannot be started. */
-struct committer *committer_new(struct store *st, struct waiters *w);
+/* The committer writes with storepool_writer_acquire(pool); readers of
+ * a room are woken in `w` after each commit. NULL if the thread cannot
+ * be started. */
+struct committer *committer_new(struct storepool *pool, struct waiters *w);
 /* Commits what is queued, stops the thread, frees. */
 void committer_free(struct committer *c);
 

@@ -492,6 +492,12 @@ struct http_server *http_start(const struct http_config *cfg)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
+	/* one thread is no pool at all (MHD warns on stderr if told "1") */
+	struct MHD_OptionItem pool[] = {
+		{cfg->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+		 (intptr_t)cfg->threads, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	struct http_server *srv = calloc(1, sizeof(*srv));
@@ -515,8 +521,7 @@ struct http_server *http_start(const struct http_config *cfg)
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
 				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-				       MHD_OPTION_THREAD_POOL_SIZE,
-				       (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
+				       MHD_OPTION_ARRAY, pool,
 				       MHD_OPTION_ARRAY, cfg->tls_cert ? tls : plain,
 				       MHD_OPTION_END);
 	if (srv->daemon == NULL) {

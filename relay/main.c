@@ -395,8 +395,9 @@ static void relay_nofile(struct relay_opts *o)
 			room);
 		o->max_conns = (unsigned)room;
 	}
-	fprintf(stderr, "relay: open-file limit %llu; up to %u connections, %u threads\n",
-		(unsigned long long)rl.rlim_cur, o->max_conns, o->threads);
+	fprintf(stderr, "relay: open-file limit %llu; up to %u connections, %u HTTP thread%s\n",
+		(unsigned long long)rl.rlim_cur, o->max_conns, o->threads,
+		o->threads == 1 ? "" : "s");
 }
 
 /* Threads: as asked, else one per CPU. */
@@ -433,9 +434,9 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	storepool_set_limits(p->pool, &o->store);
 	p->w = waiters_new();
 	p->m = metrics_new(routes_count());
-	/* group commit needs its own connection: not with a shared one */
-	if (p->w != NULL && storepool_writer(p->pool) != NULL &&
-	    (p->c = committer_new(storepool_writer(p->pool), p->w)) == NULL)
+	/* group commit and the retention sweep, also with one shared
+	 * connection (--threads 1, ":memory:", a one-CPU machine) */
+	if (p->w != NULL && (p->c = committer_new(p->pool, p->w)) == NULL)
 		return false;
 	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c, &o->limits)
 					       : NULL;

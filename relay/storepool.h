@@ -26,8 +26,11 @@ void storepool_set_limits(struct storepool *p, const struct store_limits *limits
 struct store *storepool_acquire(struct storepool *p);
 void storepool_release(struct storepool *p, struct store *st);
 
-/* With one connection per thread, one more for the group committer's
- * thread (relay/committer.h); NULL with a single shared connection. */
-struct store *storepool_writer(struct storepool *p);
+/* The store the group committer's thread (relay/committer.h) writes
+ * with: with a connection per thread, one more of its own; with a single
+ * shared connection, that one, held (like storepool_acquire) until
+ * storepool_writer_release. */
+struct store *storepool_writer_acquire(struct storepool *p);
+void storepool_writer_release(struct storepool *p, struct store *st);
 
 #endif
