@@ -53,11 +53,14 @@ static void notice(void *ctx, enum creator_event ev, const struct wire_member *m
 	display_creator_event(ch->room, ev, m, true);
 }
 
-/* The creator's part of a step: admit, drop, rotate (creator.h). */
-static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotate)
+/* The creator's part of a step: admit, drop, rotate (creator.h);
+ * `messages_read`: the step has just read the new messages. */
+static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotate,
+				bool messages_read)
 {
-	struct creator_request req = {.rotate = rotate, .approved = ch->approved_names,
-				      .n_approved = ch->n_approved, .notice = notice, .ctx = ch};
+	struct creator_request req = {.rotate = rotate, .messages_read = messages_read,
+				      .approved = ch->approved_names, .n_approved = ch->n_approved,
+				      .notice = notice, .ctx = ch};
 	bool rotated = false;
 	enum status st = creator_step(ch->c, rf, &req, &rotated);
 
@@ -72,7 +75,7 @@ static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotat
 static enum status step(struct chat *ch, bool *admitted)
 {
 	struct roomfile *rf = NULL;
-	bool creator;
+	bool creator, shown;
 	enum status st;
 
 	if ((st = membership_enter(ch->c, ch->room, false, &rf)) != ST_OK ||
@@ -81,12 +84,12 @@ static enum status step(struct chat *ch, bool *admitted)
 	creator = creator_is_me(rf);
 	ch->creator = creator;
 	ch->history = rf->state.history;
-	/* Shown first: the creator's part reads the new messages as well. */
-	if (*admitted && ch->tty &&
-	    (st = messages_read(ch->c, rf, rf->last_seq, show, NULL)) != ST_OK)
+	/* Shown first; that read also serves the creator's part. */
+	shown = *admitted && ch->tty;
+	if (shown && (st = messages_read(ch->c, rf, rf->last_seq, show, NULL)) != ST_OK)
 		goto out;
 	if (creator)
-		st = creator_part(ch, rf, false);
+		st = creator_part(ch, rf, false, shown);
 out:
 	if (rf != NULL)
 		ch->last_seq = rf->last_seq;
@@ -215,7 +218,7 @@ static enum status chat_kick(struct chat *ch, struct roomfile *rf, const char *a
 {
 	enum status st = creator_remove(ch->c, rf, arg);
 
-	return st == ST_OK ? creator_part(ch, rf, false) : st;
+	return st == ST_OK ? creator_part(ch, rf, false, false) : st;
 }
 
 static enum status chat_approve(struct chat *ch, struct roomfile *rf, const char *arg)
@@ -225,12 +228,12 @@ static enum status chat_approve(struct chat *ch, struct roomfile *rf, const char
 	snprintf(ch->approved[ch->n_approved], sizeof ch->approved[0], "%s", arg);
 	ch->approved_names[ch->n_approved] = ch->approved[ch->n_approved];
 	ch->n_approved++;
-	return creator_part(ch, rf, false);
+	return creator_part(ch, rf, false, false);
 }
 
 static enum status chat_rotate(struct chat *ch, struct roomfile *rf, const char *arg)
 {
-	return creator_part(ch, rf, true);
+	return creator_part(ch, rf, true, false);
 }
 
 static enum status chat_leave(struct chat *ch, struct roomfile *rf, const char *arg)

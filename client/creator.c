@@ -276,8 +276,10 @@ enum status creator_step(struct client *c, struct roomfile *rf,
 	if (!creator_is_me(rf))
 		return client_fail(c, ST_USAGE, "only the room's creator (%s) can do this",
 				   rf->creator.name);
-	/* New messages: signed leaves, and the count for the schedule. */
-	if ((st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
+	/* New messages: signed leaves, and the count for the schedule (the
+	 * caller's read, if it made one, has counted them already). */
+	if (!req->messages_read &&
+	    (st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
 		return st;
 	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
 		return st;

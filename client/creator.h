@@ -20,6 +20,7 @@ enum creator_event {
 
 struct creator_request {
 	bool rotate;                  /* start a new epoch now */
+	bool messages_read;           /* the caller has just read what is new */
 	const char *const *approved;  /* --approve rooms: names the user approved */
 	size_t n_approved;
 	/* Told about each admission, drop and waiting member. */

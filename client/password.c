@@ -21,9 +21,15 @@ static const char *file_option(const char *env)
 	return "--password-file";
 }
 
+/* sodium_malloc puts a block right against its guard page, so the block
+ * is aligned only if its size is a multiple of the alignment. */
+#define PASSWORD_ALLOC                                                            \
+	((sizeof(struct password) + E2E_PASSWORD_MAX + 2 + _Alignof(struct password) - 1) / \
+	 _Alignof(struct password) * _Alignof(struct password))
+
 static struct password *password_alloc(void)
 {
-	struct password *pw = sodium_malloc(sizeof *pw + E2E_PASSWORD_MAX + 2);
+	struct password *pw = sodium_malloc(PASSWORD_ALLOC);
 
 	if (pw)
 		pw->len = 0;

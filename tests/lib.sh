@@ -31,11 +31,14 @@ BODY=
 HEADERS=
 CURL_EXTRA=()
 
-# Sanitizer reports from any process of the test (background ones, and
-# ones whose exit status a test ignores, included) go to files in $T; a
-# test with any such file fails.
+# AddressSanitizer reports from any process of the test (background ones,
+# and ones whose exit status a test ignores, included) go to files in $T;
+# a test with any such file fails. UndefinedBehaviorSanitizer cannot
+# write to files beside ASan (GCC's runtime ignores its log_path), so it
+# stops the process at its first report with exit status 86, which the
+# tests' checks of every exit status catch.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=86:print_stacktrace=1"
 
 lib_cleanup() {
 	local rc=$? report

@@ -69,7 +69,7 @@ static void sample_msg(struct wire_msg *m, size_t ct_len)
 /* A state of `n` members named m0, m1, ... (members is malloc'd). */
 static bool sample_state(struct wire_state *s, size_t n)
 {
-	char name[16];
+	char name[24]; /* "m" and any size_t */
 
 	memset(s, 0, sizeof *s);
 	snprintf(s->room, sizeof s->room, "room");

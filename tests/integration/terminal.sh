@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The chat on a terminal (script(1) gives `join` a pseudo-terminal): the
+# creator's client shows what others say as it arrives (long-poll), and
+# the same read serves its duties: a member's signed leave is noticed and
+# a new epoch begins; /list and /quit work. The other suites drive `join`
+# through pipes, which take the non-terminal path.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/client.sh"
+command -v script >/dev/null || fail "script(1) is needed (util-linux)"
+
+# as_tty USER ROOM: USER's `join` on a pseudo-terminal, typed into through
+# the FIFO $T/USER.in, everything it prints in $T/USER.out.
+as_tty() {
+	local user=$1 room=$2 cmd
+	mkfifo "$T/$user.in"
+	printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "$RELAY_URL" \
+		--home "$T/$user" --name "$user" join "$room" --interval 100
+	script -qfec "$cmd" /dev/null <"$T/$user.in" >"$T/$user.out" 2>&1 &
+	eval "${user}_pid=$!"
+	exec {fd}>"$T/$user.in"
+	eval "${user}_fd=$fd"
+}
+
+shows() { # USER TEXT: USER's terminal has shown TEXT
+	grep -qF -- "$2" "$T/$1.out"
+}
+
+relay_start
+as_tty alice hall
+eventually 20 as alice members hall >/dev/null || fail "alice never created the room"
+echo "bob is here" | as bob join hall --interval 100 2>/dev/null
+echo "carol is here" | as carol join hall --interval 100 2>/dev/null
+eventually 10 shows alice "carol is here" || fail "alice's terminal never showed carol: $(cat "$T/alice.out")"
+assert_contains "$(cat "$T/alice.out")" "bob is here" "alice's terminal"
+
+epoch_before=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).*/\1/')
+as bob leave hall >/dev/null
+eventually 20 shows alice "bob left or was removed" ||
+	fail "the creator's terminal did not notice bob leaving: $(cat "$T/alice.out")"
+as carol send hall "after bob left"
+eventually 10 shows alice "after bob left" || fail "alice's terminal never showed carol again"
+epoch_after=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).*/\1/')
+[ "$epoch_after" -gt "$epoch_before" ] || fail "no new epoch after bob left ($epoch_after)"
+
+say alice "/list"
+eventually 10 shows alice $'bob\tremoved' || fail "/list: $(cat "$T/alice.out")"
+shows alice $'carol\tadmitted' || fail "/list does not show carol admitted"
+say alice "/quit"
+rc=0
+wait "$alice_pid" || rc=$?
+assert_eq 0 "$rc" "alice's join after /quit"
+relay_stop
+echo "terminal: ok"
