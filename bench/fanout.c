@@ -402,6 +402,7 @@ int main(int argc, char **argv)
 	bool fan = argc == 9 && strcmp(argv[1], "fanout") == 0;
 	unsigned rounds = fan ? (unsigned)strtoul(argv[8], NULL, 10) : 0;
 	char auth[256];
+	struct timespec now;
 	sigset_t set;
 	int ret = 1;
 
@@ -422,8 +423,10 @@ int main(int argc, char **argv)
 	b.tmpl = fan ? slurp(argv[6]) : NULL;
 	b.n = (size_t)strtoul(argv[hold ? 5 : 7], NULL, 10);
 	/* the sender's counters must rise across runs too: start from the
-	 * clock, in milliseconds */
-	b.counter_base = (uint64_t)time(NULL) * 1000;
+	 * clock in microseconds (a run of R rounds uses base..base+R and
+	 * lasts far longer than R microseconds) */
+	clock_gettime(CLOCK_REALTIME, &now);
+	b.counter_base = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	b.multi = curl_multi_init();
 	b.epfd = epoll_create1(EPOLL_CLOEXEC);

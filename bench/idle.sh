@@ -8,15 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
-# no rate or connection limits (if the relay has them): this is the load,
-# and all of it comes from one address
-NOLIMIT=
-if "${RELAY:-$B/relay/relay}" --help 2>/dev/null | grep -q -- --rate-member; then
-	NOLIMIT="--rate-ip 0 --rate-member 0"
-fi
-if "${RELAY:-$B/relay/relay}" --help 2>/dev/null | grep -q -- --max-conns-per-ip; then
-	NOLIMIT+=" --max-conns-per-ip 0"
-fi
+. bench/limits.sh
+NOLIMIT=$(nolimit_args "$B/relay/relay")
 clients=${1:-10000} dur=${2:-10s}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-idle.XXXXXX")
 pids=()
