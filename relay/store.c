@@ -1021,7 +1021,8 @@ static enum e2e_err room_msgs_set(struct store *st, int64_t room_id, int64_t n)
 /* A room that just got `added` messages (0: a sweep): expire the ones
  * received before now - retention, then the oldest beyond max_messages,
  * at most STORE_TRIM_MAX rows each, and keep rooms.n_messages right.
- * Two index walks from the oldest end: cheap however full the room. */
+ * Two index walks from the oldest end: cheap however full the room.
+ * *changed (if not NULL): whether any message went. */
 static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, int64_t now,
 			      bool *changed)
 {
@@ -1046,21 +1047,21 @@ static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, 
 		n = 0;
 	if (err == E2E_OK && n != stored)
 		err = room_msgs_set(st, room_id, n);
-	*changed = n != stored + added;
+	if (changed != NULL)
+		*changed = n != stored + added;
 	return err;
 }
 
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m)
 {
 	enum e2e_err err = txn_begin(st);
-	bool trimmed; /* the post wakes the room's readers anyway */
 
 	if (err == E2E_OK)
 		err = counter_raise(st, room_id, m);
 	if (err == E2E_OK)
 		err = msg_insert(st, room_id, m);
 	if (err == E2E_OK)
-		err = room_trim(st, room_id, 1, m->received_at, &trimmed);
+		err = room_trim(st, room_id, 1, m->received_at, NULL);
 	return txn_end_msgs(st, err);
 }
 
@@ -1069,7 +1070,6 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 {
 	enum e2e_err err = txn_begin(st);
 	int64_t added = 0;
-	bool trimmed; /* the posts wake the rooms' readers anyway */
 
 	/* a refused counter skips that message only; anything else undoes
 	 * the whole batch (and every message gets that error). Each run of
@@ -1084,7 +1084,7 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 			err = errs[i];
 		if (err == E2E_OK && added > 0 &&
 		    (i + 1 == n || jobs[i + 1].room_id != jobs[i].room_id)) {
-			err = room_trim(st, jobs[i].room_id, added, jobs[i].m->received_at, &trimmed);
+			err = room_trim(st, jobs[i].room_id, added, jobs[i].m->received_at, NULL);
 			added = 0;
 		}
 	}
