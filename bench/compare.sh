@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
-. bench/limits.sh
+. bench/lib.sh
 NOLIMIT=$(nolimit_args "${RELAY:-$B/relay/relay}")
 rounds=${1:-3} dur=${2:-10s} conns=${3:-32}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-bench.XXXXXX")

@@ -6,19 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
-. bench/limits.sh
+. bench/lib.sh
 NOLIMIT=$(nolimit_args "$B/relay/relay")
 rounds=${1:-20} runs=${2:-3}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-fanout.XXXXXX")
 "$B/relay/relay" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
 relay_pid=$!
 trap 'kill $relay_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
-for i in $(seq 1 100); do
-	port=$(sed -n 's/.*listening on http:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' "$W/relay.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { cat "$W/relay.log" >&2; exit 1; }
+port=$(relay_port "$W/relay.log")
 url=http://127.0.0.1:$port
 FORGE=$B/tests/forge bench/setup.sh "$url" "$W/files" 2 >/dev/null
 reader=$(sed -n 1p "$W/files/tokens") sender=$(sed -n 2p "$W/files/tokens")

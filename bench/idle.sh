@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
-. bench/limits.sh
+. bench/lib.sh
 NOLIMIT=$(nolimit_args "$B/relay/relay")
 clients=${1:-10000} dur=${2:-10s}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-idle.XXXXXX")
@@ -23,12 +23,7 @@ trap cleanup EXIT
 "$B/relay/relay" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
 relay_pid=$!
 pids+=("$relay_pid")
-for i in $(seq 1 100); do
-	port=$(sed -n 's/.*listening on http:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' "$W/relay.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { cat "$W/relay.log" >&2; exit 1; }
+port=$(relay_port "$W/relay.log")
 url=http://127.0.0.1:$port
 FORGE=$B/tests/forge bench/setup.sh "$url" "$W/files" 256 >/dev/null
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$relay_pid/status"; }
