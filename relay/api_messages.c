@@ -228,6 +228,23 @@ static enum e2e_err messages_reply(const struct api_env *env,
 	return E2E_OK;
 }
 
+/* The messages of `key` into list. A reader re-arming its long-poll asks
+ * after the newest message: when that is known to find nothing, the
+ * store is not asked again until the room's next commit. */
+static enum e2e_err messages_read(const struct api_env *env, const struct replycache_key *key,
+				  json_t *list)
+{
+	enum e2e_err err;
+
+	if (replycache_empty(env->rc, key))
+		return E2E_OK;
+	err = store_msgs_each(env->st, key->room_id, key->after, (unsigned)key->limit,
+			      messages_add, list);
+	if (err == E2E_OK && json_array_size(list) == 0)
+		replycache_put_empty(env->rc, key);
+	return err;
+}
+
 enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
@@ -252,9 +269,7 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 		goto done;
 	}
 	list = json_array();
-	err = list != NULL ? store_msgs_each(env->st, who.r.id, q.after, (unsigned)q.limit,
-					     messages_add, list)
-			   : E2E_ERR_INTERNAL;
+	err = list != NULL ? messages_read(env, &key, list) : E2E_ERR_INTERNAL;
 	deadline = messages_deadline(rq, q.wait);
 	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))

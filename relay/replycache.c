@@ -15,6 +15,9 @@ struct replycache_entry {
 	struct replycache_key key;
 	char *body;
 	size_t len;
+	/* reading after empty.after found nothing at empty.generation (its
+	 * limit unused); empty.room_id 0: nothing known */
+	struct replycache_key empty;
 };
 
 struct replycache {
@@ -78,7 +81,33 @@ void replycache_put(struct replycache *rc, const struct replycache_key *key, con
 	memcpy(copy, body, len);
 	pthread_mutex_lock(&rc->lock);
 	old = e->body;
-	*e = (struct replycache_entry){.key = *key, .body = copy, .len = len};
+	e->key = *key;
+	e->body = copy;
+	e->len = len;
 	pthread_mutex_unlock(&rc->lock);
 	free(old);
+}
+
+void replycache_put_empty(struct replycache *rc, const struct replycache_key *key)
+{
+	struct replycache_entry *e = replycache_slot(rc, key->room_id);
+
+	pthread_mutex_lock(&rc->lock);
+	/* keep the lowest after= of the generation: it covers all above it */
+	if (e->empty.room_id != key->room_id || e->empty.generation != key->generation ||
+	    key->after < e->empty.after)
+		e->empty = *key;
+	pthread_mutex_unlock(&rc->lock);
+}
+
+bool replycache_empty(struct replycache *rc, const struct replycache_key *key)
+{
+	struct replycache_entry *e = replycache_slot(rc, key->room_id);
+	bool empty;
+
+	pthread_mutex_lock(&rc->lock);
+	empty = e->empty.room_id == key->room_id && e->empty.generation == key->generation &&
+		key->after >= e->empty.after;
+	pthread_mutex_unlock(&rc->lock);
+	return empty;
 }

@@ -3,7 +3,10 @@
  * one query and one JSON encoding instead of repeating them. An entry is
  * valid for its room's waiters generation (waiters_ticket): a commit in
  * the room bumps it, so a reply is never older than the newest committed
- * message a reader could have been woken for. Thread-safe. */
+ * message a reader could have been woken for. It also remembers, per
+ * room, the lowest after= that found nothing at the current generation,
+ * so that readers re-arming their long-poll park without a query.
+ * Thread-safe. */
 #ifndef RELAY_REPLYCACHE_H
 #define RELAY_REPLYCACHE_H
 
@@ -28,5 +31,10 @@ char *replycache_get(struct replycache *rc, const struct replycache_key *key, si
 /* Remember `body` (copied) for `key`. */
 void replycache_put(struct replycache *rc, const struct replycache_key *key, const char *body,
 		    size_t len);
+/* Remember that reading `key` found no message: nothing committed after
+ * key->after in that room while its generation stays key->generation. */
+void replycache_put_empty(struct replycache *rc, const struct replycache_key *key);
+/* Whether a read of `key` is known to find no message (any limit). */
+bool replycache_empty(struct replycache *rc, const struct replycache_key *key);
 
 #endif

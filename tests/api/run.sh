@@ -538,6 +538,37 @@ cache: alice unaffected          | 200 | -              | GET    | /v1/rooms/rc/
 cache: alice's token, room r1    | 401 | unauthorized   | GET    | /v1/rooms/r1/messages | | $TRA
 EOF
 
+# ---- the reply cache (relay/replycache.h) ----
+# A read that found nothing after SEQ is remembered until the room's next
+# commit, so that long-polls re-armed after the newest message park
+# without a query. A post must end that at once, and a remembered
+# nothing must still park, not answer early.
+
+expect "replies: alice reads rc" 200 - GET /v1/rooms/rc/messages "" "$TRA"
+RC_LAST=$(json_get messages.2.seq)
+verify "replies: three messages" "3 1" "$(json_len messages) $([ -n "$RC_LAST" ] && echo 1)"
+for ask in "first" "again, remembered"; do
+	expect "replies: nothing after the last, $ask" 200 - GET \
+		"/v1/rooms/rc/messages?after=$RC_LAST" "" "$TRA"
+	verify "replies: nothing after the last, $ask: empty" 0 "$(json_len messages)"
+done
+expect "replies: nothing far above the last" 200 - GET \
+	"/v1/rooms/rc/messages?after=$((RC_LAST + 1000))&limit=5" "" "$TRA"
+verify "replies: nothing far above the last: empty" 0 "$(json_len messages)"
+expect "replies: alice posts" 201 - POST /v1/rooms/rc/messages "$(forge msg 2 1)" "$TRA"
+expect "replies: after the last again" 200 - GET "/v1/rooms/rc/messages?after=$RC_LAST" "" "$TRA"
+verify "replies: the new message, not the remembered nothing" "1 alice" \
+	"$(json_len messages) $(json_get messages.0.sender)"
+RC_NEW=$(json_get messages.0.seq)
+for ask in "first" "again, remembered"; do
+	t0=$(date +%s%N)
+	expect "replies: wait=1 after the newest, $ask" 200 - GET \
+		"/v1/rooms/rc/messages?after=$RC_NEW&wait=1" "" "$TRA"
+	waited_ms=$((($(date +%s%N) - t0) / 1000000))
+	verify "replies: wait=1 after the newest, $ask: parked, then empty" "0 1" \
+		"$(json_len messages) $([ "$waited_ms" -ge 900 ] && echo 1)"
+done
+
 # ---- the relay after all that ----
 
 verify "relay: still running" 0 "$(kill -0 "$RELAY_PID" 2>/dev/null; echo $?)"
