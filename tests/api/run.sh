@@ -436,6 +436,17 @@ CURL_EXTRA=()
 { printf '{}'; head -c $((1024 * 1024 - 2)) /dev/zero | tr '\0' ' '; } >"$T/max.json"
 curl_json_file POST /v1/rooms/r1/challenges "$T/max.json"
 check "limit: body of exactly 1 MiB" 201 -
+# The request line and headers share libmicrohttpd's per-connection
+# memory (8 KiB): 6,000 bytes of them pass; 9,000 are refused with 431
+# (libmicrohttpd's own reply, not JSON) and the relay goes on.
+CURL_EXTRA=(-H "X-Pad: $(head -c 6000 /dev/zero | tr '\0' a)")
+curl_json GET /v1/rooms/r1
+check "limit: 6000 bytes of headers" 200 -
+CURL_EXTRA=(-H "X-Pad: $(head -c 9000 /dev/zero | tr '\0' a)")
+curl_json GET /v1/rooms/r1
+verify "limit: 9000 bytes of headers" 431 "$STATUS"
+CURL_EXTRA=()
+expect "limit: served after the 431" 200 - GET /v1/rooms/r1
 
 expect "limit: r3 for the challenge cap" 201 - POST /v1/rooms "$(forge create r3 erin pw-three)"
 ok=0
