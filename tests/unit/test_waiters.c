@@ -1,0 +1,171 @@
+/* test_waiters.c - the relay's long-poll registry (relay/waiters.c) on its
+ * own: a park succeeds only with the room's current ticket, a notify
+ * wakes exactly its room's readers once and moves the ticket on, the
+ * timer thread wakes readers at their deadlines in deadline order, and
+ * shutdown wakes everyone and refuses new parks. tests/longpoll drives
+ * the same through a relay. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "check.h"
+#include "waiters.h"
+
+/* Readers that share one wake-up log (the registry calls wake under its
+ * lock, so the log needs no lock of its own). */
+struct log {
+	unsigned next; /* the order of the next wake-up */
+};
+
+struct reader {
+	struct log *log;
+	unsigned woken; /* how many times */
+	unsigned order; /* 1 + the log's count when woken */
+};
+
+static void reader_wake(void *arg)
+{
+	struct reader *r = arg;
+
+	r->woken++;
+	r->order = ++r->log->next;
+}
+
+static struct timespec in_ms(long ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* Wait (up to 5 s) until nobody is parked. */
+static bool drained(struct waiters *w)
+{
+	struct timespec step = {0, 5 * 1000000L};
+
+	for (int i = 0; i < 1000 && waiters_count(w) > 0; i++)
+		nanosleep(&step, NULL);
+	return waiters_count(w) == 0;
+}
+
+static void test_ticket_and_notify(struct waiters *w)
+{
+	struct log log = {0};
+	struct reader a = {&log, 0, 0}, other = {&log, 0, 0};
+	struct timespec later = in_ms(60000);
+	uint64_t t = waiters_ticket(w, 1), t_other = waiters_ticket(w, 2);
+
+	CHECK(waiters_ticket(w, 1) == t); /* stable until a commit */
+	CHECK(waiters_park(w, 1, t, &later, reader_wake, &a));
+	CHECK(waiters_park(w, 2, t_other, &later, reader_wake, &other));
+	CHECK(waiters_count(w) == 2);
+	waiters_notify(w, 1);
+	CHECK(a.woken == 1 && other.woken == 0); /* only room 1's reader */
+	CHECK(waiters_count(w) == 1);
+	CHECK(waiters_ticket(w, 1) != t); /* the ticket moved on */
+	CHECK(waiters_ticket(w, 2) == t_other);
+	waiters_notify(w, 1); /* nobody left in room 1: nothing woken twice */
+	CHECK(a.woken == 1);
+	waiters_notify(w, 2);
+	CHECK(other.woken == 1 && waiters_count(w) == 0);
+}
+
+static void test_stale_ticket_refused(struct waiters *w)
+{
+	struct log log = {0};
+	struct reader r = {&log, 0, 0};
+	struct timespec later = in_ms(60000);
+	uint64_t t = waiters_ticket(w, 3);
+
+	/* a post committed between the reader's ticket and its park */
+	waiters_notify(w, 3);
+	CHECK(!waiters_park(w, 3, t, &later, reader_wake, &r));
+	CHECK(waiters_count(w) == 0 && r.woken == 0);
+	CHECK(waiters_park(w, 3, waiters_ticket(w, 3), &later, reader_wake, &r));
+	waiters_notify(w, 3);
+	CHECK(r.woken == 1);
+}
+
+static void test_shared_bucket(struct waiters *w)
+{
+	struct log log = {0};
+	struct reader a = {&log, 0, 0}, b = {&log, 0, 0};
+	struct timespec later = in_ms(60000);
+	int64_t ra = 5, rb = 5 + 4096; /* the same bucket (WAITERS_BUCKETS) */
+	uint64_t tb = waiters_ticket(w, rb);
+
+	CHECK(waiters_park(w, ra, waiters_ticket(w, ra), &later, reader_wake, &a));
+	CHECK(waiters_park(w, rb, tb, &later, reader_wake, &b));
+	waiters_notify(w, ra);
+	CHECK(a.woken == 1 && b.woken == 0); /* the other room's reader stays */
+	/* the shared ticket moved: a park with the old one queries again,
+	 * which costs a query and can never miss a message */
+	CHECK(!waiters_park(w, rb, tb, &later, reader_wake, &a));
+	waiters_notify(w, rb);
+	CHECK(b.woken == 1 && a.woken == 1 && waiters_count(w) == 0);
+}
+
+static void test_deadlines_in_order(struct waiters *w)
+{
+	struct log log = {0};
+	struct reader r[3] = {{&log, 0, 0}, {&log, 0, 0}, {&log, 0, 0}};
+	long ms[3] = {900, 300, 600};
+	struct timespec d[3];
+
+	for (int i = 0; i < 3; i++) {
+		d[i] = in_ms(ms[i]);
+		CHECK(waiters_park(w, 9, waiters_ticket(w, 9), &d[i], reader_wake, &r[i]));
+	}
+	CHECK(r[0].woken + r[1].woken + r[2].woken == 0); /* not before */
+	CHECK(drained(w));
+	CHECK(r[0].woken == 1 && r[1].woken == 1 && r[2].woken == 1);
+	CHECK(r[1].order == 1 && r[2].order == 2 && r[0].order == 3);
+}
+
+static void test_shutdown(void)
+{
+	struct waiters *w = waiters_new();
+	struct log log = {0};
+	struct reader a = {&log, 0, 0}, b = {&log, 0, 0}, c = {&log, 0, 0};
+	struct timespec later = in_ms(60000);
+
+	if (!CHECK(w != NULL))
+		return;
+	CHECK(!waiters_closing(w));
+	CHECK(waiters_park(w, 1, waiters_ticket(w, 1), &later, reader_wake, &a));
+	CHECK(waiters_park(w, 2, waiters_ticket(w, 2), &later, reader_wake, &b));
+	waiters_shutdown(w);
+	CHECK(waiters_closing(w));
+	CHECK(a.woken == 1 && b.woken == 1 && waiters_count(w) == 0);
+	CHECK(!waiters_park(w, 1, waiters_ticket(w, 1), &later, reader_wake, &c));
+	CHECK(c.woken == 0);
+	waiters_free(w);
+	/* freeing a registry that still holds readers wakes them */
+	w = waiters_new();
+	if (!CHECK(w != NULL))
+		return;
+	CHECK(waiters_park(w, 1, waiters_ticket(w, 1), &later, reader_wake, &c));
+	waiters_free(w);
+	CHECK(c.woken == 1);
+}
+
+int main(void)
+{
+	struct waiters *w = waiters_new();
+
+	if (!CHECK(w != NULL))
+		return check_summary("test_waiters");
+	test_ticket_and_notify(w);
+	test_stale_ticket_refused(w);
+	test_shared_bucket(w);
+	test_deadlines_in_order(w);
+	waiters_free(w);
+	test_shutdown();
+	return check_summary("test_waiters");
+}
