@@ -10,7 +10,12 @@
  *       the round number plus the counter already used) and the time from
  *       starting the post to each reader's reply is recorded. Prints
  *       min/p50/p99/max over N * ROUNDS deliveries (min: the commit and
- *       the first wake-up, which every reader waits for).
+ *       the first wake-up, which every reader waits for), and this
+ *       client's own CPU time per reply while rounds were timed, and
+ *       the relay's (its process_cpu_seconds_total from before each post
+ *       to after the last reply: the post, the wake-ups and the replies).
+ *       On a machine they share, the median reply cannot come before
+ *       min + N/2 times their sum, divided by the cores.
  *   bench-fanout hold URL ROOM TOKEN N
  *       keeps N long-polls parked on ROOM (after= the largest seq, so
  *       nothing ever answers them but their deadline; then they re-arm),
@@ -57,6 +62,9 @@ struct bench {
 	struct reader *readers;
 	/* the round being timed (fanout) */
 	double t0;
+	double round_cpu_ms; /* this client's CPU while rounds were timed */
+	double relay_cpu_ms; /* the relay's, from before each post to after
+				all replies; < 0: not known */
 	double *lat;
 	size_t got;
 	uint64_t after;
@@ -64,12 +72,17 @@ struct bench {
 	volatile sig_atomic_t *stop;
 };
 
-static double now_ms(void)
+static double clock_ms(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *user)
@@ -116,15 +129,31 @@ static bool get_once(struct reader *r, const char *url, const char *token)
 	return ok;
 }
 
-static long waiting_now(struct bench *b, struct reader *probe)
+/* The relay's /metrics into probe->buf. */
+static bool metrics_get(struct bench *b, struct reader *probe)
 {
 	char url[FANOUT_URL_MAX];
-	const char *p;
 
 	snprintf(url, sizeof(url), "%s/metrics", b->url);
-	if (!get_once(probe, url, "-") || (p = strstr(probe->buf, "\ne2e_waiting_clients ")) == NULL)
+	return get_once(probe, url, "-");
+}
+
+static long waiting_now(struct bench *b, struct reader *probe)
+{
+	const char *p;
+
+	if (!metrics_get(b, probe) || (p = strstr(probe->buf, "\ne2e_waiting_clients ")) == NULL)
 		return -1;
 	return strtol(p + 21, NULL, 10);
+}
+
+/* The relay's CPU seconds in the last /metrics read, or -1 (a relay
+ * older than the metric). */
+static double relay_cpu_s(const struct reader *probe)
+{
+	const char *p = strstr(probe->buf, "\nprocess_cpu_seconds_total ");
+
+	return p != NULL ? strtod(p + 28, NULL) : -1;
 }
 
 static void detach(struct bench *b, struct reader *r)
@@ -298,7 +327,7 @@ static int cmp_double(const void *a, const void *b)
 /* One round: post, then collect every reader's reply into lat. */
 static bool fanout_round(struct bench *b, struct sender *s, uint64_t counter, double *lat)
 {
-	double give_up;
+	double give_up, cpu0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
 	bool all;
 
 	b->t0 = now_ms();
@@ -310,6 +339,7 @@ static bool fanout_round(struct bench *b, struct sender *s, uint64_t counter, do
 	while (b->got < b->n && now_ms() < give_up && !*b->stop)
 		drive(b, 1, on_fanout_done);
 	all = b->got == b->n;
+	b->round_cpu_ms += clock_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	b->lat = NULL;
 	while (!s->r.done && now_ms() < give_up)
 		drive(b, 1, on_fanout_done);
@@ -323,6 +353,7 @@ static int run_fanout(struct bench *b, unsigned rounds)
 	struct reader probe = {.easy = curl_easy_init()};
 	double *lat = calloc(b->n * rounds, sizeof(double));
 	size_t total = 0;
+	double cpu0;
 	char auth[256];
 	int ret = 1;
 
@@ -344,16 +375,25 @@ static int run_fanout(struct bench *b, unsigned rounds)
 			fprintf(stderr, "fanout: the readers never all parked\n");
 			goto done;
 		}
+		cpu0 = relay_cpu_s(&probe); /* arm_all's last read */
 		if (!fanout_round(b, s, k + 1, lat + total)) {
 			fprintf(stderr, "fanout: round %u incomplete: %s\n", k, s->r.buf);
 			goto done;
 		}
+		if (cpu0 < 0 || !metrics_get(b, &probe) || relay_cpu_s(&probe) < 0)
+			b->relay_cpu_ms = -1;
+		else if (b->relay_cpu_ms >= 0)
+			b->relay_cpu_ms += (relay_cpu_s(&probe) - cpu0) * 1000.0;
 		total += b->n;
 	}
 	qsort(lat, total, sizeof(double), cmp_double);
 	printf("fanout N=%zu rounds=%u deliveries=%zu min=%.2f ms p50=%.2f ms p99=%.2f ms "
-	       "max=%.2f ms\n",
-	       b->n, rounds, total, lat[0], lat[total / 2], lat[(total * 99) / 100], lat[total - 1]);
+	       "max=%.2f ms client=%.1f us/reply",
+	       b->n, rounds, total, lat[0], lat[total / 2], lat[(total * 99) / 100], lat[total - 1],
+	       b->round_cpu_ms * 1000.0 / (double)total);
+	if (b->relay_cpu_ms >= 0)
+		printf(" relay=%.1f us/reply", b->relay_cpu_ms * 1000.0 / (double)total);
+	printf("\n");
 	ret = 0;
 done:
 	if (s != NULL) {

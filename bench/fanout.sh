@@ -2,7 +2,8 @@
 # bench/fanout.sh [ROUNDS] [RUNS]: delivery latency from one sender to
 # N = 10, 100, 1000 long-polling readers of one room (bench-fanout), on a
 # fresh relay (release build); each N is run RUNS times (default 3) of
-# ROUNDS messages (default 20) and every run's min/p50/p99/max is printed.
+# ROUNDS messages (default 20) and every run's min/p50/p99/max and the
+# client's CPU per reply are printed.
 #
 # BASE=/path/to/another/relay runs that build too, on its own fresh
 # database, alternating run by run with this one, and ends with the

@@ -23,7 +23,8 @@ nolimit_args() {
 relay_port() {
 	local port= i
 	for i in $(seq 1 100); do
-		port=$(sed -n 's/.*listening on https\{0,1\}:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' "$1")
+		port=$(sed -n 's/.*listening on https\{0,1\}:\/\/.*:\([0-9][0-9]*\) (db .*/\1/p' \
+			"$1" 2>/dev/null) # the log may not exist yet
 		[ -n "$port" ] && break
 		sleep 0.1
 	done

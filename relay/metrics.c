@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define METRICS_TEXT_MAX (256 * 1024)
 
@@ -179,6 +180,20 @@ static void render_latency(struct metrics *m, struct metrics_out *o)
 		   (double)metrics_load(&m->sum_us) / 1e6, (unsigned long long)cum);
 }
 
+/* The process's CPU time, user and system, under its customary name. */
+static void render_cpu(struct metrics_out *o)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return;
+	out_printf(o, "# HELP process_cpu_seconds_total User and system CPU time spent.\n"
+		      "# TYPE process_cpu_seconds_total counter\n"
+		      "process_cpu_seconds_total %.6f\n",
+		   (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+}
+
 char *metrics_render(struct metrics *m, size_t waiting, size_t *len)
 {
 	struct metrics_out o = {.buf = malloc(METRICS_TEXT_MAX)};
@@ -194,6 +209,7 @@ char *metrics_render(struct metrics *m, size_t waiting, size_t *len)
 		       "# TYPE e2e_waiting_clients gauge\n"
 		       "e2e_waiting_clients %zu\n",
 		   (unsigned long long)metrics_load(&m->messages), waiting);
+	render_cpu(&o);
 	if (o.full) {
 		free(o.buf);
 		return NULL;

@@ -37,6 +37,9 @@ assert_contains "$HEADERS" "Content-Type: text/plain" "metrics content type"
 assert_contains "$BODY" 'e2e_http_requests_total{method="GET",route="/healthz",status="200"} 1'
 assert_contains "$BODY" 'e2e_http_request_duration_seconds_bucket{le="+Inf"}'
 assert_contains "$BODY" "e2e_waiting_clients 0"
+# the relay's own CPU time: a number, and above zero once it has worked
+cpu=$(sed -n 's/^process_cpu_seconds_total \([0-9]*\.[0-9]*\)$/\1/p' <<<"$BODY")
+assert_eq 1 "$(awk -v c="${cpu:-0}" 'BEGIN { print (c > 0) ? 1 : 0 }')" "process CPU time ($cpu)"
 curl_json POST /healthz
 assert_eq 405 "$STATUS" "POST /healthz"
 
