@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FANOUT_BUF 4096
+#define FANOUT_BUF 16384 /* a reply, or the whole of /metrics */
 #define FANOUT_WAIT_S 30
 #define FANOUT_URL_MAX 512
 #define FANOUT_EVENTS 256
