@@ -138,22 +138,27 @@ static bool metrics_get(struct bench *b, struct reader *probe)
 	return get_once(probe, url, "-");
 }
 
-static long waiting_now(struct bench *b, struct reader *probe)
+/* The value of the unlabelled metric `name` in a /metrics text, or -1. */
+static double metric_value(const char *text, const char *name)
 {
+	char needle[128];
 	const char *p;
 
-	if (!metrics_get(b, probe) || (p = strstr(probe->buf, "\ne2e_waiting_clients ")) == NULL)
-		return -1;
-	return strtol(p + 21, NULL, 10);
+	snprintf(needle, sizeof(needle), "\n%s ", name);
+	p = strstr(text, needle);
+	return p != NULL ? strtod(p + strlen(needle), NULL) : -1;
+}
+
+static long waiting_now(struct bench *b, struct reader *probe)
+{
+	return metrics_get(b, probe) ? (long)metric_value(probe->buf, "e2e_waiting_clients") : -1;
 }
 
 /* The relay's CPU seconds in the last /metrics read, or -1 (a relay
  * older than the metric). */
 static double relay_cpu_s(const struct reader *probe)
 {
-	const char *p = strstr(probe->buf, "\nprocess_cpu_seconds_total ");
-
-	return p != NULL ? strtod(p + 28, NULL) : -1;
+	return metric_value(probe->buf, "process_cpu_seconds_total");
 }
 
 static void detach(struct bench *b, struct reader *r)
