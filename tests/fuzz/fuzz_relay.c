@@ -1,9 +1,10 @@
 /* fuzz_relay.c - libFuzzer harness for the relay's request validation:
  * every endpoint handler of relay/api_*.c, on a real store (SQLite,
- * ":memory:") seeded with two rooms and their members, through this
- * file's own struct http_req and relay/http.h accessors instead of
- * libmicrohttpd (relay/http.c is not linked). See fuzz_relay.h for the
- * input format.
+ * ":memory:") seeded with two rooms and their members, through the
+ * struct http_req and relay/http.h of fakehttp.c instead of
+ * libmicrohttpd (relay/http.c is not linked). Each input names its
+ * route (fuzz_routes.c fuzzes the routing itself); see fuzz_relay.h for
+ * the input format.
  *
  * The oracles, beyond the sanitizers: every request gets exactly one
  * reply or is parked; every reply can be sent (its JSON dumps, as
@@ -18,181 +19,11 @@
 #include <time.h>
 
 #include "api.h"
+#include "fakehttp.h"
 #include "fixture.h"
 
 /* relay/store.c itself, for sqlite3_total_changes on its connection */
 #include "store.c"
-
-#define FUZZ_QUERY_MAX 8
-#define FUZZ_PATH_MAX 512
-
-/* ---- the request, and relay/http.h for the handlers ---- */
-
-struct fuzz_query {
-	char *key;
-	char *value; /* NULL: the key had no '=' */
-};
-
-struct http_req {
-	const char *method;
-	char path[FUZZ_PATH_MAX];
-	const char *bearer;
-	const char *body;
-	size_t len;
-	struct fuzz_query query[FUZZ_QUERY_MAX];
-	size_t n_query;
-	char *query_buf;
-	struct timespec t0;
-	unsigned status;  /* 0 until a reply */
-	unsigned replies; /* how many were attempted */
-	bool reply_failed; /* one could not be sent: http.c closes the connection */
-	bool parked;
-	bool suspended;
-	void *state;
-	void (*state_free)(void *);
-};
-
-const char *http_method(const struct http_req *rq)
-{
-	return rq->method;
-}
-
-const char *http_path(const struct http_req *rq)
-{
-	return rq->path;
-}
-
-const char *http_body(const struct http_req *rq, size_t *len)
-{
-	*len = rq->len;
-	return rq->body != NULL ? rq->body : "";
-}
-
-const char *http_query(const struct http_req *rq, const char *key)
-{
-	for (size_t i = 0; i < rq->n_query; i++)
-		if (strcmp(rq->query[i].key, key) == 0)
-			return rq->query[i].value;
-	return NULL;
-}
-
-const char *http_bearer(const struct http_req *rq)
-{
-	return rq->bearer;
-}
-
-const struct timespec *http_started(const struct http_req *rq)
-{
-	return &rq->t0;
-}
-
-double http_elapsed(const struct http_req *rq)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
-}
-
-unsigned http_status(const struct http_req *rq)
-{
-	return rq->status;
-}
-
-bool http_parked(const struct http_req *rq)
-{
-	return rq->parked;
-}
-
-void http_suspend(struct http_req *rq, bool wait)
-{
-	(void)wait;
-	rq->parked = true;
-	rq->suspended = true;
-}
-
-void *http_state(const struct http_req *rq)
-{
-	return rq->state;
-}
-
-void http_set_state(struct http_req *rq, void *state, void (*free_fn)(void *))
-{
-	rq->state = state;
-	rq->state_free = free_fn;
-}
-
-void http_resume(void *arg)
-{
-	struct http_req *rq = arg;
-
-	rq->suspended = false;
-}
-
-/* What http.c does with a JSON reply: dump it; a failure closes the
- * connection without a reply. */
-static bool fuzz_reply(struct http_req *rq, unsigned status, const json_t *body)
-{
-	char *buf = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-
-	rq->replies++;
-	if (buf == NULL) {
-		rq->reply_failed = true;
-		return false;
-	}
-	free(buf);
-	rq->status = status;
-	return true;
-}
-
-bool http_reply_json(struct http_req *rq, unsigned status, const json_t *body)
-{
-	return fuzz_reply(rq, status, body);
-}
-
-bool http_reply_text(struct http_req *rq, unsigned status, const char *type, char *text,
-		     size_t len)
-{
-	(void)type;
-	(void)len;
-	free(text);
-	rq->replies++;
-	rq->status = status;
-	return true;
-}
-
-/* FUZZ_RELAY_VERBOSE=1: print each error reply. */
-static bool relay_verbose;
-
-/* The same message as http.c's, so a detail that cannot be sent (not
- * UTF-8, say) shows here as a failed reply. */
-bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
-		      const char *allow)
-{
-	const struct e2e_err_info *info = e2e_err_info(err);
-	char msg[512];
-	json_t *body;
-	bool ok;
-
-	(void)allow;
-	if (detail != NULL && detail[0] != '\0')
-		snprintf(msg, sizeof(msg), "%s: %s", info->message, detail);
-	else
-		snprintf(msg, sizeof(msg), "%s", info->message);
-	body = json_pack("{s:{s:s, s:s}}", "error", "code", info->code, "message", msg);
-	if (body == NULL) {
-		rq->replies++;
-		rq->reply_failed = true;
-		fprintf(stderr, "fuzz_relay: error reply cannot be built: %s\n", msg);
-		return false;
-	}
-	ok = fuzz_reply(rq, info->http_status, body);
-	if (relay_verbose)
-		fprintf(stderr, "fuzz_relay: %s %s: %u %s\n", rq->method, rq->path,
-			info->http_status, msg);
-	json_decref(body);
-	return ok;
-}
 
 /* ---- the routes ---- */
 
@@ -231,7 +62,8 @@ struct fuzz_relay {
 	struct authcache *ac;
 	char tokens[FUZZ_T_UNKNOWN + 1][API_TOKEN_B64_LEN];
 	char spare_nonce[64];
-	bool dirty; /* re-seed before the next input */
+	bool dirty;   /* re-seed before the next input */
+	bool verbose; /* FUZZ_RELAY_VERBOSE=1: print each error reply */
 };
 
 static struct fuzz_relay relay;
@@ -241,21 +73,6 @@ static struct api_env fuzz_env(void)
 	/* no group committer: posts commit inline, as with one connection */
 	return (struct api_env){.st = relay.st, .w = relay.w, .m = relay.m, .rc = relay.rc,
 				.ac = relay.ac};
-}
-
-static void fuzz_query_parse(struct http_req *rq, const char *q, size_t len)
-{
-	char *save = NULL;
-
-	rq->query_buf = strndup(q, len);
-	for (char *t = rq->query_buf != NULL ? strtok_r(rq->query_buf, "&", &save) : NULL;
-	     t != NULL && rq->n_query < FUZZ_QUERY_MAX; t = strtok_r(NULL, "&", &save)) {
-		char *eq = strchr(t, '=');
-
-		if (eq != NULL)
-			*eq++ = '\0';
-		rq->query[rq->n_query++] = (struct fuzz_query){t, eq};
-	}
 }
 
 /* Run `rq` through route `r` as relay/routes.c would, for `room`. */
@@ -288,9 +105,7 @@ static void fuzz_call(const struct fuzz_route_def *r, struct http_req *rq, const
 		waiters_shutdown(relay.w);
 		relay.dirty = true;
 	}
-	if (rq->state_free != NULL)
-		rq->state_free(rq->state);
-	free(rq->query_buf);
+	fakehttp_end(rq);
 }
 
 /* One request on the seeded relay: its status; *failed if the reply broke
@@ -308,6 +123,7 @@ static unsigned fuzz_request(enum fuzz_route route, const char *room, const char
 	rq.bearer = token;
 	rq.body = body;
 	rq.len = len;
+	rq.verbose = relay.verbose;
 	clock_gettime(CLOCK_MONOTONIC, &rq.t0);
 	if (route == FUZZ_R_HEALTH)
 		snprintf(rq.path, sizeof(rq.path), "/healthz");
@@ -321,7 +137,7 @@ static unsigned fuzz_request(enum fuzz_route route, const char *room, const char
 	else
 		snprintf(rq.path, sizeof(rq.path), "/v1/rooms/%s%s", room, r->suffix);
 	if (route == FUZZ_R_MESSAGES_LIST)
-		fuzz_query_parse(&rq, extra, extra_len);
+		fakehttp_query_parse(&rq, extra, extra_len);
 	changes = sqlite3_total_changes(relay.st->db);
 	fuzz_call(r, &rq, r->suffix != NULL ? room : NULL);
 	if (sqlite3_total_changes(relay.st->db) != changes)
@@ -461,7 +277,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!fixture_init())
 		abort();
-	relay_verbose = getenv("FUZZ_RELAY_VERBOSE") != NULL;
+	relay.verbose = getenv("FUZZ_RELAY_VERBOSE") != NULL;
 	snprintf(relay.tokens[FUZZ_T_GARBAGE], sizeof(relay.tokens[0]), "not*base64");
 	/* base64 of 32 bytes 0xff */
 	snprintf(relay.tokens[FUZZ_T_UNKNOWN], sizeof(relay.tokens[0]), "%s",

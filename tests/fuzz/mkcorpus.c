@@ -4,7 +4,8 @@
  * malformed ones. For the relay harness it also runs each request and
  * checks the status it gets, so the corpus keeps reaching past validation.
  *
- *   mkcorpus DIR    writes DIR/wire, DIR/relay and DIR/client (which exist)
+ *   mkcorpus DIR    writes DIR/wire, DIR/relay, DIR/routes and DIR/client
+ *                   (which exist)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,6 +396,34 @@ static void client_corpus(const char *tmp)
 	put_str("client", "plain_bad", "\x02{\"time\":1,\"text\":1}");
 }
 
+/* The router's (fuzz_routes.c): METHOD, PATH?QUERY, TOKEN, then the
+ * body, one per route and a few that no route takes. */
+static void routes_corpus(void)
+{
+	static const char *const reqs[][2] = {
+		{"healthz", "GET\n/healthz\n\n"},
+		{"metrics", "GET\n/metrics\n\n"},
+		{"rooms_create", "POST\n/v1/rooms\n\n{\"v\":1}"},
+		{"room_get", "GET\n/v1/rooms/lobby\n\n"},
+		{"challenges", "POST\n/v1/rooms/lobby/challenges\n\n"},
+		{"messages_list", "GET\n/v1/rooms/lobby/messages?after=3&limit=2&wait=0\nAAAA\n"},
+		{"messages_post", "POST\n/v1/rooms/lobby/messages\nAAAA\n{}"},
+		{"member_remove", "DELETE\n/v1/rooms/lobby/members/bob\nAAAA\n"},
+		{"member_remove_empty", "DELETE\n/v1/rooms/lobby/members/\nAAAA\n"},
+		{"state_put", "PUT\n/v1/rooms/lobby/state\n\n"},
+		{"room_empty", "GET\n/v1/rooms//members\n\n"},
+		{"trailing_slash", "GET\n/v1/rooms/lobby/state/\n\n"},
+		{"no_route", "GET\n/nope\n\n"},
+	};
+	char path[200];
+
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		put_str("routes", reqs[i][0], reqs[i][1]);
+	/* a room name longer than any allowed */
+	snprintf(path, sizeof(path), "GET\n/v1/rooms/%080d/wraps\n\n", 0);
+	put_str("routes", "room_too_long", path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -407,6 +436,7 @@ int main(int argc, char **argv)
 	wire_corpus();
 	client_corpus(out_dir);
 	relay_corpus();
+	routes_corpus();
 	if (failures > 0)
 		fprintf(stderr, "mkcorpus: %d relay requests did not get their status\n", failures);
 	return failures > 0;
