@@ -4,8 +4,6 @@
 # and the new fingerprint; members keep trusting the signed state (same
 # fingerprint, no key change, the member's messages still verify).
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -3,8 +3,6 @@
 # on its way (proxy): refused with a SECURITY line, no crash, no key
 # taken; the honest wraps still work afterwards.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -4,8 +4,6 @@
 # refused (rollback); the member keeps the newest state and sends under
 # the newest epoch.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

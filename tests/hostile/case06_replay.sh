@@ -3,8 +3,6 @@
 # SQLite): a message served twice, the copy under a new sequence number.
 # Shown once, the replay warned; the honest traffic goes on.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

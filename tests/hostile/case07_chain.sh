@@ -4,8 +4,6 @@
 # messages served in swapped order (proxy), or one deleted from the middle
 # (SQLite): reported as reordered / missing; new messages still verify.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -4,8 +4,6 @@
 # room's parameters. Each is refused (no downgrade, nothing shown), and
 # the same records served honestly afterwards are accepted.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -3,8 +3,6 @@
 # signed: dave (pending) marked admitted, carol marked removed, in its
 # members table. Members ignore both (the signed state decides) and warn.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

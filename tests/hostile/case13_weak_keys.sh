@@ -6,8 +6,6 @@
 # says so), members do not list them as admitted, and their messages are
 # not shown; the room goes on.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 command -v openssl >/dev/null || fail "openssl is needed (Debian: a dependency of ca-certificates)"
 

@@ -7,8 +7,6 @@
 # `join` rides the outage out and recovers; the trusted state is intact
 # (an honest read afterwards shows everything).
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -5,8 +5,6 @@
 # registers nothing. An existing member warns that the room parameters
 # changed, derives nothing, and keeps working with the keys it has.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

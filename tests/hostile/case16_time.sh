@@ -2,8 +2,6 @@
 # Case 16: the relay rewrites received_at (in its database, and on the
 # wire). The client shows the sender's authenticated time, not the relay's.
 set -euo pipefail
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../integration/client.sh"
 . "$(dirname "$0")/hostile.sh"
 
 hostile_start

@@ -1,5 +1,6 @@
-# tests/hostile/hostile.sh - sourced after tests/lib.sh and
-# tests/integration/client.sh: the hostile relay operator's two tools.
+# tests/hostile/hostile.sh - sourced by each case (it sources tests/lib.sh
+# and tests/integration/client.sh itself): the hostile relay operator's
+# two tools.
 #
 # Every client talks to the proxy ($PROXY_URL, $E2E_PROXY), which forwards
 # to the real relay; the rules in $RULES change its answers (proxy.c says
@@ -22,6 +23,9 @@
 #                         test goes on (so one run lists every missing
 #                         defence) but fails at the end (hostile_done)
 #   hostile_done NAME     stop proxy and relay; exit 1 after any miss
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/client.sh"
 
 command -v sqlite3 >/dev/null || fail "sqlite3 is needed (scripts/install-deps installs it)"
 : "${E2E_PROXY:?set E2E_PROXY to the hostile proxy binary}"
