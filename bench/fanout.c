@@ -358,7 +358,7 @@ static int run_fanout(struct bench *b, unsigned rounds)
 	struct reader probe = {.easy = curl_easy_init()};
 	double *lat = calloc(b->n * rounds, sizeof(double));
 	size_t total = 0;
-	double cpu0;
+	double cpu0, cpu1;
 	char auth[256];
 	int ret = 1;
 
@@ -385,10 +385,11 @@ static int run_fanout(struct bench *b, unsigned rounds)
 			fprintf(stderr, "fanout: round %u incomplete: %s\n", k, s->r.buf);
 			goto done;
 		}
-		if (cpu0 < 0 || !metrics_get(b, &probe) || relay_cpu_s(&probe) < 0)
+		cpu1 = metrics_get(b, &probe) ? relay_cpu_s(&probe) : -1;
+		if (cpu0 < 0 || cpu1 < 0)
 			b->relay_cpu_ms = -1;
 		else if (b->relay_cpu_ms >= 0)
-			b->relay_cpu_ms += (relay_cpu_s(&probe) - cpu0) * 1000.0;
+			b->relay_cpu_ms += (cpu1 - cpu0) * 1000.0;
 		total += b->n;
 	}
 	qsort(lat, total, sizeof(double), cmp_double);

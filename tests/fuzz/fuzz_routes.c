@@ -42,6 +42,7 @@ struct routes_relay {
 };
 
 static struct routes_relay relay;
+static bool verbose; /* FUZZ_RELAY_VERBOSE=1: print each error reply */
 
 static void relay_close(void)
 {
@@ -100,6 +101,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	verbose = getenv("FUZZ_RELAY_VERBOSE") != NULL;
 	relay_open();
 	return 0;
 }
@@ -128,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rq.bearer = token[0] != '\0' ? token : NULL;
 	rq.body = (const char *)data + at;
 	rq.len = size - at;
-	rq.verbose = getenv("FUZZ_RELAY_VERBOSE") != NULL;
+	rq.verbose = verbose;
 	clock_gettime(CLOCK_MONOTONIC, &rq.t0);
 	changes = store_changes();
 	routes_dispatch(relay.rt, &rq);
