@@ -4,6 +4,19 @@
 # E2E_CLIENT (the client). Every test gets a fresh work directory $T,
 # removed on exit, and the relay it starts is stopped on exit too.
 #
+# The one assertion dialect of every shell suite (api, integration,
+# hostile, load): a test either stops at a failed assertion or counts a
+# failed check and goes on, so that one run lists every failure.
+#   fail MSG             stop here: "FAIL: MSG", exit 1
+#   assert_eq WANT GOT [WHAT]; assert_contains TEXT PART [WHAT]
+#                        stop unless GOT is WANT / TEXT contains PART
+#   miss MSG             a failed check: "FAIL: MSG", and the test goes on
+#   check_eq WANT GOT WHAT; check_contains TEXT PART WHAT
+#                        the checks of the two assertions above
+#   checks_done NAME     "NAME: N checks passed" and exit 0, or exit 1
+#                        after any failed check (a test that ends without
+#                        it still fails on exit after a failed check)
+#
 #   relay_start [args]   start "$E2E_RELAY --port 0 --db $RELAY_DB [args]",
 #                        wait for its "listening on" line; sets RELAY_PID,
 #                        RELAY_PORT, RELAY_URL (log: $T/relay.log)
@@ -16,8 +29,11 @@
 #   curl_json_file METHOD PATH FILE [TOKEN]   the same, body from FILE
 #   json_get PATH, json_len PATH   a field of $BODY / an array's length
 #                        (with $E2E_FORGE, the API tests' helper)
-#   fail MSG             print "FAIL: MSG" and exit 1
-#   assert_eq WANT GOT [WHAT]; assert_contains HAYSTACK NEEDLE [WHAT]
+#   eventually SECONDS CMD...   retry CMD every 0.1 s until it succeeds;
+#                        fails after SECONDS (a bound, never a wait)
+#
+# Only the programs in tests/commands.txt are on the suites' PATH (see
+# scripts/test); calling any other is reported and fails the test.
 
 set -u
 
@@ -30,6 +46,8 @@ STATUS=
 BODY=
 HEADERS=
 CURL_EXTRA=()
+CHECKS_PASSED=0
+CHECKS_FAILED=0
 
 # AddressSanitizer reports from any process of the test (background ones,
 # and ones whose exit status a test ignores, included) go to files in $T;
@@ -42,6 +60,14 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=
 
 lib_cleanup() {
 	local rc=$? report
+	if [ -s "$T/not-found" ]; then
+		echo "FAIL: programs not in tests/commands.txt were called: $(sort -u "$T/not-found" | tr '\n' ' ')" >&2
+		rc=1
+	fi
+	if [ "$CHECKS_FAILED" -gt 0 ] && [ "$rc" = 0 ]; then
+		echo "FAIL: $CHECKS_FAILED check(s) failed (above)" >&2
+		rc=1
+	fi
 	if [ -n "$RELAY_PID" ] && kill -0 "$RELAY_PID" 2>/dev/null; then
 		kill -TERM "$RELAY_PID" 2>/dev/null
 		wait "$RELAY_PID" 2>/dev/null
@@ -73,18 +99,67 @@ assert_contains() {
 	esac
 }
 
+miss() {
+	echo "FAIL: $*" >&2
+	CHECKS_FAILED=$((CHECKS_FAILED + 1))
+}
+
+pass() {
+	CHECKS_PASSED=$((CHECKS_PASSED + 1))
+}
+
+check_eq() {
+	if [ "$1" = "$2" ]; then pass; else miss "$3: expected '$1', got '$2'"; fi
+}
+
+check_contains() {
+	case "$1" in
+	*"$2"*) pass ;;
+	*) miss "$3: expected to contain '$2', got '$1'" ;;
+	esac
+}
+
+checks_done() {
+	[ "$CHECKS_FAILED" = 0 ] ||
+		fail "$1: $CHECKS_FAILED of $((CHECKS_PASSED + CHECKS_FAILED)) checks failed (above)"
+	echo "$1: $CHECKS_PASSED checks passed"
+}
+
+# Under scripts/test the PATH holds tests/commands.txt's programs only; a
+# call to any other is reported here, and lib_cleanup fails the test even
+# where the call's exit status was ignored.
+command_not_found_handle() {
+	echo "FAIL: $1: not a program the tests may run; add it to tests/commands.txt and its package to scripts/install-deps" >&2
+	echo "$1" >>"$T/not-found"
+	return 127
+}
+
+# eventually SECONDS CMD...: retry CMD every 0.1 s until it succeeds;
+# returns 1 once SECONDS have passed without success.
+eventually() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
 relay_start() {
 	: "${E2E_RELAY:?set E2E_RELAY to the relay binary}"
-	local line i
+	local line
 	: >"$T/relay.log"
 	# E2E_RELAY_WRAPPER: e.g. valgrind (scripts/test-valgrind); its error
 	# exit code makes relay_stop fail on any memcheck error or leak.
 	${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
 	RELAY_PID=$!
-	for i in $(seq 1 "${E2E_RELAY_START_TRIES:-100}"); do
+	# up to E2E_RELAY_START_SECONDS (60; valgrind starts it slowly)
+	local deadline=$((SECONDS + ${E2E_RELAY_START_SECONDS:-60}))
+	while :; do
 		line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
 		[ -n "$line" ] && break
 		kill -0 "$RELAY_PID" 2>/dev/null || break
+		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.1
 	done
 	if [ -z "$line" ]; then

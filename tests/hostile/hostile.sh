@@ -19,10 +19,10 @@
 #   not_shown TAG TEXT    $T/TAG.out does not contain TEXT
 #   fingerprint SIGN_HEX BOX_HEX   a member's fingerprint, as verify shows it
 #   relay_serves          the relay still answers (GET /healthz)
-#   miss MSG              an assertion failed: "FAIL: MSG" on stderr, and the
-#                         test goes on (so one run lists every missing
-#                         defence) but fails at the end (hostile_done)
-#   hostile_done NAME     stop proxy and relay; exit 1 after any miss
+#   hostile_done NAME     stop proxy and relay; checks_done NAME
+#
+# Its checks (warned, shown, status_is, ...) count through tests/lib.sh's
+# miss and pass: one run lists every missing defence, and fails at the end.
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/client.sh"
@@ -32,7 +32,6 @@ command -v sqlite3 >/dev/null || fail "sqlite3 is needed (scripts/install-deps i
 
 PROXY_PID=
 PROXY_URL=
-MISSES=0
 RULES=$T/rules
 RC=0
 
@@ -57,14 +56,16 @@ as() {
 }
 
 proxy_start() {
-	local line i
+	local line
 	: >"$T/proxy.log"
 	"$E2E_PROXY" "http://127.0.0.1:$RELAY_PORT" "$RULES" 2>>"$T/proxy.log" &
 	PROXY_PID=$!
-	for i in $(seq 1 100); do
+	local deadline=$((SECONDS + 60))
+	while :; do
 		line=$(grep -m1 'proxy: listening on ' "$T/proxy.log" || true)
 		[ -n "$line" ] && break
 		kill -0 "$PROXY_PID" 2>/dev/null || break
+		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.1
 	done
 	[ -n "$line" ] || fail "the proxy did not start: $(cat "$T/proxy.log")"
@@ -75,7 +76,7 @@ proxy_start() {
 proxy_stop() {
 	local rc=0
 	kill -TERM "$PROXY_PID" || fail "the proxy is not running"
-	timeout 20 tail --pid="$PROXY_PID" -f /dev/null || fail "the proxy did not stop"
+	timeout 60 tail --pid="$PROXY_PID" -f /dev/null || fail "the proxy did not stop"
 	wait "$PROXY_PID" || rc=$?
 	PROXY_PID=
 	assert_eq 0 "$rc" "proxy exit status after SIGTERM"
@@ -127,39 +128,33 @@ run_as() {
 	[ "$RC" -lt 128 ] || fail "$user $*: killed by signal $((RC - 128)): $(cat "$T/$tag.err")"
 }
 
-miss() {
-	echo "FAIL: $*" >&2
-	MISSES=$((MISSES + 1))
-}
-
 hostile_done() {
 	proxy_stop
 	relay_stop
-	[ "$MISSES" = 0 ] || fail "$1: $MISSES assertion(s) failed (above)"
-	echo "$1: ok"
+	checks_done "$1"
 }
 
 warned() {
-	grep -F 'SECURITY: ' "$T/$1.err" | grep -qF -- "$2" ||
+	grep -F 'SECURITY: ' "$T/$1.err" | grep -qF -- "$2" && pass ||
 		miss "$1: expected a 'SECURITY: ' line with '$2', stderr was: $(cat "$T/$1.err")"
 }
 
 not_warned() {
-	! grep -q 'SECURITY: ' "$T/$1.err" ||
+	! grep -q 'SECURITY: ' "$T/$1.err" && pass ||
 		miss "$1: unexpected warning: $(grep 'SECURITY: ' "$T/$1.err")"
 }
 
 shown() {
-	grep -qF -- "$2" "$T/$1.out" || miss "$1: '$2' not shown; stdout: $(cat "$T/$1.out")"
+	grep -qF -- "$2" "$T/$1.out" && pass || miss "$1: '$2' not shown; stdout: $(cat "$T/$1.out")"
 }
 
 not_shown() {
-	! grep -qF -- "$2" "$T/$1.out" || miss "$1: '$2' was shown: $(cat "$T/$1.out")"
+	! grep -qF -- "$2" "$T/$1.out" && pass || miss "$1: '$2' was shown: $(cat "$T/$1.out")"
 }
 
 # status_is WANT TAG: the last run_as exited WANT.
 status_is() {
-	[ "$RC" = "$1" ] || miss "$2: expected exit status $1, got $RC; stderr: $(cat "$T/$2.err")"
+	[ "$RC" = "$1" ] && pass || miss "$2: expected exit status $1, got $RC; stderr: $(cat "$T/$2.err")"
 }
 
 # fingerprint SIGN_HEX BOX_HEX: BLAKE2b-160 of the fingerprint transcript

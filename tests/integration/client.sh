@@ -49,16 +49,6 @@ hang_up() {
 	[ "$rc" = 0 ] || fail "$1's join exited $rc: $(cat "$T/$1.err")"
 }
 
-# eventually SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
-eventually() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
 # reads USER ROOM TEXT: USER's `read` of ROOM shows a message with TEXT.
 reads() {
 	as "$1" read "$2" 2>/dev/null | grep -qF -- "$3"

@@ -2,7 +2,7 @@
  * answers only for its room name, its exact token hash and the store
  * generation it was read at; a colliding token takes the slot over. The
  * cache has no I/O, so it is tested here rather than through a relay
- * (tests/api/run.sh, "the token cache", covers the generations end to
+ * (tests/api/caches.sh, "the token cache", covers the generations end to
  * end). */
 #include <string.h>
 

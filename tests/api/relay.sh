@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# tests/api/relay.sh - the API catalogue: the command line, the log, shutdown and durability.
+# (tests/api/lib.sh says how a case reads).
+. "$(dirname "$0")/lib.sh"
+
+# ---- the command line ----
+
+out=$("$E2E_RELAY" --version 2>&1)
+check_eq "relay 0" "${out%%.*}" "cli: --version"
+"$E2E_RELAY" --help >/dev/null 2>&1
+check_eq 0 $? "cli: --help exits 0"
+out=$(timeout 30 "$E2E_RELAY" --bogus 2>&1)
+rc=$?
+check_eq 2 $rc "cli: unknown option exits 2"
+check_eq 1 "$(wc -l <<<"$out")" "cli: unknown option, one line"
+timeout 30 "$E2E_RELAY" --port 70000 >/dev/null 2>&1
+check_eq 2 $? "cli: bad --port exits 2"
+timeout 30 "$E2E_RELAY" --bind not-an-address >/dev/null 2>&1
+check_eq 2 $? "cli: bad --bind exits 2"
+timeout 30 "$E2E_RELAY" extra-argument >/dev/null 2>&1
+check_eq 2 $? "cli: stray argument exits 2"
+
+relay_start
+check_eq 600 "$(stat -c %a "$RELAY_DB")" "db file is 0600"
+
+# ---- the log ----
+# A room with traffic: every kind of request leaves a line, and no token.
+create_room TA r1 alice $PW
+create_room TD r2 dave pw-two
+join_room TB r1 bob $PW
+join_room TC r1 carol $PW
+admit r1 "$TA" alice 2 1 bob
+for counter in 1 2 3 7; do
+	expect "relay: bob posts counter $counter" 201 - POST /v1/rooms/r1/messages \
+		"$(forge msg 1 $counter)" "$TB"
+done
+curl_json GET "/v1/rooms/$(printf 'a%.0s' $(seq 1 1100))"
+check "relay: path over 1024 bytes" 414 uri_too_long
+
+check_eq 0 "$(kill -0 "$RELAY_PID" 2>/dev/null; echo $?)" "relay: still running"
+expect "relay: still serving" 200 - GET /v1/rooms/r1
+leaked=0
+for tok in "$TA" "$TB" "$TC" "$TD"; do
+	grep -qF -- "$tok" "$T/relay.log" && leaked=1
+done
+check_eq 0 "$leaked" "relay: no token in the log"
+badlines=$(grep -v '^relay: ' "$T/relay.log" |
+	grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z [A-Z]+ /[^ ]* [0-9]{3} [0-9]+ms$')
+check_eq 0 "$badlines" "relay: every log line well formed"
+check_eq 1 "$(grep -cE ' GET /v1/rooms/a+\.\.\. 414 ' "$T/relay.log")" "relay: log has the 414 line"
+
+rc=0
+kill -TERM "$RELAY_PID"
+wait "$RELAY_PID" || rc=$?
+RELAY_PID=
+check_eq 0 "$rc" "relay: SIGTERM exits 0"
+check_eq 1 "$(grep -c '^relay: shutting down$' "$T/relay.log")" "relay: says it shuts down"
+
+# ---- durability ----
+
+relay_start --quiet
+expect "restart: messages kept" 200 - GET /v1/rooms/r1/messages "" "$TB"
+check_eq 4 "$(json_len messages)" "restart: four messages"
+expect "restart: post after restart" 201 - POST /v1/rooms/r1/messages "$(forge msg 1 8)" "$TB"
+relay_kill9
+relay_start --quiet
+expect "kill -9: acknowledged message kept" 200 - GET /v1/rooms/r1/messages "" "$TA"
+check_eq 5 "$(json_len messages)" "kill -9: five messages"
+check_eq 0 "$(grep -vc '^relay: ' "$T/relay.log")" "quiet: no request lines"
+rc=0
+kill -TERM "$RELAY_PID"
+wait "$RELAY_PID" || rc=$?
+RELAY_PID=
+check_eq 0 "$rc" "relay: SIGTERM after restart exits 0"
+
+
+checks_done api-relay
