@@ -21,6 +21,7 @@
 struct committer {
 	struct storepool *pool;
 	struct waiters *w;
+	struct metrics *m; /* or NULL */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	pthread_t thread;
@@ -104,6 +105,8 @@ static void committer_sweep(struct committer *c)
 	store_sweep(st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS,
 		    committer_expired, c);
 	storepool_writer_release(c->pool, st);
+	if (c->m != NULL)
+		metrics_sweep(c->m);
 	clock_gettime(CLOCK_MONOTONIC, &c->next_sweep);
 	c->next_sweep.tv_sec += COMMITTER_SWEEP_S;
 }
@@ -135,7 +138,7 @@ static void *committer_thread(void *arg)
 	return NULL;
 }
 
-struct committer *committer_new(struct storepool *pool, struct waiters *w)
+struct committer *committer_new(struct storepool *pool, struct waiters *w, struct metrics *m)
 {
 	struct committer *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
@@ -144,6 +147,7 @@ struct committer *committer_new(struct storepool *pool, struct waiters *w)
 		return NULL;
 	c->pool = pool;
 	c->w = w;
+	c->m = m;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* for next_sweep */

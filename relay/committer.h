@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "metrics.h"
 #include "storepool.h"
 #include "waiters.h"
 #include "wire.h"
@@ -31,9 +32,9 @@ struct committer_job {
 };
 
 /* The committer writes with storepool_writer_acquire(pool); readers of
- * a room are woken in `w` after each commit. NULL if the thread cannot
- * be started. */
-struct committer *committer_new(struct storepool *pool, struct waiters *w);
+ * a room are woken in `w` after each commit; each sweep slice is counted
+ * in `m` (may be NULL). NULL if the thread cannot be started. */
+struct committer *committer_new(struct storepool *pool, struct waiters *w, struct metrics *m);
 /* Commits what is queued, stops the thread, frees. */
 void committer_free(struct committer *c);
 

@@ -436,7 +436,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	p->m = metrics_new(routes_count());
 	/* group commit and the retention sweep, also with one shared
 	 * connection (--threads 1, ":memory:", a one-CPU machine) */
-	if (p->w != NULL && (p->c = committer_new(p->pool, p->w)) == NULL)
+	if (p->w != NULL && (p->c = committer_new(p->pool, p->w, p->m)) == NULL)
 		return false;
 	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c, &o->limits)
 					       : NULL;

@@ -35,6 +35,7 @@ struct metrics {
 	uint64_t buckets[METRICS_N_BOUNDS + 1];
 	uint64_t sum_us;
 	uint64_t messages;
+	uint64_t sweeps;
 };
 
 static void metrics_add(uint64_t *counter, uint64_t n)
@@ -107,6 +108,11 @@ void metrics_request(struct metrics *m, size_t route, unsigned status, double se
 void metrics_message(struct metrics *m)
 {
 	metrics_add(&m->messages, 1);
+}
+
+void metrics_sweep(struct metrics *m)
+{
+	metrics_add(&m->sweeps, 1);
 }
 
 /* ---- rendering ---- */
@@ -205,10 +211,14 @@ char *metrics_render(struct metrics *m, size_t waiting, size_t *len)
 	out_printf(&o, "# HELP e2e_messages_stored_total Messages committed since start.\n"
 		       "# TYPE e2e_messages_stored_total counter\n"
 		       "e2e_messages_stored_total %llu\n"
+		       "# HELP e2e_retention_sweeps_total Slices of the retention sweep run since start.\n"
+		       "# TYPE e2e_retention_sweeps_total counter\n"
+		       "e2e_retention_sweeps_total %llu\n"
 		       "# HELP e2e_waiting_clients Readers parked in a long-poll now.\n"
 		       "# TYPE e2e_waiting_clients gauge\n"
 		       "e2e_waiting_clients %zu\n",
-		   (unsigned long long)metrics_load(&m->messages), waiting);
+		   (unsigned long long)metrics_load(&m->messages),
+		   (unsigned long long)metrics_load(&m->sweeps), waiting);
 	render_cpu(&o);
 	if (o.full) {
 		free(o.buf);

@@ -1,6 +1,6 @@
 /* metrics.h - the relay's counters and their Prometheus text rendering
  * (GET /metrics): requests by route and status, messages stored since
- * start, waiting clients (a gauge the caller supplies at render time) and
+ * start, retention sweep slices run, waiting clients (a gauge the caller supplies at render time) and
  * a latency histogram of requests that did not wait. Counting is lock-free
  * (relaxed atomics), so every HTTP thread counts without contention. */
 #ifndef RELAY_METRICS_H
@@ -25,6 +25,9 @@ void metrics_request(struct metrics *m, size_t route, unsigned status, double se
 		     bool parked);
 /* One message committed. */
 void metrics_message(struct metrics *m);
+/* One slice of the retention sweep done (tests wait for it instead of
+ * guessing how long the next one takes). */
+void metrics_sweep(struct metrics *m);
 
 /* The exposition text (malloc'd, *len bytes), or NULL. */
 char *metrics_render(struct metrics *m, size_t waiting, size_t *len);

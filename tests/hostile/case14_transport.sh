@@ -86,7 +86,7 @@ seen=$(wc -l <"$T/proxy.log")
 polls() { tail -n +"$((seen + 1))" "$T/proxy.log" | grep -q "$1"; }
 as_bg alice yard
 as_bg dave yard
-eventually 20 polls 'GET /v1/rooms/yard/messages?after=' ||
+eventually 60 polls 'GET /v1/rooms/yard/messages?after=' ||
 	fail "dave's join did not start: $(cat "$T/dave.err"; grep -v "yard/state\|yard/members" "$T/proxy.log" | tail -20)"
 rules "GET /v1/rooms/yard/messages hang"
 start=$SECONDS
@@ -115,7 +115,7 @@ done
 for who in alice dave; do
 	pid_var=${who}_pid fd_var=${who}_fd
 	eval "exec ${!fd_var}>&-"
-	if ! eventually 20 gone "${!pid_var}"; then
+	if ! eventually 60 gone "${!pid_var}"; then
 		miss "$who's join did not exit within 20 s of the end of its input"
 		kill "${!pid_var}" 2>/dev/null || true
 	fi

@@ -21,21 +21,21 @@ assert_eq 3 "$rc" "send before approval"
 
 assert_eq "admitted bob" "$(as alice admit gate bob 2>/dev/null)" "admit by name"
 as bob send gate "bob approved"
-eventually 10 reads alice gate "bob approved" || fail "alice cannot read bob"
+eventually 60 reads alice gate "bob approved" || fail "alice cannot read bob"
 
 # In the chat: carol is approved, dave is turned away.
 as carol join gate --no-wait </dev/null 2>/dev/null || true
 as dave join gate --no-wait </dev/null 2>/dev/null || true
 as_bg alice gate
-eventually 20 grep -q "carol asks to join gate (fingerprint" "$T/alice.err" ||
+eventually 60 grep -q "carol asks to join gate (fingerprint" "$T/alice.err" ||
 	fail "the chat does not ask about carol"
-eventually 20 grep -q "dave asks to join gate" "$T/alice.err" ||
+eventually 60 grep -q "dave asks to join gate" "$T/alice.err" ||
 	fail "the chat does not ask about dave"
 say alice "/approve carol"
 say alice "/deny dave"
-eventually 20 grep -q "admitted carol to gate" "$T/alice.err" || fail "/approve did not admit"
+eventually 60 grep -q "admitted carol to gate" "$T/alice.err" || fail "/approve did not admit"
 as carol send gate "carol approved"
-eventually 10 reads bob gate "carol approved" || fail "bob cannot read carol"
+eventually 60 reads bob gate "carol approved" || fail "bob cannot read carol"
 rc=0
 as dave send gate "let me in" 2>"$T/dave.err" || rc=$?
 assert_eq 5 "$rc" "dave after /deny"

@@ -15,7 +15,7 @@ as bob join secrets --no-wait </dev/null 2>/dev/null || true
 as alice admit secrets >/dev/null
 as alice send secrets "$MARKER from alice"
 as bob send secrets "$MARKER from bob"
-eventually 10 reads alice secrets "$MARKER from bob" || fail "the conversation did not happen"
+eventually 60 reads alice secrets "$MARKER from bob" || fail "the conversation did not happen"
 relay_stop   # the WAL is checkpointed; look at every file the relay wrote
 
 needles=("$MARKER" "$E2E_CHAT_PASSWORD")

@@ -10,8 +10,8 @@ relay_start
 # alice creates the room by joining it first, and stays in it. Shared
 # history: everybody reads the whole conversation (history.sh covers both).
 as_bg alice lobby --history shared
-eventually 20 grep -q 'creating it' "$T/alice.err" || fail "alice did not create the room"
-eventually 20 as alice members lobby >/dev/null || fail "alice never became a member"
+eventually 60 grep -q 'creating it' "$T/alice.err" || fail "alice did not create the room"
+eventually 60 as alice members lobby >/dev/null || fail "alice never became a member"
 
 # bob and carol join from pipes: each waits for alice's client to admit
 # them, sends its line, and exits at end of input.
@@ -23,7 +23,7 @@ say alice "alice answers both"
 
 for who in alice bob carol; do
 	for text in "bob says hello" "carol says hi" "alice answers both"; do
-		eventually 20 reads "$who" lobby "$text" || fail "$who does not see '$text'"
+		eventually 60 reads "$who" lobby "$text" || fail "$who does not see '$text'"
 	done
 done
 
@@ -46,8 +46,8 @@ assert_eq 2 "$(as carol read lobby --after "$first" | wc -l | tr -d ' ')" "read 
 # send: TEXT, or standard input with -.
 as bob send lobby "second from bob"
 printf 'piped from carol\n' | as carol send lobby -
-eventually 20 reads alice lobby "second from bob" || fail "alice misses bob's send"
-eventually 20 reads alice lobby "piped from carol" || fail "alice misses carol's send"
+eventually 60 reads alice lobby "second from bob" || fail "alice misses bob's send"
+eventually 60 reads alice lobby "piped from carol" || fail "alice misses carol's send"
 
 # members: everybody admitted, in the creator-signed state.
 as bob members lobby >"$T/members"

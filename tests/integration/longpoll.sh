@@ -18,8 +18,8 @@ MSGS="$RELAY_URL/v1/rooms/poll/messages"
 now_ms() { date +%s%3N; }
 # waiting N: within 10 s, /metrics shows N parked readers
 waiting() {
-	local i
-	for i in $(seq 1 100); do
+	local deadline=$((SECONDS + 30))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		curl_json GET /metrics
 		case "$BODY" in *"e2e_waiting_clients $1"*) return 0 ;; esac
 		sleep 0.1
@@ -49,11 +49,12 @@ for w in 61 -1 1.5 x 99999999999999999999; do
 	assert_eq 400 "$STATUS" "wait=$w"
 	assert_eq bad_field "$(json_get error.code)" "wait=$w code"
 done
-# an unauthenticated long-poll is refused at once, not parked
+# an unauthenticated long-poll is refused at once, not parked (the bounds
+# on time here and below sit far from the wait, for a busy machine)
 t0=$(now_ms)
-curl_json GET "/v1/rooms/poll/messages?after=0&wait=5"
+curl_json GET "/v1/rooms/poll/messages?after=0&wait=30"
 assert_eq 401 "$STATUS" "no token"
-[ $(($(now_ms) - t0)) -lt 2000 ] || fail "an unauthorized wait was parked"
+[ $(($(now_ms) - t0)) -lt 10000 ] || fail "an unauthorized wait was parked"
 
 # Empty at the deadline: wait=1 answers [] after about a second.
 t0=$(now_ms)
@@ -61,7 +62,7 @@ curl_json GET "/v1/rooms/poll/messages?after=0&wait=1" "" "$TOKEN"
 dt=$(($(now_ms) - t0))
 assert_eq 200 "$STATUS" "empty wait"
 assert_eq 0 "$(json_len messages)" "empty wait: no messages"
-[ "$dt" -ge 950 ] && [ "$dt" -lt 3000 ] || fail "wait=1 answered after ${dt} ms"
+[ "$dt" -ge 950 ] && [ "$dt" -lt 10000 ] || fail "wait=1 answered after ${dt} ms"
 
 # Something already there: no wait at all.
 "$E2E_FORGE" msg 1 1 >"$T/m1.json"
@@ -70,7 +71,7 @@ assert_eq 201 "$STATUS" "post 1"
 t0=$(now_ms)
 curl_json GET "/v1/rooms/poll/messages?after=0&wait=30" "" "$TOKEN"
 assert_eq 1 "$(json_len messages)" "immediate read"
-[ $(($(now_ms) - t0)) -lt 2000 ] || fail "a read with news waited"
+[ $(($(now_ms) - t0)) -lt 10000 ] || fail "a read with news waited"
 
 # Prompt on a post: three readers wait (wait=30); a post 0.5 s later
 # wakes all of them well before their deadline.
@@ -91,8 +92,8 @@ for r in 1 2 3; do
 	assert_eq 1 "$(json_len messages)" "reader $r got the message"
 	assert_eq 2 "$(json_get messages.0.counter)" "reader $r got counter 2"
 	t=$(cat "$T/reader$r.time")
-	# woken at ~0.5 s; anything under 2 s is "at once", 30 s was the deadline
-	awk -v t="$t" 'BEGIN { exit !(t < 2.0) }' || fail "reader $r answered after $t s"
+	# woken at ~0.5 s; anything under 10 s is "at once", 30 s was the deadline
+	awk -v t="$t" 'BEGIN { exit !(t < 10.0) }' || fail "reader $r answered after $t s"
 done
 
 # A post to another room does not wake this room's readers.
@@ -100,15 +101,15 @@ done
 curl_json_file POST /v1/rooms "$T/create2.json"
 BOB=$(json_get token)
 curl -s -o "$T/quiet.json" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
-	"$MSGS?after=2&wait=2" >"$T/quiet.time" &
+	"$MSGS?after=2&wait=6" >"$T/quiet.time" &
 quiet=$!
-sleep 0.3
+waiting 1 || fail "the quiet reader never parked"
 curl_json_file POST /v1/rooms/other/messages "$T/m1.json" "$BOB"
 assert_eq 201 "$STATUS" "post in the other room"
 wait "$quiet"
 BODY=$(cat "$T/quiet.json")
 assert_eq 0 "$(json_len messages)" "no message from the other room"
-awk -v t="$(cat "$T/quiet.time")" 'BEGIN { exit !(t >= 1.9) }' ||
+awk -v t="$(cat "$T/quiet.time")" 'BEGIN { exit !(t >= 5.9) }' ||
 	fail "woken by another room's post"
 
 # A reader parked at shutdown is answered (empty), and the relay exits 0.

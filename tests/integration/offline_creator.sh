@@ -23,7 +23,7 @@ assert_eq 3 "$rc" "read before admission"
 # bob's join waits, saying so, with a message queued in its input.
 as_bg bob den
 say bob "bob was waiting"
-eventually 20 grep -q 'Waiting for the room creator' "$T/bob.err" ||
+eventually 60 grep -q 'Waiting for the room creator' "$T/bob.err" ||
 	fail "bob's join does not say it is waiting"
 sleep 0.5
 kill -0 "$bob_pid" 2>/dev/null || fail "bob's join gave up waiting"
@@ -32,7 +32,7 @@ reads alice den "bob was waiting" && fail "bob could send before being admitted"
 # The creator comes back: one admit pass lets bob in.
 as alice admit den >"$T/admit.out"
 assert_eq "admitted bob" "$(cat "$T/admit.out")" "admit output"
-eventually 20 reads alice den "bob was waiting" || fail "bob's message never arrived"
+eventually 60 reads alice den "bob was waiting" || fail "bob's message never arrived"
 hang_up bob
 
 # Nothing left to admit: a clear message, exit 0.

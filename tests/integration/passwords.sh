@@ -26,7 +26,7 @@ as alice members vault | grep -q '^eve' && fail "eve is listed after a wrong pas
 printf '%s\nsecond line ignored\n' "$PASSWORD" >"$T/pw"
 E2E_CHAT_PASSWORD= as bob join vault --password-file "$T/pw" --no-wait </dev/null 2>/dev/null || true
 as alice admit vault >/dev/null
-eventually 10 reads bob vault "for members only" || fail "bob (password file) cannot read"
+eventually 60 reads bob vault "for members only" || fail "bob (password file) cannot read"
 
 # Too short, empty: refused before anything is sent.
 for pw in '' 'short'; do

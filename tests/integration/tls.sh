@@ -72,7 +72,7 @@ relay_stop
 # connecting anywhere).
 "$E2E_RELAY" --port 0 --bind 0.0.0.0 --db :memory: 2>warn.log &
 pid=$!
-eventually 10 grep -q "listening on" warn.log || fail "relay on 0.0.0.0 did not start"
+eventually 60 grep -q "listening on" warn.log || fail "relay on 0.0.0.0 did not start"
 kill -TERM "$pid"
 wait "$pid" || true
 assert_contains "$(cat warn.log)" "WARNING: plain HTTP on 0.0.0.0"
