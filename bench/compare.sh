@@ -41,7 +41,7 @@ start() {
 	PID=$!
 	pids+=("$PID")
 	for i in $(seq 1 100); do
-		line=$(grep -m1 -o 'listening on [^ ]*' "$W/$name.log" || true)
+		line=$(grep -m1 -o 'listening on [^ ]*' "$W/$name.log" 2>/dev/null || true) # not there yet: empty
 		[ -n "$line" ] && break
 		sleep 0.1
 	done

@@ -8,6 +8,14 @@
 #   relay_port LOG      waits up to 10 s for the relay's "listening on"
 #                       line in LOG and prints its port; fails (showing
 #                       LOG) if it never comes.
+#
+# Sourcing it puts the benchmarks on the tests' PATH: the programs of
+# tests/commands.txt and nothing else (tests/tools/commands.sh), so that
+# one that scripts/install-deps does not bring is named at once.
+
+bench_path=${BUILD:-build-bench}/bench-path
+tests/tools/commands.sh path "$bench_path" || exit 1
+PATH=$PWD/$bench_path
 
 nolimit_args() {
 	local help

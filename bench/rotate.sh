@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-bench}
+BUILD=$dir . bench/lib.sh
 [ -f "$dir/build.ninja" ] || meson setup "$dir" --buildtype=release >/dev/null
 ninja -C "$dir" bench >/dev/null
 work=$(mktemp -d)
