@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/tools/commands.sh - the programs the tests may run (tests/commands.txt).
 #
-#   commands.sh path DIR   make DIR hold a link to each listed program, as
+#   commands.sh path DIR   make DIR hold a link to each listed program (a
+#                          one-line wrapper for a script), as
 #                          found in the system's own directories (never
 #                          /usr/local or a user's PATH), and nothing else;
 #                          scripts/test puts DIR alone on the suites' PATH.
@@ -50,7 +51,12 @@ make_path() {
 	mkdir -p "$dir"
 	while read -r cmd pkg optional; do
 		found=$(locate "$cmd")
-		if [ -n "$found" ]; then
+		if [ -n "$found" ] && [ "$(head -c 2 "$(readlink -f "$found")")" = '#!' ]; then
+			# a script may find its own parts through $0 (valgrind
+			# runs "$0.bin"): called by its own name, not a link's
+			printf '#!/bin/sh\nexec %s "$@"\n' "$found" >"$dir/$cmd"
+			chmod +x "$dir/$cmd"
+		elif [ -n "$found" ]; then
 			ln -s "$found" "$dir/$cmd"
 		elif [ "$optional" = 0 ]; then
 			missing+=("$cmd ($pkg)")
