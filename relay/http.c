@@ -530,9 +530,10 @@ struct http_server *http_start(const struct http_config *cfg)
 		fprintf(stderr, "relay: not an IPv4 or IPv6 address: %s\n", cfg->bind);
 		goto done;
 	}
+	/* the logger first: libmicrohttpd warns (on its own stderr) otherwise */
 	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, http_access, srv,
-				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,

@@ -22,6 +22,7 @@ check_eq 2 $? "cli: stray argument exits 2"
 
 relay_start
 check_eq 600 "$(stat -c %a "$RELAY_DB")" "db file is 0600"
+check_eq "" "$(grep libmicrohttpd "$T/relay.log")" "no libmicrohttpd warning at start"
 
 # ---- the log ----
 # A room with traffic: every kind of request leaves a line, and no token.
