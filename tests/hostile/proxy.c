@@ -22,6 +22,10 @@
  *   add-field KEY JSON add KEY to every object of the top-level arrays,
  *                      or to the top object if it holds no array
  *   replay-first       append a copy of the first message, with a new seq
+ *   endless            a message page that never ends: the relay is asked
+ *                      from after=0, and its first message is answered
+ *                      as `limit` copies (default 100) numbered from the
+ *                      client's after + 1, so every page is full and new
  *   swap I J           swap entries I and J of the top-level array; each
  *                      position keeps its "seq", as if the relay had
  *                      stored the two in the other order
@@ -298,9 +302,48 @@ static void swap_entries(json_t *arr, const char *arg)
 	json_decref(b);
 }
 
+/* The number after `key=` in the query of `uri`, or `dflt`. */
+static unsigned long long query_number(const char *uri, const char *key,
+				       unsigned long long dflt)
+{
+	const char *q = strchr(uri, '?');
+	size_t klen = strlen(key);
+	unsigned long long n;
+
+	while (q != NULL) {
+		q++;
+		if (strncmp(q, key, klen) == 0 && q[klen] == '=' &&
+		    sscanf(q + klen + 1, "%llu", &n) == 1)
+			return n;
+		q = strchr(q, '&');
+	}
+	return dflt;
+}
+
+/* The page `endless` answers (see the top): `limit` copies of the first
+ * message of the relay's page, numbered from the client's after + 1. */
+static void endless_page(json_t *root, const char *client_uri)
+{
+	json_t *arr = top_array(root), *first, *copy;
+	unsigned long long after = query_number(client_uri, "after", 0);
+	unsigned long long limit = query_number(client_uri, "limit", 100);
+
+	if (!arr || json_array_size(arr) == 0 || limit > 1000)
+		return;
+	first = json_incref(json_array_get(arr, 0));
+	json_array_clear(arr);
+	for (unsigned long long i = 1; i <= limit; i++) {
+		copy = json_deep_copy(first);
+		if (copy && json_object_set_new(copy, "seq", json_integer((json_int_t)(after + i))) == 0)
+			json_array_append(arr, copy);
+		json_decref(copy);
+	}
+	json_decref(first);
+}
+
 /* A JSON action on the reply's body; the body stays as it was if it is
  * not JSON or cannot be rewritten. */
-static void edit_json(struct reply *rp, const struct rule *r)
+static void edit_json(struct reply *rp, const struct rule *r, const char *client_uri)
 {
 	json_t *root = json_loadb(rp->body ? rp->body : "", rp->len, 0, NULL);
 	char *out = NULL;
@@ -323,6 +366,8 @@ static void edit_json(struct reply *rp, const struct rule *r)
 		replay_first(top_array(root));
 	} else if (strcmp(r->action, "swap") == 0) {
 		swap_entries(top_array(root), r->arg);
+	} else if (strcmp(r->action, "endless") == 0) {
+		endless_page(root, client_uri);
 	}
 	if ((out = json_dumps(root, JSON_COMPACT)) != NULL) {
 		free(rp->body);
@@ -333,7 +378,7 @@ static void edit_json(struct reply *rp, const struct rule *r)
 }
 
 /* Change the relay's reply as the rule says. */
-static void apply(struct reply *rp, const struct rule *r)
+static void apply(struct reply *rp, const struct rule *r, const char *client_uri)
 {
 	unsigned long n;
 	char *text;
@@ -352,7 +397,7 @@ static void apply(struct reply *rp, const struct rule *r)
 		if (n < rp->len)
 			rp->len = n;
 	} else {
-		edit_json(rp, r);
+		edit_json(rp, r, client_uri);
 	}
 }
 
@@ -385,6 +430,23 @@ static enum MHD_Result answer(struct MHD_Connection *con, long status, const cha
 	return ret;
 }
 
+/* For `endless`: the relay is asked for its page from after=0 (the client
+ * keeps its own URI in *client_uri); false if out of memory. */
+static bool from_start(struct request *rq, char **client_uri)
+{
+	char *path_end = strchr(rq->uri, '?');
+	size_t plen = path_end ? (size_t)(path_end - rq->uri) : strlen(rq->uri);
+	char *uri = malloc(plen + sizeof "?after=0&limit=1");
+
+	if (!uri)
+		return false;
+	memcpy(uri, rq->uri, plen);
+	memcpy(uri + plen, "?after=0&limit=1", sizeof "?after=0&limit=1");
+	*client_uri = rq->uri;
+	rq->uri = uri;
+	return true;
+}
+
 static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const char *method,
 			      struct request *rq)
 {
@@ -395,6 +457,7 @@ static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const
 	struct reply rp = {0};
 	struct rule r;
 	bool ruled = find_rule(p->rules, method, rq->uri, &r);
+	char *client_uri = NULL; /* as the client sent it, when forwarded otherwise */
 	enum MHD_Result ret;
 
 	fprintf(stderr, "proxy: %s %s%s%s%s\n", method, rq->uri, ruled ? " -> " : "",
@@ -405,6 +468,10 @@ static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const
 		hang(p);
 		return MHD_NO; /* close the connection without an answer */
 	}
+	if (ruled && strcmp(r.action, "endless") == 0 && !from_start(rq, &client_uri)) {
+		ret = MHD_NO;
+		goto out;
+	}
 	if (!forward(p, con, method, rq, &rp)) {
 		ret = answer(con, 502, no_relay, sizeof no_relay - 1);
 		goto out;
@@ -414,9 +481,10 @@ static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const
 		goto out;
 	}
 	if (ruled)
-		apply(&rp, &r);
+		apply(&rp, &r, client_uri ? client_uri : rq->uri);
 	ret = answer(con, rp.status, rp.body ? rp.body : "", rp.len);
 out:
+	free(client_uri);
 	free(rp.body);
 	return ret;
 }

@@ -49,7 +49,34 @@ hang_up() {
 	[ "$rc" = 0 ] || fail "$1's join exited $rc: $(cat "$T/$1.err")"
 }
 
+# as_tty USER ROOM [TAG]: USER's `join` on a pseudo-terminal (script(1)),
+# typed into through the FIFO $T/TAG.in, everything it prints in
+# $T/TAG.out; its pid in TAG_pid, the FIFO's writer in TAG_fd (TAG: USER
+# unless given, for two chats of one profile). Through the hostile proxy
+# when one runs ($PROXY_URL).
+as_tty() {
+	local user=$1 room=$2 tag=${3:-$1} cmd
+	mkfifo "$T/$tag.in"
+	printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "${PROXY_URL:-$RELAY_URL}" \
+		--home "$T/$user" --name "$user" join "$room" --interval 100
+	script -qfec "$cmd" /dev/null <"$T/$tag.in" >"$T/$tag.out" 2>&1 &
+	eval "${tag}_pid=$!"
+	exec {fd}>"$T/$tag.in"
+	eval "${tag}_fd=$fd"
+}
+
+shows() { # TAG TEXT: the terminal of as_tty TAG has shown TEXT
+	grep -qF -- "$2" "$T/$1.out"
+}
+
 # reads USER ROOM TEXT: USER's `read` of ROOM shows a message with TEXT.
 reads() {
 	as "$1" read "$2" 2>/dev/null | grep -qF -- "$3"
+}
+
+# room_of_two ROOM: alice creates ROOM, bob joins and alice admits him.
+room_of_two() {
+	as alice join "$1" </dev/null 2>/dev/null || fail "alice could not create $1"
+	as bob join "$1" --no-wait </dev/null 2>/dev/null || true
+	as alice admit "$1" >/dev/null 2>&1 || fail "alice could not admit bob to $1"
 }

@@ -23,6 +23,9 @@ assert_eq 5 "$rc" "read after leaving"
 # alice's running client notices and rotates on its own.
 eventually 60 grep -q "bob left or was removed" "$T/alice.err" ||
 	fail "the creator's client did not notice bob leaving"
+# noticed, then rotated: carol must send after the new epoch exists
+eventually 60 grep -q "epoch $((epoch_before + 1)) began" "$T/alice.err" ||
+	fail "the creator's client did not start epoch $((epoch_before + 1)): $(cat "$T/alice.err")"
 as carol send hall "after bob left"
 eventually 60 reads alice hall "after bob left" || fail "alice cannot read carol"
 epoch_after=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).*/\1/')

@@ -7,25 +7,6 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
-command -v script >/dev/null || fail "script(1) is needed (util-linux)"
-
-# as_tty USER ROOM: USER's `join` on a pseudo-terminal, typed into through
-# the FIFO $T/USER.in, everything it prints in $T/USER.out.
-as_tty() {
-	local user=$1 room=$2 cmd
-	mkfifo "$T/$user.in"
-	printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "$RELAY_URL" \
-		--home "$T/$user" --name "$user" join "$room" --interval 100
-	script -qfec "$cmd" /dev/null <"$T/$user.in" >"$T/$user.out" 2>&1 &
-	eval "${user}_pid=$!"
-	exec {fd}>"$T/$user.in"
-	eval "${user}_fd=$fd"
-}
-
-shows() { # USER TEXT: USER's terminal has shown TEXT
-	grep -qF -- "$2" "$T/$1.out"
-}
-
 relay_start
 as_tty alice hall
 eventually 60 as alice members hall >/dev/null || fail "alice never created the room"
@@ -38,6 +19,9 @@ epoch_before=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\)
 as bob leave hall >/dev/null
 eventually 60 shows alice "bob left or was removed" ||
 	fail "the creator's terminal did not notice bob leaving: $(cat "$T/alice.out")"
+# noticed, then rotated: carol must send after the new epoch exists
+eventually 60 shows alice "epoch $((epoch_before + 1)) began" ||
+	fail "the creator's terminal did not start epoch $((epoch_before + 1)): $(cat "$T/alice.out")"
 as carol send hall "after bob left"
 eventually 60 shows alice "after bob left" || fail "alice's terminal never showed carol again"
 epoch_after=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).*/\1/')

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Issue 11, defect 9: a profile copied to another machine, a relay URL
+# written another way, failed attempts. The copy's messages do not wedge
+# the original (no "counter_reused" jargon; its next message arrives);
+# --relay with a trailing slash or upper-case scheme and host is the same
+# relay, not a second membership; a failed join leaves no lock behind.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../integration/client.sh"
+
+relay_start
+room_of_two den
+as bob send den "from bob" || fail "bob's first send"
+
+# the same relay, written otherwise
+rc=0
+E2E_CHAT_PASSWORD= "$E2E_CLIENT" --relay "HTTP://127.0.0.1:$RELAY_PORT/" --home "$T/bob" \
+	--name bob read den >"$T/url.out" 2>"$T/url.err" || rc=$?
+[ "$rc" = 0 ] && grep -qF "from bob" "$T/url.out" ||
+	defect "--relay HTTP://127.0.0.1:$RELAY_PORT/ is not the relay bob joined (exit $rc): $(cat "$T/url.err")"
+
+# a failed join (wrong password) leaves no lock
+rc=0
+E2E_CHAT_PASSWORD=wrong-password-here as carol join den --no-wait </dev/null 2>/dev/null || rc=$?
+assert_eq 4 "$rc" "carol's join with a wrong password"
+locks=$(find "$T/carol" -name '*.lock' 2>/dev/null)
+[ -z "$locks" ] || defect "a failed join left locks behind: $locks"
+
+# bob's profile copied; the copy sends first, then the original
+cp -a "$T/bob" "$T/bob-copy"
+"$E2E_CLIENT" --relay "$RELAY_URL" --home "$T/bob-copy" --name bob send den "from the copy" ||
+	fail "the copy's send"
+rc=0
+as bob send den "from the original" 2>"$T/orig.err" || rc=$?
+! grep -q counter_reused "$T/orig.err" || defect "the original's send: $(cat "$T/orig.err")"
+[ "$rc" = 0 ] || as bob send den "from the original" 2>>"$T/orig.err" ||
+	defect "the original cannot send after its copy did: $(cat "$T/orig.err")"
+eventually 30 reads alice den "from the original" || defect "the original's message never arrived"
+defect_gone profile_copy
