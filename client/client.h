@@ -10,6 +10,7 @@
 #include "api.h"
 #include "identity.h"
 #include "proto.h"
+#include "relayurl.h"
 #include "status.h"
 #include "wire.h"
 
@@ -43,6 +44,7 @@ struct client {
 	uint64_t rotate_seconds;
 
 	/* resolved at start */
+	char relay[RELAYURL_MAX]; /* relay_url in its normal form (relayurl.h) */
 	char *home;
 	char name[E2E_MEMBER_NAME_MAX + 1];
 	struct identity *id;

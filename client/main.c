@@ -223,15 +223,19 @@ static enum status resolve_name(struct client *c)
 
 static enum status setup(struct client *c)
 {
+	char why[256];
 	enum status st;
 
-	if (strncmp(c->relay_url, "http://", 7) != 0 && strncmp(c->relay_url, "https://", 8) != 0)
-		return client_fail(c, ST_USAGE, "the relay URL must start with http:// or https://");
+	if (!relayurl_normalise(c->relay, c->relay_url, why, sizeof why))
+		return client_fail(c, ST_USAGE, "%s", why);
 	if ((st = resolve_name(c)) != ST_OK ||
 	    (st = profile_dir(&c->home, c->home_opt, c->profile, c->err, sizeof c->err)) != ST_OK ||
 	    (st = profile_identity(&c->id, c->home, c->passphrase_file, c->err,
 				   sizeof c->err)) != ST_OK)
 		return st;
+	/* memberships made under another spelling of this relay move over */
+	profile_adopt_relay(c->home, c->relay_url, c->relay);
+	c->relay_url = c->relay;
 	if (strncmp(c->relay_url, "http://", 7) == 0 && !api_url_is_loopback(c->relay_url) &&
 	    !c->insecure_transport)
 		return client_fail(c, ST_USAGE, "%s is plain HTTP to another machine: the member "

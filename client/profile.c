@@ -263,6 +263,30 @@ static void relay_slug(char *out, size_t cap, const char *url)
 	out[i] = '\0';
 }
 
+void profile_adopt_relay(const char *dir, const char *old_url, const char *url)
+{
+	char old_slug[160], slug[160], *from = NULL, *to = NULL;
+	struct stat st;
+
+	relay_slug(old_slug, sizeof old_slug, old_url);
+	relay_slug(slug, sizeof slug, url);
+	if (strcmp(old_slug, slug) == 0)
+		return;
+	if (asprintf(&from, "%s/rooms/%s", dir, old_slug) < 0) {
+		from = NULL;
+		goto out;
+	}
+	if (asprintf(&to, "%s/rooms/%s", dir, slug) < 0) {
+		to = NULL;
+		goto out;
+	}
+	if (stat(from, &st) == 0 && S_ISDIR(st.st_mode) && lstat(to, &st) != 0 && errno == ENOENT)
+		(void)rename(from, to);
+out:
+	free(from);
+	free(to);
+}
+
 enum status profile_room_path(char **path, const char *dir, const char *relay_url,
 			      const char *room, char *err, size_t errlen)
 {

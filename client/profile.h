@@ -32,6 +32,11 @@ enum status profile_rewrite_identity(const char *dir, const struct identity *id,
 enum status profile_room_path(char **path, const char *dir, const char *relay_url,
 			      const char *room, char *err, size_t errlen);
 
+/* Room files kept under `old_url`, another spelling of the relay whose
+ * normal form is `url` (relayurl.h), move to `url`'s directory unless it
+ * exists already. Best effort: a failure leaves them where they were. */
+void profile_adopt_relay(const char *dir, const char *old_url, const char *url);
+
 /* mkdir -p with mode 0700. */
 int profile_mkdirs(const char *path);
 
