@@ -234,7 +234,8 @@ static void process(struct reader *rd, const struct wire_msg *m)
 		rd->show(&shown, rd->user);
 }
 
-/* One page; *last is the highest seq in it, *count how many. */
+/* One page; *last is the highest seq in it (unchanged if it holds none),
+ * *count how many. */
 static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, size_t *count)
 {
 	char path[200];
@@ -279,7 +280,7 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 			  messages_show_fn show, void *user)
 {
 	struct reader *rd = calloc(1, sizeof *rd);
-	uint64_t last = after, before;
+	uint64_t last = after, before, first_asked = after;
 	size_t count = 0;
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 
@@ -292,7 +293,9 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 		before = last;
 		st = read_page(rd, last, &last, &count);
 	} while (st == ST_OK && count == E2E_READ_DEFAULT && last > before);
-	if (last > rf->last_seq)
+	/* What the relay sent moves the profile's mark, never the `after` a
+	 * user asked for: `read --after 9999` filters, it does not skip. */
+	if (last > first_asked && last > rf->last_seq)
 		rf->last_seq = last;
 	if (st == ST_OK)
 		st = roomfile_save(rf, c->err, sizeof c->err);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11, defect 1: `read --after SEQ` above the newest message must
+# Issue 11, defect 1 (fixed): `read --after SEQ` above the newest message must
 # only filter what it prints; the profile's chat still shows every new
 # message afterwards.
 set -uo pipefail
