@@ -181,7 +181,9 @@ static const struct wire_member *sender_and_key(struct reader *rd, const struct 
 	return sender;
 }
 
-static void process(struct reader *rd, const struct wire_msg *m)
+/* Check and show one message; false if it was refused (a SECURITY:
+ * line), true if it was shown or only cannot be read (no key). */
+static bool process(struct reader *rd, const struct wire_msg *m)
 {
 	const char *room = rd->rf->room;
 	const uint8_t *key = NULL;
@@ -198,28 +200,28 @@ static void process(struct reader *rd, const struct wire_msg *m)
 		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
 			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
 			      "shown", room, m->seq, m->sender, m->epoch);
-		return;
+		return false;
 	}
 	if (!key) {
 		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
 			", whose key you were not given; not shown\n", room, m->seq, m->epoch);
-		return;
+		return true;
 	}
 	mr = msg_open(&rd->plain, m, room, sender->sign_pk, key);
 	if (mr != MSG_OK) {
 		security_warn("room %s: message %" PRIu64 " from %s: %s; not shown", room, m->seq,
 			      m->sender, msg_result_str(mr));
-		return;
+		return false;
 	}
 	mark = roomfile_sender(rd->rf, m->sender, sender->sign_pk);
 	if (!mark || !msg_chain_hash(hash, m)) {
 		fprintf(stderr, "e2e-chat: too many senders to track; message %" PRIu64 " not shown\n",
 			m->seq);
-		return;
+		return true;
 	}
 	verdict = chain_check(mark, m, rd->plain.prev, hash, &missing);
 	if (!chain_report(room, m, verdict, missing)) /* after: chain_check sets missing */
-		return;
+		return false;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
 	if (rd->plain.leave && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
@@ -232,11 +234,13 @@ static void process(struct reader *rd, const struct wire_msg *m)
 				   known && known->changed};
 	if (rd->show)
 		rd->show(&shown, rd->user);
+	return true;
 }
 
 /* One page; *last is the highest seq in it (unchanged if it holds none),
- * *count how many. */
-static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, size_t *count)
+ * *count how many, *refused how many of them were refused. */
+static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, size_t *count,
+			     size_t *refused)
 {
 	char path[200];
 	struct api_reply r;
@@ -247,6 +251,7 @@ static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, 
 	int rc;
 
 	*count = 0;
+	*refused = 0;
 	if (!m)
 		return st;
 	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d",
@@ -266,10 +271,12 @@ static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, 
 		    m->seq <= after) {
 			security_warn("room %s: malformed or out-of-order message from the relay "
 				      "ignored", rd->rf->room);
+			(*refused)++;
 			continue;
 		}
 		after = *last = m->seq;
-		process(rd, m);
+		if (!process(rd, m))
+			(*refused)++;
 	}
 	api_reply_clear(&r);
 	free(m);
@@ -281,17 +288,23 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 {
 	struct reader *rd = calloc(1, sizeof *rd);
 	uint64_t last = after, before, first_asked = after;
-	size_t count = 0;
+	size_t count = 0, refused = 0;
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 
 	if (!rd)
 		return st;
 	*rd = (struct reader){.c = c, .rf = rf, .show = show, .user = user};
 	/* Full pages continue; a page that does not advance ends the read, so
-	 * a relay cannot keep us looping on the same messages. */
+	 * a relay cannot keep us looping on the same messages, and so does a
+	 * full page of messages that all failed their checks, so that it
+	 * cannot keep us reading new ones for ever (an honest relay never
+	 * serves one). */
 	do {
 		before = last;
-		st = read_page(rd, last, &last, &count);
+		st = read_page(rd, last, &last, &count, &refused);
+		if (st == ST_OK && count == E2E_READ_DEFAULT && refused == count)
+			st = client_fail(c, ST_SECURITY, "room %s: the relay sent a whole page of "
+					 "messages that failed their checks; stopped reading", rf->room);
 	} while (st == ST_OK && count == E2E_READ_DEFAULT && last > before);
 	/* What the relay sent moves the profile's mark, never the `after` a
 	 * user asked for: `read --after 9999` filters, it does not skip. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11, defect 7 (continued): every read is bounded. A relay that
+# Issue 11, defect 7 (continued; fixed): every read is bounded. A relay that
 # answers every page of messages with another full page cannot keep
 # `read`, or the creator's `admit` (which holds the room's lock), going
 # for ever: each gives up, saying so in one line.
