@@ -366,6 +366,47 @@ out:
 	return ret;
 }
 
+/* The directory of `path` again (mode 0700), if it is gone; its parent
+ * (the profile's rooms/) stays. */
+static bool make_parent(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
+/* How often a lock is taken again after its file was removed under us. */
+#define ROOMFILE_LOCK_TRIES 100
+
+/* Take the lock on `lock`, a file that roomfile_close removes when no
+ * room file is left to guard: a lock taken on a file that was removed (or
+ * replaced) meanwhile guards nothing, so it is taken again. */
+static bool lock_room(struct roomfile *rf, const char *lock)
+{
+	struct stat held, now;
+
+	for (int i = 0; i < ROOMFILE_LOCK_TRIES; i++) {
+		rf->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (rf->lock_fd < 0 && errno == ENOENT && make_parent(lock))
+			continue; /* another client removed the emptied directory */
+		if (rf->lock_fd < 0 || flock(rf->lock_fd, LOCK_EX) != 0)
+			return false;
+		if (fstat(rf->lock_fd, &held) == 0 && stat(lock, &now) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+			return true;
+		close(rf->lock_fd);
+		rf->lock_fd = -1;
+	}
+	errno = EAGAIN;
+	return false;
+}
+
 enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen)
 {
 	struct roomfile *rf = calloc(1, sizeof *rf);
@@ -380,8 +421,7 @@ enum status roomfile_open(struct roomfile **out, const char *path, char *err, si
 	rf->lock_fd = -1;
 	memset(rf->sec, 0, sizeof *rf->sec);
 	snprintf(lock, sizeof lock, "%s.lock", path);
-	rf->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (rf->lock_fd < 0 || flock(rf->lock_fd, LOCK_EX) != 0) {
+	if (!lock_room(rf, lock)) {
 		snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno));
 		goto fail;
 	}
@@ -394,12 +434,33 @@ fail:
 	return st;
 }
 
+static void remove_lock(const char *path)
+{
+	char lock[4096], dir[4096];
+	char *slash;
+
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	(void)unlink(lock);
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		(void)rmdir(dir); /* fails, as it should, while other rooms are there */
+	}
+}
+
 void roomfile_close(struct roomfile *rf)
 {
 	if (!rf)
 		return;
-	if (rf->lock_fd >= 0)
+	if (rf->lock_fd >= 0) {
+		/* No room file to guard (a failed join, a membership given up):
+		 * the lock goes too, and the relay's directory if now empty.
+		 * Removed while held, so that a waiter notices (lock_room). */
+		if (rf->path && access(rf->path, F_OK) != 0 && errno == ENOENT)
+			remove_lock(rf->path);
 		close(rf->lock_fd); /* releases the flock */
+	}
 	sodium_free(rf->sec);
 	wire_state_clear(&rf->state);
 	free(rf->state_payload);
