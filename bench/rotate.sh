@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-bench}
-BUILD=$dir . bench/lib.sh
+# built first: the compilers are not on the benchmarks' PATH (bench/lib.sh)
 [ -f "$dir/build.ninja" ] || meson setup "$dir" --buildtype=release >/dev/null
 ninja -C "$dir" bench >/dev/null
+BUILD=$dir . bench/lib.sh
 work=$(mktemp -d)
 trap 'kill "$relay" 2>/dev/null; wait 2>/dev/null; rm -rf "$work" /tmp/bench-rotate.*' EXIT
 "$dir/relay/relay" --port 0 --quiet --db "$work/relay.db" --rate-ip 0 --rate-member 0 \

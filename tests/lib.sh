@@ -69,6 +69,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:exitcode=
 
 lib_cleanup() {
 	local rc=$? report others
+	set +e # a failing step here (a relay's exit status) must not end the cleanup
 	if [ -s "$T/not-found" ]; then
 		echo "FAIL: programs not in tests/commands.txt were called: $(sort -u "$T/not-found" | tr '\n' ' ')" >&2
 		rc=1
@@ -102,6 +103,13 @@ fail() {
 }
 
 defect() {
+	# what the defect is seen through must still be there
+	if [ -n "$RELAY_PID" ] && ! kill -0 "$RELAY_PID" 2>/dev/null; then
+		fail "harness: the relay is gone, so this proves no defect: $*"
+	fi
+	if [ -n "${PROXY_PID:-}" ] && ! kill -0 "$PROXY_PID" 2>/dev/null; then
+		fail "harness: the proxy is gone, so this proves no defect: $*"
+	fi
 	if [ "${E2E_DEFECT_KNOWN:-0}" = 1 ]; then
 		echo "known defect, still there: $*"
 		exit 0
@@ -147,6 +155,7 @@ check_contains() {
 }
 
 checks_done() {
+	[ "$((CHECKS_PASSED + CHECKS_FAILED))" -gt 0 ] || fail "$1: no check ran"
 	[ "$CHECKS_FAILED" = 0 ] ||
 		fail "$1: $CHECKS_FAILED of $((CHECKS_PASSED + CHECKS_FAILED)) checks failed (above)"
 	echo "$1: $CHECKS_PASSED checks passed"
@@ -175,19 +184,29 @@ eventually() {
 relay_start() {
 	: "${E2E_RELAY:?set E2E_RELAY to the relay binary}"
 	local line
-	: >"$T/relay.log"
-	# E2E_RELAY_WRAPPER: e.g. valgrind (scripts/test-valgrind); its error
-	# exit code makes relay_stop fail on any memcheck error or leak.
-	${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
-	RELAY_PID=$!
 	# up to E2E_RELAY_START_SECONDS (60; valgrind starts it slowly)
 	local deadline=$((SECONDS + ${E2E_RELAY_START_SECONDS:-60}))
 	while :; do
-		line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
-		[ -n "$line" ] && break
-		kill -0 "$RELAY_PID" 2>/dev/null || break
-		[ "$SECONDS" -lt "$deadline" ] || break
-		sleep 0.1
+		: >"$T/relay.log"
+		# E2E_RELAY_WRAPPER: e.g. valgrind (scripts/test-valgrind); its error
+		# exit code makes relay_stop fail on any memcheck error or leak.
+		${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
+		RELAY_PID=$!
+		while :; do
+			line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
+			[ -n "$line" ] && break
+			kill -0 "$RELAY_PID" 2>/dev/null || break
+			[ "$SECONDS" -lt "$deadline" ] || break
+			sleep 0.1
+		done
+		# A restart on its old port (--port N) can find the port taken for
+		# a moment by a client connection of another test, which the kernel
+		# gave that port while the relay was down: try again until it ends.
+		[ -z "$line" ] && ! kill -0 "$RELAY_PID" 2>/dev/null &&
+			grep -q 'cannot listen on' "$T/relay.log" && [ "$SECONDS" -lt "$deadline" ] ||
+			break
+		wait "$RELAY_PID" 2>/dev/null || true
+		sleep 0.5
 	done
 	if [ -z "$line" ]; then
 		cat "$T/relay.log" >&2

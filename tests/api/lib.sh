@@ -47,7 +47,8 @@ check() {
 # (challenges left out: a join attempt uses up its nonce, by design).
 db_snapshot() {
 	local dump
-	dump=$(sqlite3 -readonly "$RELAY_DB" ".dump rooms members states wraps messages") || dump=
+	dump=$(sqlite3 -readonly -cmd '.timeout 10000' "$RELAY_DB" \
+		".dump rooms members states wraps messages") || dump=
 	# Unreadable: a value that never repeats, so the comparison fails loudly.
 	[[ $dump == *"CREATE TABLE rooms"* ]] || dump="unreadable $RANDOM $RANDOM $SECONDS"
 	sha256sum <<<"$dump"

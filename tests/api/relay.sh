@@ -48,6 +48,8 @@ check_eq 0 "$leaked" "relay: no token in the log"
 badlines=$(grep -v '^relay: ' "$T/relay.log" |
 	grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z [A-Z]+ /[^ ]* [0-9]{3} [0-9]+ms$')
 check_eq 0 "$badlines" "relay: every log line well formed"
+# logged once its answer is sent: soon, not at once
+eventually 30 grep -qE ' GET /v1/rooms/a+\.\.\. 414 ' "$T/relay.log"
 check_eq 1 "$(grep -cE ' GET /v1/rooms/a+\.\.\. 414 ' "$T/relay.log")" "relay: log has the 414 line"
 
 rc=0

@@ -20,5 +20,5 @@ for verb in read admit; do
 		defect "alice's $verb said more than one line: $(grep -v 'SECURITY:' "$T/$verb.err" | head -n 3)"
 done
 honest
-hostile_done endless_pages >/dev/null
+hostile_stop
 defect_gone endless_pages

@@ -17,5 +17,5 @@ grep -q 'SECURITY:' "$T/swapped.err" ||
 	defect "history served again with two messages swapped, and no warning: $(cat "$T/swapped.out")"
 [ "$(cat "$T/swapped.out")" = "$(cat "$T/before.out")" ] ||
 	defect "the history shown changed: $(cat "$T/swapped.out")"
-hostile_done history_rewrite >/dev/null
+hostile_stop
 defect_gone history_rewrite

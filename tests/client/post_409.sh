@@ -19,5 +19,5 @@ grep -qF "the second text" "$T/read.out" ||
 ! grep -q 'SECURITY:' "$T/read.err" || defect "alice was warned: $(cat "$T/read.err")"
 [ "$(q "SELECT count(*) FROM messages WHERE sender = 'bob'")" = 2 ] ||
 	defect "bob's messages on the relay: $(q "SELECT counter FROM messages WHERE sender = 'bob'")"
-hostile_done post_409 >/dev/null
+hostile_stop
 defect_gone post_409

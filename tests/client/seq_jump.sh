@@ -15,5 +15,5 @@ as bob send den "after the lie" || fail "bob's second send"
 run_as alice after read den
 grep -qF "after the lie" "$T/after.out" ||
 	defect "bob's messages are refused for good after one page with a huge seq: $(cat "$T/after.err")"
-hostile_done seq_jump >/dev/null
+hostile_stop
 defect_gone seq_jump

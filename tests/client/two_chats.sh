@@ -15,7 +15,11 @@ for i in 1 2 3 4 5 6; do
 	as alice send den "message $i" || fail "alice's send $i"
 done
 both() { shows bob1 "message 6" && shows bob2 "message 6"; }
-eventually 30 both
+eventually 60 both
+for tag in bob1 bob2; do
+	pid_var=${tag}_pid
+	kill -0 "${!pid_var}" 2>/dev/null || fail "harness: $tag's chat ended: $(cat "$T/$tag.out")"
+done
 for i in 1 2 3 4 5 6; do
 	for tag in bob1 bob2; do
 		shows "$tag" "message $i" || defect "$tag did not show message $i (of 6)"

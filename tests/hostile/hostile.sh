@@ -19,7 +19,8 @@
 #   not_shown TAG TEXT    $T/TAG.out does not contain TEXT
 #   fingerprint SIGN_HEX BOX_HEX   a member's fingerprint, as verify shows it
 #   relay_serves          the relay still answers (GET /healthz)
-#   hostile_done NAME     stop proxy and relay; checks_done NAME
+#   hostile_stop          stop proxy and relay, each of which must exit 0
+#   hostile_done NAME     hostile_stop; checks_done NAME
 #
 # Its checks (warned, shown, status_is, ...) count through tests/lib.sh's
 # miss and pass: one run lists every missing defence, and fails at the end.
@@ -128,9 +129,13 @@ run_as() {
 	[ "$RC" -lt 128 ] || fail "$user $*: killed by signal $((RC - 128)): $(cat "$T/$tag.err")"
 }
 
-hostile_done() {
+hostile_stop() {
 	proxy_stop
 	relay_stop
+}
+
+hostile_done() {
+	hostile_stop
 	checks_done "$1"
 }
 

@@ -39,7 +39,8 @@ eventually 60 reads bob gate "carol approved" || fail "bob cannot read carol"
 rc=0
 as dave send gate "let me in" 2>"$T/dave.err" || rc=$?
 assert_eq 5 "$rc" "dave after /deny"
-as alice members gate | grep -q "^dave	removed" || fail "dave is not listed as removed"
+as alice members gate >"$T/members.out" || fail "alice's members"
+grep -q "^dave	removed" "$T/members.out" || fail "dave is not listed as removed"
 
 hang_up alice
 relay_stop

@@ -59,19 +59,26 @@ as_tty() {
 	mkfifo "$T/$tag.in"
 	printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "${PROXY_URL:-$RELAY_URL}" \
 		--home "$T/$user" --name "$user" join "$room" --interval 100
-	script -qfec "$cmd" /dev/null <"$T/$tag.in" >"$T/$tag.out" 2>&1 &
+	(
+		for f in ${AS_BG_FDS[@]+"${AS_BG_FDS[@]}"}; do eval "exec $f>&-"; done
+		exec script -qfec "$cmd" /dev/null <"$T/$tag.in" >"$T/$tag.out" 2>&1
+	) &
 	eval "${tag}_pid=$!"
 	exec {fd}>"$T/$tag.in"
 	eval "${tag}_fd=$fd"
+	AS_BG_FDS+=("$fd")
 }
 
 shows() { # TAG TEXT: the terminal of as_tty TAG has shown TEXT
 	grep -qF -- "$2" "$T/$1.out"
 }
 
-# reads USER ROOM TEXT: USER's `read` of ROOM shows a message with TEXT.
+# reads USER ROOM TEXT: USER's `read` of ROOM shows a message with TEXT
+# (read whole, then searched: grep -q on a pipe could end the read early
+# and make a message found look missing).
 reads() {
-	as "$1" read "$2" 2>/dev/null | grep -qF -- "$3"
+	as "$1" read "$2" >"$T/reads.out" 2>/dev/null || return 1
+	grep -qF -- "$3" "$T/reads.out"
 }
 
 # room_of_two ROOM: alice creates ROOM, bob joins and alice admits him.

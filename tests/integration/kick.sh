@@ -59,7 +59,8 @@ assert_contains "$(cat "$T/carol.opened")" '"text":"carol after the kick"'
 as carol read club >"$T/carol.read"
 assert_contains "$(cat "$T/carol.read")" "bob: bob before the kick"
 assert_contains "$(cat "$T/carol.read")" "carol: carol after the kick"
-as alice members club | grep -q "^bob	removed" || fail "bob is not listed as removed"
+as alice members club >"$T/members.out" || fail "alice's members"
+grep -q "^bob	removed" "$T/members.out" || fail "bob is not listed as removed"
 
 # Only the creator removes, and nobody removes the creator.
 rc=0

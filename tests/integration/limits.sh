@@ -15,11 +15,16 @@ forge() { "$E2E_FORGE" "$@"; }
 # ---- per address ----
 relay_start --rate-ip 1 --rate-member 0
 mkdir "$T/burst"
+t0=$(date +%s%N)
 curl -s -o "$T/burst/#1" -w '%{http_code} %header{retry-after}\n' \
 	"$RELAY_URL/v1/rooms/none?i=[1-20]" >"$T/codes"
+took_s=$((($(date +%s%N) - t0 + 999999999) / 1000000000)) # rounded up
 assert_eq 20 "$(wc -l <"$T/codes")" "replies to the burst"
 assert_contains "$(cut -d' ' -f1 "$T/codes")" 404 "the burst"
-assert_eq 2 "$(grep -c '^404 ' "$T/codes")" "requests served from a burst of 2"
+# the burst of 2, plus one a second for as long as the 20 took
+served=$(grep -c '^404 ' "$T/codes")
+[ "$served" -ge 2 ] && [ "$served" -le $((2 + took_s)) ] ||
+	fail "$served of 20 served in ${took_s} s at 1 a second after a burst of 2"
 first=$(grep -n '^429 ' "$T/codes" | head -n 1 | cut -d: -f1)
 [ -n "$first" ] || fail "no 429 in the burst: $(tr '\n' ' ' <"$T/codes")"
 busy=$(cat "$T/burst/$first")
@@ -82,30 +87,19 @@ grep -qi '^retry-after: [0-9]' <<<"$HEADERS" || fail "no Retry-After on the join
 relay_stop
 
 # ---- connections per address ----
-relay_start --max-conns-per-ip 2 --rate-ip 0
-curl_json POST /v1/rooms "$(forge create r3 alice pw-three)"
-tok=$(json_get token)
-# from another loopback address, which the cap does not count
-waiting() { # N: the relay reports N parked readers
-	curl -s --interface 127.0.0.2 "$RELAY_URL/metrics" | grep -qx "e2e_waiting_clients $1"
-}
-# Two long-polls hold two connections; a third connection is turned away.
-# (A parked reader's connection counts until its wait ends, even if its
-# client hangs up: libmicrohttpd does not watch suspended connections.
-# 15 s leaves a wide margin for the one request between.)
-pids=()
-for i in 1 2; do
-	curl -s -o /dev/null -H "Authorization: Bearer $tok" \
-		"$RELAY_URL/v1/rooms/r3/messages?after=999&wait=15" &
-	pids+=($!)
-done
-eventually 60 waiting 2 || fail "the two long-polls never parked"
+# Two idle connections (opened by bash itself, nothing sent) take the
+# address's two places; a third is turned away; once the two close, the
+# address is served again. One HTTP thread, so that connections are
+# accepted in the order they were made.
+relay_start --max-conns-per-ip 2 --rate-ip 0 --threads 1
+exec {idle1}<>"/dev/tcp/127.0.0.1/$RELAY_PORT" || fail "first idle connection"
+exec {idle2}<>"/dev/tcp/127.0.0.1/$RELAY_PORT" || fail "second idle connection"
 rc=0
 curl -s -o /dev/null -m 20 "$RELAY_URL/healthz" || rc=$?
 [ "$rc" != 0 ] || fail "a third connection from the same address was served"
-wait "${pids[@]}" # not the relay, also in the background
+exec {idle1}>&- {idle2}>&-
 served() { curl_json GET /healthz; [ "$STATUS" = 200 ]; }
-eventually 60 served || fail "not served once the long-polls ended: $STATUS"
+eventually 60 served || fail "not served once the two idle connections closed: $STATUS"
 relay_stop
 
 echo "limits: ok"

@@ -23,7 +23,8 @@ URL="http://127.0.0.1:$port/v1/rooms/restarts/messages"
 # reader FILE: long-poll from after=0, appending "seq counter" lines,
 # reconnecting (0.1 s apart) whenever the relay is away, until counter N.
 reader() {
-	local out=$1 after=0 body deadline=$((SECONDS + 50))
+	# a bound, not a wait: under valgrind the restarts alone take minutes
+	local out=$1 after=0 body deadline=$((SECONDS + 250))
 	: >"$out"
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		body=$(curl -sf -m 20 -H "Authorization: Bearer $TOKEN" \

@@ -47,15 +47,17 @@ E2E_CHAT_PASSPHRASE='first passphrase' E2E_CHAT_NEW_PASSPHRASE='second passphras
 rc=0
 E2E_CHAT_PASSPHRASE='first passphrase' as alice read vault >/dev/null 2>&1 || rc=$?
 assert_eq 4 "$rc" "the old passphrase after a change"
-E2E_CHAT_PASSPHRASE='second passphrase' as alice read vault | grep -q "sealed alice" ||
+E2E_CHAT_PASSPHRASE='second passphrase' as alice read vault >"$T/read.out" ||
 	fail "the new passphrase does not work"
+grep -q "sealed alice" "$T/read.out" || fail "the new passphrase reads nothing"
 
 # Removed: plain again, same keys.
 E2E_CHAT_PASSPHRASE='second passphrase' as alice passphrase --remove >"$T/out"
 assert_contains "$(cat "$T/out")" "no longer protected"
 assert_eq 104 "$(stat -c %s "$id")" "identity size after --remove"
 assert_eq "$plain_key_hex" "$(od -An -tx1 -j8 -N32 "$id" | tr -d ' \n')" "keys after --remove"
-as alice read vault | grep -q "sealed alice" || fail "alice cannot read after --remove"
+as alice read vault >"$T/read.out" || fail "alice's read after --remove"
+grep -q "sealed alice" "$T/read.out" || fail "alice cannot read after --remove"
 
 relay_stop
 echo "passphrase: ok"

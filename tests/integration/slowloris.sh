@@ -112,7 +112,9 @@ serve() {
 
 export E2E_CHAT_PASSWORD=$PASSWORD
 ATTACK_PID=
-trap 'kill "$ATTACK_PID" 2>/dev/null || true; lib_cleanup' EXIT
+# The test's exit status must reach lib_cleanup through the kill (set +e:
+# errexit holds in a trap, and the kill or "(exit rc)" would end it early).
+trap 'rc=$?; set +e; kill "$ATTACK_PID" 2>/dev/null; (exit "$rc"); lib_cleanup' EXIT
 
 # ---- 1: slow headers, every connection admitted ----
 relay_start ${OPEN[@]+"${OPEN[@]}"}

@@ -32,10 +32,16 @@ awk -v n="$N" -v dir="$T/in" '{ for (i = 1; i <= n; i++) { s = $0;
 	close(dir "/" i ".json") } }' "$T/msg.json"
 
 # The poster: batches of posts over one keep-alive connection each (curl
-# --next); a failed transfer (relay down) just moves on to the next.
+# --next); a failed transfer (relay down) just moves on to the next, and
+# each batch starts once the relay answers (up to 60 s), so that a slow
+# restart does not use the posts up.
 poster() {
 	local start args i
 	for ((start = 1; start <= N; start += BATCH)); do
+		for ((i = 0; i < 600; i++)); do
+			curl -s -o /dev/null -m 5 "http://127.0.0.1:$port/healthz" && break
+			sleep 0.1
+		done
 		args=()
 		for ((i = start; i < start + BATCH && i <= N; i++)); do
 			args+=(-s -o "$T/out/$i.json" -w "$i %{http_code}\n" -X POST
@@ -49,8 +55,14 @@ poster() {
 poster &
 poster_pid=$!
 
+# Each kill comes once another sixth of the posts has been acknowledged
+# since the last one (however fast the machine posts), mid-batch.
+acked_so_far() { cat "$T/codes" 2>/dev/null | grep -c ' 2[0-9][0-9]$' || true; }
+acked_at_least() { [ "$(acked_so_far)" -ge "$1" ]; }
 for round in 1 2; do
-	sleep 1.5
+	want=$(($(acked_so_far) + N / 6))
+	eventually 300 acked_at_least "$want" ||
+		fail "round $round: posting stalled at $(acked_so_far) acknowledged"
 	relay_kill9
 	sleep 0.2
 	relay_start --port "$port" "${NOLIMIT[@]}"

@@ -69,11 +69,15 @@ make_path() {
 }
 
 check() {
-	local cmd pattern optional found pkg bad=0 n=0 allowed
+	local cmd pattern optional found pkg bad=0 n=0 allowed p
 	# what install-deps installs, and the direct dependencies of those
 	allowed=" $("$here/scripts/install-deps" --list | tr '\n' ' ')"
-	allowed+=" $(dpkg-query -W -f='${Depends}, ${Pre-Depends}\n' $allowed 2>/dev/null |
-		tr ',|' '\n\n' | sed 's/(.*//; s/:any//; s/^ *//; s/ *$//' | grep . | sort -u | tr '\n' ' ') "
+	for p in $allowed; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			{ echo "FAIL: $p, which scripts/install-deps installs, is not installed"; bad=1; }
+	done
+	allowed+=" $({ dpkg-query -W -f='${Depends}, ${Pre-Depends}\n' $allowed 2>/dev/null || true; } |
+		tr ',|' '\n\n' | sed 's/(.*//; s/:any//; s/^ *//; s/ *$//' | sort -u | tr '\n' ' ') "
 	while read -r cmd pattern optional; do
 		n=$((n + 1))
 		found=$(locate "$cmd")

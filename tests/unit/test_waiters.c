@@ -49,7 +49,8 @@ static bool drained(struct waiters *w)
 {
 	struct timespec step = {0, 5 * 1000000L};
 
-	for (int i = 0; i < 1000 && waiters_count(w) > 0; i++)
+	/* up to 20 s: the deadlines are at most 4.5 s away */
+	for (int i = 0; i < 4000 && waiters_count(w) > 0; i++)
 		nanosleep(&step, NULL);
 	return waiters_count(w) == 0;
 }
@@ -115,7 +116,9 @@ static void test_deadlines_in_order(struct waiters *w)
 {
 	struct log log = {0};
 	struct reader r[3] = {{&log, 0, 0}, {&log, 0, 0}, {&log, 0, 0}};
-	long ms[3] = {900, 300, 600};
+	/* 1.5 s apart: "not before" must hold even if this thread stalls for a
+	 * second on a busy machine */
+	long ms[3] = {4500, 1500, 3000};
 	struct timespec d[3];
 
 	for (int i = 0; i < 3; i++) {
