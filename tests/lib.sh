@@ -181,6 +181,20 @@ eventually() {
 	done
 }
 
+# started_line LOG TEXT PID DEADLINE: the first line of LOG with TEXT, once
+# it is there; nothing if PID ends first or SECONDS reaches DEADLINE.
+started_line() {
+	local line
+	while :; do
+		line=$(grep -m1 -- "$2" "$1" || true)
+		[ -n "$line" ] && break
+		kill -0 "$3" 2>/dev/null || break
+		[ "$SECONDS" -lt "$4" ] || break
+		sleep 0.1
+	done
+	printf '%s' "$line"
+}
+
 relay_start() {
 	: "${E2E_RELAY:?set E2E_RELAY to the relay binary}"
 	local line
@@ -192,13 +206,7 @@ relay_start() {
 		# exit code makes relay_stop fail on any memcheck error or leak.
 		${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
 		RELAY_PID=$!
-		while :; do
-			line=$(grep -m1 'relay: listening on ' "$T/relay.log" || true)
-			[ -n "$line" ] && break
-			kill -0 "$RELAY_PID" 2>/dev/null || break
-			[ "$SECONDS" -lt "$deadline" ] || break
-			sleep 0.1
-		done
+		line=$(started_line "$T/relay.log" 'relay: listening on ' "$RELAY_PID" "$deadline")
 		# A restart on its old port (--port N) can find the port taken for
 		# a moment by a client connection of another test, which the kernel
 		# gave that port while the relay was down: try again until it ends.

@@ -61,14 +61,7 @@ proxy_start() {
 	: >"$T/proxy.log"
 	"$E2E_PROXY" "http://127.0.0.1:$RELAY_PORT" "$RULES" 2>>"$T/proxy.log" &
 	PROXY_PID=$!
-	local deadline=$((SECONDS + 60))
-	while :; do
-		line=$(grep -m1 'proxy: listening on ' "$T/proxy.log" || true)
-		[ -n "$line" ] && break
-		kill -0 "$PROXY_PID" 2>/dev/null || break
-		[ "$SECONDS" -lt "$deadline" ] || break
-		sleep 0.1
-	done
+	line=$(started_line "$T/proxy.log" 'proxy: listening on ' "$PROXY_PID" $((SECONDS + 60)))
 	[ -n "$line" ] || fail "the proxy did not start: $(cat "$T/proxy.log")"
 	PROXY_URL=${line#proxy: listening on }
 }
