@@ -88,50 +88,17 @@ enum status messages_send_leave(struct client *c, struct roomfile *rf)
 	return post(c, rf, true, "", 0);
 }
 
-enum chain_verdict {
-	CHAIN_OK,
-	CHAIN_REPLAY,  /* a repeated or older counter: not shown */
-	CHAIN_GAP,     /* counters skipped: messages are missing before it */
-	CHAIN_FORK,    /* the next counter, but not chained to the last one seen */
-};
-
-/* Each sender's counters increase by one with the relay's sequence, and
- * each message names its predecessor's chain hash. Re-reading older
- * history only has to stay consistent with what was seen. The first
- * message seen from a sender (joined late, or history not shared) starts
- * its chain without a check unless its counter is 1. */
-static enum chain_verdict chain_check(struct sender_mark *mark, const struct wire_msg *m,
-				      const uint8_t prev[E2E_HASH_BYTES],
-				      const uint8_t hash[E2E_HASH_BYTES], uint64_t *missing)
+/* Report what the chain says (chain.h); false if the message must not be
+ * shown. */
+static bool chain_report(const char *room, const struct wire_msg *m,
+			 const struct chain_result *r)
 {
-	static const uint8_t zero[E2E_HASH_BYTES];
-	enum chain_verdict v = CHAIN_OK;
-
-	if (m->seq <= mark->seq)
-		return (m->seq == mark->seq ? m->counter == mark->counter
-					    : m->counter < mark->counter)
-			       ? CHAIN_OK
-			       : CHAIN_REPLAY;
-	if (m->counter <= mark->counter)
-		return CHAIN_REPLAY;
-	if (mark->counter && m->counter > mark->counter + 1) {
-		v = CHAIN_GAP;
-		*missing = m->counter - mark->counter - 1;
-	} else if ((mark->counter && memcmp(prev, mark->hash, E2E_HASH_BYTES) != 0) ||
-		   (!mark->counter && m->counter == 1 && memcmp(prev, zero, E2E_HASH_BYTES) != 0)) {
-		v = CHAIN_FORK;
-	}
-	mark->counter = m->counter;
-	mark->seq = m->seq;
-	memcpy(mark->hash, hash, E2E_HASH_BYTES);
-	return v;
-}
-
-/* Report what the chain says; false if the message must not be shown. */
-static bool chain_report(const char *room, const struct wire_msg *m, enum chain_verdict v,
-			 uint64_t missing)
-{
-	switch (v) {
+	if (r->seq_back)
+		security_warn("room %s: the relay numbered %s's messages falsely before (message %"
+			      PRIu64 ", counter %" PRIu64 ", comes below a number it gave earlier); "
+			      "going by the sender's own counters", room, m->sender, m->seq,
+			      m->counter);
+	switch (r->verdict) {
 	case CHAIN_OK:
 		return true;
 	case CHAIN_REPLAY:
@@ -142,7 +109,7 @@ static bool chain_report(const char *room, const struct wire_msg *m, enum chain_
 	case CHAIN_GAP:
 		security_warn("room %s: %" PRIu64 " message(s) from %s are missing before message %"
 			      PRIu64 " (counter %" PRIu64 "): the relay dropped or withheld them",
-			      room, missing, m->sender, m->seq, m->counter);
+			      room, r->missing, m->sender, m->seq, m->counter);
 		return true;
 	case CHAIN_FORK:
 		security_warn("room %s: message %" PRIu64 " from %s does not follow the last one "
@@ -190,8 +157,7 @@ static bool process(struct reader *rd, const struct wire_msg *m)
 	const struct wire_member *sender = sender_and_key(rd, m, &key);
 	struct sender_mark *mark;
 	uint8_t hash[E2E_HASH_BYTES];
-	uint64_t missing = 0;
-	enum chain_verdict verdict;
+	struct chain_result verdict;
 	const struct known_keys *known;
 	enum msg_result mr;
 	struct shown_msg shown;
@@ -219,8 +185,9 @@ static bool process(struct reader *rd, const struct wire_msg *m)
 			m->seq);
 		return true;
 	}
-	verdict = chain_check(mark, m, rd->plain.prev, hash, &missing);
-	if (!chain_report(room, m, verdict, missing)) /* after: chain_check sets missing */
+	verdict = chain_check(&mark->chain, &(struct chain_msg){m->counter, m->seq,
+								 rd->plain.prev, hash});
+	if (!chain_report(room, m, &verdict))
 		return false;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
 		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */

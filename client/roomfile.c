@@ -50,8 +50,9 @@ static json_t *pack_senders(const struct roomfile *rf)
 		const struct sender_mark *s = &rf->senders[i];
 		json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:I}", "name", s->name,
 				      "sign_pk", b64_json(s->sign_pk, sizeof s->sign_pk),
-				      "hash", b64_json(s->hash, sizeof s->hash),
-				      "counter", (json_int_t)s->counter, "seq", (json_int_t)s->seq);
+				      "hash", b64_json(s->chain.hash, sizeof s->chain.hash),
+				      "counter", (json_int_t)s->chain.counter,
+				      "seq", (json_int_t)s->chain.seq);
 		if (json_array_append_new(arr, m) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -211,10 +212,10 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 				   "seq", &seq) ||
 		    wire_bin(sign_pk, sizeof sign_pk, sign_pk64, "sign_pk", err) ||
 		    !(m = roomfile_sender(rf, name, sign_pk)) ||
-		    wire_bin(m->hash, sizeof m->hash, hash64, "hash", err))
+		    wire_bin(m->chain.hash, sizeof m->chain.hash, hash64, "hash", err))
 			return E2E_ERR_BAD_FIELD;
-		m->counter = (uint64_t)counter;
-		m->seq = (uint64_t)seq;
+		m->chain.counter = (uint64_t)counter;
+		m->chain.seq = (uint64_t)seq;
 	}
 	return E2E_OK;
 }

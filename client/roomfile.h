@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chain.h"
 #include "status.h"
 #include "wire.h"
 
@@ -59,9 +60,7 @@ struct creator_settings {
 struct sender_mark {
 	char name[E2E_MEMBER_NAME_MAX + 1];
 	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
-	uint64_t counter;
-	uint64_t seq;
-	uint8_t hash[E2E_HASH_BYTES]; /* chain hash of that message */
+	struct chain_mark chain; /* the newest message seen: counter, seq, hash */
 };
 
 struct roomfile {
