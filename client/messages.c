@@ -126,6 +126,7 @@ struct reader {
 	bool resynced; /* state and keys refreshed once during this read */
 	messages_show_fn show;
 	void *user;
+	uint64_t earlier; /* messages from before this member's first key */
 	struct msg_plain plain;
 };
 
@@ -167,6 +168,10 @@ static bool process(struct reader *rd, const struct wire_msg *m)
 			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
 			      "shown", room, m->seq, m->sender, m->epoch);
 		return false;
+	}
+	if (!key && m->epoch < roomfile_first_epoch(rd->rf)) {
+		rd->earlier++; /* sent before this member joined: told once, in one line */
+		return true;
 	}
 	if (!key) {
 		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
@@ -277,6 +282,14 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 	 * user asked for: `read --after 9999` filters, it does not skip. */
 	if (last > first_asked && last > rf->last_seq)
 		rf->last_seq = last;
+	/* a newcomer is told once how much came before it, not per message;
+	 * only a read of the whole history counts them all */
+	if (st == ST_OK && first_asked == 0 && rd->earlier > rf->earlier_told) {
+		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
+			"(history: %s)\n", rd->earlier, rd->earlier == 1 ? "" : "s",
+			rd->earlier == 1 ? "was" : "were", wire_history_name(rf->state.history));
+		rf->earlier_told = rd->earlier;
+	}
 	if (st == ST_OK)
 		st = roomfile_save(rf, c->err, sizeof c->err);
 	sodium_memzero(&rd->plain, sizeof rd->plain);

@@ -109,7 +109,7 @@ static json_t *pack(const struct roomfile *rf)
 				: json_null();
 
 	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
-			 " s:I, s:o, s:I, s:o, s:o, s:o, s:o}",
+			 " s:I, s:o, s:I, s:I, s:o, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
 			 "token", b64_json(rf->sec->token, E2E_TOKEN_BYTES),
 			 "access_seed", b64_json(rf->sec->access_seed, E2E_KEY_BYTES),
@@ -119,7 +119,8 @@ static json_t *pack(const struct roomfile *rf)
 			 "creator_name", rf->creator.name, "creator", creator, "state", state,
 			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
 			 "chain", b64_json(rf->chain, sizeof rf->chain),
-			 "last_seq", (json_int_t)rf->last_seq, "senders", pack_senders(rf),
+			 "last_seq", (json_int_t)rf->last_seq,
+			 "earlier_told", (json_int_t)rf->earlier_told, "senders", pack_senders(rf),
 			 "known", pack_known(rf), "settings", pack_settings(&rf->settings),
 			 "departed", pack_departed(rf));
 }
@@ -293,20 +294,22 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
 	const char *room, *me, *token, *seed, *admission, *salt, *creator_name, *chain;
 	json_t *creator, *state, *keys, *senders, *known, *settings, *departed;
-	json_int_t v, ops, mem, counter, last_seq;
+	json_int_t v, ops, mem, counter, last_seq, earlier_told = 0;
 	enum e2e_err e;
 
+	/* earlier_told is optional: files written before it was kept */
 	if (json_unpack_ex(root, err, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:s, s:I, s:o, s:o, s:o, s:o}",
+			   " s:I, s:s, s:I, s?I, s:o, s:o, s:o, s:o}",
 			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
-			   "senders", &senders, "known", &known, "settings", &settings,
+			   "earlier_told", &earlier_told, "senders", &senders, "known", &known, "settings", &settings,
 			   "departed", &departed))
 		return E2E_ERR_BAD_FIELD;
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
+	    earlier_told < 0 ||
 	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
 	    strlen(creator_name) >= sizeof rf->creator.name)
 		return E2E_ERR_BAD_FIELD;
@@ -317,6 +320,7 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	rf->memlimit = (uint64_t)mem;
 	rf->counter = (uint64_t)counter;
 	rf->last_seq = (uint64_t)last_seq;
+	rf->earlier_told = (uint64_t)earlier_told;
 	if ((e = wire_bin(rf->sec->token, E2E_TOKEN_BYTES, token, "token", err)) ||
 	    (e = wire_bin(rf->sec->access_seed, E2E_KEY_BYTES, seed, "access_seed", err)) ||
 	    (e = wire_bin(rf->sec->admission, E2E_KEY_BYTES, admission, "admission", err)) ||
@@ -481,7 +485,7 @@ void roomfile_forget(struct roomfile *rf)
 	rf->state_payload = NULL;
 	rf->state_len = 0;
 	wire_state_clear(&rf->state);
-	rf->counter = rf->last_seq = 0;
+	rf->counter = rf->last_seq = rf->earlier_told = 0;
 	memset(rf->chain, 0, sizeof rf->chain);
 	rf->n_senders = 0;
 	rf->n_known = 0;
@@ -495,6 +499,16 @@ const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch)
 		if (rf->sec->keys[i].epoch == epoch)
 			return rf->sec->keys[i].key;
 	return NULL;
+}
+
+uint64_t roomfile_first_epoch(const struct roomfile *rf)
+{
+	uint64_t first = 0;
+
+	for (size_t i = 0; i < rf->sec->n_keys; i++)
+		if (first == 0 || rf->sec->keys[i].epoch < first)
+			first = rf->sec->keys[i].epoch;
+	return first;
 }
 
 bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES])

@@ -86,6 +86,8 @@ struct roomfile {
 	uint64_t counter;  /* my last message counter */
 	uint8_t chain[E2E_HASH_BYTES]; /* chain hash of my last message */
 	uint64_t last_seq; /* highest relay seq processed */
+	uint64_t earlier_told; /* messages from before this member's first key,
+				* already counted for the user (one line, once) */
 	size_t n_senders;
 	struct sender_mark *senders;
 
@@ -110,6 +112,8 @@ void roomfile_close(struct roomfile *rf);
 void roomfile_forget(struct roomfile *rf);
 
 const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch);
+/* The lowest epoch this member holds a key of; 0 if none. */
+uint64_t roomfile_first_epoch(const struct roomfile *rf);
 bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES]);
 
 /* Replace the trusted state; takes ownership of payload and state. */

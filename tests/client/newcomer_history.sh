@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11, defect 5: a newcomer to a room that keeps `joined` history is
+# Issue 11, defect 5 (fixed): a newcomer to a room that keeps `joined` history is
 # told once how many earlier messages it may not read, not once per
 # message, and not again on every read.
 set -uo pipefail

@@ -28,7 +28,8 @@ for policy in joined shared; do
 	assert_contains "$(cat "$T/carol.$policy")" "alice: late, $policy"
 	if [ "$policy" = joined ]; then
 		grep -q "early" "$T/carol.$policy" && fail "a newcomer read history under 'joined'"
-		assert_contains "$(cat "$T/carol.$policy.warn")" "whose key you were not given"
+		assert_eq "2 earlier messages were sent before you joined (history: joined)" \
+			"$(cat "$T/carol.$policy.warn")" "what the newcomer is told"
 	else
 		assert_contains "$(cat "$T/carol.$policy")" "alice: early, shared"
 		assert_contains "$(cat "$T/carol.$policy")" "bob: also early, shared"
