@@ -8,11 +8,17 @@ static bool same_hash(const uint8_t *a, const uint8_t *b)
 	return memcmp(a, b, E2E_HASH_BYTES) == 0; /* public values: no timing concern */
 }
 
-/* A message with a counter above the newest seen. */
-static struct chain_result chain_new(struct chain_mark *mark, const struct chain_msg *m)
+static void move_to(struct chain_mark *to, const struct chain_msg *m)
+{
+	to->counter = m->counter;
+	memcpy(to->hash, m->hash, E2E_HASH_BYTES);
+}
+
+/* A counter above the newest accepted: is it the next one, chained? */
+static struct chain_result check_new(const struct chain_mark *mark, const struct chain_msg *m)
 {
 	static const uint8_t zero[E2E_HASH_BYTES];
-	struct chain_result r = {CHAIN_OK, 0, mark->counter && m->seq <= mark->seq};
+	struct chain_result r = {CHAIN_OK, 0};
 
 	if (mark->counter && m->counter > mark->counter + 1) {
 		r.verdict = CHAIN_GAP;
@@ -21,30 +27,28 @@ static struct chain_result chain_new(struct chain_mark *mark, const struct chain
 		   (!mark->counter && m->counter == 1 && !same_hash(m->prev, zero))) {
 		r.verdict = CHAIN_FORK;
 	}
-	mark->counter = m->counter;
-	mark->seq = m->seq;
-	memcpy(mark->hash, m->hash, E2E_HASH_BYTES);
 	return r;
 }
 
-struct chain_result chain_check(struct chain_mark *mark, const struct chain_msg *m)
+struct chain_result chain_check(struct chain_mark *mark, struct chain_mark *in_answer,
+				bool history, const struct chain_msg *m)
 {
-	struct chain_result r = {CHAIN_OK, 0, false};
+	struct chain_result r = {CHAIN_OK, 0};
 
-	if (m->counter > mark->counter)
-		return chain_new(mark, m);
-	if (m->counter < mark->counter) {
-		/* history again: it must come before the newest in the relay's order */
-		r.verdict = m->seq < mark->seq ? CHAIN_OK : CHAIN_REPLAY;
+	if (in_answer->counter && m->counter <= in_answer->counter) {
+		r.verdict = CHAIN_REPLAY; /* again, or backwards, within one answer */
 		return r;
 	}
-	/* the newest seen, again: the very same message at the same place, or
-	 * at a lower seq when the one it had was false (then it takes this one) */
-	if (!same_hash(m->hash, mark->hash) || m->seq > mark->seq) {
-		r.verdict = CHAIN_REPLAY;
-	} else if (m->seq < mark->seq) {
-		r.seq_back = true;
-		mark->seq = m->seq;
+	if (m->counter > mark->counter) {
+		r = check_new(mark, m);
+		move_to(mark, m);
+	} else if (!history || (m->counter == mark->counter && !same_hash(m->hash, mark->hash))) {
+		r.verdict = CHAIN_REPLAY; /* old among news, or other content under a seen counter */
+		return r;
+	} else if (in_answer->counter && m->counter == in_answer->counter + 1 &&
+		   !same_hash(m->prev, in_answer->hash)) {
+		r.verdict = CHAIN_FORK; /* history that does not chain */
 	}
+	move_to(in_answer, m);
 	return r;
 }

@@ -93,11 +93,6 @@ enum status messages_send_leave(struct client *c, struct roomfile *rf)
 static bool chain_report(const char *room, const struct wire_msg *m,
 			 const struct chain_result *r)
 {
-	if (r->seq_back)
-		security_warn("room %s: the relay numbered %s's messages falsely before (message %"
-			      PRIu64 ", counter %" PRIu64 ", comes below a number it gave earlier); "
-			      "going by the sender's own counters", room, m->sender, m->seq,
-			      m->counter);
 	switch (r->verdict) {
 	case CHAIN_OK:
 		return true;
@@ -127,6 +122,7 @@ struct reader {
 	messages_show_fn show;
 	void *user;
 	uint64_t earlier; /* messages from before this member's first key */
+	bool history;     /* re-reading what may have been accepted (chain.h) */
 	struct msg_plain plain;
 };
 
@@ -190,8 +186,8 @@ static bool process(struct reader *rd, const struct wire_msg *m)
 			m->seq);
 		return true;
 	}
-	verdict = chain_check(&mark->chain, &(struct chain_msg){m->counter, m->seq,
-								 rd->plain.prev, hash});
+	verdict = chain_check(&mark->chain, &mark->in_answer, rd->history,
+			      &(struct chain_msg){m->counter, rd->plain.prev, hash});
 	if (!chain_report(room, m, &verdict))
 		return false;
 	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
@@ -265,7 +261,12 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 
 	if (!rd)
 		return st;
-	*rd = (struct reader){.c = c, .rf = rf, .show = show, .user = user};
+	/* below the newest seq processed: history again, which `read` shows;
+	 * from there on (a chat, the creator): news only */
+	*rd = (struct reader){.c = c, .rf = rf, .show = show, .user = user,
+			      .history = after < rf->last_seq};
+	for (size_t i = 0; i < rf->n_senders; i++)
+		rf->senders[i].in_answer = (struct chain_mark){0};
 	/* Full pages continue; a page that does not advance ends the read, so
 	 * a relay cannot keep us looping on the same messages, and so does a
 	 * full page of messages that all failed their checks, so that it

@@ -48,11 +48,10 @@ static json_t *pack_senders(const struct roomfile *rf)
 
 	for (size_t i = 0; arr && i < rf->n_senders; i++) {
 		const struct sender_mark *s = &rf->senders[i];
-		json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:I}", "name", s->name,
+		json_t *m = json_pack("{s:s, s:o, s:o, s:I}", "name", s->name,
 				      "sign_pk", b64_json(s->sign_pk, sizeof s->sign_pk),
 				      "hash", b64_json(s->chain.hash, sizeof s->chain.hash),
-				      "counter", (json_int_t)s->chain.counter,
-				      "seq", (json_int_t)s->chain.seq);
+				      "counter", (json_int_t)s->chain.counter);
 		if (json_array_append_new(arr, m) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -205,10 +204,10 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 	json_array_foreach(arr, i, s) {
 		const char *name, *sign_pk64, *hash64;
 		uint8_t sign_pk[E2E_SIGN_PK_BYTES];
-		json_int_t counter, seq;
+		json_int_t counter, seq = 0; /* seq: files of before chain.h; not used */
 		struct sender_mark *m;
 
-		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:s, s:s, s:I, s:I}", "name", &name,
+		if (json_unpack_ex(s, err, JSON_STRICT, "{s:s, s:s, s:s, s:I, s?I}", "name", &name,
 				   "sign_pk", &sign_pk64, "hash", &hash64, "counter", &counter,
 				   "seq", &seq) ||
 		    wire_bin(sign_pk, sizeof sign_pk, sign_pk64, "sign_pk", err) ||
@@ -216,7 +215,6 @@ static enum e2e_err unpack_senders(struct roomfile *rf, json_t *arr, json_error_
 		    wire_bin(m->chain.hash, sizeof m->chain.hash, hash64, "hash", err))
 			return E2E_ERR_BAD_FIELD;
 		m->chain.counter = (uint64_t)counter;
-		m->chain.seq = (uint64_t)seq;
 	}
 	return E2E_OK;
 }

@@ -54,13 +54,14 @@ struct creator_settings {
 #define ROOMFILE_ROTATE_MESSAGES 1000
 #define ROOMFILE_ROTATE_SECONDS (24 * 3600)
 
-/* The highest counter seen from a sender, and at which relay seq. A
- * sender is a name with its signing key: a new identity under a known
- * name (see roomsync's trust on first use) counts from 1 again. */
+/* What was seen of a sender (chain.h). A sender is a name with its
+ * signing key: a new identity under a known name (see roomsync's trust on
+ * first use) counts from 1 again. */
 struct sender_mark {
 	char name[E2E_MEMBER_NAME_MAX + 1];
 	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
-	struct chain_mark chain; /* the newest message seen: counter, seq, hash */
+	struct chain_mark chain;     /* the newest message accepted (saved) */
+	struct chain_mark in_answer; /* during one read only (never saved) */
 };
 
 struct roomfile {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11, defect 7 (fixed; the chat's half: seq_jump_chat.sh): one
-# hostile answer does no lasting damage. A page that carries a message at
-# a huge relay sequence number is reported once the truth comes, and the
-# sender's later messages are shown (client/chain.c, tests/unit/test_chain.c).
+# hostile answer does no lasting damage. After a page that carries a
+# message at a huge relay sequence number, the sender's later messages are
+# shown (client/chain.c, tests/unit/test_chain.c).
 set -uo pipefail
 . "$(dirname "$0")/../hostile/hostile.sh"
 
