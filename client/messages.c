@@ -245,6 +245,11 @@ static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, 
 		after = *last = m->seq;
 		if (!process(rd, m))
 			(*refused)++;
+		/* at once, not after the read: a resync within it saves the room
+		 * file (sender_and_key), and what is saved must agree with the
+		 * chain marks it holds (chain.h: history against news) */
+		if (m->seq > rd->rf->last_seq)
+			rd->rf->last_seq = m->seq;
 	}
 	api_reply_clear(&r);
 	free(m);
@@ -279,12 +284,10 @@ enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
 			st = client_fail(c, ST_SECURITY, "room %s: the relay sent a whole page of "
 					 "messages that failed their checks; stopped reading", rf->room);
 	} while (st == ST_OK && count == E2E_READ_DEFAULT && last > before);
-	/* What the relay sent moves the profile's mark, never the `after` a
-	 * user asked for: `read --after 9999` filters, it does not skip. */
-	if (last > first_asked && last > rf->last_seq)
-		rf->last_seq = last;
-	/* a newcomer is told once how much came before it, not per message;
-	 * only a read of the whole history counts them all */
+	/* Only what the relay sent moves the profile's last_seq (read_page),
+	 * never the `after` a user asked for: `read --after 9999` filters, it
+	 * does not skip. A newcomer is told once how much came before it, not
+	 * per message; only a read of the whole history counts them all. */
 	if (st == ST_OK && first_asked == 0 && rd->earlier > rf->earlier_told) {
 		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
 			"(history: %s)\n", rd->earlier, rd->earlier == 1 ? "" : "s",
