@@ -199,9 +199,15 @@ static enum status send_line(struct chat *ch, const char *text, size_t len)
 	return st;
 }
 
+/* The relay's list against the signed state brought up to date first, as
+ * `members` does: a state older than the list made every admission and
+ * removal since the chat's last step look like a lie of the relay. */
 static enum status chat_list(struct chat *ch, struct roomfile *rf, const char *arg)
 {
-	return members_show(ch->c, rf);
+	bool admitted;
+	enum status st = roomsync_sync(ch->c, rf, &admitted);
+
+	return st == ST_OK ? members_show(ch->c, rf) : st;
 }
 
 static enum status chat_verify(struct chat *ch, struct roomfile *rf, const char *arg)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11, defect 4: after an ordinary admission or removal, a member's
+# Issue 11, defect 4 (fixed): after an ordinary admission or removal, a member's
 # `members` and a chat's /list raise no SECURITY: line (the relay's list
 # and the signed state must be compared at the same moment, the state
 # brought up to date first).
