@@ -56,7 +56,8 @@ bool relayurl_normalise(char out[static RELAYURL_MAX], const char *url, char *er
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-		snprintf(err, errlen, "'%s' is not a relay URL such as http://127.0.0.1:8000", url);
+		/* not repeated: what failed to parse may hold a password */
+		snprintf(err, errlen, "the relay URL is not a URL such as http://127.0.0.1:8000");
 		goto out;
 	}
 	lower_ascii(scheme);

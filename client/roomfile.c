@@ -303,8 +303,8 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
-			   "earlier_told", &earlier_told, "senders", &senders, "known", &known, "settings", &settings,
-			   "departed", &departed))
+			   "earlier_told", &earlier_told, "senders", &senders, "known", &known,
+			   "settings", &settings, "departed", &departed))
 		return E2E_ERR_BAD_FIELD;
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
 	    earlier_told < 0 ||
@@ -369,19 +369,28 @@ out:
 	return ret;
 }
 
-/* The directory of `path` again (mode 0700), if it is gone; its parent
- * (the profile's rooms/) stays. */
-static bool make_parent(const char *path)
+#define ROOMFILE_PATH_MAX 4096
+
+/* The directory of `path` in dir; false if it has none. */
+static bool parent_dir(char dir[static ROOMFILE_PATH_MAX], const char *path)
 {
-	char dir[4096];
 	char *slash;
 
-	snprintf(dir, sizeof dir, "%s", path);
+	snprintf(dir, ROOMFILE_PATH_MAX, "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return false;
 	*slash = '\0';
-	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+	return true;
+}
+
+/* The directory of `path` again (mode 0700), if it is gone; its parent
+ * (the profile's rooms/) stays. */
+static bool make_parent(const char *path)
+{
+	char dir[ROOMFILE_PATH_MAX];
+
+	return parent_dir(dir, path) && (mkdir(dir, 0700) == 0 || errno == EEXIST);
 }
 
 /* How often a lock is taken again after its file was removed under us. */
@@ -413,7 +422,7 @@ static bool lock_room(struct roomfile *rf, const char *lock)
 enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen)
 {
 	struct roomfile *rf = calloc(1, sizeof *rf);
-	char lock[4096];
+	char lock[ROOMFILE_PATH_MAX];
 	enum status st = ST_ERROR;
 
 	*out = NULL;
@@ -439,17 +448,12 @@ fail:
 
 static void remove_lock(const char *path)
 {
-	char lock[4096], dir[4096];
-	char *slash;
+	char lock[ROOMFILE_PATH_MAX], dir[ROOMFILE_PATH_MAX];
 
 	snprintf(lock, sizeof lock, "%s.lock", path);
 	(void)unlink(lock);
-	snprintf(dir, sizeof dir, "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
+	if (parent_dir(dir, path))
 		(void)rmdir(dir); /* fails, as it should, while other rooms are there */
-	}
 }
 
 void roomfile_close(struct roomfile *rf)

@@ -63,6 +63,8 @@ int main(void)
 	/* a refusal never repeats a password */
 	CHECK(!relayurl_normalise(out, "http://user:secret@example.org", err, sizeof err));
 	CHECK(strstr(err, "secret") == NULL);
+	CHECK(!relayurl_normalise(out, "http://user:secret@[::1", err, sizeof err)); /* unparsable */
+	CHECK(strstr(err, "secret") == NULL);
 	/* a URL longer than the normal form may be */
 	memcpy(longurl, "http://example.org/", 19);
 	memset(longurl + 19, 'a', sizeof longurl - 20);
