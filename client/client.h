@@ -12,6 +12,7 @@
 #include "proto.h"
 #include "relayurl.h"
 #include "status.h"
+#include "store.h"
 #include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
@@ -32,6 +33,8 @@ struct client {
 	bool no_wait;
 	bool after_set;
 	uint64_t after;
+	size_t tail;  /* read: the last N only (0: all) */
+	bool follow;  /* read: then wait for new messages */
 	unsigned interval_ms;
 	bool accept; /* verify: accept the member's current keys */
 
@@ -49,6 +52,7 @@ struct client {
 	char name[E2E_MEMBER_NAME_MAX + 1];
 	struct identity *id;
 	struct api *api;
+	struct store *store; /* the profile's local store (store.h) */
 
 	bool params_checked; /* the room's KDF parameters compared this run */
 

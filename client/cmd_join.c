@@ -19,6 +19,7 @@
 #include "membership.h"
 #include "messages.h"
 #include "names.h"
+#include "roomevents.h"
 #include "roomsync.h"
 
 #define CHAT_APPROVED_MAX 64
@@ -31,7 +32,10 @@ struct chat {
 	bool quit;
 	enum wire_history history; /* from the signed state, told once admitted */
 	unsigned backoff_ms;       /* after a failed step: the next pause, doubling */
-	uint64_t last_seq;         /* the newest message shown, for the long-poll */
+	uint64_t after;            /* the fetch cursor, for the long-poll */
+	int64_t shown_id;          /* the newest kept message this chat showed */
+	struct wire_state state;   /* the signed state this chat told about */
+	uint64_t queued;           /* lines waiting in the outbox */
 	bool creator;
 	/* members the user approved with /approve (--approve rooms) */
 	size_t n_approved;
@@ -70,12 +74,71 @@ static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotat
 	return st;
 }
 
-/* One round with the room file locked: sync, reading what is new (shown
- * on a terminal), and the creator's duties. */
+struct event_ctx {
+	struct chat *ch;
+	const struct roomfile *rf;
+};
+
+static void tell_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch)
+{
+	struct event_ctx *e = ctx;
+	const struct wire_member *was = name ? wire_state_find(&e->ch->state, name) : NULL;
+	bool left = false;
+
+	switch (ev) {
+	case ROOM_JOINED:
+		fprintf(stderr, "* %s joined\n", name);
+		break;
+	case ROOM_DEPARTED:
+		if (was)
+			(void)messages_left(e->ch->c, e->rf, name, was->sign_pk, &left);
+		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
+		break;
+	case ROOM_REKEYED:
+		fprintf(stderr, "* %s has new keys (see /verify %s)\n", name, name);
+		break;
+	case ROOM_EPOCH:
+		fprintf(stderr, "* new epoch %llu\n", (unsigned long long)epoch);
+		break;
+	}
+}
+
+/* Membership events from the signed state (roomevents.h): every member's
+ * chat tells them; the creator's tells its own actions (creator_part). */
+static void tell_state(struct chat *ch, const struct roomfile *rf)
+{
+	struct event_ctx e = {ch, rf};
+	struct wire_state now = {0};
+	json_error_t jerr;
+
+	if (rf->state.revision == ch->state.revision || !rf->state_payload ||
+	    wire_state_parse(rf->state_payload, rf->state_len, &now, &jerr) != E2E_OK)
+		return;
+	if (ch->tty && !ch->creator)
+		roomevents_diff(&ch->state, &now, tell_event, &e);
+	wire_state_clear(&ch->state);
+	ch->state = now;
+}
+
+/* What the outbox holds, told when it changes. */
+static void tell_queue(struct chat *ch, uint64_t queued)
+{
+	if (queued > 0 && queued != ch->queued)
+		fprintf(stderr, "* %llu line%s queued: sent once the relay answers\n",
+			(unsigned long long)queued, queued == 1 ? "" : "s");
+	else if (queued == 0 && ch->queued > 0)
+		fprintf(stderr, "* queued lines sent\n");
+	ch->queued = queued;
+}
+
+/* One round with the room file locked: sync, the outbox, what is new
+ * (kept in the store, shown on a terminal), and the creator's duties. */
 static enum status step(struct chat *ch, bool *admitted)
 {
 	struct roomfile *rf = NULL;
-	bool creator, shown;
+	struct messages_view view = {0};
+	uint64_t queued = 0;
+	bool creator, fetched;
 	enum status st;
 
 	if ((st = membership_enter(ch->c, ch->room, false, &rf)) != ST_OK ||
@@ -84,15 +147,28 @@ static enum status step(struct chat *ch, bool *admitted)
 	creator = creator_is_me(rf);
 	ch->creator = creator;
 	ch->history = rf->state.history;
-	/* Shown first; that read also serves the creator's part. */
-	shown = *admitted && ch->tty;
-	if (shown && (st = messages_read(ch->c, rf, rf->last_seq, show, NULL)) != ST_OK)
+	tell_state(ch, rf);
+	if (*admitted) {
+		st = messages_flush(ch->c, rf, &queued);
+		tell_queue(ch, queued);
+		if (st != ST_OK)
+			goto out;
+	}
+	/* Fetched first; that read also serves the creator's part. */
+	fetched = *admitted && (ch->tty || creator);
+	if (fetched && (st = messages_fetch(ch->c, rf, NULL)) != ST_OK)
+		goto out;
+	view.after_id = ch->shown_id;
+	if (fetched && ch->tty &&
+	    (st = messages_show(ch->c, rf, &view, show, NULL, &ch->shown_id)) != ST_OK)
 		goto out;
 	if (creator)
-		st = creator_part(ch, rf, false, shown);
+		st = creator_part(ch, rf, false, fetched);
+	if (st == ST_OK)
+		tell_state(ch, rf);
 out:
 	if (rf != NULL)
-		ch->last_seq = rf->last_seq;
+		(void)messages_cursor(ch->c, rf, &ch->after);
 	roomfile_close(rf);
 	return st;
 }
@@ -130,7 +206,7 @@ static bool wait_event(struct chat *ch, bool admitted, bool *stdin_ready)
 		return pause_or_signal(ch, true, stdin_ready);
 	/* a relay that went away is retried inside (0.1 s doubling to 5 s);
 	 * the step that follows says what is still wrong */
-	(void)messages_wait(ch->c, ch->room, ch->last_seq, wait_s, fds, 2, &news);
+	(void)messages_wait(ch->c, ch->room, ch->after, wait_s, fds, 2, &news);
 	poll(now, 2, 0);
 	*stdin_ready = (now[1].revents & (POLLIN | POLLHUP)) != 0;
 	return (now[0].revents & POLLIN) != 0;
@@ -188,13 +264,23 @@ static enum status wait_admitted(struct chat *ch)
 	return st;
 }
 
+/* The line is sealed and queued at once; if the relay does not take it
+ * now, the chat goes on and later steps send it (messages_flush). */
 static enum status send_line(struct chat *ch, const char *text, size_t len)
 {
 	struct roomfile *rf = NULL;
+	uint64_t queued = 0;
+	int64_t room_id;
 	enum status st = membership_enter(ch->c, ch->room, false, &rf);
 
 	if (st == ST_OK)
 		st = messages_send(ch->c, rf, text, len);
+	if ((st == ST_UNREACHABLE || st == ST_ERROR) &&
+	    messages_room(ch->c, rf, &room_id) == ST_OK &&
+	    store_outbox_count(ch->c->store, room_id, &queued) && queued > 0) {
+		tell_queue(ch, queued);
+		st = ST_OK;
+	}
 	roomfile_close(rf);
 	return st;
 }
@@ -402,7 +488,11 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 	/* Entering may prompt for the password: Ctrl-C must still work there. */
 	if ((st = membership_enter(c, ch.room, true, &rf)) != ST_OK)
 		return st;
+	/* this chat shows what arrives from now on */
+	st = messages_last_id(c, rf, &ch.shown_id);
 	roomfile_close(rf);
+	if (st != ST_OK)
+		return st;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
@@ -413,6 +503,7 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 		goto out;
 	st = chat_loop(&ch);
 out:
+	wire_state_clear(&ch.state);
 	close(ch.sigfd);
 	return st;
 }

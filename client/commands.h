@@ -17,6 +17,7 @@ enum status cmd_kick(struct client *c, int argc, char **argv);
 enum status cmd_leave(struct client *c, int argc, char **argv);
 enum status cmd_rotate(struct client *c, int argc, char **argv);
 enum status cmd_verify(struct client *c, int argc, char **argv);
+enum status cmd_rooms(struct client *c, int argc, char **argv);
 enum status cmd_passphrase(struct client *c, int argc, char **argv);
 
 /* Print the member list of an open room (the members verb and /list). */

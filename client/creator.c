@@ -279,7 +279,7 @@ enum status creator_step(struct client *c, struct roomfile *rf,
 	/* New messages: signed leaves, and the count for the schedule (the
 	 * caller's read, if it made one, has counted them already). */
 	if (!req->messages_read &&
-	    (st = messages_read(c, rf, rf->last_seq, NULL, NULL)) != ST_OK)
+	    (st = messages_fetch(c, rf, NULL)) != ST_OK)
 		return st;
 	if ((st = roomsync_members(c, rf, &list, &n)) != ST_OK)
 		return st;

@@ -16,6 +16,8 @@
 
 #define DEFAULT_RELAY "http://127.0.0.1:8000"
 #define DEFAULT_INTERVAL_MS 1000
+/* --tail's largest N. */
+#define READ_TAIL_MAX 100000
 
 static const struct {
 	const char *name;
@@ -25,13 +27,14 @@ static const struct {
 } verbs[] = {
 	{"join", cmd_join, "ROOM", "create or join ROOM and chat (lines from a pipe are sent)"},
 	{"send", cmd_send, "ROOM [TEXT|-]", "send one message (TEXT, or standard input)"},
-	{"read", cmd_read, "ROOM [--after SEQ]", "print the room's messages, one per line"},
+	{"read", cmd_read, "ROOM [--tail N] [--follow]", "print the room's messages, one per line"},
 	{"admit", cmd_admit, "ROOM [NAME...]", "admit waiting members now (creator only)"},
 	{"members", cmd_members, "ROOM", "list the room's members and their status"},
 	{"verify", cmd_verify, "ROOM NAME [--accept]", "NAME's fingerprint; --accept: mark verified"},
 	{"kick", cmd_kick, "ROOM NAME", "remove NAME and start a new epoch (creator only)"},
 	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (creator only)"},
 	{"leave", cmd_leave, "ROOM", "give up your membership of ROOM"},
+	{"rooms", cmd_rooms, "", "this profile's rooms: relay, role, unread, queued"},
 	{"passphrase", cmd_passphrase, "[--remove]", "protect your identity with a passphrase"},
 };
 
@@ -54,7 +57,11 @@ static void usage(FILE *out)
 	      "      --new-passphrase-file F  passphrase: the new one (or E2E_CHAT_NEW_PASSPHRASE)\n"
 	      "      --remove             passphrase: remove the protection\n"
 	      "      --after SEQ          read: only messages after relay sequence SEQ\n"
-	      "      --json               read, members: one JSON object per line\n"
+	      "                           (a filter: what the chat has seen is unchanged)\n"
+	      "      --tail N             read: only the last N messages (at most 100000)\n"
+	      "      --follow             read: then print new messages as they arrive,\n"
+	      "                           until interrupted (exit 0)\n"
+	      "      --json               read, members, rooms: one JSON object per line\n"
 	      "      --interval MS        join: how often to poll the relay (default 1000)\n"
 	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
 	      "      --accept             verify: accept NAME's current keys as verified\n"
@@ -119,7 +126,7 @@ enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
 	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE, OPT_CACERT, OPT_PIN,
-	OPT_INSECURE_TRANSPORT,
+	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW,
 };
 
 static const struct option options[] = {
@@ -130,6 +137,8 @@ static const struct option options[] = {
 	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"after", required_argument, NULL, OPT_AFTER},
 	{"json", no_argument, NULL, OPT_JSON},
+	{"tail", required_argument, NULL, OPT_TAIL},
+	{"follow", no_argument, NULL, OPT_FOLLOW},
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"no-wait", no_argument, NULL, OPT_NO_WAIT},
 	{"accept", no_argument, NULL, OPT_ACCEPT},
@@ -191,6 +200,13 @@ static int parse_options(struct client *c, int argc, char **argv)
 				return client_fail(c, ST_USAGE, "--after takes a sequence number"), -1;
 			c->after_set = true;
 			break;
+		case OPT_TAIL:
+			if (!parse_u64(optarg, &v) || v == 0 || v > READ_TAIL_MAX)
+				return client_fail(c, ST_USAGE, "--tail takes 1 to %d messages",
+						   READ_TAIL_MAX), -1;
+			c->tail = (size_t)v;
+			break;
+		case OPT_FOLLOW: c->follow = true; break;
 		case OPT_INTERVAL:
 			if (!parse_u64(optarg, &v) || v < 10 || v > 60000)
 				return client_fail(c, ST_USAGE, "--interval takes 10 to 60000 ms"), -1;
@@ -242,6 +258,8 @@ static enum status setup(struct client *c)
 				   "token and join proof would cross the network in clear (messages "
 				   "stay end-to-end encrypted); use https://, or --insecure-transport "
 				   "to accept that", c->relay_url);
+	if (!(c->store = store_open(c->home, c->id, c->err, sizeof c->err)))
+		return ST_ERROR;
 	if (!(c->api = api_new(c->relay_url, &c->tls)))
 		return client_fail(c, ST_ERROR, "cannot set up HTTP (out of memory)");
 	return ST_OK;
@@ -288,6 +306,7 @@ int main(int argc, char **argv)
 	if (st != ST_OK)
 		fprintf(stderr, "e2e-chat: %s\n", c.err[0] ? c.err : status_message(st));
 	api_free(c.api);
+	store_close(c.store);
 	identity_free(c.id);
 	free(c.home);
 	curl_global_cleanup();

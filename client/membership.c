@@ -345,7 +345,8 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 	} else {
 		snprintf(rf->room, sizeof rf->room, "%s", room);
 		snprintf(rf->me, sizeof rf->me, "%s", c->name);
-		if ((st = create_or_join(c, rf)) != ST_OK)
+		if ((st = create_or_join(c, rf)) != ST_OK ||
+		    (st = messages_forget(c, rf)) != ST_OK) /* an earlier membership's */
 			goto out;
 	}
 	*out = rf;

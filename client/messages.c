@@ -1,5 +1,6 @@
-/* messages.c - posting, fetching (and long-polling for) and verifying
- * messages. */
+/* messages.c - the outbox (sealing once, posting until the relay holds
+ * it), fetching into the store (checking every message), showing from
+ * the store, and long-polling for news. */
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -7,9 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "fetchcursor.h"
 #include "messages.h"
 #include "msg.h"
 #include "roomsync.h"
+#include "store.h"
 
 static int64_t now_ms(void)
 {
@@ -19,27 +22,79 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static enum status post(struct client *c, struct roomfile *rf, bool leave, const char *text,
-			size_t len)
+static enum status store_fail(struct client *c)
+{
+	return client_fail(c, ST_ERROR, "%s", store_error(c->store));
+}
+
+enum status messages_room(struct client *c, const struct roomfile *rf, int64_t *room_id)
+{
+	return store_room(c->store, c->relay_url, rf->room, room_id) ? ST_OK : store_fail(c);
+}
+
+enum status messages_forget(struct client *c, const struct roomfile *rf)
+{
+	int64_t id;
+	enum status st = messages_room(c, rf, &id);
+
+	if (st == ST_OK && !store_room_reset(c->store, id))
+		st = store_fail(c);
+	return st;
+}
+
+/* ---- the outbox ---- */
+
+/* Where my next message goes: after the newest of my counter, the outbox
+ * and what the store holds under my key (another copy of this profile may
+ * have sent since). */
+static enum status next_position(struct client *c, struct roomfile *rf, int64_t room_id,
+				 uint64_t *counter, uint8_t prev[E2E_HASH_BYTES])
+{
+	uint64_t n;
+	uint8_t rec[E2E_HASH_BYTES];
+	bool found;
+
+	*counter = rf->counter;
+	memcpy(prev, rf->chain, E2E_HASH_BYTES);
+	if (!store_outbox_last(c->store, room_id, &found, &n, rec))
+		return store_fail(c);
+	if (found && n > *counter) {
+		*counter = n;
+		memcpy(prev, rec, E2E_HASH_BYTES);
+	}
+	if (!store_last_of(c->store, room_id, rf->me, c->id->sign_pk, &found, &n, rec, NULL))
+		return store_fail(c);
+	if (found && n > *counter) {
+		*counter = n;
+		memcpy(prev, rec, E2E_HASH_BYTES);
+	}
+	return ST_OK;
+}
+
+/* Seal `text` under the next counter and queue it; the counter is spent
+ * in the same step (outbox first, so a crash in between only skips). */
+static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id, bool leave,
+			 const char *text, size_t len)
 {
 	const uint8_t *key = roomfile_epoch_key(rf, rf->state.epoch);
 	struct wire_msg *m = calloc(1, sizeof *m);
+	struct store_out *o = calloc(1, sizeof *o);
 	json_t *req = NULL;
-	struct api_reply r = {0};
-	char path[160];
+	char *body = NULL;
+	size_t body_len = 0;
+	uint64_t last;
 	enum msg_result mr;
-	uint8_t chain[E2E_HASH_BYTES]; /* the previous one, to take the message back */
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
-	int rc;
 
-	if (!m)
-		return st;
+	if (!m || !o)
+		goto out;
 	if (!key) {
 		st = client_fail(c, ST_PENDING, "no key for the room's current epoch yet");
 		goto out;
 	}
-	memcpy(chain, rf->chain, sizeof chain);
-	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, rf->counter + 1, chain, key, c->id,
+	if ((st = next_position(c, rf, room_id, &last, o->prev)) != ST_OK)
+		goto out;
+	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, last + 1, o->prev, key, c->id,
 		      now_ms(), leave, text, len);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
@@ -47,46 +102,219 @@ static enum status post(struct client *c, struct roomfile *rf, bool leave, const
 				 E2E_TEXT_MAX);
 		goto out;
 	}
-	/* From here the message counts as sent: its counter and chain hash
-	 * are saved before posting, so that neither is used twice if this
-	 * process dies or the answer is lost (if the relay never stored it,
-	 * readers see one message missing, which is what happened). Only a
-	 * definite refusal (4xx) takes it back. */
 	st = client_fail(c, ST_ERROR, "out of memory");
-	if (!(req = wire_msg_pack(m, false)) || !msg_chain_hash(rf->chain, m))
+	if (!(req = wire_msg_pack(m, false)) || !msg_chain_hash(o->record, m) ||
+	    !(body = wire_dump(req, &body_len)) || body_len > STORE_BODY_MAX)
 		goto out;
-	rf->counter++;
-	if ((st = roomfile_save(rf, c->err, sizeof c->err)) != ST_OK)
+	o->counter = last + 1;
+	o->leave = leave;
+	memcpy(o->body, body, body_len + 1);
+	memcpy(o->text, text, len);
+	o->text_len = len;
+	if (!store_outbox_add(c->store, room_id, o)) {
+		st = store_fail(c);
 		goto out;
+	}
+	rf->counter = o->counter;
+	memcpy(rf->chain, o->record, E2E_HASH_BYTES);
+	st = roomfile_save(rf, c->err, sizeof c->err);
+out:
+	if (body)
+		sodium_memzero(body, body_len);
+	free(body);
+	json_decref(req);
+	if (o)
+		sodium_memzero(o, sizeof *o);
+	free(o);
+	free(m);
+	return st;
+}
+
+enum outcome {
+	OUT_STORED,    /* the relay holds it: off the outbox */
+	OUT_KEEP,      /* keep it and stop for now (st says why) */
+	OUT_RETRY,     /* post it again */
+	OUT_RESEALED,  /* another copy used the counter: sealed again, queued */
+	OUT_DROPPED,   /* refused for good (st says why) */
+};
+
+/* The relay did not say plainly that it holds the message: read the
+ * room and look, since any answer may be a lie. */
+static enum outcome read_back(struct client *c, struct roomfile *rf, int64_t room_id,
+			     const struct store_out *o, enum status *st)
+{
+	uint8_t rec[E2E_HASH_BYTES];
+	uint64_t seq;
+	bool found;
+
+	*st = messages_fetch(c, rf, NULL);
+	if (*st != ST_OK)
+		return OUT_KEEP;
+	if (!store_lookup(c->store, room_id, rf->me, c->id->sign_pk, o->counter, &found, &seq,
+			  rec)) {
+		*st = store_fail(c);
+		return OUT_KEEP;
+	}
+	if (found && sodium_memcmp(rec, o->record, E2E_HASH_BYTES) == 0)
+		return OUT_STORED;
+	if (!found)
+		return OUT_RETRY;
+	/* signed with my key, not by this process: a copy of this profile */
+	fprintf(stderr, "e2e-chat: room %s: another copy of this profile (on another machine, or "
+		"a copied directory) sent as %s; your message goes out after it\n", rf->room,
+		rf->me);
+	if (!store_outbox_remove(c->store, room_id, o->counter)) {
+		*st = store_fail(c);
+		return OUT_KEEP;
+	}
+	*st = queue(c, rf, room_id, o->leave, o->text, o->text_len);
+	return *st == ST_OK ? OUT_RESEALED : OUT_KEEP;
+}
+
+/* An answer that is not a plain yes: what it means once read back. */
+static enum outcome not_stored(struct client *c, struct roomfile *rf, int64_t room_id,
+			       const struct store_out *o, const struct api_reply *r,
+			       enum status *st)
+{
+	enum status why = client_reply_fail(c, 0, r);
+	char detail[sizeof c->err];
+	enum outcome out;
+
+	snprintf(detail, sizeof detail, "%s", c->err);
+	out = read_back(c, rf, room_id, o, st);
+	if (out != OUT_RETRY)
+		return out;
+	if (r->http_status == 409) /* "sent already", yet not there: post it again */
+		return OUT_RETRY;
+	*st = client_fail(c, why, "%s", detail);
+	/* a 5xx or 429 may pass; any other refusal is for good */
+	return r->http_status >= 500 || r->http_status == 429 || r->http_status == 408
+		       ? OUT_KEEP
+		       : OUT_DROPPED;
+}
+
+static enum outcome post_one(struct client *c, struct roomfile *rf, int64_t room_id,
+			     const struct store_out *o, enum status *st)
+{
+	struct api_reply r = {0};
+	json_error_t jerr;
+	json_t *req = wire_parse_body(o->body, strlen(o->body), &jerr);
+	char path[160];
+	enum outcome out = OUT_KEEP;
+	int rc;
+
+	*st = client_fail(c, ST_ERROR, "a queued message is damaged");
+	if (!req)
+		return OUT_DROPPED;
 	snprintf(path, sizeof path, "/v1/rooms/%s/messages", rf->room);
 	rc = api_call(c->api, "POST", path, req, &r);
-	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
-		st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
-	else if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(c, rc, &r);
-	if (st != ST_OK && rc == 0 && r.http_status >= 400 && r.http_status < 500) {
-		char ignored[64]; /* c->err keeps the reason the post failed */
-
-		rf->counter--;
-		memcpy(rf->chain, chain, sizeof chain);
-		roomfile_save(rf, ignored, sizeof ignored);
-	}
-out:
+	*st = ST_OK;
+	if (rc == 0 && r.err == E2E_OK)
+		out = OUT_STORED;
+	else if (rc < 0 && r.http_status == 0) /* not reached: nothing to read back */
+		*st = client_reply_fail(c, rc, &r);
+	else if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
+		*st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
+	else if (rc == 0 && r.err == E2E_ERR_REMOVED)
+		*st = client_reply_fail(c, rc, &r);
+	else
+		out = not_stored(c, rf, room_id, o, &r, st);
 	api_reply_clear(&r);
 	json_decref(req);
-	free(m);
+	return out;
+}
+
+/* A message the relay refused for good: if nothing was sealed after it,
+ * its counter is taken back, so that readers see no gap. */
+static enum status drop(struct client *c, struct roomfile *rf, int64_t room_id,
+			const struct store_out *o)
+{
+	char ignored[64]; /* c->err keeps why it was refused */
+
+	if (!store_outbox_remove(c->store, room_id, o->counter))
+		return store_fail(c);
+	if (rf->counter == o->counter &&
+	    sodium_memcmp(rf->chain, o->record, E2E_HASH_BYTES) == 0) {
+		rf->counter--;
+		memcpy(rf->chain, o->prev, E2E_HASH_BYTES);
+		roomfile_save(rf, ignored, sizeof ignored);
+	}
+	return ST_OK;
+}
+
+enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queued)
+{
+	struct store_out *o = malloc(sizeof *o);
+	int64_t room_id;
+	enum outcome out = OUT_STORED;
+	enum status st = messages_room(c, rf, &room_id), post_st = ST_OK;
+	bool found = true;
+
+	if (!o)
+		return client_fail(c, ST_ERROR, "out of memory");
+	while (st == ST_OK && post_st == ST_OK && found) {
+		if (!store_outbox_first(c->store, room_id, o, &found)) {
+			st = store_fail(c);
+			break;
+		}
+		if (!found)
+			break;
+		if (o->attempts >= OUTBOX_ATTEMPTS_MAX) {
+			post_st = client_fail(c, ST_ERROR, "room %s: the relay answered %u times that "
+					      "message %" PRIu64 " was sent already, but does not "
+					      "show it; it stays queued", rf->room, o->attempts,
+					      o->counter);
+			break;
+		}
+		out = post_one(c, rf, room_id, o, &post_st);
+		if (out == OUT_STORED && !store_outbox_remove(c->store, room_id, o->counter))
+			st = store_fail(c);
+		else if (out == OUT_RETRY && !store_outbox_attempted(c->store, room_id, o->counter))
+			st = store_fail(c);
+		else if (out == OUT_DROPPED)
+			st = drop(c, rf, room_id, o);
+	}
+	if (st == ST_OK)
+		st = post_st;
+	if (queued && !store_outbox_count(c->store, room_id, queued) && st == ST_OK)
+		st = store_fail(c);
+	sodium_memzero(o, sizeof *o);
+	free(o);
+	return st;
+}
+
+static enum status send_queued(struct client *c, struct roomfile *rf, bool leave,
+			       const char *text, size_t len)
+{
+	int64_t room_id;
+	uint64_t queued = 0;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st == ST_OK)
+		st = queue(c, rf, room_id, leave, text, len);
+	if (st == ST_OK)
+		st = messages_flush(c, rf, &queued);
+	if ((st == ST_UNREACHABLE || st == ST_ERROR) && queued > 0) {
+		char why[sizeof c->err];
+
+		snprintf(why, sizeof why, "%s", c->err);
+		client_fail(c, st, "%s; %" PRIu64 " message%s queued in room %s, sent with your next "
+			    "e2e-chat command there", why, queued, queued == 1 ? "" : "s", rf->room);
+	}
 	return st;
 }
 
 enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len)
 {
-	return post(c, rf, false, text, len);
+	return send_queued(c, rf, false, text, len);
 }
 
 enum status messages_send_leave(struct client *c, struct roomfile *rf)
 {
-	return post(c, rf, true, "", 0);
+	return send_queued(c, rf, true, "", 0);
 }
+
+/* ---- fetching into the store ---- */
 
 /* Report what the chain says (chain.h); false if the message must not be
  * shown. */
@@ -118,12 +346,12 @@ static bool chain_report(const char *room, const struct wire_msg *m,
 struct reader {
 	struct client *c;
 	struct roomfile *rf;
-	bool resynced; /* state and keys refreshed once during this read */
-	messages_show_fn show;
-	void *user;
-	uint64_t earlier; /* messages from before this member's first key */
-	bool history;     /* re-reading what may have been accepted (chain.h) */
+	int64_t room_id;
+	bool resynced; /* state and keys refreshed once during this fetch */
+	bool history;  /* re-reading what a room file from before the store
+			* accepted (chain.h): only when importing it */
 	struct msg_plain plain;
+	struct store_msg kept;
 };
 
 /* The sender's trusted record and the epoch key, refreshing the state
@@ -145,159 +373,428 @@ static const struct wire_member *sender_and_key(struct reader *rd, const struct 
 	return sender;
 }
 
-/* Check and show one message; false if it was refused (a SECURITY:
- * line), true if it was shown or only cannot be read (no key). */
-static bool process(struct reader *rd, const struct wire_msg *m)
+enum verdict {
+	V_NEW,     /* kept: shown, or refused with its reason */
+	V_AGAIN,   /* the store holds it already, the same at the same place */
+	V_REFUSED, /* kept as refused, or not kept at all (a SECURITY: line) */
+	V_FAILED,  /* the store failed (store_error says why) */
+};
+
+/* A message of a trusted sender that the store may hold already. */
+static enum verdict compare_kept(struct reader *rd, const struct wire_msg *m,
+				 const uint8_t sign_pk[E2E_SIGN_PK_BYTES],
+				 const uint8_t hash[E2E_HASH_BYTES], bool *kept)
+{
+	uint8_t rec[E2E_HASH_BYTES];
+	uint64_t seq;
+
+	*kept = false;
+	if (!store_lookup(rd->c->store, rd->room_id, m->sender, sign_pk, m->counter, kept, &seq,
+			  rec)) {
+		*kept = true;
+		return V_FAILED;
+	}
+	if (!*kept)
+		return V_NEW;
+	if (sodium_memcmp(rec, hash, E2E_HASH_BYTES) != 0) {
+		security_warn("room %s: the relay served message %" PRIu64 " of %s (their number %"
+			      PRIu64 ") changed from the one kept; the kept one stands", rd->rf->room,
+			      m->seq, m->sender, m->counter);
+		return V_REFUSED;
+	}
+	if (seq != m->seq) {
+		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
+			      PRIu64 " (replayed or reordered); not shown (kept as message %" PRIu64
+			      ")", rd->rf->room, m->seq, m->sender, m->counter, seq);
+		return V_REFUSED;
+	}
+	return V_AGAIN;
+}
+
+/* The record kept for `m` before its checks: refused until they pass. */
+static void kept_init(struct reader *rd, const struct wire_msg *m)
+{
+	struct store_msg *k = &rd->kept;
+
+	memset(k, 0, offsetof(struct store_msg, text));
+	k->seq = m->seq;
+	k->epoch = m->epoch;
+	k->counter = m->counter;
+	k->time_ms = m->received_at;
+	k->kind = STORE_REFUSED;
+	snprintf(k->sender, sizeof k->sender, "%s", m->sender);
+	k->text_len = 0;
+	k->text[0] = '\0';
+}
+
+static void kept_reason(struct reader *rd, enum store_kind kind, const char *why)
+{
+	rd->kept.kind = kind;
+	rd->kept.text_len = (size_t)snprintf(rd->kept.text, sizeof rd->kept.text, "%s", why);
+}
+
+/* Check `m` and fill rd->kept (or find it kept already). */
+static enum verdict check(struct reader *rd, const struct wire_msg *m)
 {
 	const char *room = rd->rf->room;
 	const uint8_t *key = NULL;
-	const struct wire_member *sender = sender_and_key(rd, m, &key);
+	const struct wire_member *sender;
 	struct sender_mark *mark;
-	uint8_t hash[E2E_HASH_BYTES];
 	struct chain_result verdict;
-	const struct known_keys *known;
 	enum msg_result mr;
-	struct shown_msg shown;
+	enum verdict v;
+	bool kept;
 
+	kept_init(rd, m);
+	/* The record's chain hash names its signed bytes: the same record at
+	 * the same place was processed before (a probe, another process). */
+	if (!msg_chain_hash(rd->kept.record, m))
+		return V_REFUSED;
+	if (!store_has_record(rd->c->store, rd->room_id, m->seq, rd->kept.record, &kept))
+		return V_FAILED;
+	if (kept)
+		return V_AGAIN;
+	sender = sender_and_key(rd, m, &key);
 	if (!sender) {
 		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
 			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
 			      "shown", room, m->seq, m->sender, m->epoch);
-		return false;
+		kept_reason(rd, STORE_REFUSED, "sender not a member at its epoch");
+		return V_REFUSED;
 	}
 	if (!key && m->epoch < roomfile_first_epoch(rd->rf)) {
-		rd->earlier++; /* sent before this member joined: told once, in one line */
-		return true;
+		kept_reason(rd, STORE_EARLIER, "sent before you joined");
+		return V_NEW; /* told once, in one line (messages_fetch) */
 	}
 	if (!key) {
 		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
 			", whose key you were not given; not shown\n", room, m->seq, m->epoch);
-		return true;
+		kept_reason(rd, STORE_UNREADABLE, "no key for its epoch");
+		return V_NEW;
 	}
 	mr = msg_open(&rd->plain, m, room, sender->sign_pk, key);
 	if (mr != MSG_OK) {
 		security_warn("room %s: message %" PRIu64 " from %s: %s; not shown", room, m->seq,
 			      m->sender, msg_result_str(mr));
-		return false;
+		kept_reason(rd, STORE_REFUSED, msg_result_str(mr));
+		return V_REFUSED;
 	}
+	v = compare_kept(rd, m, sender->sign_pk, rd->kept.record, &kept);
+	if (kept)
+		return v;
 	mark = roomfile_sender(rd->rf, m->sender, sender->sign_pk);
-	if (!mark || !msg_chain_hash(hash, m)) {
-		fprintf(stderr, "e2e-chat: too many senders to track; message %" PRIu64 " not shown\n",
-			m->seq);
-		return true;
+	if (!mark) {
+		kept_reason(rd, STORE_UNREADABLE, "too many senders to track");
+		return V_NEW;
 	}
 	verdict = chain_check(&mark->chain, &mark->in_answer, rd->history,
-			      &(struct chain_msg){m->counter, rd->plain.prev, hash});
-	if (!chain_report(room, m, &verdict))
-		return false;
-	if (m->seq > rd->rf->last_seq && m->epoch == rd->rf->state.epoch)
-		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
-	if (rd->plain.leave && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
-	    wire_state_find(&rd->rf->state, m->sender))
-		roomfile_depart(rd->rf, m->sender); /* signed: the creator may drop them */
-	known = roomfile_known(rd->rf, m->sender);
-	shown = (struct shown_msg){m->seq, m->epoch, m->sender, rd->plain.time_ms, rd->plain.text,
-				   rd->plain.text_len, strcmp(m->sender, rd->rf->me) == 0,
-				   rd->plain.leave, known && known->verified,
-				   known && known->changed};
-	if (rd->show)
-		rd->show(&shown, rd->user);
-	return true;
+			      &(struct chain_msg){m->counter, rd->plain.prev, rd->kept.record});
+	if (!chain_report(room, m, &verdict)) {
+		kept_reason(rd, STORE_REFUSED, "replayed or reordered");
+		return V_REFUSED;
+	}
+	rd->kept.trusted = true;
+	memcpy(rd->kept.sign_pk, sender->sign_pk, E2E_SIGN_PK_BYTES);
+	rd->kept.mine = strcmp(m->sender, rd->rf->me) == 0 &&
+			sodium_memcmp(sender->sign_pk, rd->c->id->sign_pk, E2E_SIGN_PK_BYTES) == 0;
+	rd->kept.kind = rd->plain.leave ? STORE_LEAVE : STORE_SHOWN;
+	rd->kept.time_ms = rd->plain.time_ms;
+	rd->kept.text_len = rd->plain.text_len;
+	memcpy(rd->kept.text, rd->plain.text, rd->plain.text_len + 1);
+	return V_NEW;
 }
 
-/* One page; *last is the highest seq in it (unchanged if it holds none),
- * *count how many, *refused how many of them were refused. */
-static enum status read_page(struct reader *rd, uint64_t after, uint64_t *last, size_t *count,
-			     size_t *refused)
+/* What a new authentic message means to the creator's client. */
+static void creator_notes(struct reader *rd, const struct wire_msg *m)
+{
+	if (rd->kept.kind != STORE_SHOWN && rd->kept.kind != STORE_LEAVE)
+		return;
+	if (m->epoch == rd->rf->state.epoch)
+		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
+	if (rd->kept.kind == STORE_LEAVE && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
+	    wire_state_find(&rd->rf->state, m->sender))
+		roomfile_depart(rd->rf, m->sender); /* signed: the creator may drop them */
+}
+
+/* One message of a page: checked, kept (untrusted records too, so that a
+ * refusal is told once), counted. */
+static enum status take(struct reader *rd, const struct wire_msg *m, size_t *fresh,
+			size_t *refused)
+{
+	enum verdict v = check(rd, m);
+
+	if (v == V_FAILED)
+		return store_fail(rd->c);
+	if (v == V_AGAIN)
+		return ST_OK;
+	if (v == V_REFUSED)
+		(*refused)++;
+	if (rd->kept.kind == STORE_REFUSED && rd->kept.trusted)
+		rd->kept.trusted = false;
+	if (v == V_REFUSED && rd->kept.text_len == 0)
+		return ST_OK; /* nothing to keep: the stored record stands */
+	if (!store_add(rd->c->store, rd->room_id, &rd->kept))
+		return store_fail(rd->c);
+	(*fresh)++;
+	creator_notes(rd, m);
+	return ST_OK;
+}
+
+struct page {
+	size_t count;   /* messages served */
+	size_t fresh;   /* new to the store */
+	size_t refused; /* failed their checks */
+	uint64_t seqs[E2E_READ_DEFAULT];
+};
+
+static enum status get_page(struct reader *rd, uint64_t after, json_t **arr,
+			    struct api_reply *r)
 {
 	char path[200];
-	struct api_reply r;
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d",
+		 rd->rf->room, after, E2E_READ_DEFAULT);
+	rc = api_call(rd->c->api, "GET", path, NULL, r);
+	if (rc == 0 && r->err == E2E_ERR_NOT_ADMITTED)
+		return client_fail(rd->c, ST_PENDING, "not admitted to room %s yet", rd->rf->room);
+	if (rc != 0 || r->err != E2E_OK)
+		return client_reply_fail(rd->c, rc, r);
+	*arr = json_object_get(r->body, "messages");
+	if (!json_is_array(*arr) || json_array_size(*arr) > E2E_READ_DEFAULT)
+		return client_fail(rd->c, ST_ERROR, "the relay sent an invalid message list");
+	return ST_OK;
+}
+
+/* One page after `after`, kept in one transaction. */
+static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
+{
+	struct api_reply r = {0};
 	json_t *arr = NULL;
 	json_error_t jerr;
 	struct wire_msg *m = malloc(sizeof *m);
 	enum status st = client_fail(rd->c, ST_ERROR, "out of memory");
-	int rc;
 
-	*count = 0;
-	*refused = 0;
+	*pg = (struct page){0};
 	if (!m)
 		return st;
-	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d",
-		 rd->rf->room, after, E2E_READ_DEFAULT);
-	rc = api_call(rd->c->api, "GET", path, NULL, &r);
-	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
-		st = client_fail(rd->c, ST_PENDING, "not admitted to room %s yet", rd->rf->room);
-	else if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(rd->c, rc, &r);
-	else if (!json_is_array(arr = json_object_get(r.body, "messages")))
-		st = client_fail(rd->c, ST_ERROR, "the relay sent an invalid message list");
-	else
-		st = ST_OK;
-	*count = st == ST_OK ? json_array_size(arr) : 0;
+	if ((st = get_page(rd, after, &arr, &r)) != ST_OK)
+		goto out;
+	if (!store_begin(rd->c->store)) {
+		st = store_fail(rd->c);
+		goto out;
+	}
 	for (size_t i = 0; st == ST_OK && i < json_array_size(arr); i++) {
 		if (wire_msg_unpack(json_array_get(arr, i), m, true, &jerr) != E2E_OK ||
 		    m->seq <= after) {
 			security_warn("room %s: malformed or out-of-order message from the relay "
 				      "ignored", rd->rf->room);
-			(*refused)++;
+			pg->refused++;
 			continue;
 		}
-		after = *last = m->seq;
-		if (!process(rd, m))
-			(*refused)++;
-		/* at once, not after the read: a resync within it saves the room
-		 * file (sender_and_key), and what is saved must agree with the
-		 * chain marks it holds (chain.h: history against news) */
-		if (m->seq > rd->rf->last_seq)
-			rd->rf->last_seq = m->seq;
+		after = pg->seqs[pg->count++] = m->seq;
+		st = take(rd, m, &pg->fresh, &pg->refused);
 	}
+	if (st == ST_OK && !store_commit(rd->c->store))
+		st = store_fail(rd->c);
+	if (st != ST_OK)
+		store_rollback(rd->c->store);
+out:
 	api_reply_clear(&r);
 	free(m);
 	return st;
 }
 
-enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
-			  messages_show_fn show, void *user)
+static void tell_cursor(const char *room, enum fetch_event ev, uint64_t was, uint64_t now)
+{
+	if (ev == FETCH_RESUMED)
+		security_warn("room %s: the relay's numbering went back from %" PRIu64 " to %" PRIu64
+			      ": it had numbered messages falsely", room, was, now);
+}
+
+/* The newcomer's one line: how much came before its first key. */
+static enum status tell_earlier(struct reader *rd)
+{
+	uint64_t earlier = 0;
+	int64_t last;
+
+	if (!store_count(rd->c->store, rd->room_id, STORE_KIND(STORE_EARLIER), 0, &earlier,
+			 &last))
+		return store_fail(rd->c);
+	if (earlier > rd->rf->earlier_told) {
+		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
+			"(history: %s)\n", earlier, earlier == 1 ? "" : "s",
+			earlier == 1 ? "was" : "were", wire_history_name(rd->rf->state.history));
+		rd->rf->earlier_told = earlier;
+	}
+	return ST_OK;
+}
+
+/* Pages until one is not full, then (nothing new at the cursor) maybe
+ * one probe (fetchcursor.h). Bounded: a full page of messages that all
+ * failed their checks ends it (an honest relay never serves one), and so
+ * does the page limit. */
+static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint64_t *fresh)
+{
+	struct page *pg = malloc(sizeof *pg);
+	enum status st = ST_OK;
+	bool probe = false, dry = false;
+	uint64_t after, was;
+
+	if (!pg)
+		return client_fail(rd->c, ST_ERROR, "out of memory");
+	for (size_t pages = 0; pages < MESSAGES_FETCH_PAGES_MAX; pages++) {
+		after = fetch_cursor_ask(cur, dry, now_ms(), &probe);
+		if (dry && !probe)
+			break; /* nothing new, and no probe due */
+		rd->history = rd->history && after < rd->rf->last_seq;
+		if ((st = read_page(rd, after, pg)) != ST_OK)
+			break;
+		*fresh += pg->fresh;
+		was = cur->fetched;
+		tell_cursor(rd->rf->room,
+			    fetch_cursor_page(cur, after, probe, now_ms(), pg->seqs, pg->count,
+					      pg->fresh),
+			    was, cur->fetched);
+		if (pg->count == E2E_READ_DEFAULT && pg->refused == pg->count) {
+			st = client_fail(rd->c, ST_SECURITY, "room %s: the relay sent a whole page of "
+					 "messages that failed their checks; stopped reading",
+					 rd->rf->room);
+			break;
+		}
+		dry = false;
+		if (pg->count == E2E_READ_DEFAULT)
+			continue; /* more at the cursor */
+		if (probe || pg->fresh > 0)
+			break;
+		dry = true; /* nothing new at the cursor: a probe, if one is due */
+	}
+	free(pg);
+	return st;
+}
+
+enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh)
 {
 	struct reader *rd = calloc(1, sizeof *rd);
-	uint64_t last = after, before, first_asked = after;
-	size_t count = 0, refused = 0;
+	struct store_cursor sc;
+	struct fetch_cursor cur;
+	uint64_t got = 0, kept_before = 0;
+	int64_t last;
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 
 	if (!rd)
 		return st;
-	/* below the newest seq processed: history again, which `read` shows;
-	 * from there on (a chat, the creator): news only */
-	*rd = (struct reader){.c = c, .rf = rf, .show = show, .user = user,
-			      .history = after < rf->last_seq};
+	*rd = (struct reader){.c = c, .rf = rf};
+	if ((st = messages_room(c, rf, &rd->room_id)) != ST_OK)
+		goto out;
+	if (!store_cursor_get(c->store, rd->room_id, &sc) ||
+	    !store_count(c->store, rd->room_id, ~0u, 0, &kept_before, &last)) {
+		st = store_fail(c);
+		goto out;
+	}
+	/* A room file from before the store: what it accepted is fetched
+	 * again into the store as history (chain.h), once. */
+	rd->history = kept_before == 0 && rf->last_seq > 0;
+	cur = (struct fetch_cursor){sc.fetched, sc.probe_after, sc.probed_ms};
 	for (size_t i = 0; i < rf->n_senders; i++)
 		rf->senders[i].in_answer = (struct chain_mark){0};
-	/* Full pages continue; a page that does not advance ends the read, so
-	 * a relay cannot keep us looping on the same messages, and so does a
-	 * full page of messages that all failed their checks, so that it
-	 * cannot keep us reading new ones for ever (an honest relay never
-	 * serves one). */
-	do {
-		before = last;
-		st = read_page(rd, last, &last, &count, &refused);
-		if (st == ST_OK && count == E2E_READ_DEFAULT && refused == count)
-			st = client_fail(c, ST_SECURITY, "room %s: the relay sent a whole page of "
-					 "messages that failed their checks; stopped reading", rf->room);
-	} while (st == ST_OK && count == E2E_READ_DEFAULT && last > before);
-	/* Only what the relay sent moves the profile's last_seq (read_page),
-	 * never the `after` a user asked for: `read --after 9999` filters, it
-	 * does not skip. A newcomer is told once how much came before it, not
-	 * per message; only a read of the whole history counts them all. */
-	if (st == ST_OK && first_asked == 0 && rd->earlier > rf->earlier_told) {
-		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
-			"(history: %s)\n", rd->earlier, rd->earlier == 1 ? "" : "s",
-			rd->earlier == 1 ? "was" : "were", wire_history_name(rf->state.history));
-		rf->earlier_told = rd->earlier;
-	}
+	st = fetch_pages(rd, &cur, &got);
+	sc.fetched = cur.fetched;
+	sc.probe_after = cur.probe_after;
+	sc.probed_ms = cur.probed_ms;
+	if (!store_cursor_set(c->store, rd->room_id, &sc) && st == ST_OK)
+		st = store_fail(c);
+	if (st == ST_OK)
+		st = tell_earlier(rd);
 	if (st == ST_OK)
 		st = roomfile_save(rf, c->err, sizeof c->err);
-	sodium_memzero(&rd->plain, sizeof rd->plain);
+	if (fresh)
+		*fresh = got;
+out:
+	sodium_memzero(rd, sizeof *rd);
 	free(rd);
+	return st;
+}
+
+/* ---- showing from the store ---- */
+
+struct viewer {
+	const struct roomfile *rf;
+	const struct messages_view *v;
+	messages_show_fn show;
+	void *user;
+	int64_t last_id;
+};
+
+static void show_kept(const struct store_msg *m, void *ctx)
+{
+	struct viewer *vw = ctx;
+	const struct known_keys *known = roomfile_known(vw->rf, m->sender);
+	struct shown_msg shown = {m->seq, m->epoch, m->sender, m->time_ms, m->text, m->text_len,
+				  m->mine, m->kind == STORE_LEAVE, known && known->verified,
+				  known && known->changed};
+
+	vw->last_id = m->id;
+	if (vw->v->seq_filter && m->seq <= vw->v->after_seq)
+		return;
+	vw->show(&shown, vw->user);
+}
+
+enum status messages_show(struct client *c, struct roomfile *rf, const struct messages_view *v,
+			  messages_show_fn show, void *user, int64_t *last_id)
+{
+	struct viewer vw = {rf, v, show, user, v->after_id};
+	int64_t room_id;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st != ST_OK)
+		return st;
+	if (!store_each(c->store, room_id, STORE_VISIBLE, v->after_id, v->tail, show_kept, &vw) ||
+	    !store_mark_seen(c->store, room_id, vw.last_id))
+		return store_fail(c);
+	if (last_id)
+		*last_id = vw.last_id;
+	return ST_OK;
+}
+
+enum status messages_left(struct client *c, const struct roomfile *rf, const char *name,
+			  const uint8_t sign_pk[E2E_SIGN_PK_BYTES], bool *left)
+{
+	uint8_t rec[E2E_HASH_BYTES];
+	uint64_t counter;
+	enum store_kind kind = STORE_SHOWN;
+	int64_t room_id;
+	bool found = false;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st == ST_OK &&
+	    !store_last_of(c->store, room_id, name, sign_pk, &found, &counter, rec, &kind))
+		st = store_fail(c);
+	*left = found && kind == STORE_LEAVE;
+	return st;
+}
+
+enum status messages_last_id(struct client *c, const struct roomfile *rf, int64_t *last_id)
+{
+	uint64_t n;
+	int64_t room_id;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st == ST_OK && !store_count(c->store, room_id, ~0u, 0, &n, last_id))
+		st = store_fail(c);
+	return st;
+}
+
+enum status messages_cursor(struct client *c, const struct roomfile *rf, uint64_t *after)
+{
+	struct store_cursor sc;
+	int64_t room_id;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st == ST_OK && !store_cursor_get(c->store, room_id, &sc))
+		st = store_fail(c);
+	if (st == ST_OK)
+		*after = sc.fetched;
 	return st;
 }
 

@@ -1,4 +1,6 @@
-/* messages.h - sending and reading chat messages. Reading checks, for
+/* messages.h - sending and reading chat messages through the profile's
+ * store (store.h): what is sent goes through the outbox, what is read is
+ * kept, and front ends show from the store. Reading checks, for
  * every message, that its sender was a member at the message's epoch in
  * the creator-signed state (current or former members), that
  * the sender's signature and the AEAD verify under the epoch's key, and
@@ -30,18 +32,70 @@ struct shown_msg {
 
 typedef void (*messages_show_fn)(const struct shown_msg *m, void *user);
 
-/* Encrypt, sign and post one message. The caller has synced and found
- * the member admitted. */
+/* The room's id in the profile's store (store.h), created on first use. */
+enum status messages_room(struct client *c, const struct roomfile *rf, int64_t *room_id);
+
+/* A new membership of the room: what the store kept of an earlier one
+ * (messages, outbox, cursor) is dropped, since its counters start again. */
+enum status messages_forget(struct client *c, const struct roomfile *rf);
+
+/* Seal one message once, under the next counter, and queue it in the
+ * outbox (the counter is spent there and then), then send what is queued
+ * (messages_flush). ST_UNREACHABLE: it stays queued and goes out with the
+ * next command or chat step of this profile in the room. The caller has
+ * synced and found the member admitted. */
 enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len);
 
 /* A signed "I leave": the creator drops a member from the room state only
- * on its own removal or on this, never on the relay's word alone. */
+ * on its own removal or on this, never on the relay's word alone. OK only
+ * once the relay holds it. */
 enum status messages_send_leave(struct client *c, struct roomfile *rf);
 
-/* Read every message with seq > after, oldest first, calling `show` (if
- * not NULL) for each authentic one. Saves the room file. */
-enum status messages_read(struct client *c, struct roomfile *rf, uint64_t after,
-			  messages_show_fn show, void *user);
+/* Send the queued messages, oldest first, each as it was first sealed.
+ * The relay's "counter already used" is checked by reading the room
+ * (messages_fetch): the message is there (the answer was lost or a lie),
+ * or another copy of this profile used the counter (the text is sealed
+ * again under a new counter; the user is told), or neither, and it is
+ * posted again, at most OUTBOX_ATTEMPTS_MAX times. *queued (may be NULL):
+ * how many still wait. */
+#define OUTBOX_ATTEMPTS_MAX 3
+enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queued);
+
+/* Ask the relay for what is newer than the store (fetchcursor.h), check
+ * every message and keep it, with its verdict, in the store: a bounded
+ * number of pages, one transaction each. A message the store already
+ * holds is compared with it: served again as it was, it is skipped;
+ * changed, or at another place, it is a SECURITY: line and the stored
+ * record stands. *fresh (may be NULL): how many were new. Saves the room
+ * file. */
+#define MESSAGES_FETCH_PAGES_MAX 1000
+enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh);
+
+/* Which kept messages to show: after a local id (a front end's own
+ * mark), the last `tail` only, and/or only those the relay numbered
+ * above `after_seq` (read --after: a filter, never a skip). */
+struct messages_view {
+	int64_t after_id;
+	size_t tail;
+	bool seq_filter;
+	uint64_t after_seq;
+};
+
+/* Call `show` for each kept message of the view, oldest first; *last_id
+ * (may be NULL): the highest local id passed over. Marks them seen. */
+enum status messages_show(struct client *c, struct roomfile *rf, const struct messages_view *v,
+			  messages_show_fn show, void *user, int64_t *last_id);
+
+/* Did the member with this signing key leave (its newest kept message is
+ * its signed leave)? */
+enum status messages_left(struct client *c, const struct roomfile *rf, const char *name,
+			  const uint8_t sign_pk[E2E_SIGN_PK_BYTES], bool *left);
+
+/* The highest local id kept for the room (a new front end starts there). */
+enum status messages_last_id(struct client *c, const struct roomfile *rf, int64_t *last_id);
+
+/* The relay seq a long-poll should wait after (the fetch cursor). */
+enum status messages_cursor(struct client *c, const struct roomfile *rf, uint64_t *after);
 
 /* Long-poll the relay for up to `wait_s` seconds (1..E2E_WAIT_MAX) until
  * ROOM has a message with seq > after; sets *news if it has (read it with
