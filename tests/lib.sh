@@ -204,7 +204,14 @@ relay_start() {
 		: >"$T/relay.log"
 		# E2E_RELAY_WRAPPER: e.g. valgrind (scripts/test-valgrind); its error
 		# exit code makes relay_stop fail on any memcheck error or leak.
-		${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" 2>>"$T/relay.log" &
+		# A relay started after a background client (client.sh's as_bg,
+		# as_tty) must not hold the write end of that client's input, or
+		# the client would never see it end.
+		(
+			for f in ${AS_BG_FDS[@]+"${AS_BG_FDS[@]}"}; do eval "exec $f>&-"; done
+			exec ${E2E_RELAY_WRAPPER:-} "$E2E_RELAY" --port 0 --db "$RELAY_DB" "$@" \
+				2>>"$T/relay.log"
+		) &
 		RELAY_PID=$!
 		line=$(started_line "$T/relay.log" 'relay: listening on ' "$RELAY_PID" "$deadline")
 		# A restart on its old port (--port N) can find the port taken for
