@@ -1,10 +1,13 @@
 /* cmd_join.c - `e2e-chat join ROOM`: create or join the room, wait to be
  * admitted, then chat: each line of standard input is sent, /help /list
  * /quit work, and the command exits at the end of input. On a terminal,
- * new messages appear as they arrive; from a pipe only sending happens
- * (`e2e-chat read` prints). A creator's client admits pending members on
- * every step, whether its input is a terminal or a pipe. SIGINT and SIGTERM arrive through
- * a signalfd, so every exit goes through the same cleanup. */
+ * new messages and membership events appear as they arrive; from a pipe
+ * only sending happens (`e2e-chat read` prints). A creator's client
+ * admits pending members on every step, whether its input is a terminal
+ * or a pipe. The line chat is a front end of the session engine
+ * (session.h): it prints what the engine tells and feeds it lines.
+ * SIGINT and SIGTERM arrive through a signalfd, so every exit goes
+ * through the same cleanup. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,84 +17,36 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "creator.h"
 #include "display.h"
 #include "membership.h"
-#include "messages.h"
 #include "names.h"
-#include "roomevents.h"
 #include "roomsync.h"
-
-#define CHAT_APPROVED_MAX 64
+#include "session.h"
 
 struct chat {
 	struct client *c;
 	const char *room;
+	struct session *session;
 	int sigfd;
 	bool tty;
 	bool quit;
-	enum wire_history history; /* from the signed state, told once admitted */
-	unsigned backoff_ms;       /* after a failed step: the next pause, doubling */
-	uint64_t after;            /* the fetch cursor, for the long-poll */
-	int64_t shown_id;          /* the newest kept message this chat showed */
-	struct wire_state state;   /* the signed state this chat told about */
-	uint64_t queued;           /* lines waiting in the outbox */
-	bool creator;
-	/* members the user approved with /approve (--approve rooms) */
-	size_t n_approved;
-	char approved[CHAT_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
-	const char *approved_names[CHAT_APPROVED_MAX];
 	char line[E2E_TEXT_MAX + 2];
 };
 
-static void show(const struct shown_msg *m, void *user)
+static void on_message(void *ctx, const struct shown_msg *m)
 {
-	(void)user;
+	(void)ctx;
 	display_message(stdout, DISPLAY_CHAT, m);
 }
 
-static void notice(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch, bool left)
 {
-	const struct chat *ch = ctx;
-
-	display_creator_event(ch->room, ev, m, true);
-}
-
-/* The creator's part of a step: admit, drop, rotate (creator.h);
- * `messages_read`: the step has just read the new messages. */
-static enum status creator_part(struct chat *ch, struct roomfile *rf, bool rotate,
-				bool messages_read)
-{
-	struct creator_request req = {.rotate = rotate, .messages_read = messages_read,
-				      .approved = ch->approved_names, .n_approved = ch->n_approved,
-				      .notice = notice, .ctx = ch};
-	bool rotated = false;
-	enum status st = creator_step(ch->c, rf, &req, &rotated);
-
-	if (st == ST_OK && rotated)
-		fprintf(stderr, "* %s: epoch %llu began\n", ch->room,
-			(unsigned long long)rf->state.epoch);
-	return st;
-}
-
-struct event_ctx {
-	struct chat *ch;
-	const struct roomfile *rf;
-};
-
-static void tell_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch)
-{
-	struct event_ctx *e = ctx;
-	const struct wire_member *was = name ? wire_state_find(&e->ch->state, name) : NULL;
-	bool left = false;
-
+	(void)ctx;
 	switch (ev) {
 	case ROOM_JOINED:
 		fprintf(stderr, "* %s joined\n", name);
 		break;
 	case ROOM_DEPARTED:
-		if (was)
-			(void)messages_left(e->ch->c, e->rf, name, was->sign_pk, &left);
 		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
 		break;
 	case ROOM_REKEYED:
@@ -103,147 +58,44 @@ static void tell_event(void *ctx, enum room_event ev, const char *name, uint64_t
 	}
 }
 
-/* Membership events from the signed state (roomevents.h): every member's
- * chat tells them; the creator's tells its own actions (creator_part). */
-static void tell_state(struct chat *ch, const struct roomfile *rf)
+static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)
 {
-	struct event_ctx e = {ch, rf};
-	struct wire_state now = {0};
-	json_error_t jerr;
+	const struct chat *ch = ctx;
 
-	if (rf->state.revision == ch->state.revision || !rf->state_payload ||
-	    wire_state_parse(rf->state_payload, rf->state_len, &now, &jerr) != E2E_OK)
-		return;
-	if (ch->tty && !ch->creator)
-		roomevents_diff(&ch->state, &now, tell_event, &e);
-	wire_state_clear(&ch->state);
-	ch->state = now;
-}
-
-/* What the outbox holds, told when it changes. */
-static void tell_queue(struct chat *ch, uint64_t queued)
-{
-	if (queued > 0 && queued != ch->queued)
+	switch (n) {
+	case SESSION_RELAY_AWAY:
+		fprintf(stderr, "* %s; retrying with backoff\n", detail);
+		break;
+	case SESSION_RELAY_BACK:
+		fprintf(stderr, "* the relay answers again\n");
+		break;
+	case SESSION_QUEUED:
 		fprintf(stderr, "* %llu line%s queued: sent once the relay answers\n",
-			(unsigned long long)queued, queued == 1 ? "" : "s");
-	else if (queued == 0 && ch->queued > 0)
+			(unsigned long long)value, value == 1 ? "" : "s");
+		break;
+	case SESSION_QUEUE_SENT:
 		fprintf(stderr, "* queued lines sent\n");
-	ch->queued = queued;
-}
-
-/* One round with the room file locked: sync, the outbox, what is new
- * (kept in the store, shown on a terminal), and the creator's duties. */
-static enum status step(struct chat *ch, bool *admitted)
-{
-	struct roomfile *rf = NULL;
-	struct messages_view view = {0};
-	uint64_t queued = 0;
-	bool creator, fetched;
-	enum status st;
-
-	if ((st = membership_enter(ch->c, ch->room, false, &rf)) != ST_OK ||
-	    (st = roomsync_sync(ch->c, rf, admitted)) != ST_OK)
-		goto out;
-	creator = creator_is_me(rf);
-	ch->creator = creator;
-	ch->history = rf->state.history;
-	tell_state(ch, rf);
-	if (*admitted) {
-		st = messages_flush(ch->c, rf, &queued);
-		tell_queue(ch, queued);
-		if (st != ST_OK)
-			goto out;
+		break;
+	case SESSION_EPOCH_BEGAN:
+		fprintf(stderr, "* %s: epoch %llu began\n", ch->room, (unsigned long long)value);
+		break;
 	}
-	/* Fetched first; that read also serves the creator's part. */
-	fetched = *admitted && (ch->tty || creator);
-	if (fetched && (st = messages_fetch(ch->c, rf, NULL)) != ST_OK)
-		goto out;
-	view.after_id = ch->shown_id;
-	if (fetched && ch->tty &&
-	    (st = messages_show(ch->c, rf, &view, show, NULL, &ch->shown_id)) != ST_OK)
-		goto out;
-	if (creator)
-		st = creator_part(ch, rf, false, fetched);
-	if (st == ST_OK)
-		tell_state(ch, rf);
-out:
-	if (rf != NULL)
-		(void)messages_cursor(ch->c, rf, &ch->after);
-	roomfile_close(rf);
-	return st;
 }
 
-/* Sleep up to the poll interval; true if a signal asked us to stop. */
-static bool pause_or_signal(struct chat *ch, bool watch_stdin, bool *stdin_ready)
+static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
 {
-	struct pollfd fds[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-	int n = poll(fds, watch_stdin ? 2 : 1,
-		     (int)(ch->backoff_ms ? ch->backoff_ms : ch->c->interval_ms));
+	const struct chat *ch = ctx;
 
-	*stdin_ready = n > 0 && watch_stdin && (fds[1].revents & (POLLIN | POLLHUP));
-	return n > 0 && (fds[0].revents & POLLIN);
-}
-
-/* How long an admitted member's terminal chat long-polls at a time. */
-#define CHAT_WAIT_S 30
-
-/* Between steps. On a terminal, once admitted and while the relay
- * answers: a long-poll (no room-file lock held) that ends as soon as a
- * message newer than the last one shown is committed, a line is typed or
- * a signal comes, so new messages appear at once and an idle chat costs
- * nothing. The creator waits at most its interval, to keep admitting
- * joiners. Otherwise, the poll interval as before. True if a signal
- * asked us to stop. */
-static bool wait_event(struct chat *ch, bool admitted, bool *stdin_ready)
-{
-	const int fds[2] = {ch->sigfd, STDIN_FILENO};
-	struct pollfd now[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-	unsigned wait_s = ch->creator ? (ch->c->interval_ms + 999) / 1000 : CHAT_WAIT_S;
-	bool news = false;
-
-	if (!admitted || !ch->tty || ch->backoff_ms || (ch->creator && wait_s == 0) ||
-	    (ch->creator && ch->c->interval_ms < 1000))
-		return pause_or_signal(ch, true, stdin_ready);
-	/* a relay that went away is retried inside (0.1 s doubling to 5 s);
-	 * the step that follows says what is still wrong */
-	(void)messages_wait(ch->c, ch->room, ch->after, wait_s, fds, 2, &news);
-	poll(now, 2, 0);
-	*stdin_ready = (now[1].revents & (POLLIN | POLLHUP)) != 0;
-	return (now[0].revents & POLLIN) != 0;
-}
-
-#define BACKOFF_MAX_MS 30000
-
-/* A step that failed for a reason that may pass (the relay unreachable,
- * an HTTP 5xx, a garbled reply) is retried after a pause that doubles up
- * to BACKOFF_MAX_MS; the chat says so once, and once when it recovers.
- * Removal, a security refusal or a usage error end the chat. */
-static enum status step_retrying(struct chat *ch, bool *admitted)
-{
-	enum status st = step(ch, admitted);
-
-	if (st != ST_UNREACHABLE && st != ST_ERROR) {
-		if (st == ST_OK && ch->backoff_ms)
-			fprintf(stderr, "* the relay answers again\n");
-		if (st == ST_OK)
-			ch->backoff_ms = 0;
-		return st;
-	}
-	if (!ch->backoff_ms)
-		fprintf(stderr, "* %s; retrying with backoff\n", ch->c->err);
-	ch->backoff_ms = ch->backoff_ms ? ch->backoff_ms * 2 : ch->c->interval_ms;
-	if (ch->backoff_ms > BACKOFF_MAX_MS)
-		ch->backoff_ms = BACKOFF_MAX_MS;
-	*admitted = false;
-	return ST_OK;
+	display_creator_event(ch->room, ev, m, true);
 }
 
 static enum status wait_admitted(struct chat *ch)
 {
-	bool admitted = false, told = false, ready;
+	bool admitted = false, told = false, woken;
 	enum status st;
+	enum wire_history history;
 
-	while ((st = step_retrying(ch, &admitted)) == ST_OK && !admitted) {
+	while ((st = session_step(ch->session, &admitted)) == ST_OK && !admitted) {
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
@@ -251,86 +103,68 @@ static enum status wait_admitted(struct chat *ch)
 				"(the creator's e2e-chat must be running)...\n", ch->room);
 			told = true;
 		}
-		if (pause_or_signal(ch, false, &ready))
+		session_wait(ch->session, false, &ch->sigfd, 1, &woken);
+		if (woken)
 			return client_fail(ch->c, ST_PENDING, "interrupted while waiting to be "
 					   "admitted to %s", ch->room);
 	}
+	history = session_history(ch->session);
 	if (st == ST_OK && ch->tty)
-		fprintf(stderr, "%s keeps %s history: %s\n", ch->room,
-			wire_history_name(ch->history),
-			ch->history == WIRE_HISTORY_SHARED
+		fprintf(stderr, "%s keeps %s history: %s\n", ch->room, wire_history_name(history),
+			history == WIRE_HISTORY_SHARED
 				? "members read the messages sent before they joined"
 				: "members read only what is sent after they were admitted");
-	return st;
-}
-
-/* The line is sealed and queued at once; if the relay does not take it
- * now, the chat goes on and later steps send it (messages_flush). */
-static enum status send_line(struct chat *ch, const char *text, size_t len)
-{
-	struct roomfile *rf = NULL;
-	uint64_t queued = 0;
-	int64_t room_id;
-	enum status st = membership_enter(ch->c, ch->room, false, &rf);
-
-	if (st == ST_OK)
-		st = messages_send(ch->c, rf, text, len);
-	if ((st == ST_UNREACHABLE || st == ST_ERROR) &&
-	    messages_room(ch->c, rf, &room_id) == ST_OK &&
-	    store_outbox_count(ch->c->store, room_id, &queued) && queued > 0) {
-		tell_queue(ch, queued);
-		st = ST_OK;
-	}
-	roomfile_close(rf);
 	return st;
 }
 
 /* The relay's list against the signed state brought up to date first, as
  * `members` does: a state older than the list made every admission and
  * removal since the chat's last step look like a lie of the relay. */
-static enum status chat_list(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_list(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
 {
 	bool admitted;
-	enum status st = roomsync_sync(ch->c, rf, &admitted);
+	enum status st = roomsync_sync(session_client(s), rf, &admitted);
 
-	return st == ST_OK ? members_show(ch->c, rf) : st;
+	return st == ST_OK ? members_show(session_client(s), rf) : st;
 }
 
-static enum status chat_verify(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_verify(struct session *s, struct roomfile *rf, const char *arg,
+			       void *ctx)
 {
-	return verify_member(ch->c, rf, arg, false);
+	return verify_member(session_client(s), rf, arg, false);
 }
 
-static enum status chat_accept(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_accept(struct session *s, struct roomfile *rf, const char *arg,
+			       void *ctx)
 {
-	return verify_member(ch->c, rf, arg, true);
+	return verify_member(session_client(s), rf, arg, true);
 }
 
-static enum status chat_kick(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
 {
-	enum status st = creator_remove(ch->c, rf, arg);
+	enum status st = creator_remove(session_client(s), rf, arg);
 
-	return st == ST_OK ? creator_part(ch, rf, false, false) : st;
+	return st == ST_OK ? session_creator(s, rf, false) : st;
 }
 
-static enum status chat_approve(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_approve(struct session *s, struct roomfile *rf, const char *arg,
+				void *ctx)
 {
-	if (ch->n_approved == CHAT_APPROVED_MAX)
-		return client_fail(ch->c, ST_USAGE, "too many approvals pending");
-	snprintf(ch->approved[ch->n_approved], sizeof ch->approved[0], "%s", arg);
-	ch->approved_names[ch->n_approved] = ch->approved[ch->n_approved];
-	ch->n_approved++;
-	return creator_part(ch, rf, false, false);
+	if (!session_approve(s, arg))
+		return client_fail(session_client(s), ST_USAGE, "too many approvals pending");
+	return session_creator(s, rf, false);
 }
 
-static enum status chat_rotate(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_rotate(struct session *s, struct roomfile *rf, const char *arg,
+			       void *ctx)
 {
-	return creator_part(ch, rf, true, false);
+	return session_creator(s, rf, true);
 }
 
-static enum status chat_leave(struct chat *ch, struct roomfile *rf, const char *arg)
+static enum status chat_leave(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
 {
-	enum status st = membership_leave(ch->c, rf);
+	struct chat *ch = ctx;
+	enum status st = membership_leave(session_client(s), rf);
 
 	if (st == ST_OK) {
 		fprintf(stderr, "You left %s.\n", ch->room);
@@ -342,7 +176,7 @@ static enum status chat_leave(struct chat *ch, struct roomfile *rf, const char *
 static const struct {
 	const char *name;
 	bool takes_name;
-	enum status (*run)(struct chat *ch, struct roomfile *rf, const char *arg);
+	session_room_fn run;
 	const char *help;
 } chat_commands[] = {
 	{"/list", false, chat_list, "members, their status and whether you verified them"},
@@ -371,7 +205,6 @@ static void chat_help(void)
 static enum status command(struct chat *ch, char *line)
 {
 	char *arg = strchr(line, ' ');
-	struct roomfile *rf = NULL;
 	enum status st;
 
 	if (arg)
@@ -387,10 +220,7 @@ static enum status command(struct chat *ch, char *line)
 			fprintf(stderr, "Usage: %s%s\n", line, chat_commands[i].takes_name ? " NAME" : "");
 			return ST_OK;
 		}
-		st = membership_enter(ch->c, ch->room, false, &rf);
-		if (st == ST_OK)
-			st = chat_commands[i].run(ch, rf, arg);
-		roomfile_close(rf);
+		st = session_with_room(ch->session, chat_commands[i].run, arg, ch);
 		if (st != ST_OK && st != ST_NOT_MEMBER && st != ST_UNREACHABLE) {
 			fprintf(stderr, "%s\n", ch->c->err);
 			st = ST_OK;
@@ -444,7 +274,7 @@ static enum status handle_input(struct chat *ch)
 		return command(ch, ch->line);
 	if (text[0] == '/')
 		text++, len--;
-	st = send_line(ch, text, len);
+	st = session_send(ch->session, text, len);
 	if (st == ST_USAGE) { /* e.g. not UTF-8: say so, keep chatting */
 		fprintf(stderr, "%s\n", ch->c->err);
 		st = ST_OK;
@@ -453,11 +283,14 @@ static enum status handle_input(struct chat *ch)
 }
 
 /* Terminal or pipe alike: lines are sent as they come, and between them
- * the room is stepped every interval, so a creator's client admits
- * members even while it waits for input. End of input ends the chat. */
+ * the room is stepped every interval (or on news), so a creator's client
+ * admits members even while it waits for input. End of input ends the
+ * chat. */
 static enum status chat_loop(struct chat *ch)
 {
-	bool admitted = true, ready = false; /* wait_admitted came first */
+	const int fds[2] = {ch->sigfd, STDIN_FILENO};
+	struct pollfd ready[2] = {{ch->sigfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+	bool admitted = true, woken; /* wait_admitted came first */
 	enum status st = ST_OK;
 
 	/* Unbuffered: poll() then sees every line that has not been read. */
@@ -466,12 +299,13 @@ static enum status chat_loop(struct chat *ch)
 		fprintf(stderr, "You are in %s as %s. /help lists the commands.\n", ch->room,
 			ch->c->name);
 	while (st == ST_OK && !ch->quit) {
-		if (wait_event(ch, admitted, &ready))
+		session_wait(ch->session, admitted, fds, 2, &woken);
+		if (woken && poll(ready, 2, 0) > 0 && (ready[0].revents & POLLIN))
 			break;
-		if (ready)
+		if (woken && (ready[1].revents & (POLLIN | POLLHUP)))
 			st = handle_input(ch);
 		if (st == ST_OK && !ch->quit)
-			st = step_retrying(ch, &admitted);
+			st = session_step(ch->session, &admitted);
 	}
 	return st;
 }
@@ -479,6 +313,8 @@ static enum status chat_loop(struct chat *ch)
 enum status cmd_join(struct client *c, int argc, char **argv)
 {
 	struct chat ch = {.c = c, .sigfd = -1, .tty = isatty(STDIN_FILENO) == 1};
+	struct session_front front = {on_message, on_event, on_notice, on_creator, &ch};
+	struct session_options opt = {.show = ch.tty, .interval_ms = c->interval_ms};
 	struct roomfile *rf = NULL;
 	sigset_t sigs;
 	enum status st = command_room(c, argc, argv, 2, &ch.room);
@@ -488,22 +324,23 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 	/* Entering may prompt for the password: Ctrl-C must still work there. */
 	if ((st = membership_enter(c, ch.room, true, &rf)) != ST_OK)
 		return st;
-	/* this chat shows what arrives from now on */
-	st = messages_last_id(c, rf, &ch.shown_id);
 	roomfile_close(rf);
-	if (st != ST_OK)
+	if ((st = session_open(&ch.session, c, ch.room, &opt, &front)) != ST_OK)
 		return st;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) != 0 ||
-	    (ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
-		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
+	    (ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
+		st = client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
+		goto out;
+	}
 	if ((st = wait_admitted(&ch)) != ST_OK)
 		goto out;
 	st = chat_loop(&ch);
 out:
-	wire_state_clear(&ch.state);
-	close(ch.sigfd);
+	session_close(ch.session);
+	if (ch.sigfd >= 0)
+		close(ch.sigfd);
 	return st;
 }

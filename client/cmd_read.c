@@ -17,12 +17,10 @@
 #include "membership.h"
 #include "messages.h"
 #include "roomsync.h"
+#include "session.h"
 
-/* How long a follower long-polls at a time. */
-#define FOLLOW_WAIT_S 30
-/* After a failed step (relay away): first pause, doubling up to the cap. */
-#define FOLLOW_BACKOFF_MIN_MS 500
-#define FOLLOW_BACKOFF_MAX_MS 30000
+/* --follow's first pause after a failed step (then doubling, session.h). */
+#define FOLLOW_PAUSE_MS 500
 
 static void show(const struct shown_msg *m, void *user)
 {
@@ -43,34 +41,48 @@ static enum status fetch(struct client *c, struct roomfile *rf)
 	return messages_fetch(c, rf, NULL);
 }
 
-/* One step of --follow, with the room file locked. */
-static enum status follow_step(struct client *c, const char *room, int64_t *shown,
-			       uint64_t *after)
+static void on_message(void *ctx, const struct shown_msg *m)
 {
-	struct roomfile *rf = NULL;
-	struct messages_view view = {.after_id = *shown};
-	bool admitted;
-	enum status st = membership_enter(c, room, false, &rf);
-
-	if (st == ST_OK)
-		st = roomsync_sync(c, rf, &admitted);
-	if (st == ST_OK)
-		st = fetch(c, rf);
-	if (st == ST_OK)
-		st = messages_show(c, rf, &view, show, c, shown);
-	if (rf)
-		(void)messages_cursor(c, rf, after);
-	roomfile_close(rf);
-	return st;
+	show(m, ctx);
 }
 
-static enum status follow(struct client *c, const char *room, int64_t shown, uint64_t after)
+/* Events and notices go to standard error: standard output holds
+ * messages only, one per line (a bot's pipe). */
+static void on_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch, bool left)
 {
+	(void)ctx;
+	if (ev == ROOM_JOINED)
+		fprintf(stderr, "* %s joined\n", name);
+	else if (ev == ROOM_DEPARTED)
+		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
+	else if (ev == ROOM_REKEYED)
+		fprintf(stderr, "* %s has new keys\n", name);
+	else
+		fprintf(stderr, "* new epoch %llu\n", (unsigned long long)epoch);
+}
+
+static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)
+{
+	(void)ctx;
+	(void)value;
+	if (n == SESSION_RELAY_AWAY)
+		fprintf(stderr, "e2e-chat: %s; retrying with backoff\n", detail);
+	else if (n == SESSION_RELAY_BACK)
+		fprintf(stderr, "e2e-chat: the relay answers again\n");
+}
+
+/* --follow: the session engine's front end for bots and pipes, until a
+ * signal (status 0) or an end of the membership (its status). */
+static enum status follow(struct client *c, const char *room, int64_t shown)
+{
+	struct session_front front = {on_message, on_event, on_notice, NULL, c};
+	struct session_options opt = {.show = true, .interval_ms = FOLLOW_PAUSE_MS,
+				      .from_id = true, .start_id = shown};
+	struct session *s = NULL;
 	sigset_t sigs;
-	int sigfd;
-	unsigned backoff = 0;
-	bool news, told = false;
-	enum status st = ST_OK;
+	int sigfd = -1;
+	bool admitted = true, woken = false;
+	enum status st;
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -78,33 +90,14 @@ static enum status follow(struct client *c, const char *room, int64_t shown, uin
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) != 0 ||
 	    (sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
 		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
-	for (;;) {
-		struct pollfd p = {sigfd, POLLIN, 0};
-
-		if (backoff)
-			(void)poll(&p, 1, (int)backoff);
-		else
-			(void)messages_wait(c, room, after, FOLLOW_WAIT_S, &sigfd, 1, &news);
-		if (poll(&p, 1, 0) > 0)
+	st = session_open(&s, c, room, &opt, &front);
+	while (st == ST_OK) {
+		session_wait(s, admitted, &sigfd, 1, &woken);
+		if (woken)
 			break; /* interrupted: the normal end of --follow */
-		st = follow_step(c, room, &shown, &after);
-		if (st != ST_UNREACHABLE && st != ST_ERROR) {
-			if (st != ST_OK)
-				break;
-			if (told)
-				fprintf(stderr, "e2e-chat: the relay answers again\n");
-			backoff = 0;
-			told = false;
-			continue;
-		}
-		if (!told)
-			fprintf(stderr, "e2e-chat: %s; retrying with backoff\n", c->err);
-		told = true;
-		backoff = backoff ? backoff * 2 : FOLLOW_BACKOFF_MIN_MS;
-		if (backoff > FOLLOW_BACKOFF_MAX_MS)
-			backoff = FOLLOW_BACKOFF_MAX_MS;
-		st = ST_OK;
+		st = session_step(s, &admitted);
 	}
+	session_close(s);
 	close(sigfd);
 	return st;
 }
@@ -115,19 +108,14 @@ enum status cmd_read(struct client *c, int argc, char **argv)
 	struct messages_view view = {.tail = c->tail, .seq_filter = c->after_set,
 				     .after_seq = c->after};
 	int64_t shown = 0;
-	uint64_t after = 0;
 	enum status st = command_enter(c, argc, argv, 2, true, &rf);
 
 	if (st == ST_OK)
 		st = fetch(c, rf);
 	if (st == ST_OK)
 		st = messages_show(c, rf, &view, show, c, &shown);
-	if (st == ST_OK && c->follow)
-		st = messages_last_id(c, rf, &shown);
-	if (st == ST_OK)
-		st = messages_cursor(c, rf, &after);
 	roomfile_close(rf);
 	if (st == ST_OK && c->follow)
-		st = follow(c, argv[1], shown, after);
+		st = follow(c, argv[1], shown);
 	return st;
 }

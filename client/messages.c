@@ -350,6 +350,8 @@ struct reader {
 	bool resynced; /* state and keys refreshed once during this fetch */
 	bool history;  /* re-reading what a room file from before the store
 			* accepted (chain.h): only when importing it */
+	json_t *given;        /* a page the caller already has (messages_wait's) */
+	uint64_t given_after; /* the seq it was asked after */
 	struct msg_plain plain;
 	struct store_msg kept;
 };
@@ -578,7 +580,14 @@ static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 	*pg = (struct page){0};
 	if (!m)
 		return st;
-	if ((st = get_page(rd, after, &arr, &r)) != ST_OK)
+	if (rd->given && after == rd->given_after) {
+		arr = rd->given; /* the long-poll's answer, not asked for again */
+		st = ST_OK;
+	} else {
+		st = get_page(rd, after, &arr, &r);
+	}
+	rd->given = NULL;
+	if (st != ST_OK)
 		goto out;
 	if (!store_begin(rd->c->store)) {
 		st = store_fail(rd->c);
@@ -673,7 +682,8 @@ static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint
 	return st;
 }
 
-enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh)
+enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *page,
+				uint64_t page_after, uint64_t *fresh)
 {
 	struct reader *rd = calloc(1, sizeof *rd);
 	struct store_cursor sc;
@@ -684,7 +694,7 @@ enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fres
 
 	if (!rd)
 		return st;
-	*rd = (struct reader){.c = c, .rf = rf};
+	*rd = (struct reader){.c = c, .rf = rf, .given = page, .given_after = page_after};
 	if ((st = messages_room(c, rf, &rd->room_id)) != ST_OK)
 		goto out;
 	if (!store_cursor_get(c->store, rd->room_id, &sc) ||
@@ -714,6 +724,11 @@ out:
 	sodium_memzero(rd, sizeof *rd);
 	free(rd);
 	return st;
+}
+
+enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh)
+{
+	return messages_fetch_given(c, rf, NULL, 0, fresh);
 }
 
 /* ---- showing from the store ---- */
@@ -822,22 +837,25 @@ static bool backoff_sleep(int64_t ms, const int *wake_fds, size_t n_wake)
 	return poll(p, (nfds_t)n, (int)ms) > 0;
 }
 
-/* One long-poll; 1: woken by a descriptor, 0: answered, -1: unreachable. */
+/* One long-poll; 1: woken by a descriptor, 0: answered, -1: unreachable.
+ * An answer with messages is kept in *page (the caller's). */
 static int wait_once(struct client *c, const char *path, unsigned wait_s,
-		     const int *wake_fds, size_t n_wake, bool *news, enum status *st)
+		     const int *wake_fds, size_t n_wake, json_t **page, enum status *st)
 {
 	struct api_reply r;
-	json_t *arr;
+	json_t *arr = NULL;
 	int rc = api_call_wait(c->api, path, wait_s, wake_fds, n_wake, &r);
 
 	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
 		*st = client_fail(c, ST_PENDING, "not admitted yet");
 	else if (rc == 0 && r.err != E2E_OK)
 		*st = client_reply_fail(c, rc, &r);
-	else if (rc == 0 && !json_is_array(arr = json_object_get(r.body, "messages")))
-		*st = client_fail(c, ST_ERROR, "the relay sent an invalid message list");
 	else if (rc == 0)
-		*news = json_array_size(arr) > 0;
+		arr = json_object_get(r.body, "messages");
+	if (rc == 0 && *st == ST_OK && !json_is_array(arr))
+		*st = client_fail(c, ST_ERROR, "the relay sent an invalid message list");
+	else if (rc == 0 && *st == ST_OK && json_array_size(arr) > 0)
+		*page = json_incref(arr);
 	if (rc < 0)
 		*st = client_reply_fail(c, rc, &r);
 	if (rc < 0)
@@ -847,7 +865,7 @@ static int wait_once(struct client *c, const char *path, unsigned wait_s,
 }
 
 enum status messages_wait(struct client *c, const char *room, uint64_t after, unsigned wait_s,
-			  const int *wake_fds, size_t n_wake, bool *news)
+			  const int *wake_fds, size_t n_wake, json_t **page)
 {
 	int64_t deadline = mono_ms() + (int64_t)wait_s * 1000, left;
 	int64_t backoff = MESSAGES_BACKOFF_MIN_MS;
@@ -855,14 +873,14 @@ enum status messages_wait(struct client *c, const char *room, uint64_t after, un
 	char path[200];
 	int rc;
 
-	*news = false;
+	*page = NULL;
 	if (wait_s > E2E_WAIT_MAX)
 		wait_s = E2E_WAIT_MAX;
-	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u",
-		 room, after, wait_s);
+	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d&wait=%u",
+		 room, after, E2E_READ_DEFAULT, wait_s);
 	for (;;) {
 		st = ST_OK;
-		rc = wait_once(c, path, wait_s, wake_fds, n_wake, news, &st);
+		rc = wait_once(c, path, wait_s, wake_fds, n_wake, page, &st);
 		if (rc >= 0)
 			break;
 		/* the relay went away (restart, network): retry, not too often */
@@ -878,8 +896,8 @@ enum status messages_wait(struct client *c, const char *room, uint64_t after, un
 		/* the rest of the wait, at least one second */
 		left = (deadline - mono_ms()) / 1000;
 		snprintf(path, sizeof path,
-			 "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u", room, after,
-			 (unsigned)(left > 0 ? left : 1));
+			 "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d&wait=%u", room, after,
+			 E2E_READ_DEFAULT, (unsigned)(left > 0 ? left : 1));
 	}
 	return st;
 }

@@ -70,6 +70,11 @@ enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queu
  * file. */
 #define MESSAGES_FETCH_PAGES_MAX 1000
 enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh);
+/* The same, starting with `page` (a "messages" array the relay answered
+ * to after=page_after, e.g. messages_wait's), which is used instead of
+ * asking again if the cursor is still page_after; NULL: as messages_fetch. */
+enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *page,
+				 uint64_t page_after, uint64_t *fresh);
 
 /* Which kept messages to show: after a local id (a front end's own
  * mark), the last `tail` only, and/or only those the relay numbered
@@ -98,14 +103,16 @@ enum status messages_last_id(struct client *c, const struct roomfile *rf, int64_
 enum status messages_cursor(struct client *c, const struct roomfile *rf, uint64_t *after);
 
 /* Long-poll the relay for up to `wait_s` seconds (1..E2E_WAIT_MAX) until
- * ROOM has a message with seq > after; sets *news if it has (read it with
- * messages_read). Takes no lock and reads no room file: the member token
- * must already be set on c->api (membership_enter does), so a chat can
- * wait here without blocking other commands. Returns early, *news false,
- * when one of `wake_fds` (at most 4) becomes readable. If the relay
- * cannot be reached it retries with backoff (0.1 s, doubling, at most
- * 5 s) until the wait is over, and then returns ST_UNREACHABLE. */
+ * ROOM has messages with seq > after; *page (NULL if none) is the page
+ * the relay answered, the caller's to pass to messages_fetch_given and
+ * then json_decref: news is processed once, not fetched twice. Takes no
+ * lock and reads no room file: the member token must already be set on
+ * c->api (membership_enter does), so a chat can wait here without
+ * blocking other commands. Returns early, *page NULL, when one of
+ * `wake_fds` (at most 4) becomes readable. If the relay cannot be reached
+ * it retries with backoff (0.1 s, doubling, at most 5 s) until the wait
+ * is over, and then returns ST_UNREACHABLE. */
 enum status messages_wait(struct client *c, const char *room, uint64_t after, unsigned wait_s,
-			  const int *wake_fds, size_t n_wake, bool *news);
+			  const int *wake_fds, size_t n_wake, json_t **page);
 
 #endif
