@@ -11,6 +11,7 @@
 #include "fetchcursor.h"
 #include "messages.h"
 #include "msg.h"
+#include "room.h"
 #include "roomsync.h"
 #include "store.h"
 
@@ -316,25 +317,39 @@ enum status messages_send_leave(struct client *c, struct roomfile *rf)
 
 /* ---- fetching into the store ---- */
 
-/* Report what the chain says (chain.h); false if the message must not be
- * shown. */
-static bool chain_report(const char *room, const struct wire_msg *m,
-			 const struct chain_result *r)
+/* The SECURITY: or plain line for a verdict (room.h); false if the
+ * message must not be shown. */
+static bool report(const char *room, const struct wire_msg *m, const struct room_result *r)
 {
 	switch (r->verdict) {
-	case CHAIN_OK:
+	case ROOM_SHOWN:
+	case ROOM_LEAVE:
+	case ROOM_EARLIER: /* told once, in one line (tell_earlier) */
 		return true;
-	case CHAIN_REPLAY:
+	case ROOM_NO_KEY:
+		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
+			", whose key you were not given; not shown\n", room, m->seq, m->epoch);
+		return true;
+	case ROOM_NOT_MEMBER:
+		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
+			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
+			      "shown", room, m->seq, m->sender, m->epoch);
+		return false;
+	case ROOM_FORGED:
+		security_warn("room %s: message %" PRIu64 " from %s: %s; not shown", room, m->seq,
+			      m->sender, msg_result_str(r->why));
+		return false;
+	case ROOM_REPLAY:
 		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
 			      PRIu64 " (replayed or reordered); not shown", room, m->seq, m->sender,
 			      m->counter);
 		return false;
-	case CHAIN_GAP:
+	case ROOM_GAP:
 		security_warn("room %s: %" PRIu64 " message(s) from %s are missing before message %"
 			      PRIu64 " (counter %" PRIu64 "): the relay dropped or withheld them",
 			      room, r->missing, m->sender, m->seq, m->counter);
 		return true;
-	case CHAIN_FORK:
+	case ROOM_FORK:
 		security_warn("room %s: message %" PRIu64 " from %s does not follow the last one "
 			      "seen from them (reordered or replaced history)", room, m->seq,
 			      m->sender);
@@ -356,23 +371,20 @@ struct reader {
 	struct store_msg kept;
 };
 
-/* The sender's trusted record and the epoch key, refreshing the state
- * once if either is missing (a member admitted or a key given since). */
-static const struct wire_member *sender_and_key(struct reader *rd, const struct wire_msg *m,
-						const uint8_t **key)
+/* room_open, after refreshing the state once if the sender or the key is
+ * missing (a member admitted or a key given since the last sync). */
+static bool open_record(struct reader *rd, const struct wire_msg *m, struct room_result *res)
 {
-	const struct wire_member *sender = wire_state_keys_at(&rd->rf->state, m->sender, m->epoch);
 	bool admitted;
 
-	*key = roomfile_epoch_key(rd->rf, m->epoch);
-	if ((!sender || !*key) && !rd->resynced) {
-		rd->resynced = true;
-		if (roomsync_sync(rd->c, rd->rf, &admitted) == ST_OK) {
-			sender = wire_state_keys_at(&rd->rf->state, m->sender, m->epoch);
-			*key = roomfile_epoch_key(rd->rf, m->epoch);
-		}
-	}
-	return sender;
+	if (room_open(rd->rf, m, rd->c->id->sign_pk, &rd->plain, res))
+		return true;
+	if (rd->resynced || (res->verdict != ROOM_NOT_MEMBER && res->verdict != ROOM_NO_KEY))
+		return false;
+	rd->resynced = true;
+	if (roomsync_sync(rd->c, rd->rf, &admitted) != ST_OK)
+		return false;
+	return room_open(rd->rf, m, rd->c->id->sign_pk, &rd->plain, res);
 }
 
 enum verdict {
@@ -435,15 +447,17 @@ static void kept_reason(struct reader *rd, enum store_kind kind, const char *why
 	rd->kept.text_len = (size_t)snprintf(rd->kept.text, sizeof rd->kept.text, "%s", why);
 }
 
-/* Check `m` and fill rd->kept (or find it kept already). */
+static const char *const reasons[] = {
+	[ROOM_EARLIER] = "sent before you joined",
+	[ROOM_NO_KEY] = "no key for its epoch",
+	[ROOM_NOT_MEMBER] = "sender not a member at its epoch",
+	[ROOM_REPLAY] = "replayed or reordered",
+};
+
+/* Check `m` (room.h) and fill rd->kept, or find it kept already. */
 static enum verdict check(struct reader *rd, const struct wire_msg *m)
 {
-	const char *room = rd->rf->room;
-	const uint8_t *key = NULL;
-	const struct wire_member *sender;
-	struct sender_mark *mark;
-	struct chain_result verdict;
-	enum msg_result mr;
+	struct room_result res;
 	enum verdict v;
 	bool kept;
 
@@ -456,49 +470,30 @@ static enum verdict check(struct reader *rd, const struct wire_msg *m)
 		return V_FAILED;
 	if (kept)
 		return V_AGAIN;
-	sender = sender_and_key(rd, m, &key);
-	if (!sender) {
-		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
-			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
-			      "shown", room, m->seq, m->sender, m->epoch);
-		kept_reason(rd, STORE_REFUSED, "sender not a member at its epoch");
-		return V_REFUSED;
+	if (!open_record(rd, m, &res)) {
+		bool shown = report(rd->rf->room, m, &res);
+
+		kept_reason(rd, res.verdict == ROOM_EARLIER ? STORE_EARLIER
+				: shown                     ? STORE_UNREADABLE
+							    : STORE_REFUSED,
+			    res.verdict == ROOM_FORGED ? msg_result_str(res.why)
+						       : reasons[res.verdict]);
+		return shown ? V_NEW : V_REFUSED;
 	}
-	if (!key && m->epoch < roomfile_first_epoch(rd->rf)) {
-		kept_reason(rd, STORE_EARLIER, "sent before you joined");
-		return V_NEW; /* told once, in one line (messages_fetch) */
-	}
-	if (!key) {
-		fprintf(stderr, "e2e-chat: room %s: message %" PRIu64 " is for epoch %" PRIu64
-			", whose key you were not given; not shown\n", room, m->seq, m->epoch);
-		kept_reason(rd, STORE_UNREADABLE, "no key for its epoch");
-		return V_NEW;
-	}
-	mr = msg_open(&rd->plain, m, room, sender->sign_pk, key);
-	if (mr != MSG_OK) {
-		security_warn("room %s: message %" PRIu64 " from %s: %s; not shown", room, m->seq,
-			      m->sender, msg_result_str(mr));
-		kept_reason(rd, STORE_REFUSED, msg_result_str(mr));
-		return V_REFUSED;
-	}
-	v = compare_kept(rd, m, sender->sign_pk, rd->kept.record, &kept);
+	v = compare_kept(rd, m, res.sender->sign_pk, res.record, &kept);
 	if (kept)
 		return v;
-	mark = roomfile_sender(rd->rf, m->sender, sender->sign_pk);
-	if (!mark) {
+	if (!room_chain(rd->rf, m, &rd->plain, rd->history, &res)) {
 		kept_reason(rd, STORE_UNREADABLE, "too many senders to track");
 		return V_NEW;
 	}
-	verdict = chain_check(&mark->chain, &mark->in_answer, rd->history,
-			      &(struct chain_msg){m->counter, rd->plain.prev, rd->kept.record});
-	if (!chain_report(room, m, &verdict)) {
-		kept_reason(rd, STORE_REFUSED, "replayed or reordered");
+	if (!report(rd->rf->room, m, &res)) {
+		kept_reason(rd, STORE_REFUSED, reasons[res.verdict]);
 		return V_REFUSED;
 	}
 	rd->kept.trusted = true;
-	memcpy(rd->kept.sign_pk, sender->sign_pk, E2E_SIGN_PK_BYTES);
-	rd->kept.mine = strcmp(m->sender, rd->rf->me) == 0 &&
-			sodium_memcmp(sender->sign_pk, rd->c->id->sign_pk, E2E_SIGN_PK_BYTES) == 0;
+	memcpy(rd->kept.sign_pk, res.sender->sign_pk, E2E_SIGN_PK_BYTES);
+	rd->kept.mine = res.mine;
 	rd->kept.kind = rd->plain.leave ? STORE_LEAVE : STORE_SHOWN;
 	rd->kept.time_ms = rd->plain.time_ms;
 	rd->kept.text_len = rd->plain.text_len;
