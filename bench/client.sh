@@ -66,7 +66,7 @@ for _ in $(seq 100); do grep -q 'You are in' "$work/chat.out" && break; sleep 0.
 sleep 2
 pid=
 for p in /proc/[0-9]*; do
-	tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^$dir/client/e2e-chat .* join den" &&
+	{ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q "^$dir/client/e2e-chat .* join den" &&
 		pid=${p#/proc/} && break
 done
 [ -n "$pid" ] || { echo "the chat did not start: $(cat "$work/chat.out")" >&2; exit 1; }

@@ -69,10 +69,12 @@ for i in range(rounds):
                              f"{url}/v1/rooms/{room}/messages?after={after}&limit=1&wait=30"],
                             stdout=subprocess.PIPE)
     time.sleep(1)  # both parked before the post (timing of setup only)
-    subprocess.run([client, "--relay", url, "--home", sender, "send", room, f"probe {i}"],
-                   check=True, env=env)
+    # raced while the sender runs: both answers come during its post
+    send = subprocess.Popen([client, "--relay", url, "--home", sender, "send", room,
+                             f"probe {i}"], env=env)
     t_bot, t_curl = race(poll, f"probe {i}", 10)
     poll.wait()
+    send.wait()
     if t_bot is None or t_curl is None:
         print(f"round {i}: no answer", file=sys.stderr)
         continue

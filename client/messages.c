@@ -363,8 +363,8 @@ struct reader {
 	struct roomfile *rf;
 	int64_t room_id;
 	bool resynced; /* state and keys refreshed once during this fetch */
-	bool history;  /* re-reading what a room file from before the store
-			* accepted (chain.h): only when importing it */
+	bool history;  /* re-reading what the room file's marks accepted
+			* (chain.h): only while the store keeps nothing */
 	json_t *given;        /* a page the caller already has (messages_wait's) */
 	uint64_t given_after; /* the seq it was asked after */
 	struct msg_plain plain;
@@ -620,10 +620,8 @@ static void tell_cursor(const char *room, enum fetch_event ev, uint64_t was, uin
 static enum status tell_earlier(struct reader *rd)
 {
 	uint64_t earlier = 0;
-	int64_t last;
 
-	if (!store_count(rd->c->store, rd->room_id, STORE_KIND(STORE_EARLIER), 0, &earlier,
-			 &last))
+	if (!store_count_kind(rd->c->store, rd->room_id, STORE_EARLIER, &earlier))
 		return store_fail(rd->c);
 	if (earlier > rd->rf->earlier_told) {
 		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
@@ -651,7 +649,6 @@ static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint
 		after = fetch_cursor_ask(cur, dry, now_ms(), &probe);
 		if (dry && !probe)
 			break; /* nothing new, and no probe due */
-		rd->history = rd->history && after < rd->rf->last_seq;
 		if ((st = read_page(rd, after, pg)) != ST_OK)
 			break;
 		*fresh += pg->fresh;
@@ -683,8 +680,8 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	struct reader *rd = calloc(1, sizeof *rd);
 	struct store_cursor sc;
 	struct fetch_cursor cur;
-	uint64_t got = 0, kept_before = 0;
-	int64_t last;
+	uint64_t got = 0;
+	int64_t last = 0;
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 
 	if (!rd)
@@ -693,13 +690,14 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	if ((st = messages_room(c, rf, &rd->room_id)) != ST_OK)
 		goto out;
 	if (!store_cursor_get(c->store, rd->room_id, &sc) ||
-	    !store_count(c->store, rd->room_id, ~0u, 0, &kept_before, &last)) {
+	    !store_last_id(c->store, rd->room_id, &last)) {
 		st = store_fail(c);
 		goto out;
 	}
-	/* A room file from before the store: what it accepted is fetched
-	 * again into the store as history (chain.h), once. */
-	rd->history = kept_before == 0 && rf->last_seq > 0;
+	/* Nothing kept for the room (a room file from before the store, or a
+	 * store deleted): what the room file's marks accepted is fetched again
+	 * into the store as history (chain.h); the store then catches copies. */
+	rd->history = last == 0;
 	cur = (struct fetch_cursor){sc.fetched, sc.probe_after, sc.probed_ms};
 	for (size_t i = 0; i < rf->n_senders; i++)
 		rf->senders[i].in_answer = (struct chain_mark){0};
@@ -786,11 +784,10 @@ enum status messages_left(struct client *c, const struct roomfile *rf, const cha
 
 enum status messages_last_id(struct client *c, const struct roomfile *rf, int64_t *last_id)
 {
-	uint64_t n;
 	int64_t room_id;
 	enum status st = messages_room(c, rf, &room_id);
 
-	if (st == ST_OK && !store_count(c->store, room_id, ~0u, 0, &n, last_id))
+	if (st == ST_OK && !store_last_id(c->store, room_id, last_id))
 		st = store_fail(c);
 	return st;
 }

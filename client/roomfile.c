@@ -161,12 +161,20 @@ enum status roomfile_save(struct roomfile *rf, char *err, size_t errlen)
 	char *text = j ? wire_dump(j, &len) : NULL;
 	enum status st = ST_OK;
 
-	if (!text || write_file(rf->path, text, len) != 0) {
+	uint8_t hash[E2E_HASH_BYTES];
+
+	if (text)
+		crypto_generichash(hash, sizeof hash, (const uint8_t *)text, len, NULL, 0);
+	if (text && rf->exists && sodium_memcmp(hash, rf->on_disk, sizeof hash) == 0 &&
+	    access(rf->path, F_OK) == 0) {
+		st = ST_OK; /* the same bytes are on disk */
+	} else if (!text || write_file(rf->path, text, len) != 0) {
 		snprintf(err, errlen, "cannot save %s: %s", rf->path,
 			 text ? strerror(errno) : "out of memory");
 		st = ST_ERROR;
 	} else {
 		rf->exists = true;
+		memcpy(rf->on_disk, hash, sizeof hash);
 	}
 	if (text)
 		sodium_memzero(text, len);
@@ -360,6 +368,8 @@ static enum status load(struct roomfile *rf, char *err, size_t errlen)
 		goto out;
 	}
 	rf->exists = true;
+	crypto_generichash(rf->on_disk, sizeof rf->on_disk, (const uint8_t *)buf, (size_t)n, NULL,
+			   0);
 	ret = ST_OK;
 out:
 	json_decref(root);

@@ -68,6 +68,9 @@ struct roomfile {
 	char *path;
 	int lock_fd;
 	bool exists; /* false: a new membership, not saved yet */
+	/* BLAKE2b of the file's bytes as last read or written: a save that
+	 * would write the same bytes is skipped (no write, no fsync) */
+	uint8_t on_disk[E2E_HASH_BYTES];
 
 	char room[E2E_ROOM_NAME_MAX + 1];
 	char me[E2E_MEMBER_NAME_MAX + 1];

@@ -173,8 +173,14 @@ static enum status locked_step(struct session *s, struct roomfile *rf, bool *adm
 	struct messages_view view = {.after_id = s->shown_id};
 	uint64_t queued = 0;
 	bool fetched;
-	enum status st = roomsync_sync(s->c, rf, admitted);
+	enum status st = ST_OK;
 
+	/* A member's page in hand is news to show now: the state is synced
+	 * on the steps without one (at least every long-poll), and at once
+	 * if a message needs it (an unknown sender or epoch, messages.c). */
+	*admitted = s->page && !s->creator;
+	if (!*admitted)
+		st = roomsync_sync(s->c, rf, admitted);
 	if (st != ST_OK)
 		return st;
 	s->creator = creator_is_me(rf);

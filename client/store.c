@@ -28,7 +28,7 @@ struct store {
 	sqlite3 *db;
 	uint8_t *key; /* sodium_malloc'd, crypto_secretbox_KEYBYTES */
 	struct store_msg row; /* store_each's buffer */
-	char err[256];
+	char err[512];
 };
 
 static const char *const schema[] = {
@@ -47,6 +47,7 @@ static const char *const schema[] = {
 	" ON messages(room_id, sender, sign_pk, counter) WHERE sign_pk IS NOT NULL",
 	"CREATE INDEX IF NOT EXISTS messages_room ON messages(room_id, id)",
 	"CREATE INDEX IF NOT EXISTS messages_seq ON messages(room_id, seq)",
+	"CREATE INDEX IF NOT EXISTS messages_kind ON messages(room_id, kind, id)",
 	"CREATE TABLE IF NOT EXISTS outbox("
 	" room_id INTEGER NOT NULL REFERENCES rooms(id), counter INTEGER NOT NULL,"
 	" leave INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, record BLOB NOT NULL,"
@@ -56,7 +57,7 @@ static const char *const schema[] = {
 
 static bool fail(struct store *s, const char *what)
 {
-	snprintf(s->err, sizeof s->err, "local store: %s: %s", what,
+	snprintf(s->err, sizeof s->err, "local store: %.200s: %s", what,
 		 s->db ? sqlite3_errmsg(s->db) : "cannot open");
 	return false;
 }
@@ -137,7 +138,7 @@ static bool create_file(struct store *s, const char *path)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd < 0) {
-		snprintf(s->err, sizeof s->err, "local store: cannot open %s: %s", path,
+		snprintf(s->err, sizeof s->err, "local store: cannot open %.300s: %s", path,
 			 strerror(errno));
 		return false;
 	}
@@ -416,6 +417,40 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 	sqlite3_finalize(st);
 	sodium_memzero(s->row.text, sizeof s->row.text);
 	return ok;
+}
+
+bool store_count_kind(struct store *s, int64_t room_id, enum store_kind kind, uint64_t *count)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM messages WHERE room_id = ?1"
+				      " AND kind = ?2");
+	bool ok = false;
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_int(st, 2, (int)kind);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok || fail(s, "counting messages");
+}
+
+bool store_last_id(struct store *s, int64_t room_id, int64_t *last_id)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT coalesce(max(id), 0) FROM messages WHERE room_id = ?1");
+	bool ok = false;
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*last_id = sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok || fail(s, "reading the last message");
 }
 
 bool store_count(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,

@@ -120,7 +120,12 @@ bool store_add(struct store *s, int64_t room_id, struct store_msg *m);
 typedef void (*store_each_fn)(const struct store_msg *m, void *ctx);
 bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
 		size_t tail, store_each_fn fn, void *ctx);
-/* How many messages of `kinds` with id > after_id, and the highest id. */
+/* How many messages of one kind the room keeps: an index lookup. */
+bool store_count_kind(struct store *s, int64_t room_id, enum store_kind kind, uint64_t *count);
+/* The highest local id of the room (0 if none): an index lookup. */
+bool store_last_id(struct store *s, int64_t room_id, int64_t *last_id);
+/* How many messages of `kinds` with id > after_id, and the highest id
+ * among them (a scan of what matches: for small counts). */
 bool store_count(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
 		 uint64_t *count, int64_t *last_id);
 

@@ -56,4 +56,10 @@ check_contains "$(cat "$T/alice-rooms2.json")" '"unread":1'
 as alice read den >/dev/null || fail "alice's read"
 as alice rooms --json >"$T/alice-rooms3.json" || fail "alice's rooms"
 check_contains "$(cat "$T/alice-rooms3.json")" '"unread":0' 
+# a store lost (or a profile from before the store): the history is
+# fetched into a new one, shown whole, and nothing is called a replay
+rm -f "$T/bob/store.db" "$T/bob/store.db-wal" "$T/bob/store.db-shm"
+as bob read den >"$T/again.out" 2>"$T/again.err" || fail "read into a new store: $(cat "$T/again.err")"
+check_eq 7 "$(grep -c 'alice: line' "$T/again.out")" "the history read into a new store"
+check_eq "" "$(grep 'SECURITY' "$T/again.err")" "warnings reading into a new store"
 checks_done views

@@ -120,6 +120,7 @@ static uint8_t *fuzz_resave(const char *from, const char *to, size_t *len)
 	free(rf->path);
 	rf->path = strdup(to);
 	CHECK(rf->path != NULL);
+	memset(rf->on_disk, 0, sizeof(rf->on_disk)); /* what is on disk is another file's */
 	CHECK(roomfile_save(rf, err, sizeof(err)) == ST_OK);
 	/* what the verbs look up in it stays in bounds */
 	for (size_t i = 0; i < rf->state.n_members; i++)
