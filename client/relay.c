@@ -166,6 +166,15 @@ static enum status bad_room(struct client *c)
 			   "starting with a letter or digit)", E2E_ROOM_NAME_MAX);
 }
 
+/* The longest query messages_path writes, and the longest path: a
+ * path cut short would be another request, so it must never happen. */
+#define RELAY_QUERY_MAX (sizeof "/messages?after=&limit=&wait=" - 1 + 20 + 10 + 10)
+_Static_assert(sizeof "/v1/rooms/" - 1 + E2E_ROOM_NAME_MAX + RELAY_QUERY_MAX < RELAY_PATH_MAX,
+	       "RELAY_PATH_MAX holds every path");
+_Static_assert(sizeof "/v1/rooms//members/" - 1 + E2E_ROOM_NAME_MAX + E2E_MEMBER_NAME_MAX <
+		       RELAY_PATH_MAX,
+	       "RELAY_PATH_MAX holds every member path");
+
 /* "/v1/rooms/ROOM" followed by `tail` (a literal of this file). */
 static enum status room_path(struct client *c, char path[static RELAY_PATH_MAX],
 			     const char *room, const char *tail)
@@ -391,7 +400,7 @@ static enum status messages_path(struct client *c, char path[static RELAY_PATH_M
 				 const char *room, uint64_t after, unsigned limit,
 				 const unsigned *wait_s)
 {
-	char query[80];
+	char query[RELAY_QUERY_MAX + 1];
 
 	if (wait_s)
 		snprintf(query, sizeof query, "/messages?after=%" PRIu64 "&limit=%u&wait=%u",

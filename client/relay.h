@@ -25,8 +25,9 @@
 #include "error.h"
 #include "proto.h"
 
-/* "/v1/rooms/ROOM/members/NAME" or ".../messages?after=N&limit=N&wait=N"
- * with the longest names and 20-digit numbers: 160 bytes. */
+/* The longest path is ".../messages?after=N&limit=N&wait=N" with the
+ * longest room name and the longest numbers: 143 bytes (relay.c checks
+ * this at compile time). */
 #define RELAY_PATH_MAX 256
 
 /* The endpoints the client calls; each has its row(s) in relay.c's table. */
