@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "relay.h"
 
 enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 {
@@ -15,13 +16,10 @@ enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 	return st;
 }
 
+/* The mapping itself is relay.c's, with every other reply's. */
 enum status client_reply_fail(struct client *c, int rc, const struct api_reply *r)
 {
-	if (rc < 0 && r->http_status == 0)
-		return client_fail(c, ST_UNREACHABLE, "%s", r->detail);
-	if (rc == 0 && r->err == E2E_ERR_REMOVED)
-		return client_fail(c, ST_NOT_MEMBER, "you left or were removed from this room");
-	return client_fail(c, ST_ERROR, "%s", r->detail);
+	return relay_api_status(c, rc, r);
 }
 
 void security_warn(const char *fmt, ...)

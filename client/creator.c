@@ -1,4 +1,5 @@
-/* creator.c - admission, removal and epochs (see creator.h). */
+/* creator.c - admission, removal and epochs (see creator.h); the
+ * requests go through relay.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "creator.h"
 #include "fingerprint.h"
 #include "messages.h"
+#include "relay.h"
 #include "roomsync.h"
 #include "sign.h"
 #include "transcript.h"
@@ -216,12 +218,10 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
 	size_t len = 0;
 	json_t *wraps = NULL, *req = NULL;
-	struct api_reply r = {0};
+	struct relay_reply r = {.err = E2E_ERR__COUNT};
 	struct wire_state accepted = {0};
 	json_error_t jerr;
-	char path[160];
 	enum status st = client_fail(c, ST_ERROR, "cannot build the new room state");
-	int rc;
 
 	if ((p->rotate && !new_epoch_key(rf, p->next.epoch)) ||
 	    !(payload = wire_state_build(&p->next, &len)) ||
@@ -231,12 +231,9 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 			      "wraps", wraps)) ||
 	    wire_state_parse(payload, len, &accepted, &jerr) != E2E_OK)
 		goto out;
-	snprintf(path, sizeof path, "/v1/rooms/%s/state", rf->room);
-	rc = api_call(c->api, "POST", path, req, &r);
-	if (rc != 0 || r.err != E2E_OK) {
-		st = client_reply_fail(c, rc, &r);
+	st = relay_state_post(c, rf->room, req, &r);
+	if (st != ST_OK)
 		goto out;
-	}
 	roomsync_accept_state(rf, payload, len, sig, &accepted);
 	payload = NULL;
 	for (size_t i = p->first_dropped; i < p->next.n_former; i++)
@@ -248,7 +245,7 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	st = roomfile_save(rf, c->err, sizeof c->err);
 out:
 	wire_state_clear(&accepted);
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	json_decref(req);
 	json_decref(wraps);
 	free(payload);
@@ -308,23 +305,14 @@ out:
 
 enum status creator_remove(struct client *c, struct roomfile *rf, const char *name)
 {
-	char path[200];
-	struct api_reply r;
-	enum status st = ST_OK;
-	int rc;
+	struct relay_reply r;
+	enum status st;
 
 	/* Recorded first, so the next step drops the member even if this
 	 * process dies right after the relay removed it. */
 	if (!roomfile_depart(rf, name) || roomfile_save(rf, c->err, sizeof c->err) != ST_OK)
 		return client_fail(c, ST_ERROR, "cannot record the removal of %s", name);
-	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, name);
-	rc = api_call(c->api, "DELETE", path, NULL, &r);
-	if (rc == 0 && r.err == E2E_ERR_NO_MEMBER)
-		st = client_fail(c, ST_USAGE, "%s is not a member of room %s", name, rf->room);
-	else if (rc == 0 && r.err == E2E_ERR_CREATOR_STAYS)
-		st = client_fail(c, ST_USAGE, "the room's creator cannot be removed");
-	else if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(c, rc, &r);
-	api_reply_clear(&r);
+	st = relay_member_remove(c, rf->room, name, &r);
+	relay_reply_clear(&r);
 	return st;
 }

@@ -1,4 +1,5 @@
-/* membership.c - creating and joining rooms. */
+/* membership.c - creating and joining rooms (see membership.h); every
+ * request goes through relay.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "messages.h"
 #include "password.h"
 #include "profile.h"
+#include "relay.h"
 #include "roomkey.h"
 #include "roomsync.h"
 #include "sign.h"
@@ -35,16 +37,11 @@ static enum status ask_password(struct client *c, struct password **pw, const ch
 			    sizeof c->err);
 }
 
-static enum status take_token(struct client *c, struct roomfile *rf, json_t *body)
+/* The relay gave this membership its token: use it, and keep it. */
+static enum status keep_token(struct client *c, struct roomfile *rf)
 {
-	const char *token = NULL;
-	json_error_t jerr;
-
-	if (json_unpack_ex(body, &jerr, 0, "{s:s}", "token", &token) != 0 ||
-	    !b64_decode_exact(rf->sec->token, E2E_TOKEN_BYTES, token))
-		return client_fail(c, ST_ERROR, "the relay's reply has no valid token");
 	api_set_token(c->api, rf->sec->token);
-	return ST_OK;
+	return roomfile_save(rf, c->err, sizeof c->err);
 }
 
 static void keep_room_keys(struct roomfile *rf, const struct roomkey *k)
@@ -127,18 +124,18 @@ static json_t *create_request(struct client *c, struct roomfile *rf, const struc
 	return req;
 }
 
-/* Returns ST_NOT_MEMBER with err "exists" when another client created the
- * room first, so the caller joins instead. */
-static enum status create_room(struct client *c, struct roomfile *rf)
+/* *taken: another client created the room first (the relay said
+ * room_exists), so the caller joins instead. */
+static enum status create_room(struct client *c, struct roomfile *rf, bool *taken)
 {
 	struct password *pw = NULL;
 	struct roomkey *k = NULL;
 	json_t *req = NULL;
-	struct api_reply r = {0};
+	struct relay_reply r = {.err = E2E_ERR__COUNT};
 	uint8_t session_key[E2E_KEY_BYTES];
 	enum status st;
-	int rc;
 
+	*taken = false;
 	fprintf(stderr, "Room %s does not exist yet: creating it, with you as its creator.\n",
 		rf->room);
 	if ((st = ask_password(c, &pw, rf->room, true)) != ST_OK)
@@ -159,15 +156,12 @@ static enum status create_room(struct client *c, struct roomfile *rf)
 	if (!roomkey_member_mac(k, rf->room, &rf->creator) ||
 	    !(req = create_request(c, rf, k)))
 		goto out;
-	rc = api_call(c->api, "POST", "/v1/rooms", req, &r);
-	if (rc == 0 && r.err == E2E_ERR_ROOM_EXISTS)
-		st = client_fail(c, ST_NOT_MEMBER, "exists");
-	else if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(c, rc, &r);
-	else if ((st = take_token(c, rf, r.body)) == ST_OK)
-		st = roomfile_save(rf, c->err, sizeof c->err);
+	st = relay_room_create(c, rf->room, req, rf->sec->token, &r);
+	*taken = r.err == E2E_ERR_ROOM_EXISTS;
+	if (st == ST_OK)
+		st = keep_token(c, rf);
 out:
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	json_decref(req);
 	roomkey_free(k);
 	password_free(pw);
@@ -177,36 +171,11 @@ out:
 static enum status get_challenge(struct client *c, const char *room,
 				 uint8_t nonce[E2E_NONCE_BYTES])
 {
-	char path[160];
-	struct api_reply r;
-	json_t *empty = json_object();
-	const char *b64 = NULL;
-	enum status st = ST_OK;
-	int rc;
+	struct relay_reply r;
+	enum status st = relay_challenge(c, room, nonce, &r);
 
-	snprintf(path, sizeof path, "/v1/rooms/%s/challenges", room);
-	rc = api_call(c->api, "POST", path, empty, &r);
-	json_decref(empty);
-	if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(c, rc, &r);
-	else if (json_unpack(r.body, "{s:s}", "nonce", &b64) != 0 ||
-		 !b64_decode_exact(nonce, E2E_NONCE_BYTES, b64))
-		st = client_fail(c, ST_ERROR, "the relay sent an invalid join challenge");
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	return st;
-}
-
-static enum status join_reply(struct client *c, struct roomfile *rf, int rc,
-			      struct api_reply *r)
-{
-	if (rc == 0 && r->err == E2E_ERR_BAD_PROOF)
-		return client_fail(c, ST_WRONG_PASSWORD, "wrong password for room %s", rf->room);
-	if (rc == 0 && r->err == E2E_ERR_NAME_TAKEN)
-		return client_fail(c, ST_NOT_MEMBER, "the name %s is taken in room %s; choose "
-				   "another with --name NAME", rf->me, rf->room);
-	if (rc != 0 || r->err != E2E_OK)
-		return client_reply_fail(c, rc, r);
-	return take_token(c, rf, r->body);
 }
 
 static enum status register_member(struct client *c, struct roomfile *rf,
@@ -214,12 +183,10 @@ static enum status register_member(struct client *c, struct roomfile *rf,
 {
 	struct wire_member me;
 	uint8_t nonce[E2E_NONCE_BYTES], proof[E2E_SIG_BYTES];
-	char path[160];
 	char *nonce64 = NULL, *proof64 = NULL;
 	json_t *req = NULL;
-	struct api_reply r = {0};
+	struct relay_reply r = {.err = E2E_ERR__COUNT};
 	enum status st;
-	int rc;
 
 	own_record(c, &me);
 	if ((st = get_challenge(c, rf->room, nonce)) != ST_OK)
@@ -233,12 +200,11 @@ static enum status register_member(struct client *c, struct roomfile *rf,
 	    json_object_set_new(req, "nonce", json_string(nonce64)) ||
 	    json_object_set_new(req, "proof", json_string(proof64)))
 		goto out;
-	snprintf(path, sizeof path, "/v1/rooms/%s/members", rf->room);
-	rc = api_call(c->api, "POST", path, req, &r);
-	if ((st = join_reply(c, rf, rc, &r)) == ST_OK)
-		st = roomfile_save(rf, c->err, sizeof c->err);
+	st = relay_join(c, rf->room, rf->me, req, rf->sec->token, &r);
+	if (st == ST_OK)
+		st = keep_token(c, rf);
 out:
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	json_decref(req);
 	free(nonce64);
 	free(proof64);
@@ -277,28 +243,22 @@ static enum status join_room(struct client *c, struct roomfile *rf, const struct
 /* GET the room's public parameters; ST_NOT_MEMBER if it does not exist. */
 static enum status fetch_room(struct client *c, const char *room, struct wire_room *p)
 {
-	char path[160];
-	struct api_reply r;
-	json_error_t jerr;
-	enum status st = ST_OK;
-	int rc;
+	struct relay_reply r;
+	json_error_t jerr = {0};
+	enum status st = relay_room_get(c, room, &r);
 
-	snprintf(path, sizeof path, "/v1/rooms/%s", room);
-	rc = api_call(c->api, "GET", path, NULL, &r);
-	if (rc == 0 && r.err == E2E_ERR_NO_ROOM)
-		st = client_fail(c, ST_NOT_MEMBER, "no room %s on %s", room, c->relay_url);
-	else if (rc != 0 || r.err != E2E_OK)
-		st = client_reply_fail(c, rc, &r);
-	else if (wire_room_unpack(r.body, p, &jerr) != E2E_OK || strcmp(p->room, room) != 0)
+	if (st == ST_OK &&
+	    (wire_room_unpack(r.body, p, &jerr) != E2E_OK || strcmp(p->room, room) != 0))
 		st = client_fail(c, ST_ERROR, "the relay sent invalid room parameters: %s",
 				 jerr.text);
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	return st;
 }
 
 static enum status create_or_join(struct client *c, struct roomfile *rf)
 {
 	struct wire_room params;
+	bool taken = false;
 	enum status st;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -307,8 +267,8 @@ static enum status create_or_join(struct client *c, struct roomfile *rf)
 			return join_room(c, rf, &params);
 		if (st != ST_NOT_MEMBER)
 			return st;
-		st = create_room(c, rf);
-		if (st != ST_NOT_MEMBER || strcmp(c->err, "exists") != 0)
+		st = create_room(c, rf, &taken);
+		if (!taken)
 			return st;
 		/* Someone created it between our GET and POST: join instead. */
 		roomfile_forget(rf);
@@ -359,10 +319,8 @@ out:
 
 enum status membership_leave(struct client *c, struct roomfile *rf)
 {
-	char path[200];
-	struct api_reply r;
+	struct relay_reply r;
 	enum status st = ST_OK;
-	int rc;
 
 	if (strcmp(rf->creator.name, rf->me) == 0)
 		return client_fail(c, ST_USAGE, "the room's creator cannot leave room %s", rf->room);
@@ -371,11 +329,8 @@ enum status membership_leave(struct client *c, struct roomfile *rf)
 	if (wire_state_find(&rf->state, rf->me) && roomfile_epoch_key(rf, rf->state.epoch) &&
 	    (st = messages_send_leave(c, rf)) != ST_OK)
 		return st;
-	snprintf(path, sizeof path, "/v1/rooms/%s/members/%s", rf->room, rf->me);
-	rc = api_call(c->api, "DELETE", path, NULL, &r);
-	if (rc != 0 || (r.err != E2E_OK && r.err != E2E_ERR_REMOVED))
-		st = client_reply_fail(c, rc, &r);
-	api_reply_clear(&r);
+	st = relay_leave(c, rf->room, rf->me, &r);
+	relay_reply_clear(&r);
 	/* Gone from the relay: the membership file has nothing left to do. */
 	if (st == ST_OK && unlink(rf->path) != 0)
 		st = client_fail(c, ST_ERROR, "left room %s, but cannot delete %s: %s", rf->room,

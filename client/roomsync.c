@@ -1,31 +1,17 @@
-/* roomsync.c - trusted state, epoch keys and admission. */
+/* roomsync.c - trusted state, epoch keys and admission (see roomsync.h);
+ * the requests go through relay.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fingerprint.h"
+#include "relay.h"
 #include "roomkey.h"
 #include "roomsync.h"
 #include "sign.h"
 #include "transcript.h"
 #include "verify.h"
 #include "wrap.h"
-
-static enum status get(struct client *c, const struct roomfile *rf, const char *what,
-		       struct api_reply *r)
-{
-	char path[160];
-	int rc;
-
-	snprintf(path, sizeof path, "/v1/rooms/%s/%s", rf->room, what);
-	rc = api_call(c->api, "GET", path, NULL, r);
-	if (rc == 0 && r->err == E2E_ERR_UNAUTHORIZED)
-		return client_fail(c, ST_NOT_MEMBER, "the relay no longer knows you in room %s",
-				   rf->room);
-	if (rc != 0 || r->err != E2E_OK)
-		return client_reply_fail(c, rc, r);
-	return ST_OK;
-}
 
 static bool same_keys(const struct wire_member *a, const struct wire_member *b)
 {
@@ -44,20 +30,20 @@ static bool in_state(const struct roomfile *rf, const struct wire_member *m)
 enum status roomsync_members(struct client *c, struct roomfile *rf,
 			     struct listed_member **list, size_t *n)
 {
-	struct api_reply r;
+	struct relay_reply r;
 	struct roomkey *k = roomkey_from_subkeys(rf->sec->access_seed, rf->sec->admission);
-	json_t *arr;
+	json_t *arr = NULL;
 	json_error_t jerr;
 	enum status st;
 
 	*list = NULL;
 	*n = 0;
-	if ((st = get(c, rf, "members", &r)) != ST_OK)
+	st = relay_members_get(c, rf->room, &arr, &r);
+	if (st != ST_OK)
 		goto out;
-	arr = json_object_get(r.body, "members");
 	st = client_fail(c, ST_ERROR, "the relay sent an invalid member list");
-	if (!json_is_array(arr) || json_array_size(arr) > E2E_ROOM_MEMBERS_MAX ||
-	    !(*list = calloc(json_array_size(arr) + 1, sizeof **list)))
+	*list = calloc(json_array_size(arr) + 1, sizeof **list);
+	if (!*list)
 		goto out;
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		struct listed_member *m = &(*list)[i];
@@ -79,7 +65,7 @@ out:
 		*list = NULL;
 		*n = 0;
 	}
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	roomkey_free(k);
 	return st;
 }
@@ -172,15 +158,15 @@ void roomsync_accept_state(struct roomfile *rf, uint8_t *payload, size_t len,
 
 static enum status update_state(struct client *c, struct roomfile *rf)
 {
-	struct api_reply r;
+	struct relay_reply r;
 	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
 	size_t len = 0;
 	struct wire_state s = {0};
 	json_error_t jerr;
 	const char *why = NULL;
-	enum status st;
+	enum status st = relay_state_get(c, rf->room, &r);
 
-	if ((st = get(c, rf, "state", &r)) != ST_OK)
+	if (st != ST_OK)
 		goto out;
 	if (wire_signed_unpack(r.body, &payload, &len, sig, &jerr) != E2E_OK)
 		why = "it is malformed";
@@ -199,7 +185,7 @@ static enum status update_state(struct client *c, struct roomfile *rf)
 out:
 	wire_state_clear(&s);
 	free(payload);
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	return st;
 }
 
@@ -223,22 +209,19 @@ out:
 
 static enum status fetch_keys(struct client *c, struct roomfile *rf)
 {
-	struct api_reply r;
-	json_t *arr;
+	struct relay_reply r;
+	json_t *arr = NULL;
 	json_error_t jerr;
 	struct wire_wrap w;
-	enum status st = get(c, rf, "wraps", &r);
+	enum status st = relay_wraps_get(c, rf->room, &arr, &r);
 
-	arr = st == ST_OK ? json_object_get(r.body, "wraps") : NULL;
-	if (st == ST_OK && !json_is_array(arr))
-		st = client_fail(c, ST_ERROR, "the relay sent an invalid wrap list");
 	for (size_t i = 0; st == ST_OK && i < json_array_size(arr); i++) {
 		if (wire_wrap_unpack(json_array_get(arr, i), &w, &jerr) != E2E_OK)
 			security_warn("room %s: malformed key wrap ignored: %s", rf->room, jerr.text);
 		else
 			open_wrap(c, rf, &w);
 	}
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	return st;
 }
 
@@ -256,21 +239,15 @@ static bool me_admitted(const struct client *c, const struct roomfile *rf)
  * again; a change means the relay (or its disk) was tampered with. */
 static enum status check_params(struct client *c, struct roomfile *rf)
 {
-	char path[160];
-	struct api_reply r;
+	struct relay_reply r;
 	struct wire_room p = {0};
 	json_error_t jerr;
-	int rc;
+	enum status st;
 
 	c->params_checked = true;
-	snprintf(path, sizeof path, "/v1/rooms/%s", rf->room);
-	rc = api_call(c->api, "GET", path, NULL, &r);
-	if (rc != 0 || r.err != E2E_OK) {
-		enum status st = client_reply_fail(c, rc, &r);
-
-		api_reply_clear(&r);
-		return st;
-	}
+	st = relay_room_get(c, rf->room, &r);
+	if (st != ST_OK)
+		goto out;
 	if (wire_room_unpack(r.body, &p, &jerr) != E2E_OK ||
 	    sodium_memcmp(p.salt, rf->salt, sizeof p.salt) != 0 || p.opslimit != rf->opslimit ||
 	    p.memlimit != rf->memlimit)
@@ -280,8 +257,9 @@ static enum status check_params(struct client *c, struct roomfile *rf)
 			      (unsigned long long)p.memlimit, (unsigned long long)rf->opslimit,
 			      (unsigned long long)rf->memlimit,
 			      wire_kdf_params_ok(p.opslimit, p.memlimit) ? "" : ", below the floor");
-	api_reply_clear(&r);
-	return ST_OK;
+out:
+	relay_reply_clear(&r);
+	return st;
 }
 
 enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
