@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "client.h"
-#include "relay.h"
 
 enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 {
@@ -14,12 +13,6 @@ enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 	vsnprintf(c->err, sizeof c->err, fmt, ap);
 	va_end(ap);
 	return st;
-}
-
-/* The mapping itself is relay.c's, with every other reply's. */
-enum status client_reply_fail(struct client *c, int rc, const struct api_reply *r)
-{
-	return relay_api_status(c, rc, r);
 }
 
 void security_warn(const char *fmt, ...)

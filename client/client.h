@@ -67,9 +67,6 @@ struct client {
 enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The status for a failed api_call (rc < 0) or a non-2xx reply, for
- * modules that still call api.c (messages.c); the others use relay.h. */
-enum status client_reply_fail(struct client *c, int rc, const struct api_reply *r);
 
 /* A line on stderr starting with "SECURITY: ": something was refused. */
 void security_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

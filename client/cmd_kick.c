@@ -18,10 +18,7 @@ enum status cmd_kick(struct client *c, int argc, char **argv)
 		return client_fail(c, ST_USAGE, "usage: e2e-chat kick ROOM NAME");
 	if ((st = command_enter(c, 2, argv, 2, false, &rf)) != ST_OK)
 		return st;
-	if (!creator_is_me(rf))
-		st = client_fail(c, ST_USAGE, "only the room's creator (%s) removes members",
-				 rf->creator.name);
-	else if ((st = creator_remove(c, rf, argv[2])) == ST_OK &&
+	if ((st = creator_remove(c, rf, argv[2])) == ST_OK &&
 		 (st = creator_step(c, rf, &req, &rotated)) == ST_OK)
 		printf("removed %s from %s; epoch %llu began without them\n", argv[2], rf->room,
 		       (unsigned long long)rf->state.epoch);

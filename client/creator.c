@@ -308,6 +308,10 @@ enum status creator_remove(struct client *c, struct roomfile *rf, const char *na
 	struct relay_reply r;
 	enum status st;
 
+	/* here, so that `kick` and the chat's /kick and /deny say the same */
+	if (!creator_is_me(rf))
+		return client_fail(c, ST_USAGE, "only the room's creator (%s) removes members",
+				   rf->creator.name);
 	/* Recorded first, so the next step drops the member even if this
 	 * process dies right after the relay removed it. */
 	if (!roomfile_depart(rf, name) || roomfile_save(rf, c->err, sizeof c->err) != ST_OK)

@@ -11,6 +11,7 @@
 #include "fetchcursor.h"
 #include "messages.h"
 #include "msg.h"
+#include "relay.h"
 #include "room.h"
 #include "roomsync.h"
 #include "store.h"
@@ -172,12 +173,12 @@ static enum outcome read_back(struct client *c, struct roomfile *rf, int64_t roo
 	return *st == ST_OK ? OUT_RESEALED : OUT_KEEP;
 }
 
-/* An answer that is not a plain yes: what it means once read back. */
+/* An answer that is not a plain yes (`why`, c->err saying so): what it
+ * means once read back. */
 static enum outcome not_stored(struct client *c, struct roomfile *rf, int64_t room_id,
-			       const struct store_out *o, const struct api_reply *r,
+			       const struct store_out *o, long http_status, enum status why,
 			       enum status *st)
 {
-	enum status why = client_reply_fail(c, 0, r);
 	char detail[sizeof c->err];
 	enum outcome out;
 
@@ -185,42 +186,35 @@ static enum outcome not_stored(struct client *c, struct roomfile *rf, int64_t ro
 	out = read_back(c, rf, room_id, o, st);
 	if (out != OUT_RETRY)
 		return out;
-	if (r->http_status == 409) /* "sent already", yet not there: post it again */
+	if (http_status == 409) /* "sent already", yet not there: post it again */
 		return OUT_RETRY;
 	*st = client_fail(c, why, "%s", detail);
 	/* a 5xx or 429 may pass; any other refusal is for good */
-	return r->http_status >= 500 || r->http_status == 429 || r->http_status == 408
-		       ? OUT_KEEP
-		       : OUT_DROPPED;
+	return http_status >= 500 || http_status == 429 || http_status == 408 ? OUT_KEEP
+									    : OUT_DROPPED;
 }
 
 static enum outcome post_one(struct client *c, struct roomfile *rf, int64_t room_id,
 			     const struct store_out *o, enum status *st)
 {
-	struct api_reply r = {0};
+	struct relay_reply r = {0};
 	json_error_t jerr;
 	json_t *req = wire_parse_body(o->body, strlen(o->body), &jerr);
-	char path[160];
 	enum outcome out = OUT_KEEP;
-	int rc;
+	enum status posted;
 
 	*st = client_fail(c, ST_ERROR, "a queued message is damaged");
 	if (!req)
 		return OUT_DROPPED;
-	snprintf(path, sizeof path, "/v1/rooms/%s/messages", rf->room);
-	rc = api_call(c->api, "POST", path, req, &r);
+	posted = relay_message_post(c, rf->room, req, NULL, &r);
 	*st = ST_OK;
-	if (rc == 0 && r.err == E2E_OK)
+	if (posted == ST_OK)
 		out = OUT_STORED;
-	else if (rc < 0 && r.http_status == 0) /* not reached: nothing to read back */
-		*st = client_reply_fail(c, rc, &r);
-	else if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
-		*st = client_fail(c, ST_PENDING, "not admitted to room %s yet", rf->room);
-	else if (rc == 0 && r.err == E2E_ERR_REMOVED)
-		*st = client_reply_fail(c, rc, &r);
+	else if (r.http_status == 0 || posted == ST_PENDING || posted == ST_NOT_MEMBER)
+		*st = posted; /* not reached, not admitted yet, or removed: kept */
 	else
-		out = not_stored(c, rf, room_id, o, &r, st);
-	api_reply_clear(&r);
+		out = not_stored(c, rf, room_id, o, r.http_status, posted, st);
+	relay_reply_clear(&r);
 	json_decref(req);
 	return out;
 }
@@ -545,28 +539,15 @@ struct page {
 };
 
 static enum status get_page(struct reader *rd, uint64_t after, json_t **arr,
-			    struct api_reply *r)
+			    struct relay_reply *r)
 {
-	char path[200];
-	int rc;
-
-	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d",
-		 rd->rf->room, after, E2E_READ_DEFAULT);
-	rc = api_call(rd->c->api, "GET", path, NULL, r);
-	if (rc == 0 && r->err == E2E_ERR_NOT_ADMITTED)
-		return client_fail(rd->c, ST_PENDING, "not admitted to room %s yet", rd->rf->room);
-	if (rc != 0 || r->err != E2E_OK)
-		return client_reply_fail(rd->c, rc, r);
-	*arr = json_object_get(r->body, "messages");
-	if (!json_is_array(*arr) || json_array_size(*arr) > E2E_READ_DEFAULT)
-		return client_fail(rd->c, ST_ERROR, "the relay sent an invalid message list");
-	return ST_OK;
+	return relay_messages_get(rd->c, rd->rf->room, after, E2E_READ_DEFAULT, arr, r);
 }
 
 /* One page after `after`, kept in one transaction. */
 static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 {
-	struct api_reply r = {0};
+	struct relay_reply r = {0};
 	json_t *arr = NULL;
 	json_error_t jerr;
 	struct wire_msg *m = malloc(sizeof *m);
@@ -604,7 +585,7 @@ static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 	if (st != ST_OK)
 		store_rollback(rd->c->store);
 out:
-	api_reply_clear(&r);
+	relay_reply_clear(&r);
 	free(m);
 	return st;
 }
@@ -831,29 +812,21 @@ static bool backoff_sleep(int64_t ms, const int *wake_fds, size_t n_wake)
 
 /* One long-poll; 1: woken by a descriptor, 0: answered, -1: unreachable.
  * An answer with messages is kept in *page (the caller's). */
-static int wait_once(struct client *c, const char *path, unsigned wait_s,
+static int wait_once(struct client *c, const char *room, uint64_t after, unsigned wait_s,
 		     const int *wake_fds, size_t n_wake, json_t **page, enum status *st)
 {
-	struct api_reply r;
+	struct relay_reply r = {0};
 	json_t *arr = NULL;
-	int rc = api_call_wait(c->api, path, wait_s, wake_fds, n_wake, &r);
+	bool woken = false;
 
-	if (rc == 0 && r.err == E2E_ERR_NOT_ADMITTED)
-		*st = client_fail(c, ST_PENDING, "not admitted yet");
-	else if (rc == 0 && r.err != E2E_OK)
-		*st = client_reply_fail(c, rc, &r);
-	else if (rc == 0)
-		arr = json_object_get(r.body, "messages");
-	if (rc == 0 && *st == ST_OK && !json_is_array(arr))
-		*st = client_fail(c, ST_ERROR, "the relay sent an invalid message list");
-	else if (rc == 0 && *st == ST_OK && json_array_size(arr) > 0)
+	*st = relay_messages_wait(c, room, after, E2E_READ_DEFAULT, wait_s, wake_fds, n_wake,
+				  &woken, &arr, &r);
+	if (*st == ST_OK && arr && json_array_size(arr) > 0)
 		*page = json_incref(arr);
-	if (rc < 0)
-		*st = client_reply_fail(c, rc, &r);
-	if (rc < 0)
-		rc = r.http_status == 0 ? -1 : 0; /* unreachable, or it answered garbage */
-	api_reply_clear(&r);
-	return rc;
+	relay_reply_clear(&r);
+	if (woken)
+		return 1;
+	return *st == ST_UNREACHABLE ? -1 : 0;
 }
 
 enum status messages_wait(struct client *c, const char *room, uint64_t after, unsigned wait_s,
@@ -862,18 +835,11 @@ enum status messages_wait(struct client *c, const char *room, uint64_t after, un
 	int64_t deadline = mono_ms() + (int64_t)wait_s * 1000, left;
 	int64_t backoff = MESSAGES_BACKOFF_MIN_MS;
 	enum status st = ST_OK;
-	char path[200];
-	int rc;
+	unsigned wait = wait_s;
 
 	*page = NULL;
-	if (wait_s > E2E_WAIT_MAX)
-		wait_s = E2E_WAIT_MAX;
-	snprintf(path, sizeof path, "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d&wait=%u",
-		 room, after, E2E_READ_DEFAULT, wait_s);
 	for (;;) {
-		st = ST_OK;
-		rc = wait_once(c, path, wait_s, wake_fds, n_wake, page, &st);
-		if (rc >= 0)
+		if (wait_once(c, room, after, wait, wake_fds, n_wake, page, &st) >= 0)
 			break;
 		/* the relay went away (restart, network): retry, not too often */
 		left = deadline - mono_ms();
@@ -887,9 +853,7 @@ enum status messages_wait(struct client *c, const char *room, uint64_t after, un
 							      : backoff * 2;
 		/* the rest of the wait, at least one second */
 		left = (deadline - mono_ms()) / 1000;
-		snprintf(path, sizeof path,
-			 "/v1/rooms/%s/messages?after=%" PRIu64 "&limit=%d&wait=%u", room, after,
-			 E2E_READ_DEFAULT, (unsigned)(left > 0 ? left : 1));
+		wait = (unsigned)(left > 0 ? left : 1);
 	}
 	return st;
 }

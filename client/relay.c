@@ -137,19 +137,6 @@ static enum status conclude(struct client *c, enum relay_endpoint ep, int rc,
 	return say(c, st, rule_of(ep, r->err)->text, room, name, ar->detail);
 }
 
-enum status relay_api_status(struct client *c, int rc, const struct api_reply *ar)
-{
-	const struct rule *rule = rule_of(RELAY_ANY, ar->err);
-
-	if (rc < 0 && ar->http_status == 0)
-		return client_fail(c, ST_UNREACHABLE, "%s", ar->detail);
-	/* Only rows for every endpoint apply (rule_of with RELAY_ANY): which
-	 * endpoint this was is not known. rc < 0 here: a garbage 2xx. */
-	if (rc != 0)
-		rule = &no_rule;
-	return say(c, rule->st, rule->text, "", "", ar->detail);
-}
-
 /* A reply that is a 2xx but not of the endpoint's shape. */
 static enum status malformed(struct client *c, struct relay_reply *r, const char *what)
 {

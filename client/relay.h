@@ -133,9 +133,5 @@ enum status relay_messages_wait(struct client *c, const char *room, uint64_t aft
 				size_t n_wake, bool *woken, json_t **messages,
 				struct relay_reply *r);
 
-/* For modules that still call api.c themselves (messages.c, until it
- * uses the functions above): the status of api_call's result `rc`, `ar`
- * under the rules every endpoint shares. client_reply_fail is this. */
-enum status relay_api_status(struct client *c, int rc, const struct api_reply *ar);
 
 #endif

@@ -44,6 +44,13 @@ rc=0
 as bob admit den 2>"$T/bob.err" || rc=$?
 assert_eq 2 "$rc" "admit by a non-creator"
 assert_contains "$(cat "$T/bob.err")" "only the room's creator"
+# kick and the chat's /kick: the same words (issue 11)
+rc=0
+as bob kick den alice 2>"$T/kick.err" || rc=$?
+assert_eq 2 "$rc" "kick by a non-creator"
+printf '/kick alice\n/quit\n' | as bob join den 2>"$T/slash-kick.err" >/dev/null ||
+	fail "bob's chat: $(cat "$T/slash-kick.err")"
+assert_contains "$(cat "$T/slash-kick.err")" "$(sed 's/^e2e-chat: //' "$T/kick.err")"
 
 relay_stop
 echo "offline_creator: ok"

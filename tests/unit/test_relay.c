@@ -72,35 +72,6 @@ static void test_endpoints(void)
 		       "row %zu", i);
 }
 
-/* client_reply_fail's rules (modules still calling api.c). */
-static void test_api_status(void)
-{
-	struct client c;
-	struct api_reply ar;
-
-	memset(&c, 0, sizeof c);
-	ar = (struct api_reply){.http_status = 0, .err = E2E_OK};
-	snprintf(ar.detail, sizeof ar.detail, "connection refused");
-	CHECK(relay_api_status(&c, -1, &ar) == ST_UNREACHABLE);
-	CHECK(strcmp(c.err, "connection refused") == 0);
-
-	ar = (struct api_reply){.http_status = 403, .err = E2E_ERR_REMOVED};
-	CHECK(relay_api_status(&c, 0, &ar) == ST_NOT_MEMBER);
-	CHECK(strcmp(c.err, "you left or were removed from this room") == 0);
-
-	/* one endpoint's row is not a shared one */
-	ar = (struct api_reply){.http_status = 403, .err = E2E_ERR_NOT_ADMITTED};
-	snprintf(ar.detail, sizeof ar.detail, "relay: not admitted");
-	CHECK(relay_api_status(&c, 0, &ar) == ST_ERROR);
-	CHECK(strcmp(c.err, "relay: not admitted") == 0);
-
-	/* a 2xx with a garbage body */
-	ar = (struct api_reply){.http_status = 200, .err = E2E_OK};
-	snprintf(ar.detail, sizeof ar.detail, "relay sent an invalid response");
-	CHECK(relay_api_status(&c, -1, &ar) == ST_ERROR);
-	CHECK(relay_api_status(&c, 0, &ar) == ST_ERROR);
-}
-
 /* Bad names are refused before a path is built or a request made (the
  * client has no relay handle here: a request would crash). */
 static void test_names(void)
@@ -129,7 +100,6 @@ int main(void)
 {
 	test_shared();
 	test_endpoints();
-	test_api_status();
 	test_names();
 	return check_summary("test_relay");
 }
