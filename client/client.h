@@ -53,6 +53,8 @@ struct client {
 	struct identity *id;
 	struct api *api;
 	struct store *store; /* the profile's local store (store.h) */
+	uint8_t *room_key;   /* sodium_malloc'd: opens and seals room files' secrets */
+	bool seal_rooms;     /* the identity has a passphrase: seal them */
 
 	bool params_checked; /* the room's KDF parameters compared this run */
 

@@ -24,7 +24,9 @@ static const char *role_of(struct client *c, const char *relay, const char *room
 	const char *role = "gone";
 
 	if (profile_room_path(&path, c->home, relay, room, err, sizeof err) == ST_OK &&
-	    roomfile_open(&rf, path, err, sizeof err) == ST_OK && rf->exists)
+	    roomfile_open_sealed(&rf, path, c->room_key, c->seal_rooms, err, sizeof err) ==
+		    ST_OK &&
+	    rf->exists)
 		role = strcmp(rf->creator.name, rf->me) == 0 ? "creator"
 		       : wire_state_find(&rf->state, rf->me) ? "member"
 							     : "waiting";

@@ -234,8 +234,10 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	st = relay_state_post(c, rf->room, req, &r);
 	if (st != ST_OK)
 		goto out;
-	roomsync_accept_state(rf, payload, len, sig, &accepted);
+	st = roomsync_accept_state(c, rf, payload, len, sig, &accepted);
 	payload = NULL;
+	if (st != ST_OK)
+		goto out;
 	for (size_t i = p->first_dropped; i < p->next.n_former; i++)
 		roomfile_forget_departure(rf, p->next.former[i].m.name);
 	if (p->rotate) {

@@ -11,11 +11,16 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "roomfile.h"
 #include "names.h"
 #include "profile.h"
 
 #define DEFAULT_RELAY "http://127.0.0.1:8000"
 #define DEFAULT_INTERVAL_MS 1000
+/* The room files' sealing key: crypto_kdf from the identity's X25519
+ * secret key, beside the store's (id 1, store.c). */
+#define ROOM_KEY_KDF_CONTEXT "e2estore"
+#define ROOM_KEY_KDF_ID 2
 /* --tail's largest N. */
 #define READ_TAIL_MAX 100000
 
@@ -260,6 +265,11 @@ static enum status setup(struct client *c)
 				   "to accept that", c->relay_url);
 	if (!(c->store = store_open(c->home, c->id, c->err, sizeof c->err)))
 		return ST_ERROR;
+	if (!(c->room_key = sodium_malloc(ROOMFILE_SEAL_KEY_BYTES)))
+		return client_fail(c, ST_ERROR, "out of memory");
+	crypto_kdf_derive_from_key(c->room_key, ROOMFILE_SEAL_KEY_BYTES, ROOM_KEY_KDF_ID,
+				   ROOM_KEY_KDF_CONTEXT, c->id->box_sk);
+	c->seal_rooms = profile_identity_sealed(c->home);
 	if (!(c->api = api_new(c->relay_url, &c->tls)))
 		return client_fail(c, ST_ERROR, "cannot set up HTTP (out of memory)");
 	return ST_OK;
@@ -307,6 +317,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "e2e-chat: %s\n", c.err[0] ? c.err : status_message(st));
 	api_free(c.api);
 	store_close(c.store);
+	sodium_free(c.room_key);
 	identity_free(c.id);
 	free(c.home);
 	curl_global_cleanup();

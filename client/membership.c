@@ -74,8 +74,7 @@ static enum status first_state(struct client *c, struct roomfile *rf, json_t *re
 		free(payload);
 		return client_fail(c, ST_ERROR, "cannot build the room's first state");
 	}
-	roomsync_accept_state(rf, payload, len, sig, &parsed);
-	return ST_OK;
+	return roomsync_accept_state(c, rf, payload, len, sig, &parsed);
 }
 
 /* What the creator's client will do on its own, from the options. */
@@ -286,7 +285,8 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 	*out = NULL;
 	if ((st = profile_room_path(&path, c->home, c->relay_url, room, c->err,
 				    sizeof c->err)) != ST_OK ||
-	    (st = roomfile_open(&rf, path, c->err, sizeof c->err)) != ST_OK)
+	    (st = roomfile_open_sealed(&rf, path, c->room_key, c->seal_rooms, c->err,
+					sizeof c->err)) != ST_OK)
 		goto out;
 	if (rf->exists) {
 		if (c->name_opt && strcmp(c->name_opt, rf->me) != 0) {
@@ -305,8 +305,8 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 	} else {
 		snprintf(rf->room, sizeof rf->room, "%s", room);
 		snprintf(rf->me, sizeof rf->me, "%s", c->name);
-		if ((st = create_or_join(c, rf)) != ST_OK ||
-		    (st = messages_forget(c, rf)) != ST_OK) /* an earlier membership's */
+		/* what the store kept of an earlier membership goes first */
+		if ((st = messages_forget(c, rf)) != ST_OK || (st = create_or_join(c, rf)) != ST_OK)
 			goto out;
 	}
 	*out = rf;

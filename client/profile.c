@@ -187,6 +187,22 @@ out:
 	return ret;
 }
 
+bool profile_identity_sealed(const char *dir)
+{
+	char path[4096];
+	uint8_t head[sizeof magic_sealed];
+	int fd;
+	bool sealed = false;
+
+	snprintf(path, sizeof path, "%s/identity", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, head, sizeof head) == (ssize_t)sizeof head)
+		sealed = memcmp(head, magic_sealed, sizeof head) == 0;
+	if (fd >= 0)
+		close(fd);
+	return sealed;
+}
+
 enum status profile_identity(struct identity **id, const char *dir, const char *passphrase_file,
 			     char *err, size_t errlen)
 {

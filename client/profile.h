@@ -7,6 +7,7 @@
 #ifndef E2E_PROFILE_H
 #define E2E_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "identity.h"
@@ -21,6 +22,9 @@ enum status profile_dir(char **dir, const char *home_opt, const char *profile,
  * or the terminal); a wrong one is ST_WRONG_PASSWORD. */
 enum status profile_identity(struct identity **id, const char *dir, const char *passphrase_file,
 			     char *err, size_t errlen);
+
+/* Is the identity file in `dir` sealed under a passphrase? */
+bool profile_identity_sealed(const char *dir);
 
 /* Write the identity again, sealed under `pass`, or plain if NULL
  * (atomically: the old file stays whole until the new one is complete). */

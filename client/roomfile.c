@@ -99,6 +99,66 @@ static json_t *pack_settings(const struct creator_settings *s)
 			 "epoch_messages", (json_int_t)s->epoch_messages);
 }
 
+/* The secrets, as they sit in a file that is not sealed. */
+static json_t *pack_secrets(const struct room_secrets *sec)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "token", b64_json(sec->token, E2E_TOKEN_BYTES),
+			 "access_seed", b64_json(sec->access_seed, E2E_KEY_BYTES),
+			 "admission", b64_json(sec->admission, E2E_KEY_BYTES), "keys",
+			 pack_keys(sec));
+}
+
+/* base64(nonce || crypto_secretbox(the secrets' JSON text)). */
+static json_t *seal_secrets(const struct roomfile *rf, const json_t *secrets)
+{
+	size_t len = 0, box_len, b64_len;
+	char *text = wire_dump(secrets, &len), *b64 = NULL;
+	uint8_t *box = NULL;
+	json_t *j = NULL;
+
+	box_len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
+	b64_len = sodium_base64_ENCODED_LEN(box_len, E2E_B64_VARIANT);
+	if (text && (box = malloc(box_len)) && (b64 = malloc(b64_len))) {
+		randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+		crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const uint8_t *)text,
+				      len, box, rf->seal_key);
+		sodium_bin2base64(b64, b64_len, box, box_len, E2E_B64_VARIANT);
+		j = json_string(b64);
+	}
+	if (text)
+		sodium_memzero(text, len);
+	free(text);
+	free(box);
+	free(b64);
+	return j;
+}
+
+/* The secrets of a sealed file, opened into a JSON object (NULL if the
+ * key is missing or wrong, or the box damaged). */
+static json_t *open_secrets(const struct roomfile *rf, const char *b64, json_error_t *err)
+{
+	size_t b64_len = strlen(b64), box_len = 0;
+	uint8_t *box = malloc(b64_len + 1), *text = NULL;
+	json_t *j = NULL;
+
+	if (!rf->seal_key || !box ||
+	    sodium_base642bin(box, b64_len + 1, b64, b64_len, NULL, &box_len, NULL,
+			      E2E_B64_VARIANT) != 0 ||
+	    box_len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES ||
+	    !(text = sodium_malloc(box_len)))
+		goto out;
+	if (crypto_secretbox_open_easy(text, box + crypto_secretbox_NONCEBYTES,
+				       box_len - crypto_secretbox_NONCEBYTES, box,
+				       rf->seal_key) == 0)
+		j = json_loadb((const char *)text,
+			       box_len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES,
+			       JSON_REJECT_DUPLICATES, err);
+out:
+	sodium_free(text);
+	free(box);
+	return j;
+}
+
 static json_t *pack(const struct roomfile *rf)
 {
 	json_t *creator = rf->creator_pinned ? wire_member_pack(&rf->creator, true)
@@ -107,21 +167,38 @@ static json_t *pack(const struct roomfile *rf)
 				? wire_signed_pack(rf->state_payload, rf->state_len, rf->state_sig)
 				: json_null();
 
-	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:o, s:o, s:o,"
-			 " s:I, s:o, s:I, s:I, s:o, s:o, s:o, s:o}",
+	json_t *secrets = pack_secrets(rf->sec), *sealed = json_null(), *root;
+
+	if (secrets && rf->seal) {
+		sealed = seal_secrets(rf, secrets);
+		json_decref(secrets);
+		secrets = json_pack("{s:s, s:s, s:s, s:[]}", "token", "", "access_seed", "",
+				    "admission", "", "keys");
+	}
+	if (!secrets || !sealed) {
+		json_decref(secrets);
+		json_decref(sealed);
+		json_decref(creator);
+		json_decref(state);
+		return NULL;
+	}
+	root = json_pack("{s:i, s:s, s:s, s:O, s:O, s:O, s:o, s:I, s:I, s:s, s:o, s:o, s:O,"
+			 " s:I, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
 			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
-			 "token", b64_json(rf->sec->token, E2E_TOKEN_BYTES),
-			 "access_seed", b64_json(rf->sec->access_seed, E2E_KEY_BYTES),
-			 "admission", b64_json(rf->sec->admission, E2E_KEY_BYTES),
+			 "token", json_object_get(secrets, "token"),
+			 "access_seed", json_object_get(secrets, "access_seed"),
+			 "admission", json_object_get(secrets, "admission"),
 			 "salt", b64_json(rf->salt, sizeof rf->salt),
 			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
 			 "creator_name", rf->creator.name, "creator", creator, "state", state,
-			 "keys", pack_keys(rf->sec), "counter", (json_int_t)rf->counter,
+			 "keys", json_object_get(secrets, "keys"), "counter", (json_int_t)rf->counter,
 			 "chain", b64_json(rf->chain, sizeof rf->chain),
 			 "last_seq", (json_int_t)rf->last_seq,
 			 "earlier_told", (json_int_t)rf->earlier_told, "senders", pack_senders(rf),
 			 "known", pack_known(rf), "settings", pack_settings(&rf->settings),
-			 "departed", pack_departed(rf));
+			 "departed", pack_departed(rf), "sealed", sealed);
+	json_decref(secrets);
+	return root;
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -296,24 +373,49 @@ static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_
 	return E2E_OK;
 }
 
+static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err);
+
+/* A sealed file: its secrets opened and put in place of the empty ones,
+ * then read as a file that is not sealed. */
+static enum e2e_err unpack_sealed(struct roomfile *rf, json_t *root, json_t *sealed,
+				  json_error_t *err)
+{
+	json_t *secrets = json_is_string(sealed) ? open_secrets(rf, json_string_value(sealed), err)
+						 : NULL;
+	json_t *plain = secrets ? json_deep_copy(root) : NULL;
+	enum e2e_err e = E2E_ERR_BAD_FIELD;
+
+	if (!secrets)
+		snprintf(err->text, sizeof err->text, "its keys are sealed, and %s",
+			 rf->seal_key ? "do not open with this identity" : "no identity key was given");
+	if (plain && json_object_update_existing(plain, secrets) == 0 &&
+	    json_object_set_new(plain, "sealed", json_null()) == 0)
+		e = unpack(rf, plain, err);
+	json_decref(plain);
+	json_decref(secrets);
+	return e;
+}
+
 static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
 	const char *room, *me, *token, *seed, *admission, *salt, *creator_name, *chain;
-	json_t *creator, *state, *keys, *senders, *known, *settings, *departed;
+	json_t *creator, *state, *keys, *senders, *known, *settings, *departed, *sealed = NULL;
 	json_int_t v, ops, mem, counter, last_seq, earlier_told = 0;
 	enum e2e_err e;
 
-	/* earlier_told is optional: files written before it was kept */
+	/* earlier_told and sealed are optional: files written before them */
 	if (json_unpack_ex(root, err, JSON_STRICT,
 			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:s, s:I, s?I, s:o, s:o, s:o, s:o}",
+			   " s:I, s:s, s:I, s?I, s:o, s:o, s:o, s:o, s?o}",
 			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
 			   "creator_name", &creator_name, "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
 			   "earlier_told", &earlier_told, "senders", &senders, "known", &known,
-			   "settings", &settings, "departed", &departed))
+			   "settings", &settings, "departed", &departed, "sealed", &sealed))
 		return E2E_ERR_BAD_FIELD;
+	if (sealed && !json_is_null(sealed))
+		return unpack_sealed(rf, root, sealed, err);
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
 	    earlier_told < 0 ||
 	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
@@ -431,6 +533,13 @@ static bool lock_room(struct roomfile *rf, const char *lock)
 
 enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen)
 {
+	return roomfile_open_sealed(out, path, NULL, false, err, errlen);
+}
+
+enum status roomfile_open_sealed(struct roomfile **out, const char *path,
+				 const uint8_t seal_key[ROOMFILE_SEAL_KEY_BYTES], bool seal,
+				 char *err, size_t errlen)
+{
 	struct roomfile *rf = calloc(1, sizeof *rf);
 	char lock[ROOMFILE_PATH_MAX];
 	enum status st = ST_ERROR;
@@ -441,6 +550,8 @@ enum status roomfile_open(struct roomfile **out, const char *path, char *err, si
 		goto fail;
 	}
 	rf->lock_fd = -1;
+	rf->seal_key = seal_key;
+	rf->seal = seal && seal_key;
 	memset(rf->sec, 0, sizeof *rf->sec);
 	snprintf(lock, sizeof lock, "%s.lock", path);
 	if (!lock_room(rf, lock)) {

@@ -71,6 +71,8 @@ struct roomfile {
 	/* BLAKE2b of the file's bytes as last read or written: a save that
 	 * would write the same bytes is skipped (no write, no fsync) */
 	uint8_t on_disk[E2E_HASH_BYTES];
+	const uint8_t *seal_key; /* NULL: secrets neither sealed nor openable */
+	bool seal;               /* save the secrets sealed */
 
 	char room[E2E_ROOM_NAME_MAX + 1];
 	char me[E2E_MEMBER_NAME_MAX + 1];
@@ -105,9 +107,20 @@ struct roomfile {
 	char (*departed)[E2E_MEMBER_NAME_MAX + 1];
 };
 
+/* The key that seals a room file's secrets at rest (roomfile_open_sealed):
+ * the token, the two password subkeys and the epoch keys, as one
+ * crypto_secretbox under a key derived from the identity. */
+#define ROOMFILE_SEAL_KEY_BYTES 32
+
 /* Lock and load `path`; a missing file gives an empty roomfile with
- * exists == false. */
+ * exists == false. A file whose secrets are sealed does not load. */
 enum status roomfile_open(struct roomfile **out, const char *path, char *err, size_t errlen);
+/* The same with `seal_key` (borrowed, kept while open): a sealed file is
+ * opened with it, and with `seal` the secrets are saved sealed (an
+ * identity with a passphrase); without, they are saved as before. */
+enum status roomfile_open_sealed(struct roomfile **out, const char *path,
+				 const uint8_t seal_key[ROOMFILE_SEAL_KEY_BYTES], bool seal,
+				 char *err, size_t errlen);
 enum status roomfile_save(struct roomfile *rf, char *err, size_t errlen);
 /* Unlock and free (wiping the secrets). NULL-safe. */
 void roomfile_close(struct roomfile *rf);

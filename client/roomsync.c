@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "messages.h"
 #include "relay.h"
 #include "roomkey.h"
 #include "roomsync.h"
 #include "sign.h"
+#include "store.h"
 #include "transcript.h"
 #include "verify.h"
 #include "wrap.h"
@@ -149,11 +151,18 @@ static void remember_keys(struct roomfile *rf, const struct wire_state *s)
 	}
 }
 
-void roomsync_accept_state(struct roomfile *rf, uint8_t *payload, size_t len,
-			   const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s)
+enum status roomsync_accept_state(struct client *c, struct roomfile *rf, uint8_t *payload,
+				  size_t len, const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s)
 {
+	int64_t room_id;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st == ST_OK &&
+	    !store_add_state(c->store, room_id, s->revision, s->epoch, payload, len, sig))
+		st = client_fail(c, ST_ERROR, "%s", store_error(c->store));
 	remember_keys(rf, s);
 	roomfile_set_state(rf, payload, len, sig, s);
+	return st;
 }
 
 static enum status update_state(struct client *c, struct roomfile *rf)
@@ -179,7 +188,7 @@ static enum status update_state(struct client *c, struct roomfile *rf)
 	if (why) {
 		security_warn("room %s: ignoring the room state the relay sent: %s", rf->room, why);
 	} else if (s.revision > rf->state.revision) {
-		roomsync_accept_state(rf, payload, len, sig, &s);
+		st = roomsync_accept_state(c, rf, payload, len, sig, &s);
 		payload = NULL;
 	}
 out:

@@ -22,10 +22,11 @@ struct listed_member {
 };
 
 /* Make `s` (already verified and checked) the trusted state, remembering
- * its members' keys on first sight and warning when they changed. Takes
- * ownership of payload and s, like roomfile_set_state. */
-void roomsync_accept_state(struct roomfile *rf, uint8_t *payload, size_t len,
-			   const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s);
+ * its members' keys on first sight and warning when they changed, and
+ * keep it in the store's state history. Takes ownership of payload and s,
+ * like roomfile_set_state, whatever it returns. */
+enum status roomsync_accept_state(struct client *c, struct roomfile *rf, uint8_t *payload,
+				  size_t len, const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s);
 
 /* Update state and keys. *admitted: in the signed state with a key for
  * its epoch. Saves the room file. */

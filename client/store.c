@@ -48,6 +48,10 @@ static const char *const schema[] = {
 	"CREATE INDEX IF NOT EXISTS messages_room ON messages(room_id, id)",
 	"CREATE INDEX IF NOT EXISTS messages_seq ON messages(room_id, seq)",
 	"CREATE INDEX IF NOT EXISTS messages_kind ON messages(room_id, kind, id)",
+	"CREATE TABLE IF NOT EXISTS states("
+	" room_id INTEGER NOT NULL REFERENCES rooms(id), revision INTEGER NOT NULL,"
+	" epoch INTEGER NOT NULL, payload BLOB NOT NULL, sig BLOB NOT NULL,"
+	" PRIMARY KEY(room_id, revision))",
 	"CREATE TABLE IF NOT EXISTS outbox("
 	" room_id INTEGER NOT NULL REFERENCES rooms(id), counter INTEGER NOT NULL,"
 	" leave INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, record BLOB NOT NULL,"
@@ -479,6 +483,7 @@ bool store_room_reset(struct store *s, int64_t room_id)
 	static const char *const sql[] = {
 		"DELETE FROM messages WHERE room_id = ?1",
 		"DELETE FROM outbox WHERE room_id = ?1",
+		"DELETE FROM states WHERE room_id = ?1",
 		"UPDATE rooms SET fetched = 0, probe_after = 0, probed_ms = 0, seen = 0"
 		" WHERE id = ?1",
 	};
@@ -495,6 +500,38 @@ bool store_room_reset(struct store *s, int64_t room_id)
 		return store_commit(s);
 	store_rollback(s);
 	return false;
+}
+
+bool store_add_state(struct store *s, int64_t room_id, uint64_t revision, uint64_t epoch,
+		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES])
+{
+	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO states(room_id, revision, epoch,"
+				      " payload, sig) VALUES (?1, ?2, ?3, ?4, ?5)");
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_int64(st, 2, (int64_t)revision);
+	sqlite3_bind_int64(st, 3, (int64_t)epoch);
+	sqlite3_bind_blob64(st, 4, payload, len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, sig, E2E_SIG_BYTES, SQLITE_STATIC);
+	return exec(s, st, "keeping a room state");
+}
+
+bool store_count_states(struct store *s, int64_t room_id, uint64_t *count)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM states WHERE room_id = ?1");
+	bool ok = false;
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok || fail(s, "counting room states");
 }
 
 bool store_cursor_get(struct store *s, int64_t room_id, struct store_cursor *cur)

@@ -11,6 +11,7 @@
  *    where the last page with new messages began (fetchcursor.h);
  *  - the outbox: messages sealed once, with their counter, kept verbatim
  *    until the relay is seen to hold them;
+ *  - the trusted state history: every creator-signed state accepted;
  *  - what the user has seen (the highest local id shown), for unread counts.
  * Invariants: one row per (room, sender, signing key, counter) among
  * trusted messages, so a record the relay serves again is compared with
@@ -134,6 +135,12 @@ bool store_count(struct store *s, int64_t room_id, unsigned kinds, int64_t after
 
 /* Forget the room's messages, outbox and cursor (a new membership). */
 bool store_room_reset(struct store *s, int64_t room_id);
+
+/* The trusted state history: every creator-signed state the client
+ * accepted, as signed (public: the relay holds them too). */
+bool store_add_state(struct store *s, int64_t room_id, uint64_t revision, uint64_t epoch,
+		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES]);
+bool store_count_states(struct store *s, int64_t room_id, uint64_t *count);
 
 bool store_cursor_get(struct store *s, int64_t room_id, struct store_cursor *cur);
 bool store_cursor_set(struct store *s, int64_t room_id, const struct store_cursor *cur);

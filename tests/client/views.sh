@@ -32,8 +32,10 @@ as alice send den "line 6" || fail "alice's send 6"
 as bob read den --tail 1 >"$T/six.out" || fail "read after --after 999999"
 check_contains "$(cat "$T/six.out")" "alice: line 6"
 
-# the store itself
+# the store itself: its mode, the trusted state history (alice's: the
+# room's first state, then the one that admitted bob)
 check_eq "$(stat -c %a "$T/bob/store.db")" 600 "store.db's mode"
+check_eq 2 "$(sqlite3 "$T/alice/store.db" 'SELECT count(*) FROM states')" "alice's states kept"
 grep -qa 'line 1' "$T/bob/store.db" && miss "store.db holds a text in clear"
 pass
 

@@ -13,12 +13,21 @@ id="$T/alice/identity"
 assert_eq 104 "$(stat -c %s "$id")" "plain identity size"
 plain_key_hex=$(od -An -tx1 -j8 -N32 "$id" | tr -d ' \n')
 old_fp=$(as alice verify vault alice | cut -f2)
+room_file=$(find "$T/alice/rooms" -name vault.json)
+token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$room_file")
+admission=$(sed -n 's/.*"admission":"\([^"]*\)".*/\1/p' "$room_file")
+[ -n "$token" ] && [ -n "$admission" ] || fail "no token or admission key in $room_file"
 
 E2E_CHAT_NEW_PASSPHRASE='first passphrase' as alice passphrase >"$T/out"
 assert_contains "$(cat "$T/out")" "protected by the new passphrase"
 assert_eq 176 "$(stat -c %s "$id")" "sealed identity size"
 assert_eq 600 "$(stat -c %a "$id")" "sealed identity mode"
 od -An -tx1 "$id" | tr -d ' \n' | grep -q "$plain_key_hex" && fail "a key is in clear"
+# the room files' keys are sealed with it (issue 11)
+for secret in "$token" "$admission"; do
+	grep -qF "$secret" "$room_file" && fail "a room file's secret is in clear: $(cat "$room_file")"
+done
+grep -q '"sealed":"' "$room_file" || fail "the room file is not sealed: $(cat "$room_file")"
 
 # Without the passphrase and without a terminal: exit 2, naming the option.
 rc=0
@@ -58,6 +67,7 @@ assert_eq 104 "$(stat -c %s "$id")" "identity size after --remove"
 assert_eq "$plain_key_hex" "$(od -An -tx1 -j8 -N32 "$id" | tr -d ' \n')" "keys after --remove"
 as alice read vault >"$T/read.out" || fail "alice's read after --remove"
 grep -q "sealed alice" "$T/read.out" || fail "alice cannot read after --remove"
+grep -qF "$token" "$room_file" || fail "the room file's token is not back in the clear"
 
 relay_stop
 echo "passphrase: ok"

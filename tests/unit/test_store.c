@@ -141,6 +141,13 @@ static void test_cursor_and_outbox(struct store *s, int64_t room)
 	CHECK(store_outbox_remove(s, room, 2));
 	CHECK(store_outbox_first(s, room, o, &found) && found && o->counter == 3);
 	free(o);
+
+	/* the state history: one row per revision, kept as signed */
+	memset(rec, 7, sizeof rec);
+	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}));
+	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}));
+	CHECK(store_add_state(s, room, 2, 2, (const uint8_t *)"{\"r\":2}", 7, (uint8_t[64]){2}));
+	CHECK(store_count_states(s, room, &n) && n == 2);
 }
 
 int main(void)
@@ -151,6 +158,7 @@ int main(void)
 	char path[128], err[256];
 	struct stat st;
 	int64_t room = 0, room2 = 0;
+	uint64_t states = 1;
 	sqlite3 *db;
 
 	if (sodium_init() < 0 || !mkdtemp(dir))
@@ -180,6 +188,7 @@ int main(void)
 	s = store_open(dir, id, err, sizeof err);
 	CHECK(s && store_room_reset(s, room) &&
 	      store_each(s, room, ~0u, 0, 0, collect, &seen) && seen.n == 0);
+	CHECK(s && store_count_states(s, room, &states) && states == 0);
 	store_close(s);
 
 	/* written by a newer version: refused, in words */
