@@ -104,6 +104,40 @@ static bool exec_sql(struct store *s, const char *sql)
 	return exec(s, prepare(s, sql), sql);
 }
 
+/* A query of one number about one room (?1), with an optional second
+ * parameter (?2, when `has_arg`): the number, or false. */
+static bool room_number(struct store *s, const char *sql, int64_t room_id, bool has_arg,
+			int64_t arg, int64_t *out, const char *what)
+{
+	sqlite3_stmt *st = prepare(s, sql);
+	bool ok = false;
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	if (has_arg)
+		sqlite3_bind_int64(st, 2, arg);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok || fail(s, what);
+}
+
+/* A change to one room's row (?1) and a number (?2). */
+static bool room_change(struct store *s, const char *sql, int64_t room_id, int64_t arg,
+			const char *what)
+{
+	sqlite3_stmt *st = prepare(s, sql);
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_int64(st, 2, arg);
+	return exec(s, st, what);
+}
+
 /* nonce || secretbox(plain): `out` holds SEALED_MAX(len). */
 static void seal(const struct store *s, uint8_t *out, const void *plain, size_t len)
 {
@@ -425,36 +459,18 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 
 bool store_count_kind(struct store *s, int64_t room_id, enum store_kind kind, uint64_t *count)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM messages WHERE room_id = ?1"
-				      " AND kind = ?2");
-	bool ok = false;
+	int64_t n = 0;
+	bool ok = room_number(s, "SELECT count(*) FROM messages WHERE room_id = ?1 AND kind = ?2",
+			      room_id, true, kind, &n, "counting messages");
 
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_int(st, 2, (int)kind);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = (uint64_t)sqlite3_column_int64(st, 0);
-		ok = true;
-	}
-	sqlite3_finalize(st);
-	return ok || fail(s, "counting messages");
+	*count = (uint64_t)n;
+	return ok;
 }
 
 bool store_last_id(struct store *s, int64_t room_id, int64_t *last_id)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT coalesce(max(id), 0) FROM messages WHERE room_id = ?1");
-	bool ok = false;
-
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*last_id = sqlite3_column_int64(st, 0);
-		ok = true;
-	}
-	sqlite3_finalize(st);
-	return ok || fail(s, "reading the last message");
+	return room_number(s, "SELECT coalesce(max(id), 0) FROM messages WHERE room_id = ?1",
+			   room_id, false, 0, last_id, "reading the last message");
 }
 
 bool store_count(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
@@ -520,18 +536,12 @@ bool store_add_state(struct store *s, int64_t room_id, uint64_t revision, uint64
 
 bool store_count_states(struct store *s, int64_t room_id, uint64_t *count)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM states WHERE room_id = ?1");
-	bool ok = false;
+	int64_t n = 0;
+	bool ok = room_number(s, "SELECT count(*) FROM states WHERE room_id = ?1", room_id, false,
+			      0, &n, "counting room states");
 
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = (uint64_t)sqlite3_column_int64(st, 0);
-		ok = true;
-	}
-	sqlite3_finalize(st);
-	return ok || fail(s, "counting room states");
+	*count = (uint64_t)n;
+	return ok;
 }
 
 bool store_cursor_get(struct store *s, int64_t room_id, struct store_cursor *cur)
@@ -570,13 +580,8 @@ bool store_cursor_set(struct store *s, int64_t room_id, const struct store_curso
 
 bool store_mark_seen(struct store *s, int64_t room_id, int64_t id)
 {
-	sqlite3_stmt *st = prepare(s, "UPDATE rooms SET seen = max(seen, ?2) WHERE id = ?1");
-
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_int64(st, 2, id);
-	return exec(s, st, "marking messages seen");
+	return room_change(s, "UPDATE rooms SET seen = max(seen, ?2) WHERE id = ?1", room_id, id,
+			   "marking messages seen");
 }
 
 bool store_outbox_add(struct store *s, int64_t room_id, const struct store_out *o)
@@ -636,41 +641,24 @@ bool store_outbox_first(struct store *s, int64_t room_id, struct store_out *o, b
 
 bool store_outbox_remove(struct store *s, int64_t room_id, uint64_t counter)
 {
-	sqlite3_stmt *st = prepare(s, "DELETE FROM outbox WHERE room_id = ?1 AND counter = ?2");
-
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_int64(st, 2, (int64_t)counter);
-	return exec(s, st, "removing a sent message");
+	return room_change(s, "DELETE FROM outbox WHERE room_id = ?1 AND counter = ?2", room_id,
+			   (int64_t)counter, "removing a sent message");
 }
 
 bool store_outbox_attempted(struct store *s, int64_t room_id, uint64_t counter)
 {
-	sqlite3_stmt *st = prepare(s, "UPDATE outbox SET attempts = attempts + 1"
-				      " WHERE room_id = ?1 AND counter = ?2");
-
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_int64(st, 2, (int64_t)counter);
-	return exec(s, st, "counting an attempt");
+	return room_change(s, "UPDATE outbox SET attempts = attempts + 1 WHERE room_id = ?1"
+			      " AND counter = ?2", room_id, (int64_t)counter, "counting an attempt");
 }
 
 bool store_outbox_count(struct store *s, int64_t room_id, uint64_t *count)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM outbox WHERE room_id = ?1");
-	bool ok = false;
+	int64_t n = 0;
+	bool ok = room_number(s, "SELECT count(*) FROM outbox WHERE room_id = ?1", room_id, false,
+			      0, &n, "counting the outbox");
 
-	if (!st)
-		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = (uint64_t)sqlite3_column_int64(st, 0);
-		ok = true;
-	}
-	sqlite3_finalize(st);
-	return ok || fail(s, "counting the outbox");
+	*count = (uint64_t)n;
+	return ok;
 }
 
 bool store_outbox_last(struct store *s, int64_t room_id, bool *found, uint64_t *counter,
