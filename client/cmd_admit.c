@@ -1,44 +1,85 @@
-/* cmd_admit.c - `e2e-chat admit ROOM [NAME...]`: the creator admits, once,
- * every pending member whose admission MAC verifies (in an --approve
- * room: only the NAMEs given; the others are listed with their
- * fingerprints), drops members who left, rotates if that is due. */
+/* cmd_admit.c - `e2e-chat admit ROOM [NAME...]`: one step of the session
+ * engine (session.h) for the creator, then exit: admit every pending
+ * member whose admission MAC verifies (in an --approve room: only the
+ * NAMEs given; the others are listed with their fingerprints), drop
+ * members who left, rotate if that is due, send what the outbox holds. */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#include "creator.h"
 #include "display.h"
+#include "membership.h"
+#include "names.h"
+#include "session.h"
 
-static void notice(void *ctx, enum creator_event ev, const struct wire_member *m)
+struct admit {
+	const char *room;
+	unsigned changes; /* admissions, drops, new epochs */
+};
+
+static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
 {
-	const struct roomfile *rf = ctx;
+	struct admit *a = ctx;
 
 	if (ev == CREATOR_ADMITTED) {
 		fputs("admitted ", stdout);
 		display_safe(stdout, m->name, strlen(m->name));
 		fputc('\n', stdout);
 	} else {
-		display_creator_event(rf->room, ev, m, false);
+		display_creator_event(a->room, ev, m, false);
 	}
+	if (ev != CREATOR_WAITING)
+		a->changes++;
+}
+
+static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)
+{
+	struct admit *a = ctx;
+
+	(void)detail;
+	if (n == SESSION_EPOCH_BEGAN) {
+		fprintf(stderr, "* %s: epoch %llu began\n", a->room, (unsigned long long)value);
+		a->changes++;
+	}
+}
+
+/* Only the creator admits: said before anything is asked of the relay. */
+static enum status creator_only(struct client *c, const char *room)
+{
+	struct roomfile *rf = NULL;
+	enum status st = membership_enter(c, room, false, &rf);
+
+	if (st == ST_OK && !creator_is_me(rf))
+		st = client_fail(c, ST_USAGE, "only the room's creator (%s) can do this",
+				 rf->creator.name);
+	roomfile_close(rf);
+	return st;
 }
 
 enum status cmd_admit(struct client *c, int argc, char **argv)
 {
-	struct roomfile *rf = NULL;
-	struct creator_request req = {.approved = (const char *const *)argv + 2,
-				      .n_approved = argc > 2 ? (size_t)argc - 2 : 0,
-				      .notice = notice};
-	uint64_t revision;
-	bool rotated;
-	enum status st = command_enter(c, argc > 2 ? 2 : argc, argv, 2, false, &rf);
+	struct admit a = {0};
+	struct session_front front = {.creator = on_creator, .notice = on_notice, .ctx = &a};
+	struct session_options opt = {.show = false, .interval_ms = c->interval_ms};
+	struct session *s = NULL;
+	bool admitted = false;
+	enum status st = command_room(c, argc > 2 ? 2 : argc, argv, 2, &a.room);
 
-	if (st != ST_OK)
-		return st;
-	req.ctx = rf;
-	revision = rf->state.revision;
-	st = creator_step(c, rf, &req, &rotated);
-	if (st == ST_OK && rf->state.revision == revision)
-		fprintf(stderr, "Nobody to admit to %s.\n", rf->room);
-	roomfile_close(rf);
+	for (int i = 2; st == ST_OK && i < argc; i++)
+		if (!name_member_valid(argv[i]))
+			st = client_fail(c, ST_USAGE, "'%s' is not a member name", argv[i]);
+	if (st == ST_OK)
+		st = creator_only(c, a.room);
+	if (st == ST_OK)
+		st = session_open(&s, c, a.room, &opt, &front);
+	for (int i = 2; st == ST_OK && i < argc; i++)
+		if (!session_approve(s, argv[i]))
+			st = client_fail(c, ST_USAGE, "too many names (at most %d)",
+					 SESSION_APPROVED_MAX);
+	if (st == ST_OK)
+		st = session_step_once(s, &admitted);
+	if (st == ST_OK && a.changes == 0)
+		fprintf(stderr, "Nobody to admit to %s.\n", a.room);
+	session_close(s);
 	return st;
 }

@@ -220,6 +220,11 @@ static enum status one_step(struct session *s, bool *admitted)
 	return st;
 }
 
+enum status session_step_once(struct session *s, bool *admitted)
+{
+	return one_step(s, admitted);
+}
+
 enum status session_step(struct session *s, bool *admitted)
 {
 	enum status st = one_step(s, admitted);

@@ -71,6 +71,10 @@ void session_close(struct session *s);
  * the next wait pauses); the status is for what ends the session. */
 enum status session_step(struct session *s, bool *admitted);
 
+/* One round for a one-shot command (admit): as session_step, but any
+ * failure is returned as it is, not retried. */
+enum status session_step_once(struct session *s, bool *admitted);
+
 /* Wait for news, a readable `wake_fds` (at most 4), or the interval.
  * *woken: a wake descriptor is readable. */
 void session_wait(struct session *s, bool admitted, const int *wake_fds, size_t n_wake,
