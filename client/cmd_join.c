@@ -76,6 +76,9 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	case SESSION_QUEUE_SENT:
 		fprintf(stderr, "* queued lines sent\n");
 		break;
+	case SESSION_SEND_FAILED:
+		fprintf(stderr, "* %s\n", detail);
+		break;
 	case SESSION_EPOCH_BEGAN:
 		fprintf(stderr, "* %s: epoch %llu began\n", ch->room, (unsigned long long)value);
 		break;

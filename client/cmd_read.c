@@ -19,8 +19,6 @@
 #include "roomsync.h"
 #include "session.h"
 
-/* --follow's first pause after a failed step (then doubling, session.h). */
-#define FOLLOW_PAUSE_MS 500
 
 static void show(const struct shown_msg *m, void *user)
 {
@@ -76,7 +74,7 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 static enum status follow(struct client *c, const char *room, int64_t shown)
 {
 	struct session_front front = {on_message, on_event, on_notice, NULL, c};
-	struct session_options opt = {.show = true, .interval_ms = FOLLOW_PAUSE_MS,
+	struct session_options opt = {.show = true, .interval_ms = c->interval_ms,
 				      .from_id = true, .start_id = shown};
 	struct session *s = NULL;
 	sigset_t sigs;

@@ -1,31 +1,51 @@
 /* fetchcursor.c - the fetch cursor's rules (fetchcursor.h). */
 #include "fetchcursor.h"
 
-uint64_t fetch_cursor_ask(const struct fetch_cursor *cur, bool dry, int64_t now_ms, bool *probe)
+uint64_t fetch_cursor_ask(struct fetch_cursor *cur, bool dry, int64_t now_ms, bool *probe)
 {
 	/* a clock that went back counts as the interval passed */
 	bool due = now_ms - cur->probed_ms >= FETCH_PROBE_INTERVAL_MS || now_ms < cur->probed_ms;
 
 	*probe = dry && due && cur->probe_after < cur->fetched;
+	if (*probe)
+		cur->probed_ms = now_ms;
 	return *probe ? cur->probe_after : cur->fetched;
 }
 
-enum fetch_event fetch_cursor_page(struct fetch_cursor *cur, uint64_t after, bool probe,
-				   int64_t now_ms, const uint64_t *seqs, size_t n, size_t fresh)
+/* A probe's page (see the header's list). */
+static enum fetch_event probe_page(struct fetch_cursor *cur, uint64_t after,
+				   const uint64_t *seqs, size_t n, size_t fresh, bool full)
 {
 	uint64_t was = cur->fetched;
 
-	if (probe)
-		cur->probed_ms = now_ms;
-	if (n == 0 || (probe && fresh == 0))
-		return FETCH_STEADY; /* nothing, or the same again: nothing changes */
-	if (fresh > 0)
-		cur->probe_after = after;
-	if (!probe) {
-		cur->fetched = seqs[n - 1];
+	if (n == 0 && after == 0) {
+		cur->probe_after = cur->fetched; /* the relay has nothing: no more probes */
 		return FETCH_STEADY;
 	}
-	/* the probe found messages not kept yet: follow its numbering */
+	if (n == 0) {
+		cur->probe_next = after / 2;
+		return FETCH_PROBE_ON;
+	}
+	if (fresh == 0 && full) {
+		cur->probe_next = seqs[n - 1];
+		return FETCH_PROBE_ON;
+	}
+	if (fresh == 0)
+		return FETCH_STEADY;
+	cur->probe_after = after;
 	cur->fetched = seqs[n - 1];
 	return seqs[n - 1] < was ? FETCH_RESUMED : FETCH_STEADY;
+}
+
+enum fetch_event fetch_cursor_page(struct fetch_cursor *cur, uint64_t after, bool probe,
+				   const uint64_t *seqs, size_t n, size_t fresh, bool full)
+{
+	if (probe)
+		return probe_page(cur, after, seqs, n, fresh, full);
+	if (n == 0)
+		return FETCH_STEADY;
+	if (fresh > 0)
+		cur->probe_after = after;
+	cur->fetched = seqs[n - 1];
+	return FETCH_STEADY;
 }

@@ -189,9 +189,12 @@ static enum outcome not_stored(struct client *c, struct roomfile *rf, int64_t ro
 	if (http_status == 409) /* "sent already", yet not there: post it again */
 		return OUT_RETRY;
 	*st = client_fail(c, why, "%s", detail);
-	/* a 5xx or 429 may pass; any other refusal is for good */
-	return http_status >= 500 || http_status == 429 || http_status == 408 ? OUT_KEEP
-									    : OUT_DROPPED;
+	/* A 4xx refusal is for good; a 5xx, 429 or 408 may pass, and so may a
+	 * 2xx whose body was garbage (it may have been stored). */
+	return http_status >= 400 && http_status < 500 && http_status != 429 &&
+			       http_status != 408
+		       ? OUT_DROPPED
+		       : OUT_KEEP;
 }
 
 static enum outcome post_one(struct client *c, struct roomfile *rf, int64_t room_id,
@@ -219,22 +222,35 @@ static enum outcome post_one(struct client *c, struct roomfile *rf, int64_t room
 	return out;
 }
 
-/* A message the relay refused for good: if nothing was sealed after it,
- * its counter is taken back, so that readers see no gap. */
+/* A message the relay refused for good, or damaged in the store: off
+ * the outbox, and the user told. Its counter stays spent: its body may
+ * have reached the relay, so it is never sealed again under it (readers
+ * see one message missing, which is what happened). */
 static enum status drop(struct client *c, struct roomfile *rf, int64_t room_id,
-			const struct store_out *o)
+			const struct store_out *o, const char *why)
 {
-	char ignored[64]; /* c->err keeps why it was refused */
-
 	if (!store_outbox_remove(c->store, room_id, o->counter))
 		return store_fail(c);
-	if (rf->counter == o->counter &&
-	    sodium_memcmp(rf->chain, o->record, E2E_HASH_BYTES) == 0) {
-		rf->counter--;
-		memcpy(rf->chain, o->prev, E2E_HASH_BYTES);
-		roomfile_save(rf, ignored, sizeof ignored);
-	}
+	fprintf(stderr, "e2e-chat: room %s: your message %" PRIu64 " was not sent: %s\n", rf->room,
+		o->counter, why);
 	return ST_OK;
+}
+
+/* One queued message: posted, or (after OUTBOX_ATTEMPTS_MAX answers that
+ * it was sent but not there) only looked for again. */
+static enum outcome flush_one(struct client *c, struct roomfile *rf, int64_t room_id,
+			      const struct store_out *o, enum status *st)
+{
+	enum outcome out;
+
+	if (o->attempts < OUTBOX_ATTEMPTS_MAX)
+		return post_one(c, rf, room_id, o, st);
+	out = read_back(c, rf, room_id, o, st);
+	if (out == OUT_RETRY)
+		*st = client_fail(c, ST_ERROR, "room %s: the relay answered %u times that message %"
+				  PRIu64 " was sent already, but does not show it; it stays "
+				  "queued", rf->room, o->attempts, o->counter);
+	return out == OUT_RETRY ? OUT_KEEP : out;
 }
 
 enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queued)
@@ -254,20 +270,17 @@ enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queu
 		}
 		if (!found)
 			break;
-		if (o->attempts >= OUTBOX_ATTEMPTS_MAX) {
-			post_st = client_fail(c, ST_ERROR, "room %s: the relay answered %u times that "
-					      "message %" PRIu64 " was sent already, but does not "
-					      "show it; it stays queued", rf->room, o->attempts,
-					      o->counter);
-			break;
+		if (o->damaged) {
+			st = drop(c, rf, room_id, o, "it was damaged in the local store");
+			continue;
 		}
-		out = post_one(c, rf, room_id, o, &post_st);
+		out = flush_one(c, rf, room_id, o, &post_st);
 		if (out == OUT_STORED && !store_outbox_remove(c->store, room_id, o->counter))
 			st = store_fail(c);
 		else if (out == OUT_RETRY && !store_outbox_attempted(c->store, room_id, o->counter))
 			st = store_fail(c);
 		else if (out == OUT_DROPPED)
-			st = drop(c, rf, room_id, o);
+			st = drop(c, rf, room_id, o, c->err);
 	}
 	if (st == ST_OK)
 		st = post_st;
@@ -338,6 +351,11 @@ static bool report(const char *room, const struct wire_msg *m, const struct room
 			      PRIu64 " (replayed or reordered); not shown", room, m->seq, m->sender,
 			      m->counter);
 		return false;
+	case ROOM_BAD_EPOCH:
+		security_warn("room %s: message %" PRIu64 " from %s claims epoch %" PRIu64 ", after "
+			      "the newest the creator signed; not shown", room, m->seq, m->sender,
+			      m->epoch);
+		return false;
 	case ROOM_GAP:
 		security_warn("room %s: %" PRIu64 " message(s) from %s are missing before message %"
 			      PRIu64 " (counter %" PRIu64 "): the relay dropped or withheld them",
@@ -359,6 +377,7 @@ struct reader {
 	bool resynced; /* state and keys refreshed once during this fetch */
 	bool history;  /* re-reading what the room file's marks accepted
 			* (chain.h): only while the store keeps nothing */
+	bool probing;         /* this page is a probe's (fetchcursor.h) */
 	json_t *given;        /* a page the caller already has (messages_wait's) */
 	uint64_t given_after; /* the seq it was asked after */
 	struct msg_plain plain;
@@ -373,7 +392,8 @@ static bool open_record(struct reader *rd, const struct wire_msg *m, struct room
 
 	if (room_open(rd->rf, m, rd->c->id->sign_pk, &rd->plain, res))
 		return true;
-	if (rd->resynced || (res->verdict != ROOM_NOT_MEMBER && res->verdict != ROOM_NO_KEY))
+	if (rd->resynced || (res->verdict != ROOM_NOT_MEMBER && res->verdict != ROOM_NO_KEY &&
+			     res->verdict != ROOM_BAD_EPOCH))
 		return false;
 	rd->resynced = true;
 	if (roomsync_sync(rd->c, rd->rf, &admitted) != ST_OK)
@@ -414,7 +434,13 @@ static enum verdict compare_kept(struct reader *rd, const struct wire_msg *m,
 		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
 			      PRIu64 " (replayed or reordered); not shown (kept as message %" PRIu64
 			      ")", rd->rf->room, m->seq, m->sender, m->counter, seq);
-		return V_REFUSED;
+		if (!rd->probing)
+			return V_REFUSED; /* a copy among news: a replay */
+		/* a probe re-reading under other numbers: told once, as the
+		 * kept record takes the number, so the next probe is quiet */
+		return store_move(rd->c->store, rd->room_id, m->sender, sign_pk, m->counter, m->seq)
+			       ? V_AGAIN
+			       : V_FAILED;
 	}
 	return V_AGAIN;
 }
@@ -446,7 +472,32 @@ static const char *const reasons[] = {
 	[ROOM_NO_KEY] = "no key for its epoch",
 	[ROOM_NOT_MEMBER] = "sender not a member at its epoch",
 	[ROOM_REPLAY] = "replayed or reordered",
+	[ROOM_BAD_EPOCH] = "an epoch not begun",
 };
+
+/* A message room_open did not open: refused, or from an epoch this
+ * member holds no key of. Such a one is still signed by its sender, so it
+ * is kept under its counter like any other, and copies are caught. */
+static enum verdict not_opened(struct reader *rd, const struct wire_msg *m,
+			       const struct room_result *res)
+{
+	enum verdict v;
+	bool kept, shown;
+
+	if (!room_refused(res->verdict) && res->sender) {
+		v = compare_kept(rd, m, res->sender->sign_pk, rd->kept.record, &kept);
+		if (kept)
+			return v;
+		rd->kept.trusted = true;
+		memcpy(rd->kept.sign_pk, res->sender->sign_pk, E2E_SIGN_PK_BYTES);
+	}
+	shown = report(rd->rf->room, m, res);
+	kept_reason(rd, res->verdict == ROOM_EARLIER ? STORE_EARLIER
+			: shown                      ? STORE_UNREADABLE
+						     : STORE_REFUSED,
+		    res->verdict == ROOM_FORGED ? msg_result_str(res->why) : reasons[res->verdict]);
+	return shown ? V_NEW : V_REFUSED;
+}
 
 /* Check `m` (room.h) and fill rd->kept, or find it kept already. */
 static enum verdict check(struct reader *rd, const struct wire_msg *m)
@@ -464,16 +515,8 @@ static enum verdict check(struct reader *rd, const struct wire_msg *m)
 		return V_FAILED;
 	if (kept)
 		return V_AGAIN;
-	if (!open_record(rd, m, &res)) {
-		bool shown = report(rd->rf->room, m, &res);
-
-		kept_reason(rd, res.verdict == ROOM_EARLIER ? STORE_EARLIER
-				: shown                     ? STORE_UNREADABLE
-							    : STORE_REFUSED,
-			    res.verdict == ROOM_FORGED ? msg_result_str(res.why)
-						       : reasons[res.verdict]);
-		return shown ? V_NEW : V_REFUSED;
-	}
+	if (!open_record(rd, m, &res))
+		return not_opened(rd, m, &res);
 	v = compare_kept(rd, m, res.sender->sign_pk, res.record, &kept);
 	if (kept)
 		return v;
@@ -532,7 +575,8 @@ static enum status take(struct reader *rd, const struct wire_msg *m, size_t *fre
 }
 
 struct page {
-	size_t count;   /* messages served */
+	size_t served;  /* records in the answer */
+	size_t count;   /* well-formed messages served */
 	size_t fresh;   /* new to the store */
 	size_t refused; /* failed their checks */
 	uint64_t seqs[E2E_READ_DEFAULT];
@@ -565,6 +609,7 @@ static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 	rd->given = NULL;
 	if (st != ST_OK)
 		goto out;
+	pg->served = json_array_size(arr);
 	if (!store_begin(rd->c->store)) {
 		st = store_fail(rd->c);
 		goto out;
@@ -614,43 +659,53 @@ static enum status tell_earlier(struct reader *rd)
 }
 
 /* Pages until one is not full, then (nothing new at the cursor) maybe
- * one probe (fetchcursor.h). Bounded: a full page of messages that all
- * failed their checks ends it (an honest relay never serves one), and so
- * does the page limit. */
+ * one probe (fetchcursor.h), which may take several pages. Bounded: a
+ * full page of messages that all failed their checks ends it (an honest
+ * relay never serves one), and so does the page limit. */
 static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint64_t *fresh)
 {
 	struct page *pg = malloc(sizeof *pg);
+	enum fetch_event ev = FETCH_STEADY;
 	enum status st = ST_OK;
-	bool probe = false, dry = false;
+	bool probe = false, dry = false, full;
 	uint64_t after, was;
 
 	if (!pg)
 		return client_fail(rd->c, ST_ERROR, "out of memory");
 	for (size_t pages = 0; pages < MESSAGES_FETCH_PAGES_MAX; pages++) {
-		after = fetch_cursor_ask(cur, dry, now_ms(), &probe);
+		if (ev == FETCH_PROBE_ON)
+			after = cur->probe_next; /* the probe goes on */
+		else
+			after = fetch_cursor_ask(cur, dry, now_ms(), &probe);
 		if (dry && !probe)
 			break; /* nothing new, and no probe due */
-		if ((st = read_page(rd, after, pg)) != ST_OK)
+		rd->probing = probe;
+		st = read_page(rd, after, pg);
+		if (st != ST_OK)
 			break;
 		*fresh += pg->fresh;
 		was = cur->fetched;
-		tell_cursor(rd->rf->room,
-			    fetch_cursor_page(cur, after, probe, now_ms(), pg->seqs, pg->count,
-					      pg->fresh),
-			    was, cur->fetched);
-		if (pg->count == E2E_READ_DEFAULT && pg->refused == pg->count) {
+		full = pg->served == E2E_READ_DEFAULT;
+		ev = fetch_cursor_page(cur, after, probe, pg->seqs, pg->count, pg->fresh, full);
+		tell_cursor(rd->rf->room, ev, was, cur->fetched);
+		if (full && pg->refused == pg->served) {
 			st = client_fail(rd->c, ST_SECURITY, "room %s: the relay sent a whole page of "
 					 "messages that failed their checks; stopped reading",
 					 rd->rf->room);
 			break;
 		}
-		dry = false;
-		if (pg->count == E2E_READ_DEFAULT)
-			continue; /* more at the cursor */
-		if (probe || pg->fresh > 0)
+		if (ev == FETCH_PROBE_ON)
+			continue;
+		if (probe && ev == FETCH_RESUMED)
+			probe = dry = false; /* fetching goes on at the cursor */
+		else if (full)
+			dry = false; /* more at the cursor */
+		else if (probe || pg->fresh > 0)
 			break;
-		dry = true; /* nothing new at the cursor: a probe, if one is due */
+		else
+			dry = true; /* nothing new at the cursor: a probe, if one is due */
 	}
+	rd->probing = false;
 	free(pg);
 	return st;
 }
@@ -679,7 +734,8 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	 * store deleted): what the room file's marks accepted is fetched again
 	 * into the store as history (chain.h); the store then catches copies. */
 	rd->history = last == 0;
-	cur = (struct fetch_cursor){sc.fetched, sc.probe_after, sc.probed_ms};
+	cur = (struct fetch_cursor){.fetched = sc.fetched, .probe_after = sc.probe_after,
+				    .probed_ms = sc.probed_ms};
 	for (size_t i = 0; i < rf->n_senders; i++)
 		rf->senders[i].in_answer = (struct chain_mark){0};
 	st = fetch_pages(rd, &cur, &got);

@@ -6,7 +6,7 @@
 
 bool room_refused(enum room_verdict v)
 {
-	return v == ROOM_NOT_MEMBER || v == ROOM_FORGED || v == ROOM_REPLAY;
+	return v == ROOM_NOT_MEMBER || v == ROOM_FORGED || v == ROOM_REPLAY || v == ROOM_BAD_EPOCH;
 }
 
 bool room_open(const struct roomfile *rf, const struct wire_msg *m,
@@ -26,8 +26,15 @@ bool room_open(const struct roomfile *rf, const struct wire_msg *m,
 		res->verdict = ROOM_NOT_MEMBER;
 		return false;
 	}
+	if (!key && m->epoch > rf->state.epoch) {
+		res->verdict = ROOM_BAD_EPOCH;
+		return false;
+	}
 	if (!key) {
-		res->verdict = m->epoch < roomfile_first_epoch(rf) ? ROOM_EARLIER : ROOM_NO_KEY;
+		res->why = msg_verify(m, rf->room, res->sender->sign_pk);
+		res->verdict = res->why != MSG_OK                       ? ROOM_FORGED
+			       : m->epoch < roomfile_first_epoch(rf) ? ROOM_EARLIER
+								     : ROOM_NO_KEY;
 		return false;
 	}
 	res->why = msg_open(plain, m, rf->room, res->sender->sign_pk, key);

@@ -8,8 +8,10 @@
  * Two steps, so that the caller can compare an authentic record with the
  * one it keeps (store.h) before any mark moves:
  *  - room_open: who sent it (a member at its epoch, with the keys the
- *    signed state gives that name then), whether this member may read
- *    that epoch, and the signature and AEAD;
+ *    signed state gives that name then), the signature (also when this
+ *    member holds no key for the epoch: who sent it and under which
+ *    counter is known even then), whether this member may read that epoch,
+ *    and the AEAD;
  *  - room_chain: the sender's chain (chain.h): in order, a replay, a gap
  *    or a fork. */
 #ifndef E2E_ROOM_H
@@ -31,6 +33,7 @@ enum room_verdict {
 	ROOM_NOT_MEMBER, /* SECURITY: the sender was not a member at that epoch */
 	ROOM_FORGED,     /* SECURITY: signature, ciphertext or plaintext bad (why) */
 	ROOM_REPLAY,     /* SECURITY: again, or out of order */
+	ROOM_BAD_EPOCH,  /* SECURITY: an epoch after the room's newest signed one */
 };
 
 struct room_result {

@@ -17,12 +17,16 @@ struct session {
 	bool creator;
 	enum wire_history history;
 	unsigned backoff_ms;     /* after a failed step: the next pause, doubling */
+	unsigned quiet_ms;       /* after a long-poll that said "news" and brought
+				  * none: the next pause, doubling (a relay that
+				  * answers at once with nothing new) */
 	uint64_t after;          /* the fetch cursor, for the long-poll */
 	json_t *page;            /* what the last long-poll answered, for the next step */
 	uint64_t page_after;
 	int64_t shown_id;        /* the newest kept message this front end showed */
 	struct wire_state state; /* the signed state the front end was told about */
 	uint64_t queued;         /* lines waiting in the outbox, as last told */
+	bool send_failing;       /* the outbox's failure was told (once per spell) */
 	size_t n_approved;
 	char approved[SESSION_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
 	const char *approved_names[SESSION_APPROVED_MAX];
@@ -171,7 +175,7 @@ static void show(const struct shown_msg *m, void *ctx)
 static enum status locked_step(struct session *s, struct roomfile *rf, bool *admitted)
 {
 	struct messages_view view = {.after_id = s->shown_id};
-	uint64_t queued = 0;
+	uint64_t queued = 0, fresh = 0;
 	bool fetched;
 	enum status st = ST_OK;
 
@@ -187,15 +191,27 @@ static enum status locked_step(struct session *s, struct roomfile *rf, bool *adm
 	s->history = rf->state.history;
 	tell_state(s, rf);
 	if (*admitted) {
+		/* A relay that will not take the outbox (lies about it) delays
+		 * what is queued; it does not stop what is read. */
 		st = messages_flush(s->c, rf, &queued);
 		tell_queue(s, queued);
-		if (st != ST_OK)
+		if (st == ST_UNREACHABLE || st == ST_NOT_MEMBER || st == ST_PENDING)
 			return st;
+		if (st != ST_OK && !s->send_failing && s->front.notice)
+			s->front.notice(s->front.ctx, SESSION_SEND_FAILED, queued, s->c->err);
+		s->send_failing = st != ST_OK;
+		st = ST_OK;
 	}
 	/* fetched for the front end, or for the creator's duties */
 	fetched = *admitted && (s->opt.show || s->creator);
 	if (fetched)
-		st = messages_fetch_given(s->c, rf, s->page, s->page_after, NULL);
+		st = messages_fetch_given(s->c, rf, s->page, s->page_after, &fresh);
+	if (s->page && fresh == 0)
+		s->quiet_ms = s->quiet_ms ? s->quiet_ms * 2 : SESSION_QUIET_MIN_MS;
+	else
+		s->quiet_ms = 0;
+	if (s->quiet_ms > SESSION_BACKOFF_MAX_MS)
+		s->quiet_ms = SESSION_BACKOFF_MAX_MS;
 	if (st == ST_OK && fetched && s->opt.show)
 		st = messages_show(s->c, rf, &view, show, s, &s->shown_id);
 	if (st == ST_OK && s->creator)
@@ -250,10 +266,11 @@ static void pause_for(struct session *s, const int *wake_fds, size_t n_wake, boo
 {
 	struct pollfd p[4];
 	size_t n = n_wake < 4 ? n_wake : 4;
+	unsigned ms = s->backoff_ms ? s->backoff_ms : s->quiet_ms ? s->quiet_ms : s->opt.interval_ms;
 
 	for (size_t i = 0; i < n; i++)
 		p[i] = (struct pollfd){.fd = wake_fds[i], .events = POLLIN};
-	*woken = poll(p, (nfds_t)n, (int)(s->backoff_ms ? s->backoff_ms : s->opt.interval_ms)) > 0;
+	*woken = poll(p, (nfds_t)n, (int)ms) > 0;
 }
 
 void session_wait(struct session *s, bool admitted, const int *wake_fds, size_t n_wake,
@@ -265,7 +282,7 @@ void session_wait(struct session *s, bool admitted, const int *wake_fds, size_t 
 	 * joiners; a member's long-polls. */
 	unsigned wait_s = s->creator ? (s->opt.interval_ms + 999) / 1000 : SESSION_WAIT_S;
 
-	if (!admitted || !s->opt.show || s->backoff_ms ||
+	if (!admitted || !s->opt.show || s->backoff_ms || s->quiet_ms ||
 	    (s->creator && s->opt.interval_ms < 1000)) {
 		pause_for(s, wake_fds, n_wake, woken);
 		return;

@@ -31,6 +31,7 @@
 
 #define SESSION_WAIT_S 30          /* a member's long-poll */
 #define SESSION_BACKOFF_MAX_MS 30000
+#define SESSION_QUIET_MIN_MS 500   /* see session.c, quiet_ms */
 #define SESSION_APPROVED_MAX 64
 
 enum session_notice {
@@ -39,6 +40,7 @@ enum session_notice {
 	SESSION_QUEUED,      /* value: lines waiting in the outbox */
 	SESSION_QUEUE_SENT,  /* the outbox is empty again */
 	SESSION_EPOCH_BEGAN, /* value: the epoch the creator's client began */
+	SESSION_SEND_FAILED, /* detail: why the outbox did not go out (told once) */
 };
 
 struct session_front {

@@ -370,6 +370,22 @@ bool store_has_record(struct store *s, int64_t room_id, uint64_t seq,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE || fail(s, "looking up a record");
 }
 
+bool store_move(struct store *s, int64_t room_id, const char *sender,
+		const uint8_t sign_pk[E2E_SIGN_PK_BYTES], uint64_t counter, uint64_t seq)
+{
+	sqlite3_stmt *st = prepare(s, "UPDATE messages SET seq = ?5 WHERE room_id = ?1"
+				      " AND sender = ?2 AND sign_pk = ?3 AND counter = ?4");
+
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, sign_pk, E2E_SIGN_PK_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)counter);
+	sqlite3_bind_int64(st, 5, (int64_t)seq);
+	return exec(s, st, "renumbering a message");
+}
+
 bool store_add(struct store *s, int64_t room_id, struct store_msg *m)
 {
 	sqlite3_stmt *st = prepare(s, "INSERT INTO messages(room_id, seq, sender, sign_pk, epoch,"
@@ -441,16 +457,14 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 	sqlite3_bind_int64(st, 3, kinds);
 	sqlite3_bind_int64(st, 4, tail ? (int64_t)tail : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!read_row(s, st)) {
-			snprintf(s->err, sizeof s->err, "local store: message %lld cannot be opened "
-				 "(the store was damaged or belongs to another identity)",
-				 (long long)sqlite3_column_int64(st, 0));
-			ok = false;
-			break;
-		}
-		fn(&s->row, ctx);
+		if (read_row(s, st))
+			fn(&s->row, ctx);
+		else /* one damaged row does not hide the others */
+			fprintf(stderr, "e2e-chat: message %lld of the local store cannot be opened "
+				"(damaged, or another identity's); skipped\n",
+				(long long)sqlite3_column_int64(st, 0));
 	}
-	if (ok && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE)
 		ok = fail(s, "reading messages");
 	sqlite3_finalize(st);
 	sodium_memzero(s->row.text, sizeof s->row.text);
@@ -607,7 +621,6 @@ bool store_outbox_first(struct store *s, int64_t room_id, struct store_out *o, b
 				      " FROM outbox WHERE room_id = ?1 ORDER BY counter LIMIT 1");
 	size_t body_len;
 	int rc;
-	bool ok = true;
 
 	*found = false;
 	if (!st)
@@ -615,28 +628,23 @@ bool store_outbox_first(struct store *s, int64_t room_id, struct store_out *o, b
 	sqlite3_bind_int64(st, 1, room_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		*found = true;
 		o->counter = (uint64_t)sqlite3_column_int64(st, 0);
 		o->leave = sqlite3_column_int(st, 1) != 0;
 		o->attempts = (unsigned)sqlite3_column_int(st, 2);
-		ok = sqlite3_column_bytes(st, 3) == E2E_HASH_BYTES &&
-		     sqlite3_column_bytes(st, 4) == E2E_HASH_BYTES;
-		if (ok) {
+		o->damaged = sqlite3_column_bytes(st, 3) != E2E_HASH_BYTES ||
+			     sqlite3_column_bytes(st, 4) != E2E_HASH_BYTES ||
+			     !unseal(s, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+				     o->body, STORE_BODY_MAX, &body_len) ||
+			     !unseal(s, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6),
+				     o->text, E2E_TEXT_MAX, &o->text_len);
+		if (!o->damaged) {
 			memcpy(o->record, sqlite3_column_blob(st, 3), E2E_HASH_BYTES);
 			memcpy(o->prev, sqlite3_column_blob(st, 4), E2E_HASH_BYTES);
 		}
-		ok = ok && unseal(s, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
-				  o->body, STORE_BODY_MAX, &body_len) &&
-		     unseal(s, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6),
-			    o->text, E2E_TEXT_MAX, &o->text_len);
-		if (!ok)
-			snprintf(s->err, sizeof s->err, "local store: a queued message cannot be "
-				 "opened (the store was damaged or belongs to another identity)");
-		*found = ok;
-	} else if (rc != SQLITE_DONE) {
-		ok = fail(s, "reading the outbox");
 	}
 	sqlite3_finalize(st);
-	return ok;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE || fail(s, "reading the outbox");
 }
 
 bool store_outbox_remove(struct store *s, int64_t room_id, uint64_t counter)

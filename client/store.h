@@ -70,6 +70,7 @@ struct store_out {
 	uint64_t counter;
 	bool leave;
 	unsigned attempts;                /* posts answered without it stored */
+	bool damaged;                     /* its sealed columns do not open */
 	uint8_t record[E2E_HASH_BYTES];   /* its chain hash */
 	uint8_t prev[E2E_HASH_BYTES];     /* the chain hash before it */
 	char body[STORE_BODY_MAX + 1];    /* the POST body, exactly as first sent */
@@ -112,6 +113,10 @@ bool store_last_of(struct store *s, int64_t room_id, const char *sender,
 /* Is the record `record` kept as relay message `seq` (*found)? */
 bool store_has_record(struct store *s, int64_t room_id, uint64_t seq,
 		      const uint8_t record[E2E_HASH_BYTES], bool *found);
+/* The relay serves the trusted message (sender, key, counter) as `seq`
+ * now: its number in the store follows (its content never changes). */
+bool store_move(struct store *s, int64_t room_id, const char *sender,
+		const uint8_t sign_pk[E2E_SIGN_PK_BYTES], uint64_t counter, uint64_t seq);
 /* Keep `m` (its id is set). */
 bool store_add(struct store *s, int64_t room_id, struct store_msg *m);
 
@@ -148,7 +153,8 @@ bool store_cursor_set(struct store *s, int64_t room_id, const struct store_curso
 bool store_mark_seen(struct store *s, int64_t room_id, int64_t id);
 
 bool store_outbox_add(struct store *s, int64_t room_id, const struct store_out *o);
-/* The oldest waiting message: *found false if none. */
+/* The oldest waiting message: *found false if none; o->damaged if its
+ * sealed columns do not open (the caller drops it). */
 bool store_outbox_first(struct store *s, int64_t room_id, struct store_out *o, bool *found);
 bool store_outbox_remove(struct store *s, int64_t room_id, uint64_t counter);
 bool store_outbox_attempted(struct store *s, int64_t room_id, uint64_t counter);

@@ -109,6 +109,21 @@ static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, 
 	return r;
 }
 
+enum msg_result msg_verify(const struct wire_msg *m, const char *room,
+			   const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES])
+{
+	struct canon *ad = transcript_msg_ad(room, m->sender, m->epoch, m->counter);
+	enum msg_result r = MSG_FAILED;
+
+	if (ad && canon_data(ad, &(size_t){0}))
+		r = verify_transcript(m->sig, sender_sign_pk,
+				      transcript_msg_sig(ad, m->nonce, m->ct, m->ct_len))
+			    ? MSG_OK
+			    : MSG_BAD_SIGNATURE;
+	canon_free(ad);
+	return r;
+}
+
 enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,
 			 const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES],
 			 const uint8_t key[E2E_KEY_BYTES])

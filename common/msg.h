@@ -44,6 +44,12 @@ enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sende
  * a sender's first message carries all zeros. */
 bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m);
 
+/* Only m's signature, with `sender_sign_pk`: for a message whose epoch
+ * key the reader does not hold (it still knows who sent it, and that the
+ * counter is theirs). */
+enum msg_result msg_verify(const struct wire_msg *m, const char *room,
+			   const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES]);
+
 /* Verify m's signature with `sender_sign_pk` (sender name is m->sender),
  * then decrypt with `key`. */
 enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,

@@ -30,7 +30,7 @@ as bob read den --after 999999 >"$T/after-high.out" || fail "read --after 999999
 check_eq 0 "$(grep -c . "$T/after-high.out")" "read --after above everything"
 as alice send den "line 6" || fail "alice's send 6"
 as bob read den --tail 1 >"$T/six.out" || fail "read after --after 999999"
-check_contains "$(cat "$T/six.out")" "alice: line 6"
+check_contains "$(cat "$T/six.out")" "alice: line 6" "a read after --after 999999"
 
 # the store itself: its mode, the trusted state history (alice's: the
 # room's first state, then the one that admitted bob)
@@ -42,22 +42,22 @@ pass
 # rooms: relay, role, unread (alice's 6 read by bob: 0; one more: 1)
 as alice send den "line 7" || fail "alice's send 7"
 as bob rooms >"$T/rooms.out" || fail "rooms"
-check_contains "$(cat "$T/rooms.out")" "den"
-check_contains "$(cat "$T/rooms.out")" "member"
+check_contains "$(cat "$T/rooms.out")" "den" "rooms lists den"
+check_contains "$(cat "$T/rooms.out")" "member" "bob's role"
 as bob rooms --json >"$T/rooms.json" || fail "rooms --json"
-check_contains "$(cat "$T/rooms.json")" '"unread":0'
+check_contains "$(cat "$T/rooms.json")" '"unread":0' "bob's unread"
 as bob read den --tail 1 >/dev/null || fail "bob's read of line 7"
 as alice rooms --json >"$T/alice-rooms.json" || fail "alice's rooms"
-check_contains "$(cat "$T/alice-rooms.json")" '"role":"creator"'
-check_contains "$(cat "$T/alice-rooms.json")" "\"relay\":\"$RELAY_URL\""
+check_contains "$(cat "$T/alice-rooms.json")" '"role":"creator"' "alice's role"
+check_contains "$(cat "$T/alice-rooms.json")" "\"relay\":\"$RELAY_URL\"" "the relay, in its normal form"
 # fetched but not shown: the creator's admit reads the room for its duties
 as bob send den "from bob" || fail "bob's send"
 as alice admit den >/dev/null 2>&1 || fail "alice's admit"
 as alice rooms --json >"$T/alice-rooms2.json" || fail "alice's rooms"
-check_contains "$(cat "$T/alice-rooms2.json")" '"unread":1'
+check_contains "$(cat "$T/alice-rooms2.json")" '"unread":1' "fetched, not shown"
 as alice read den >/dev/null || fail "alice's read"
 as alice rooms --json >"$T/alice-rooms3.json" || fail "alice's rooms"
-check_contains "$(cat "$T/alice-rooms3.json")" '"unread":0' 
+check_contains "$(cat "$T/alice-rooms3.json")" '"unread":0' "after alice's read"
 # a store lost (or a profile from before the store): the history is
 # fetched into a new one, shown whole, and nothing is called a replay
 rm -f "$T/bob/store.db" "$T/bob/store.db-wal" "$T/bob/store.db-shm"

@@ -1,111 +1,201 @@
-/* test_fetchcursor.c - the fetch cursor (client/fetchcursor.c): an honest
- * relay's pages move it and the probe changes nothing; a false huge seq is
- * undone by the first probe after the relay is honest again; probes come
- * at most once per interval and only when the cursor is dry; a relay
- * that keeps lying costs a request per interval, never a loop. Pages are
- * lists of relay seqs and how many of them were new to the store. */
+/* test_fetchcursor.c - the fetch cursor (client/fetchcursor.c), driven by
+ * a model relay: a room's messages at relay-wide numbers, served after a
+ * number, a page at a time, honestly or with false numbers. An honest
+ * relay's pages move the cursor and a probe changes nothing; false huge
+ * numbers, however many, are undone by the first probe once the relay is
+ * honest again; probes come at most once per interval and only when the
+ * cursor is dry; a relay that keeps lying costs a bounded number of
+ * requests per interval, never a loop. */
 #include <string.h>
 
 #include "check.h"
 #include "fetchcursor.h"
 
 #define T0 1000000 /* a clock, ms */
+#define PAGE 4     /* the model relay's page */
+#define ROOM_MAX 64
 
-/* Ask, and account for the answer `seqs` (n of them, `fresh` new). */
-static enum fetch_event page(struct fetch_cursor *c, bool dry, int64_t now, bool want_probe,
-			     const uint64_t *seqs, size_t n, size_t fresh)
+/* The model: the room's true numbers, what the client keeps. */
+struct model {
+	uint64_t seq[ROOM_MAX];
+	size_t n;
+	bool kept[ROOM_MAX];
+	uint64_t lie; /* > 0: messages are served numbered lie, lie + 1, ... */
+	unsigned requests;
+};
+
+/* One fetch as messages.c runs it: pages at the cursor, then (dry) the
+ * probe; returns the events seen, RESUMED if any. */
+static enum fetch_event fetch(struct model *m, struct fetch_cursor *c, int64_t now)
 {
-	bool probe;
-	uint64_t after = fetch_cursor_ask(c, dry, now, &probe);
+	enum fetch_event ev = FETCH_STEADY, seen = FETCH_STEADY;
+	bool probe = false, dry = false, full;
+	uint64_t after, seqs[PAGE];
+	size_t n, fresh;
 
-	CHECKF(probe == want_probe, "probe %d, want %d", probe, want_probe);
-	return fetch_cursor_page(c, after, probe, now, seqs, n, fresh);
+	for (int pages = 0; pages < 200; pages++) {
+		after = ev == FETCH_PROBE_ON ? c->probe_next : fetch_cursor_ask(c, dry, now, &probe);
+		if (dry && !probe)
+			break;
+		m->requests++;
+		n = fresh = 0;
+		for (size_t i = 0; i < m->n && n < PAGE; i++) {
+			uint64_t served = m->lie ? m->lie + i : m->seq[i];
+
+			if (served <= after)
+				continue;
+			seqs[n++] = served;
+			fresh += !m->kept[i];
+			m->kept[i] = true;
+		}
+		full = n == PAGE;
+		ev = fetch_cursor_page(c, after, probe, seqs, n, fresh, full);
+		if (ev == FETCH_RESUMED)
+			seen = ev;
+		if (ev == FETCH_PROBE_ON)
+			continue;
+		if (probe && ev == FETCH_RESUMED)
+			probe = dry = false;
+		else if (full)
+			dry = false;
+		else if (probe || fresh > 0)
+			break;
+		else
+			dry = true;
+	}
+	return seen;
+}
+
+static void post(struct model *m, uint64_t seq)
+{
+	m->seq[m->n++] = seq;
+}
+
+static bool all_kept(const struct model *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->kept[i])
+			return false;
+	return true;
 }
 
 static void test_honest(void)
 {
+	struct model m = {0};
 	struct fetch_cursor c = {0};
 	bool probe;
 
-	CHECK(page(&c, false, T0, false, (uint64_t[]){3, 7, 9}, 3, 3) == FETCH_STEADY);
+	post(&m, 3);
+	post(&m, 7);
+	post(&m, 9);
+	CHECK(fetch(&m, &c, T0) == FETCH_STEADY && all_kept(&m));
 	CHECK(c.fetched == 9 && c.probe_after == 0);
-	CHECK(page(&c, false, T0, false, (uint64_t[]){12}, 1, 1) == FETCH_STEADY);
+	post(&m, 12);
+	CHECK(fetch(&m, &c, T0 + 1) == FETCH_STEADY && c.fetched == 12 && c.probe_after == 9);
+	/* dry, a probe due: one more request, which finds what is kept */
+	m.requests = 0;
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS) == FETCH_STEADY);
+	CHECKF(m.requests == 2, "%u requests", m.requests);
 	CHECK(c.fetched == 12 && c.probe_after == 9);
-	/* nothing new: the cursor stays */
-	CHECK(page(&c, false, T0, false, NULL, 0, 0) == FETCH_STEADY);
-	CHECK(c.fetched == 12);
-	/* dry: the probe asks after where the last new page began, and the
-	 * same message again changes nothing */
-	CHECK(fetch_cursor_ask(&c, true, T0, &probe) == 9 && probe);
-	CHECK(page(&c, true, T0, true, (uint64_t[]){12}, 1, 0) == FETCH_STEADY);
-	CHECK(c.fetched == 12 && c.probe_after == 9 && c.probed_ms == T0);
-	/* not again within the interval; then again */
-	CHECK(fetch_cursor_ask(&c, true, T0 + FETCH_PROBE_INTERVAL_MS - 1, &probe) == 12 && !probe);
-	CHECK(fetch_cursor_ask(&c, true, T0 + FETCH_PROBE_INTERVAL_MS, &probe) == 9 && probe);
-	/* not dry: never a probe */
+	/* not again within the interval */
+	m.requests = 0;
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS + 1) == FETCH_STEADY && m.requests == 1);
+	/* not dry: never a probe; a clock that went back does not stop them */
 	CHECK(fetch_cursor_ask(&c, false, T0 + 10 * FETCH_PROBE_INTERVAL_MS, &probe) == 12 &&
 	      !probe);
-	/* a clock that went back does not stop probes */
 	CHECK(fetch_cursor_ask(&c, true, T0 - 5, &probe) == 9 && probe);
 }
 
-static void test_false_huge_seq(void)
+static void test_false_numbers(void)
 {
+	struct model m = {0};
 	struct fetch_cursor c = {0};
 
-	CHECK(page(&c, false, T0, false, (uint64_t[]){4, 5}, 2, 2) == FETCH_STEADY);
-	/* one lying page: the cursor follows it */
-	CHECK(page(&c, false, T0, false, (uint64_t[]){4000000000u}, 1, 1) == FETCH_STEADY);
-	CHECK(c.fetched == 4000000000u && c.probe_after == 5);
-	/* honest again: nothing after the false number; the probe finds the
-	 * message again (kept) and the next one (new): the cursor goes back */
-	CHECK(page(&c, false, T0 + 1, false, NULL, 0, 0) == FETCH_STEADY);
-	CHECK(page(&c, true, T0 + 1, true, (uint64_t[]){6, 8}, 2, 1) == FETCH_RESUMED);
-	CHECK(c.fetched == 8 && c.probe_after == 5);
-	CHECK(page(&c, false, T0 + 2, false, (uint64_t[]){9}, 1, 1) == FETCH_STEADY);
-	CHECK(c.fetched == 9 && c.probe_after == 8);
+	post(&m, 4);
+	post(&m, 5);
+	CHECK(fetch(&m, &c, T0) == FETCH_STEADY);
+	/* two lying answers, each with one new message at a false number */
+	post(&m, 8);
+	m.lie = 4000000000u - 2;
+	CHECK(fetch(&m, &c, T0 + 1) == FETCH_STEADY && c.fetched == 4000000000u);
+	post(&m, 11);
+	CHECK(fetch(&m, &c, T0 + 2) == FETCH_STEADY && c.fetched == 4000000001u);
+	CHECK(c.probe_after == 4000000000u);
+	/* honest again: a new message at its true number */
+	m.lie = 0;
+	post(&m, 15);
+	m.requests = 0;
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS) == FETCH_RESUMED);
+	CHECK(all_kept(&m) && c.fetched == 15);
+	CHECKF(m.requests <= 40, "%u requests", m.requests);
+	post(&m, 16);
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS + 1) == FETCH_STEADY && all_kept(&m));
+}
+
+static void test_long_history_walked(void)
+{
+	struct model m = {0};
+	struct fetch_cursor c = {0};
+
+	for (uint64_t i = 1; i <= 20; i++)
+		post(&m, 10 * i);
+	CHECK(fetch(&m, &c, T0) == FETCH_STEADY && c.fetched == 200);
+	m.lie = 3000000000u;
+	post(&m, 210);
+	CHECK(fetch(&m, &c, T0 + 1) == FETCH_STEADY && c.fetched > 3000000000u);
+	m.lie = 0;
+	post(&m, 220);
+	/* the probe halves down below the room, then walks its full pages of
+	 * kept messages until it meets the new one */
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS) == FETCH_RESUMED);
+	CHECK(all_kept(&m) && c.fetched == 220);
 }
 
 static void test_relay_keeps_lying(void)
 {
+	struct model m = {0};
 	struct fetch_cursor c = {0};
-	int probes = 0;
-	bool probe;
+	unsigned worst = 0;
 
-	CHECK(page(&c, false, T0, false, (uint64_t[]){2000000000u}, 1, 1) == FETCH_STEADY);
-	/* a day of dry asks, one every second: probes at most once per interval */
-	for (int64_t t = T0; t < T0 + 86400 * 1000LL; t += 1000) {
-		(void)fetch_cursor_ask(&c, true, t, &probe);
-		if (probe) {
-			probes++;
-			(void)fetch_cursor_page(&c, 0, true, t, (uint64_t[]){2000000000u}, 1, 0);
-		}
+	post(&m, 1);
+	m.lie = 2000000000u;
+	CHECK(fetch(&m, &c, T0) == FETCH_STEADY);
+	/* a day of dry fetches, one a second, the relay lying throughout */
+	for (int64_t t = T0 + 1000; t < T0 + 86400 * 1000LL; t += 1000) {
+		m.requests = 0;
+		(void)fetch(&m, &c, t);
+		if (m.requests > worst)
+			worst = m.requests;
 	}
-	CHECKF(probes <= 86400 / (FETCH_PROBE_INTERVAL_MS / 1000) + 1, "%d probes", probes);
+	CHECKF(worst <= 70, "a fetch made %u requests", worst);
 	CHECK(c.fetched == 2000000000u);
-	/* a probe served only kept messages leaves the cursor alone */
-	CHECK(c.probe_after == 0);
 }
 
-static void test_probe_at_start(void)
+static void test_empty_relay(void)
 {
+	struct model m = {0};
 	struct fetch_cursor c = {0};
-	bool probe;
 
-	/* nothing fetched yet: nothing to probe */
-	CHECK(fetch_cursor_ask(&c, true, T0, &probe) == 0 && !probe);
-	/* a probe page that is new but above the cursor is no step back */
-	CHECK(page(&c, false, T0, false, (uint64_t[]){10}, 1, 1) == FETCH_STEADY);
-	CHECK(page(&c, false, T0, false, (uint64_t[]){20}, 1, 1) == FETCH_STEADY);
-	CHECK(page(&c, true, T0, true, (uint64_t[]){20, 30}, 2, 1) == FETCH_STEADY);
-	CHECK(c.fetched == 30);
+	post(&m, 100);
+	CHECK(fetch(&m, &c, T0) == FETCH_STEADY);
+	post(&m, 120);
+	CHECK(fetch(&m, &c, T0 + 1) == FETCH_STEADY);
+	/* every message expired on the relay: the probe halves to 0, finds
+	 * nothing, and probing stops until new messages come */
+	m.n = 0;
+	m.requests = 0;
+	CHECK(fetch(&m, &c, T0 + FETCH_PROBE_INTERVAL_MS) == FETCH_STEADY);
+	CHECK(c.probe_after == c.fetched);
+	m.requests = 0;
+	CHECK(fetch(&m, &c, T0 + 3 * FETCH_PROBE_INTERVAL_MS) == FETCH_STEADY && m.requests == 1);
 }
 
 int main(void)
 {
 	test_honest();
-	test_false_huge_seq();
+	test_false_numbers();
+	test_long_history_walked();
 	test_relay_keeps_lying();
-	test_probe_at_start();
+	test_empty_relay();
 	return check_summary("test_fetchcursor");
 }

@@ -1,9 +1,10 @@
 /* test_room.c - the room model (client/room.c): a verdict for every
  * outcome, on messages really sealed and signed (msg.h) by fixed
  * identities, against an in-memory room: the signed state lists alice
- * (this member) and bob at epoch 2; this member holds the key of epoch 2
- * only. Every SECURITY: verdict (not a member, forged signature, wrong
- * key, replay) and every shown one with a warning (gap, fork). */
+ * (this member) and bob at epoch 3; this member holds the key of epoch 2
+ * only (3's has not reached it). Every SECURITY: verdict (not a member,
+ * forged signature, wrong key, replay, an epoch not begun) and every shown
+ * one with a warning (gap, fork). */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ static struct roomfile *room(const struct identity *alice, const struct identity
 	memset(rf->sec, 0, sizeof *rf->sec);
 	strcpy(rf->room, "den");
 	strcpy(rf->me, "alice");
-	rf->state = (struct wire_state){.revision = 2, .epoch = 2, .n_members = 2};
+	rf->state = (struct wire_state){.revision = 3, .epoch = 3, .n_members = 2};
 	strcpy(rf->state.room, "den");
 	strcpy(rf->state.creator, "alice");
 	rf->state.members = calloc(2, sizeof *rf->state.members);
@@ -135,11 +136,19 @@ int main(void)
 	seal(&s[6], bob, "bob", 2, 7, s[5].hash, key, false, 19);
 	s[6].m.ct[0] ^= 1;
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && r.why == MSG_BAD_SIGNATURE);
-	/* epochs this member holds no key of: before its first, and after */
+	/* epochs this member holds no key of: before its first, and after;
+	 * the signature is checked all the same */
 	seal(&s[6], bob, "bob", 1, 8, NULL, other_key, false, 20);
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_EARLIER && !room_refused(r.verdict));
 	seal(&s[6], bob, "bob", 3, 8, NULL, other_key, false, 21);
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_NO_KEY && !room_refused(r.verdict));
+	seal(&s[6], mallory, "bob", 3, 8, NULL, other_key, false, 21);
+	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && r.why == MSG_BAD_SIGNATURE);
+	seal(&s[6], mallory, "bob", 1, 8, NULL, other_key, false, 21);
+	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && room_refused(r.verdict));
+	/* an epoch the creator has not begun */
+	seal(&s[6], bob, "bob", 4, 8, NULL, other_key, false, 22);
+	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_BAD_EPOCH && room_refused(r.verdict));
 	/* this member's own */
 	seal(&s[7], alice, "alice", 2, 1, NULL, key, false, 22);
 	CHECK(verdict(rf, alice, &s[7], &r) == ROOM_SHOWN && r.mine);

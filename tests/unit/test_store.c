@@ -178,11 +178,18 @@ int main(void)
 	store_close(s);
 	CHECK(!file_holds(path, "the first secret line") && !file_holds(path, "queued 3"));
 
-	/* another identity: the store opens, its texts do not */
+	/* another identity: the store opens, its texts do not (each row is
+	 * skipped, none is shown), and a queued message is damaged */
 	t = store_open(dir, other, err, sizeof err);
-	CHECK(t != NULL && !store_each(t, room, STORE_VISIBLE, 0, 0, collect, &seen));
-	CHECK(t && strstr(store_error(t), "cannot be opened") != NULL);
+	CHECK(t != NULL && store_each(t, room, STORE_VISIBLE, 0, 0, collect, &seen));
 	CHECK(seen.n == 0);
+	if (t) {
+		struct store_out *o = calloc(1, sizeof *o);
+		bool found = false;
+
+		CHECK(store_outbox_first(t, room, o, &found) && found && o->damaged);
+		free(o);
+	}
 	store_close(t);
 
 	s = store_open(dir, id, err, sizeof err);
