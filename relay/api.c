@@ -92,19 +92,19 @@ enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct authcache_who *who)
 {
-	uint64_t generation = store_generation(env->st); /* before the lookups */
+	uint64_t version = store_membership_version(env->st); /* before the lookups */
 	uint64_t revision;
 	uint8_t hash[E2E_TOKEN_BYTES];
 	bool hashed = api_token_hash(rq, hash);
 	enum e2e_err err;
 
-	if (hashed && authcache_get(env->ac, room, hash, generation, who))
+	if (hashed && authcache_get(env->ac, room, hash, version, who))
 		return E2E_OK;
 	err = api_member_lookup(env->st, room, hashed, hash, &who->r, &who->m);
 	if (err == E2E_OK)
 		err = store_state_head(env->st, who->r.id, &revision, &who->epoch);
 	if (err == E2E_OK)
-		authcache_put(env->ac, room, hash, generation, who);
+		authcache_put(env->ac, room, hash, version, who);
 	return err;
 }
 

@@ -433,10 +433,12 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	}
 	storepool_set_limits(p->pool, &o->store);
 	p->w = waiters_new();
+	if (p->w != NULL) /* the room versions: store.h */
+		storepool_watch_rooms(p->pool, waiters_room_changed, p->w);
 	p->m = metrics_new(routes_count());
 	/* group commit and the retention sweep, also with one shared
 	 * connection (--threads 1, ":memory:", a one-CPU machine) */
-	if (p->w != NULL && (p->c = committer_new(p->pool, p->w, p->m)) == NULL)
+	if (p->w != NULL && (p->c = committer_new(p->pool, p->m)) == NULL)
 		return false;
 	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c, &o->limits)
 					       : NULL;

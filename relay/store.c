@@ -200,10 +200,14 @@ struct store {
 	 * writers queue here instead of in SQLite's busy handler, which
 	 * sleeps in whole milliseconds. NULL: a lone connection. */
 	pthread_mutex_t *write_lock;
-	/* Commits that changed rooms, members or states (store_generation):
-	 * the shared count, or own_generation for a lone connection. */
-	uint64_t *generation;
-	uint64_t own_generation;
+	/* Commits that changed rooms, members or states
+	 * (store_membership_version): the shared count, or own_membership for
+	 * a lone connection. */
+	uint64_t *membership_version;
+	uint64_t own_membership;
+	/* told when a room's version moves on (store_watch_rooms) */
+	store_room_fn room_changed;
+	void *room_changed_ctx;
 	struct store_limits limits;
 };
 
@@ -307,8 +311,9 @@ static enum e2e_err txn_begin(struct store *st)
 
 /* Commit if err is E2E_OK, else roll back (if a transaction is open: a
  * failed BEGIN leaves none); returns the outcome. A commit that may have
- * changed rooms, members or states moves the generation on, after the
- * commit: a reader who took the old one re-reads (see store_generation). */
+ * changed rooms, members or states moves the membership version on, after
+ * the commit: a reader who took the old one re-reads (see
+ * store_membership_version). */
 static enum e2e_err txn_finish(struct store *st, enum e2e_err err, bool changes_members)
 {
 	if (err == E2E_OK && stmt_exec(stmt_get(st, ST_COMMIT)) != SQLITE_DONE) {
@@ -318,7 +323,7 @@ static enum e2e_err txn_finish(struct store *st, enum e2e_err err, bool changes_
 	if (err != E2E_OK && sqlite3_get_autocommit(st->db) == 0)
 		stmt_exec(stmt_get(st, ST_ROLLBACK));
 	if (err == E2E_OK && changes_members)
-		__atomic_fetch_add(st->generation, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(st->membership_version, 1, __ATOMIC_RELEASE);
 	if (st->write_lock != NULL)
 		pthread_mutex_unlock(st->write_lock);
 	return err;
@@ -423,7 +428,7 @@ struct store *store_open(const char *path, char *why, size_t why_len)
 		snprintf(why, why_len, "out of memory");
 		goto done;
 	}
-	st->generation = &st->own_generation;
+	st->membership_version = &st->own_membership;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(st->db, STORE_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_exec(st->db, store_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
@@ -943,6 +948,35 @@ done:
 
 /* ---- messages ---- */
 
+/* THE rule of the room version (store.h): a commit that added or removed
+ * messages in `room_id` moves that room's version on. Called after the
+ * commit (never before: a woken reader must find what woke it), by every
+ * write that changes messages. */
+static void store_room_bump(struct store *st, int64_t room_id)
+{
+	if (st->room_changed != NULL)
+		st->room_changed(st->room_changed_ctx, room_id);
+}
+
+/* After a committed group: bump each run of one room's jobs in which
+ * any message was stored (the jobs come in arrival order; a room whose
+ * posts interleave with another's is bumped once per run, which costs a
+ * query, never a missed wake-up). */
+static void store_runs_bump(struct store *st, const struct store_msg_job *jobs, size_t n,
+			    const enum e2e_err *errs)
+{
+	bool stored = false;
+
+	for (size_t i = 0; i < n; i++) {
+		stored = stored || errs[i] == E2E_OK;
+		if (i + 1 < n && jobs[i + 1].room_id == jobs[i].room_id)
+			continue;
+		if (stored)
+			store_room_bump(st, jobs[i].room_id);
+		stored = false;
+	}
+}
+
 /* Raise the sender's last counter; E2E_ERR_COUNTER if not above it. */
 static enum e2e_err counter_raise(struct store *st, int64_t room_id,
 				  const struct wire_msg *m)
@@ -1062,7 +1096,10 @@ enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m
 		err = msg_insert(st, room_id, m);
 	if (err == E2E_OK)
 		err = room_trim(st, room_id, 1, m->received_at, NULL);
-	return txn_end_msgs(st, err);
+	err = txn_end_msgs(st, err);
+	if (err == E2E_OK)
+		store_room_bump(st, room_id);
+	return err;
 }
 
 enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
@@ -1091,6 +1128,8 @@ enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, 
 	err = txn_end_msgs(st, err);
 	for (size_t i = 0; i < n && err != E2E_OK; i++)
 		errs[i] = err;
+	if (err == E2E_OK)
+		store_runs_bump(st, jobs, n, errs);
 	return err;
 }
 
@@ -1114,8 +1153,7 @@ static enum e2e_err room_ids(struct store *st, int64_t after, int64_t *ids, unsi
 	return err;
 }
 
-enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms,
-			 store_room_fn expired, void *ctx)
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms)
 {
 	int64_t ids[STORE_SWEEP_MAX];
 	bool trimmed[STORE_SWEEP_MAX];
@@ -1136,7 +1174,7 @@ enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigne
 	*cursor = n > 0 && n == n_rooms ? ids[n - 1] : 0;
 	for (unsigned i = 0; i < n; i++) /* committed: now readers may see it */
 		if (trimmed[i])
-			expired(ctx, ids[i]);
+			store_room_bump(st, ids[i]);
 	return E2E_OK;
 }
 
@@ -1188,15 +1226,21 @@ done:
 
 /* ---- sharing one database between threads ---- */
 
-uint64_t store_generation(struct store *st)
+uint64_t store_membership_version(struct store *st)
 {
-	return __atomic_load_n(st->generation, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(st->membership_version, __ATOMIC_ACQUIRE);
 }
 
-void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *generation)
+void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *membership_version)
 {
 	st->write_lock = lock;
-	st->generation = generation;
+	st->membership_version = membership_version;
+}
+
+void store_watch_rooms(struct store *st, store_room_fn changed, void *ctx)
+{
+	st->room_changed = changed;
+	st->room_changed_ctx = ctx;
 }
 
 void store_set_limits(struct store *st, const struct store_limits *limits)

@@ -61,16 +61,27 @@ struct store_limits {
 struct store *store_open(const char *path, char *why, size_t why_len);
 void store_close(struct store *st);
 /* Make every transaction of `st` hold `lock` from BEGIN to COMMIT or
- * ROLLBACK, and count its changes in `*generation`: both shared by all
- * the stores on one file. */
-void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *generation);
+ * ROLLBACK, and count its membership changes in `*membership_version`:
+ * both shared by all the stores on one file. */
+void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *membership_version);
 
-/* How many commits have changed rooms, members or states (joins, signed
- * states, removals; not messages or challenges). It moves on right after
- * such a commit, so something read from the store after taking the
- * generation is current for as long as the generation stays the same
- * (relay/authcache.h relies on it). */
-uint64_t store_generation(struct store *st);
+/* The membership version: how many commits have changed rooms, members
+ * or states (joins, signed states, removals; not messages or
+ * challenges). It moves on right after such a commit, so something read
+ * from the store after taking the version is current for as long as the
+ * version stays the same (relay/authcache.h relies on it). */
+uint64_t store_membership_version(struct store *st);
+
+/* The room version (not the membership version above): every commit
+ * that adds or removes messages in a room moves that room's version on.
+ * The store keeps this rule in ONE place (store_room_bump, after the
+ * commit, for each room the commit changed: posts, group commits,
+ * expiry and the sweep) and tells `changed`; the relay wires it to the
+ * long-poll registry (waiters_room_changed), which keeps the versions,
+ * wakes the room's readers, and keys the reply cache. Without a watcher
+ * nothing is told. */
+typedef void (*store_room_fn)(void *ctx, int64_t room_id);
+void store_watch_rooms(struct store *st, store_room_fn changed, void *ctx);
 
 void store_set_limits(struct store *st, const struct store_limits *limits);
 
@@ -140,7 +151,8 @@ enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *mem
  * The same transaction expires the room's messages beyond the limits
  * (older than the retention, counting from m->received_at; the oldest
  * beyond max_messages).
- * E2E_ERR_COUNTER unless m->counter is above the sender's last. */
+ * E2E_ERR_COUNTER unless m->counter is above the sender's last. The
+ * room's version moves on after the commit (store_watch_rooms). */
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m);
 
 /* One message of a group commit. */
@@ -151,18 +163,18 @@ struct store_msg_job {
 /* Group commit: store_msg_add for each of `n` messages, in order, in ONE
  * transaction (one fsync). errs[i] is each one's outcome (E2E_ERR_COUNTER
  * skips that message only); if the transaction fails nothing is stored,
- * every errs[i] is the failure, and so is the result. */
+ * every errs[i] is the failure, and so is the result. After the commit
+ * the version of every room that got a message moves on, whichever job
+ * of the batch it was (store_watch_rooms). */
 enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
 			    enum e2e_err *errs);
 
 /* Expire messages (as store_msg_add does) in up to `n_rooms` rooms with
  * ids above *cursor, in one transaction: rooms nobody posts to expire
  * too. *cursor moves on, and back to 0 after the last room. After the
- * commit, `expired` is called for each room that lost messages, so that
+ * commit the version of each room that lost messages moves on, so that
  * no reply cached before is served again. */
-typedef void (*store_room_fn)(void *ctx, int64_t room_id);
-enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms,
-			 store_room_fn expired, void *ctx);
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms);
 
 typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */

@@ -20,6 +20,10 @@ void storepool_close(struct storepool *p);
 /* Give every connection these limits (before any use). */
 void storepool_set_limits(struct storepool *p, const struct store_limits *limits);
 
+/* Tell `changed` of every room version move (store_watch_rooms), from
+ * every connection (before any use). */
+void storepool_watch_rooms(struct storepool *p, store_room_fn changed, void *ctx);
+
 /* The calling thread's store: a thread's first call binds it to a free
  * connection for good. NULL if there are more threads than connections.
  * Every successful acquire is followed by storepool_release. */

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-/* A power of two; rooms share a bucket (and a generation) by room_id. */
+/* A power of two; rooms share a bucket (and a version) by room_id. */
 #define WAITERS_BUCKETS 4096
 /* With nobody parked the timer thread still looks this often (seconds),
  * which costs nothing and bounds any missed signal. */
@@ -26,7 +26,7 @@ struct waiter {
 };
 
 struct waiters_bucket {
-	uint64_t generation;
+	uint64_t room_version;
 	struct waiter *head;
 };
 
@@ -178,17 +178,17 @@ void waiters_free(struct waiters *w)
 	free(w);
 }
 
-uint64_t waiters_ticket(struct waiters *w, int64_t room_id)
+uint64_t waiters_room_version(struct waiters *w, int64_t room_id)
 {
-	uint64_t gen;
+	uint64_t version;
 
 	pthread_mutex_lock(&w->lock);
-	gen = waiters_bucket_of(w, room_id)->generation;
+	version = waiters_bucket_of(w, room_id)->room_version;
 	pthread_mutex_unlock(&w->lock);
-	return gen;
+	return version;
 }
 
-bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
+bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version,
 		  const struct timespec *deadline, waiters_wake_fn wake, void *arg)
 {
 	struct waiter *e = malloc(sizeof(*e));
@@ -199,7 +199,7 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
 		return false; /* the caller queries again, then answers */
 	*e = (struct waiter){.room_id = room_id, .deadline = *deadline, .wake = wake, .arg = arg};
 	pthread_mutex_lock(&w->lock);
-	if (!w->closing && b->generation == ticket) {
+	if (!w->closing && b->room_version == room_version) {
 		room_insert(b, e);
 		time_insert(w, e);
 		w->count++;
@@ -213,13 +213,14 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
 	return parked;
 }
 
-void waiters_notify(struct waiters *w, int64_t room_id)
+void waiters_room_changed(void *waiters, int64_t room_id)
 {
+	struct waiters *w = waiters;
 	struct waiters_bucket *b = waiters_bucket_of(w, room_id);
 	struct waiter *e, *next;
 
 	pthread_mutex_lock(&w->lock);
-	b->generation++;
+	b->room_version++;
 	for (e = b->head; e != NULL; e = next) {
 		next = e->room_next;
 		if (e->room_id == room_id)

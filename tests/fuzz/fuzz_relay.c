@@ -242,6 +242,7 @@ static void relay_seed(void)
 		fprintf(stderr, "fuzz_relay: cannot start: %s\n", why);
 		abort();
 	}
+	store_watch_rooms(relay.st, waiters_room_changed, relay.w); /* as relay/main.c */
 	for (size_t i = 0; i < FUZZ_R__COUNT; i++)
 		metrics_route_name(relay.m, i, fuzz_routes[i].method,
 				   fuzz_routes[i].suffix != NULL ? fuzz_routes[i].suffix : "/");

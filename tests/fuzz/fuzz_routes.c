@@ -61,6 +61,8 @@ static void relay_open(void)
 	relay_close();
 	relay.pool = storepool_open(":memory:", 1, why, sizeof(why));
 	relay.w = waiters_new();
+	if (relay.pool != NULL && relay.w != NULL) /* as relay/main.c */
+		storepool_watch_rooms(relay.pool, waiters_room_changed, relay.w);
 	relay.m = metrics_new(routes_count());
 	relay.rt = relay.pool != NULL && relay.w != NULL && relay.m != NULL
 			   ? routes_new(relay.pool, relay.w, relay.m, NULL, &no_limits)
