@@ -100,8 +100,10 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 	struct authcache_who who;
 	enum e2e_err err;
 
-	if (p != NULL) /* the committer is done with it */
+	if (p != NULL) { /* the committer is done with it */
+		res->unavailable = p->job.unavailable;
 		return messages_posted(env, p->job.err, p->job.room_id, &p->m, res);
+	}
 	/* 25 KiB, not on the stack; not zeroed: wire_msg_unpack sets every
 	 * field, and of the ciphertext only the ct_len bytes it decoded are
 	 * ever read */
@@ -180,11 +182,11 @@ static bool messages_expired(const struct timespec *deadline)
  * or the deadline. A refused park (a message was committed since the
  * room version was taken) resumes at once, and the re-run reads it. */
 static void messages_park(const struct api_env *env, struct http_req *rq, int64_t room_id,
-			  uint64_t room_version, const struct timespec *deadline,
+			  uint64_t room_version, uint64_t after, const struct timespec *deadline,
 			  struct api_res *res)
 {
 	http_suspend(rq, true);
-	if (!waiters_park(env->w, room_id, room_version, deadline, http_resume, rq))
+	if (!waiters_park(env->w, room_id, room_version, after, deadline, http_resume, rq))
 		http_resume(rq);
 	res->parked = true;
 }
@@ -273,7 +275,7 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 	deadline = messages_deadline(rq, q.wait);
 	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))
-		messages_park(env, rq, who.r.id, key.room_version, &deadline, res);
+		messages_park(env, rq, who.r.id, key.room_version, q.after, &deadline, res);
 	else if (err == E2E_OK)
 		err = messages_reply(env, &key, list, res);
 done:

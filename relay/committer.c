@@ -59,14 +59,17 @@ static void committer_run(struct committer *c, struct committer_job *jobs, size_
 	struct committer_job *j, *next;
 	struct store *st;
 	size_t i = 0;
+	bool down;
 
 	for (j = jobs; j != NULL; j = j->next, i++)
 		c->batch[i] = (struct store_msg_job){j->room_id, j->m};
 	st = storepool_writer_acquire(c->pool);
-	store_msgs_add(st, c->batch, n, c->errs);
+	down = store_msgs_add(st, c->batch, n, c->errs) != E2E_OK && store_unavailable(st);
 	storepool_writer_release(c->pool, st);
-	for (i = 0, j = jobs; j != NULL; j = j->next, i++)
+	for (i = 0, j = jobs; j != NULL; j = j->next, i++) {
 		j->err = c->errs[i];
+		j->unavailable = down;
+	}
 	for (j = jobs; j != NULL; j = next) {
 		next = j->next; /* after done() the job is its owner's again */
 		j->done(j->arg);

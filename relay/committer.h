@@ -27,6 +27,7 @@ struct committer_job {
 	int64_t room_id;
 	struct wire_msg *m;  /* in; m->seq set when stored */
 	enum e2e_err err;    /* out */
+	bool unavailable;    /* out: with err, the database could not be reached */
 	void (*done)(void *arg);
 	void *arg;
 	struct committer_job *next; /* the committer's */

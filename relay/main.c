@@ -21,6 +21,7 @@
 #include "committer.h"
 #include "http.h"
 #include "metrics.h"
+#include "roomfeed.h"
 #include "routes.h"
 #include "storepool.h"
 #include "tlsfiles.h"
@@ -65,8 +66,17 @@ static void relay_usage(FILE *out)
 		"usage: relay [options]\n"
 		"  --port N      listen on port N (default %d; 0 picks a free port)\n"
 		"  --bind ADDR   listen on this IPv4 or IPv6 address (default %s)\n"
-		"  --db PATH     database file (default $XDG_DATA_HOME/%s/%s, else\n"
-		"                ~/.local/share/%s/%s); :memory: keeps nothing\n"
+		"  --db PATH     SQLite database file (default $XDG_DATA_HOME/%s/%s,\n"
+		"                else ~/.local/share/%s/%s); :memory: keeps nothing.\n"
+		"                One relay process per file.\n"
+		"  --db postgresql://USER@HOST:PORT/DB\n"
+		"                a PostgreSQL database instead, which any number of\n"
+		"                relays may share (docs/OPERATING.md): posts wake\n"
+		"                long-polls on every relay, membership changes are in\n"
+		"                force on every relay, one relay at a time sweeps; rate\n"
+		"                limits stay per relay. While the server is away,\n"
+		"                requests get 503 with Retry-After and the relay\n"
+		"                reconnects\n"
 		"  --quiet       no per-request log lines\n"
 		"  --threads N   HTTP threads, each with its own database connection\n"
 		"                (default: one per CPU; 1..%d)\n"
@@ -360,12 +370,28 @@ static bool relay_loopback(const char *bind)
 	return strncmp(bind, "127.", 4) == 0 || strcmp(bind, "::1") == 0;
 }
 
+/* The database name as logged: a password in a server URI
+ * (scheme://user:password@host) is not repeated. */
+static void relay_db_shown(const char *db, char *out, size_t cap)
+{
+	const char *auth = strstr(db, "://");
+	const char *at = auth != NULL ? strchr(auth + 3, '@') : NULL;
+	const char *colon = auth != NULL ? strchr(auth + 3, ':') : NULL;
+
+	if (store_name_is_server(db) && at != NULL && colon != NULL && colon < at)
+		snprintf(out, cap, "%.*s:***%s", (int)(colon - db), db, at);
+	else
+		snprintf(out, cap, "%s", db);
+}
+
 static void relay_announce(const char *bind, uint16_t port, const char *db, bool tls)
 {
 	bool v6 = strchr(bind, ':') != NULL;
+	char shown[512];
 
+	relay_db_shown(db, shown, sizeof(shown));
 	fprintf(stderr, "relay: listening on %s://%s%s%s:%u (db %s)\n", tls ? "https" : "http",
-		v6 ? "[" : "", bind, v6 ? "]" : "", (unsigned)port, db);
+		v6 ? "[" : "", bind, v6 ? "]" : "", (unsigned)port, shown);
 	if (!tls && !relay_loopback(bind))
 		fprintf(stderr, "relay: WARNING: plain HTTP on %s, not a loopback address: member "
 			"tokens and join proofs cross the network in clear (messages stay "
@@ -416,6 +442,7 @@ struct relay_parts {
 	struct waiters *w;
 	struct metrics *m;
 	struct committer *c;
+	struct roomfeed *feed; /* several relays on one database: theirs */
 	struct routes *rt;
 };
 
@@ -425,16 +452,25 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	/* another connection to ":memory:" would be another, empty database */
 	unsigned conns = strcmp(db, ":memory:") == 0 ? 1 : o->threads;
 	char why[256];
+	char shown[512];
 
+	relay_db_shown(db, shown, sizeof(shown));
 	p->pool = storepool_open(db, conns, why, sizeof(why));
 	if (p->pool == NULL) {
-		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
+		fprintf(stderr, "relay: cannot open database %s: %s\n", shown, why);
 		return false;
 	}
 	storepool_set_limits(p->pool, &o->store);
 	p->w = waiters_new();
 	if (p->w != NULL) /* the room versions: store.h */
 		storepool_watch_rooms(p->pool, waiters_room_changed, p->w);
+	if (p->w != NULL && store_name_is_server(db)) {
+		p->feed = roomfeed_new(db, p->pool, p->w, why, sizeof(why));
+		if (p->feed == NULL) {
+			fprintf(stderr, "relay: cannot listen to %s: %s\n", shown, why);
+			return false;
+		}
+	}
 	p->m = metrics_new(routes_count());
 	/* group commit and the retention sweep, also with one shared
 	 * connection (--threads 1, ":memory:", a one-CPU machine) */
@@ -450,6 +486,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 static void relay_parts_close(struct relay_parts *p)
 {
 	routes_free(p->rt);
+	roomfeed_free(p->feed);
 	committer_free(p->c); /* commits what is queued */
 	waiters_free(p->w);
 	metrics_free(p->m);

@@ -62,6 +62,13 @@ enum store_stmt {
 	ST_MSGS_LIST,
 	ST_MSGS_EXPIRE,
 	ST_MSGS_TRIM,
+	/* several relays on one database (run only when the backend is
+	 * shared; a backend that is not gives a harmless statement) */
+	ST_ROOM_NOTIFY,          /* tell the other relays: payload "ROOM SEQ" */
+	ST_SWEEP_LOCK,           /* 1 if this transaction may sweep, else 0 */
+	ST_ROOM_MEMBERS_VERSION, /* the room's membership version */
+	ST_ROOM_MEMBERS_BUMP,    /* move it on */
+	ST_ROOM_MAX_SEQ,         /* the room's newest seq, 0 if none */
 	ST__COUNT
 };
 
@@ -97,6 +104,7 @@ typedef bool (*store_row_cb)(void *ctx, const struct store_row *row);
 
 struct store_backend {
 	const char *name; /* "sqlite", "postgresql" */
+	bool shared;      /* several relays may use one database at once */
 	/* Connect to `where` and bring its schema to the current version;
 	 * NULL with a reason on failure. */
 	void *(*open)(const char *where, char *why, size_t why_len);
@@ -110,6 +118,12 @@ struct store_backend {
 	bool (*col_null)(const struct store_row *r, int col);
 	/* NULL for NULL; *len bytes (text: without a NUL) */
 	const void *(*col_bytes)(const struct store_row *r, int col, size_t *len);
+	/* the server's id of this connection (0: none), for store_feed */
+	int (*session)(void *db);
+	/* shared backends: the notification feed (store.h, store_feed_*) */
+	void *(*feed_open)(const char *where, char *why, size_t why_len);
+	void (*feed_close)(void *feed);
+	int (*feed_wait)(void *feed, int timeout_ms, store_feed_fn fn, void *ctx);
 };
 
 extern const struct store_backend store_sqlite_backend;
@@ -136,16 +150,27 @@ enum e2e_err store_run(struct store *st, enum store_stmt id, struct store_q *q,
 
 /* Transactions: every store_txn_begin is paired with one store_txn_end,
  * which commits if err is E2E_OK (else rolls back) and returns the
- * outcome. `membership` says the transaction may have changed rooms,
- * members or states (store_membership_version moves on after it). */
+ * outcome; after a commit it does what store_room_changed and
+ * store_members_changed asked for. */
 enum e2e_err store_txn_begin(struct store *st);
-enum e2e_err store_txn_end(struct store *st, enum e2e_err err, bool membership);
+enum e2e_err store_txn_end(struct store *st, enum e2e_err err);
+
+/* THE room version rule (store.h), inside the transaction that adds or
+ * removes messages in `room_id` (`seq`: the newest added, 0 for a
+ * removal): once it commits, the room's version moves on (the watcher
+ * is told), and on a shared database the other relays are told in the
+ * same commit (a notification, delivered only if it commits). */
+enum e2e_err store_room_changed(struct store *st, int64_t room_id, uint64_t seq);
+/* Inside a transaction that changes the room's members or states: once
+ * it commits, the membership version moves on (and on a shared
+ * database, the room's own, which every relay checks). */
+enum e2e_err store_members_changed(struct store *st, int64_t room_id);
+/* Whether this transaction may sweep (on a shared database, one relay at
+ * a time: an advisory lock until the transaction ends). */
+enum e2e_err store_sweep_turn(struct store *st, bool *mine);
 
 /* The limits of `st` (store_set_limits). */
 const struct store_limits *store_limits_of(const struct store *st);
-/* THE room version rule (store.h): after a commit that added or removed
- * messages in room_id. */
-void store_room_bump(struct store *st, int64_t room_id);
 
 /* Column readers over any backend's row. */
 int64_t store_col_int(const struct store_row *r, int col);
@@ -156,6 +181,34 @@ bool store_col_blob(const struct store_row *r, int col, uint8_t *out, size_t len
 /* A text into out (cap bytes with its NUL). */
 bool store_col_text(const struct store_row *r, int col, char *out, size_t cap);
 const void *store_col_bytes(const struct store_row *r, int col, size_t *len);
+
+/* ---- statements one family runs for another ---- */
+
+/* store_members.c: E2E_ERR_NAME_TAKEN if the room has that name. */
+enum e2e_err store_member_insert(struct store *st, int64_t room_id,
+				 const struct wire_member *m, bool admitted,
+				 const uint8_t token_hash[E2E_TOKEN_BYTES], int64_t now);
+/* store_members.c: admit every member `payload` lists; E2E_ERR_BAD_FIELD
+ * if one is not registered or was removed. */
+enum e2e_err store_members_admit(struct store *st, int64_t room_id,
+				 const struct wire_state *payload);
+/* store_states.c: E2E_ERR_STALE if the revision is taken. */
+enum e2e_err store_state_insert(struct store *st, int64_t room_id,
+				const struct store_state *state);
+/* store_states.c: E2E_ERR_BAD_FIELD for a wrap of someone unregistered. */
+enum e2e_err store_wraps_put(struct store *st, int64_t room_id, const struct wire_wrap *wraps,
+			     size_t n);
+/* store_rooms.c: up to `max` room ids above `after`, ascending. */
+enum e2e_err store_room_ids(struct store *st, int64_t after, int64_t *ids, unsigned max,
+			    unsigned *n);
+/* store_rooms.c: the room's message count, its row locked until the
+ * transaction ends. */
+enum e2e_err store_room_lock(struct store *st, int64_t room_id, int64_t *n_messages);
+enum e2e_err store_room_msgs_set(struct store *st, int64_t room_id, int64_t n);
+
+/* Rows changed through `st` since it opened (writes rolled back
+ * included): the fuzz harnesses re-seed after an input that wrote. */
+uint64_t store_total_changes(const struct store *st);
 
 /* One integer (the first column of the first row) of a query. */
 enum e2e_err store_one_int(struct store *st, enum store_stmt id, int64_t *out,

@@ -101,6 +101,15 @@ void storepool_watch_rooms(struct storepool *p, store_room_fn changed, void *ctx
 			store_watch_rooms(p->stores[i], changed, ctx);
 }
 
+bool storepool_owns_session(struct storepool *p, int session)
+{
+	bool owns = false;
+
+	for (unsigned i = 0; !owns && session != 0 && i <= p->n; i++)
+		owns = p->stores[i] != NULL && store_session(p->stores[i]) == session;
+	return owns;
+}
+
 struct store *storepool_writer_acquire(struct storepool *p)
 {
 	if (p->n == 1) {

@@ -24,6 +24,10 @@ void storepool_set_limits(struct storepool *p, const struct store_limits *limits
  * every connection (before any use). */
 void storepool_watch_rooms(struct storepool *p, store_room_fn changed, void *ctx);
 
+/* Whether `session` (store_session) is one of this pool's connections:
+ * a notification from it is this relay's own commit. */
+bool storepool_owns_session(struct storepool *p, int session);
+
 /* The calling thread's store: a thread's first call binds it to a free
  * connection for good. NULL if there are more threads than connections.
  * Every successful acquire is followed by storepool_release. */

@@ -18,6 +18,7 @@
 
 struct waiter {
 	int64_t room_id;
+	uint64_t after;
 	struct timespec deadline;
 	waiters_wake_fn wake;
 	void *arg;
@@ -38,6 +39,7 @@ struct waiters {
 	bool closing;
 	bool stop;
 	size_t count;
+	uint64_t forgotten; /* waiters_forget: part of every room version */
 	struct waiter *time_head, *time_tail;
 	struct waiters_bucket bucket[WAITERS_BUCKETS];
 };
@@ -183,12 +185,12 @@ uint64_t waiters_room_version(struct waiters *w, int64_t room_id)
 	uint64_t version;
 
 	pthread_mutex_lock(&w->lock);
-	version = waiters_bucket_of(w, room_id)->room_version;
+	version = waiters_bucket_of(w, room_id)->room_version + w->forgotten;
 	pthread_mutex_unlock(&w->lock);
 	return version;
 }
 
-bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version,
+bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version, uint64_t after,
 		  const struct timespec *deadline, waiters_wake_fn wake, void *arg)
 {
 	struct waiter *e = malloc(sizeof(*e));
@@ -197,9 +199,10 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version,
 
 	if (e == NULL)
 		return false; /* the caller queries again, then answers */
-	*e = (struct waiter){.room_id = room_id, .deadline = *deadline, .wake = wake, .arg = arg};
+	*e = (struct waiter){.room_id = room_id, .after = after, .deadline = *deadline,
+			     .wake = wake, .arg = arg};
 	pthread_mutex_lock(&w->lock);
-	if (!w->closing && b->room_version == room_version) {
+	if (!w->closing && b->room_version + w->forgotten == room_version) {
 		room_insert(b, e);
 		time_insert(w, e);
 		w->count++;
@@ -227,6 +230,32 @@ void waiters_room_changed(void *waiters, int64_t room_id)
 			waiter_wake(w, e);
 	}
 	pthread_mutex_unlock(&w->lock);
+}
+
+void waiters_forget(struct waiters *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->forgotten++;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Walks the deadline list (every parked reader once); a room already
+ * listed is merged, so a room costs one entry however many wait in it. */
+size_t waiters_parked(struct waiters *w, struct waiters_room *out, size_t max)
+{
+	size_t n = 0, i;
+
+	pthread_mutex_lock(&w->lock);
+	for (struct waiter *e = w->time_head; e != NULL; e = e->time_next) {
+		for (i = 0; i < n && out[i].room_id != e->room_id; i++)
+			;
+		if (i < n && e->after < out[i].after)
+			out[i].after = e->after;
+		else if (i == n && n < max)
+			out[n++] = (struct waiters_room){e->room_id, e->after};
+	}
+	pthread_mutex_unlock(&w->lock);
+	return n;
 }
 
 void waiters_shutdown(struct waiters *w)

@@ -37,15 +37,31 @@ void waiters_free(struct waiters *w);
 
 /* The room's current version, to take before querying the store. Rooms
  * may share a version (by id): a move of another room's only costs a
- * query. */
+ * query. Every version also moves with waiters_forget. */
 uint64_t waiters_room_version(struct waiters *w, int64_t room_id);
 
-/* Park a reader of `room_id` until `deadline` (CLOCK_MONOTONIC). False,
- * and nothing registered, if the room's version is no longer
- * `room_version` or the registry is shutting down: the caller queries
- * again. */
-bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version,
+/* Park a reader of `room_id` who found nothing after message `after`
+ * until `deadline` (CLOCK_MONOTONIC). False, and nothing registered, if
+ * the room's version is no longer `room_version` or the registry is
+ * shutting down: the caller queries again. */
+bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version, uint64_t after,
 		  const struct timespec *deadline, waiters_wake_fn wake, void *arg);
+
+/* Several relays on one database (relay/roomfeed.h): commits of other
+ * relays are learnt from notifications, which may be lost (a dropped
+ * connection). Two checks that need none:
+ * waiters_forget moves every room's version on at once, without waking
+ * anyone, so that nothing cached under an older version (a reply, a
+ * "nothing after N") is used again; waiters_parked lists up to `max`
+ * rooms with parked readers, each with the lowest `after` they wait
+ * beyond, so that the caller can wake (waiters_room_changed) those whose
+ * room has a newer message. */
+void waiters_forget(struct waiters *w);
+struct waiters_room {
+	int64_t room_id;
+	uint64_t after;
+};
+size_t waiters_parked(struct waiters *w, struct waiters_room *out, size_t max);
 
 /* A commit added or removed messages in `room_id` (called by the store,
  * after the commit: store_watch_rooms): the room's version moves on and

@@ -117,7 +117,7 @@ static void test_refused_then_stored(struct storepool *pool, struct store *st,
 	struct timespec deadline = in_s(30);
 	uint64_t version = waiters_room_version(w, room_id);
 
-	CHECK(waiters_park(w, room_id, version, &deadline, reader_wake, &r));
+	CHECK(waiters_park(w, room_id, version, 0, &deadline, reader_wake, &r));
 	post_init(&refused, room_id, 0, lock, cond);
 	post_init(&stored, room_id, 1, lock, cond);
 	CHECK(committer_submit(c, &refused.job));
@@ -143,7 +143,7 @@ static void test_single(struct committer *c, struct waiters *w, int64_t room_id,
 	struct timespec deadline = in_s(30);
 	uint64_t version = waiters_room_version(w, room_id);
 
-	CHECK(waiters_park(w, room_id, version, &deadline, reader_wake, &r));
+	CHECK(waiters_park(w, room_id, version, 0, &deadline, reader_wake, &r));
 	post_init(&p, room_id, 2, lock, cond);
 	CHECK(committer_submit(c, &p.job));
 	post_wait(&p);

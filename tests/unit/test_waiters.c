@@ -63,8 +63,8 @@ static void test_version_and_change(struct waiters *w)
 	uint64_t t = waiters_room_version(w, 1), t_other = waiters_room_version(w, 2);
 
 	CHECK(waiters_room_version(w, 1) == t); /* stable until a commit */
-	CHECK(waiters_park(w, 1, t, &later, reader_wake, &a));
-	CHECK(waiters_park(w, 2, t_other, &later, reader_wake, &other));
+	CHECK(waiters_park(w, 1, t, 0, &later, reader_wake, &a));
+	CHECK(waiters_park(w, 2, t_other, 0, &later, reader_wake, &other));
 	CHECK(waiters_count(w) == 2);
 	waiters_room_changed(w, 1);
 	CHECK(a.woken == 1 && other.woken == 0); /* only room 1's reader */
@@ -86,9 +86,9 @@ static void test_stale_version_refused(struct waiters *w)
 
 	/* a post committed between the reader's ticket and its park */
 	waiters_room_changed(w, 3);
-	CHECK(!waiters_park(w, 3, t, &later, reader_wake, &r));
+	CHECK(!waiters_park(w, 3, t, 0, &later, reader_wake, &r));
 	CHECK(waiters_count(w) == 0 && r.woken == 0);
-	CHECK(waiters_park(w, 3, waiters_room_version(w, 3), &later, reader_wake, &r));
+	CHECK(waiters_park(w, 3, waiters_room_version(w, 3), 0, &later, reader_wake, &r));
 	waiters_room_changed(w, 3);
 	CHECK(r.woken == 1);
 }
@@ -101,13 +101,13 @@ static void test_shared_bucket(struct waiters *w)
 	int64_t ra = 5, rb = 5 + 4096; /* the same bucket (WAITERS_BUCKETS) */
 	uint64_t tb = waiters_room_version(w, rb);
 
-	CHECK(waiters_park(w, ra, waiters_room_version(w, ra), &later, reader_wake, &a));
-	CHECK(waiters_park(w, rb, tb, &later, reader_wake, &b));
+	CHECK(waiters_park(w, ra, waiters_room_version(w, ra), 0, &later, reader_wake, &a));
+	CHECK(waiters_park(w, rb, tb, 0, &later, reader_wake, &b));
 	waiters_room_changed(w, ra);
 	CHECK(a.woken == 1 && b.woken == 0); /* the other room's reader stays */
 	/* the shared version moved: a park with the old one queries again,
 	 * which costs a query and can never miss a message */
-	CHECK(!waiters_park(w, rb, tb, &later, reader_wake, &a));
+	CHECK(!waiters_park(w, rb, tb, 0, &later, reader_wake, &a));
 	waiters_room_changed(w, rb);
 	CHECK(b.woken == 1 && a.woken == 1 && waiters_count(w) == 0);
 }
@@ -123,7 +123,7 @@ static void test_deadlines_in_order(struct waiters *w)
 
 	for (int i = 0; i < 3; i++) {
 		d[i] = in_ms(ms[i]);
-		CHECK(waiters_park(w, 9, waiters_room_version(w, 9), &d[i], reader_wake, &r[i]));
+		CHECK(waiters_park(w, 9, waiters_room_version(w, 9), 0, &d[i], reader_wake, &r[i]));
 	}
 	CHECK(r[0].woken + r[1].woken + r[2].woken == 0); /* not before */
 	CHECK(drained(w));
@@ -141,21 +141,55 @@ static void test_shutdown(void)
 	if (!CHECK(w != NULL))
 		return;
 	CHECK(!waiters_closing(w));
-	CHECK(waiters_park(w, 1, waiters_room_version(w, 1), &later, reader_wake, &a));
-	CHECK(waiters_park(w, 2, waiters_room_version(w, 2), &later, reader_wake, &b));
+	CHECK(waiters_park(w, 1, waiters_room_version(w, 1), 0, &later, reader_wake, &a));
+	CHECK(waiters_park(w, 2, waiters_room_version(w, 2), 0, &later, reader_wake, &b));
 	waiters_shutdown(w);
 	CHECK(waiters_closing(w));
 	CHECK(a.woken == 1 && b.woken == 1 && waiters_count(w) == 0);
-	CHECK(!waiters_park(w, 1, waiters_room_version(w, 1), &later, reader_wake, &c));
+	CHECK(!waiters_park(w, 1, waiters_room_version(w, 1), 0, &later, reader_wake, &c));
 	CHECK(c.woken == 0);
 	waiters_free(w);
 	/* freeing a registry that still holds readers wakes them */
 	w = waiters_new();
 	if (!CHECK(w != NULL))
 		return;
-	CHECK(waiters_park(w, 1, waiters_room_version(w, 1), &later, reader_wake, &c));
+	CHECK(waiters_park(w, 1, waiters_room_version(w, 1), 0, &later, reader_wake, &c));
 	waiters_free(w);
 	CHECK(c.woken == 1);
+}
+
+/* waiters_forget moves every room's version without waking anyone;
+ * waiters_parked lists each room once with its readers' lowest after. */
+static void test_forget_and_parked(void)
+{
+	struct waiters *w = waiters_new();
+	struct log log = {0};
+	struct reader a = {&log, 0, 0}, b = {&log, 0, 0}, c = {&log, 0, 0};
+	struct timespec later = in_ms(60000);
+	struct waiters_room rooms[4];
+	uint64_t t1, t2;
+	size_t n;
+
+	if (!CHECK(w != NULL))
+		return;
+	t1 = waiters_room_version(w, 1);
+	t2 = waiters_room_version(w, 2);
+	CHECK(waiters_park(w, 1, t1, 7, &later, reader_wake, &a));
+	CHECK(waiters_park(w, 1, t1, 5, &later, reader_wake, &b));
+	CHECK(waiters_park(w, 2, t2, 9, &later, reader_wake, &c));
+	n = waiters_parked(w, rooms, 4);
+	CHECK(n == 2);
+	for (size_t i = 0; i < n; i++)
+		CHECKF(rooms[i].after == (rooms[i].room_id == 1 ? 5u : 9u), "room %lld after %llu",
+		       (long long)rooms[i].room_id, (unsigned long long)rooms[i].after);
+	CHECK(waiters_parked(w, rooms, 1) == 1); /* at most max */
+	waiters_forget(w);
+	CHECK(waiters_room_version(w, 1) != t1 && waiters_room_version(w, 2) != t2);
+	CHECK(a.woken == 0 && b.woken == 0 && c.woken == 0 && waiters_count(w) == 3);
+	/* a park with a version taken before the forget queries again */
+	CHECK(!waiters_park(w, 2, t2, 9, &later, reader_wake, &c));
+	waiters_free(w); /* wakes the three */
+	CHECK(a.woken == 1 && b.woken == 1 && c.woken == 1);
 }
 
 int main(void)
@@ -170,5 +204,6 @@ int main(void)
 	test_deadlines_in_order(w);
 	waiters_free(w);
 	test_shutdown();
+	test_forget_and_parked();
 	return check_summary("test_waiters");
 }
