@@ -396,10 +396,50 @@ static enum store_rc pg_rows(PGresult *res, store_row_cb row, void *ctx)
 	return STORE_RC_OK;
 }
 
+/* The statements that change nothing: after a restart of the server,
+ * the first use of each connection finds it dead; such a statement,
+ * outside a transaction (a BEGIN starts one only if it succeeds), is run
+ * again once on a new connection instead of failing its request (a
+ * write is not: it may have been done). */
+static bool pg_reads_only(enum store_stmt id)
+{
+	switch (id) {
+	case ST_BEGIN:
+	case ST_ROOM_GET:
+	case ST_MEMBER_BY_TOKEN:
+	case ST_MEMBER_GET:
+	case ST_MEMBERS_LIST:
+	case ST_STATE_HEAD:
+	case ST_STATE_GET:
+	case ST_WRAPS_LIST:
+	case ST_MSGS_LIST:
+	case ST_ROOM_MEMBERS_VERSION:
+	case ST_ROOM_MAX_SEQ:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum store_rc pg_run_once(struct pg_db *d, enum store_stmt id,
+				 const struct store_param *params, size_t n_params,
+				 store_row_cb row, void *ctx, int64_t *changes);
+
 static enum store_rc pg_run(void *impl, enum store_stmt id, const struct store_param *params,
 			    size_t n_params, store_row_cb row, void *ctx, int64_t *changes)
 {
 	struct pg_db *d = impl;
+	enum store_rc rc = pg_run_once(d, id, params, n_params, row, ctx, changes);
+
+	if (rc == STORE_RC_DOWN && !d->txn && pg_reads_only(id))
+		rc = pg_run_once(d, id, params, n_params, row, ctx, changes);
+	return rc;
+}
+
+static enum store_rc pg_run_once(struct pg_db *d, enum store_stmt id,
+				 const struct store_param *params, size_t n_params,
+				 store_row_cb row, void *ctx, int64_t *changes)
+{
 	const char *values[STORE_PARAMS_MAX];
 	int lengths[STORE_PARAMS_MAX], formats[STORE_PARAMS_MAX];
 	uint64_t ints[STORE_PARAMS_MAX];

@@ -11,7 +11,6 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 : "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
-PW='correct horse battery staple'
 N=${CRASH_POSTS:-1000} # per member
 BATCH=200
 NOLIMIT=(--rate-ip 0 --rate-member 0)
@@ -22,25 +21,7 @@ for i in 1 2 3; do
 	relay_n_start "$i" "$db" "${NOLIMIT[@]}"
 done
 
-on 1
-"$E2E_FORGE" create crash alice "$PW" >"$T/create.json"
-curl_json_file POST /v1/rooms "$T/create.json"
-assert_eq 201 "$STATUS" "create"
-ALICE=$(json_get token)
-join() { # NAME RELAY: the member's token
-	on "$2"
-	curl_json POST /v1/rooms/crash/challenges
-	"$E2E_FORGE" join crash "$1" "$PW" "$(json_get nonce)" >"$T/join.json"
-	curl_json_file POST /v1/rooms/crash/members "$T/join.json"
-	assert_eq 201 "$STATUS" "$1 joins"
-	json_get token
-}
-BOB=$(join bob 2)
-CAROL=$(join carol 3)
-on 1
-"$E2E_FORGE" state crash alice 2 1 bob carol >"$T/state.json"
-curl_json_file POST /v1/rooms/crash/state "$T/state.json" "$ALICE"
-assert_eq 200 "$STATUS" "admission"
+room_of_three crash
 
 # bodies for counters 1..N (the relay checks shape, epoch and counter)
 "$E2E_FORGE" msg 1 1 300 >"$T/msg.json"

@@ -145,3 +145,36 @@ relays_stop() {
 	done
 	RELAY_PIDS=()
 }
+
+# room_of_three ROOM: alice creates ROOM through relay 1, bob joins it
+# through relay 2 and carol through relay 3, and alice admits both
+# through relay 1 (a signed state, revision 2, epoch 1); sets ALICE, BOB
+# and CAROL to their tokens. Needs E2E_FORGE.
+PG_PW='correct horse battery staple'
+room_of_three() {
+	local room=$1
+	on 1
+	"$E2E_FORGE" create "$room" alice "$PG_PW" >"$T/create.json"
+	curl_json_file POST /v1/rooms "$T/create.json"
+	assert_eq 201 "$STATUS" "create $room through relay 1"
+	ALICE=$(json_get token)
+	pg_join "$room" bob 2
+	BOB=$PG_TOKEN
+	pg_join "$room" carol 3
+	CAROL=$PG_TOKEN
+	on 1
+	"$E2E_FORGE" state "$room" alice 2 1 bob carol >"$T/state.json"
+	curl_json_file POST "/v1/rooms/$room/state" "$T/state.json" "$ALICE"
+	assert_eq 200 "$STATUS" "admission through relay 1"
+}
+
+# pg_join ROOM NAME RELAY: NAME registers through RELAY; PG_TOKEN its token
+pg_join() {
+	on "$3"
+	curl_json POST "/v1/rooms/$1/challenges"
+	assert_eq 201 "$STATUS" "challenge through relay $3"
+	"$E2E_FORGE" join "$1" "$2" "$PG_PW" "$(json_get nonce)" >"$T/join.json"
+	curl_json_file POST "/v1/rooms/$1/members" "$T/join.json"
+	assert_eq 201 "$STATUS" "$2 joins through relay $3"
+	PG_TOKEN=$(json_get token)
+}

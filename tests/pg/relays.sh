@@ -9,7 +9,6 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 : "${E2E_FORGE:?set E2E_FORGE to the forge helper}"
-PW='correct horse battery staple'
 
 pg_start
 db=$(pg_createdb relays)
@@ -19,26 +18,7 @@ done
 
 # alice creates the room through relay 1; bob joins through relay 2 and
 # carol through relay 3; alice admits both through relay 1
-on 1
-"$E2E_FORGE" create lobby alice "$PW" >"$T/create.json"
-curl_json_file POST /v1/rooms "$T/create.json"
-assert_eq 201 "$STATUS" "create through relay 1"
-ALICE=$(json_get token)
-join() { # NAME RELAY: the member's token
-	on "$2"
-	curl_json POST /v1/rooms/lobby/challenges
-	assert_eq 201 "$STATUS" "challenge through relay $2"
-	"$E2E_FORGE" join lobby "$1" "$PW" "$(json_get nonce)" >"$T/join.json"
-	curl_json_file POST /v1/rooms/lobby/members "$T/join.json"
-	assert_eq 201 "$STATUS" "$1 joins through relay $2"
-	json_get token
-}
-BOB=$(join bob 2)
-CAROL=$(join carol 3)
-on 1
-"$E2E_FORGE" state lobby alice 2 1 bob carol >"$T/state.json"
-curl_json_file POST /v1/rooms/lobby/state "$T/state.json" "$ALICE"
-assert_eq 200 "$STATUS" "admission through relay 1"
+room_of_three lobby
 
 # chat: each member posts through its own relay, everyone reads everything
 # through every relay
