@@ -40,6 +40,7 @@
 #define RELAY_THREADS_MAX 64
 #define RELAY_DAY_S 86400
 #define RELAY_RETENTION_DAYS_MAX 36500
+#define RELAY_RECHECK_MAX_S 3600
 /* at shutdown, how long parked readers get to be answered */
 #define RELAY_DRAIN_MS 1000
 /* descriptors kept back from --max-connections: the database, its WAL
@@ -58,6 +59,7 @@ struct relay_opts {
 	struct store_limits store; /* --max-rooms, --max-messages, --retention-days */
 	struct routes_limits limits;
 	unsigned max_per_addr;
+	unsigned recheck_s; /* --recheck-seconds: roomfeed.h */
 };
 
 static void relay_usage(FILE *out)
@@ -77,6 +79,9 @@ static void relay_usage(FILE *out)
 		"                limits stay per relay. While the server is away,\n"
 		"                requests get 503 with Retry-After and the relay\n"
 		"                reconnects\n"
+		"  --recheck-seconds N  with PostgreSQL: how often the relay asks the\n"
+		"                database for news of the rooms it has readers waiting\n"
+		"                on, in case a notification was lost (default %d; 1..3600)\n"
 		"  --quiet       no per-request log lines\n"
 		"  --threads N   HTTP threads, each with its own database connection\n"
 		"                (default: one per CPU; 1..%d)\n"
@@ -99,7 +104,7 @@ static void relay_usage(FILE *out)
 		"  --help        this text\n"
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
-		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
+		RELAY_DATA_DIR, RELAY_DB_NAME, ROOMFEED_RECHECK_S, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
 		RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER, RELAY_DEFAULT_JOIN_FAILURES,
 		RELAY_DEFAULT_MAX_PER_ADDR, STORE_MAX_ROOMS, STORE_MAX_MESSAGES,
 		STORE_RETENTION_S / RELAY_DAY_S);
@@ -159,7 +164,7 @@ static bool relay_addr_valid(const char *s)
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
        OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY, OPT_RATE_IP, OPT_RATE_MEMBER,
-       OPT_JOIN_FAILURES, OPT_MAX_PER_IP };
+       OPT_JOIN_FAILURES, OPT_MAX_PER_IP, OPT_RECHECK };
 
 /* What the relay stores (relay/store.h), after the options above. */
 enum { OPT_MAX_ROOMS = 512, OPT_MAX_MESSAGES, OPT_RETENTION_DAYS };
@@ -255,6 +260,10 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 	case OPT_TLS_KEY:
 		o->tls_key = optarg;
 		break;
+	case OPT_RECHECK:
+		if (!relay_parse_count(optarg, RELAY_RECHECK_MAX_S, &o->recheck_s))
+			ret = relay_bad_option("--recheck-seconds wants 1..3600", optarg);
+		break;
 	case OPT_MAX_ROOMS:
 	case OPT_MAX_MESSAGES:
 	case OPT_RETENTION_DAYS:
@@ -285,6 +294,7 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"port", required_argument, NULL, OPT_PORT},
 		{"bind", required_argument, NULL, OPT_BIND},
 		{"db", required_argument, NULL, OPT_DB},
+		{"recheck-seconds", required_argument, NULL, OPT_RECHECK},
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
@@ -465,7 +475,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	if (p->w != NULL) /* the room versions: store.h */
 		storepool_watch_rooms(p->pool, waiters_room_changed, p->w);
 	if (p->w != NULL && store_name_is_server(db)) {
-		p->feed = roomfeed_new(db, p->pool, p->w, why, sizeof(why));
+		p->feed = roomfeed_new(db, p->pool, p->w, o->recheck_s, why, sizeof(why));
 		if (p->feed == NULL) {
 			fprintf(stderr, "relay: cannot listen to %s: %s\n", shown, why);
 			return false;
@@ -541,7 +551,8 @@ int main(int argc, char **argv)
 			       .store = {STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S},
 			       .limits = {RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER,
 					  RELAY_DEFAULT_JOIN_FAILURES},
-			       .max_per_addr = RELAY_DEFAULT_MAX_PER_ADDR};
+			       .max_per_addr = RELAY_DEFAULT_MAX_PER_ADDR,
+			       .recheck_s = ROOMFEED_RECHECK_S};
 	char *db_default = NULL;
 	const char *db = NULL;
 	int parsed = relay_parse(argc, argv, &o);

@@ -21,6 +21,7 @@ struct roomfeed {
 	bool started;
 	bool stop; /* atomic */
 	time_t next_recheck; /* CLOCK_MONOTONIC s */
+	unsigned recheck_s;
 	struct waiters_room rooms[ROOMFEED_ROOMS_MAX];
 };
 
@@ -58,7 +59,7 @@ static void roomfeed_recheck(struct roomfeed *rf)
 		    newest > rf->rooms[i].after)
 			waiters_room_changed(rf->w, rf->rooms[i].room_id);
 	}
-	rf->next_recheck = roomfeed_now() + ROOMFEED_RECHECK_S;
+	rf->next_recheck = roomfeed_now() + rf->recheck_s;
 }
 
 static void *roomfeed_thread(void *arg)
@@ -76,7 +77,7 @@ static void *roomfeed_thread(void *arg)
 }
 
 struct roomfeed *roomfeed_new(const char *where, struct storepool *pool, struct waiters *w,
-			      char *why, size_t why_len)
+			      unsigned recheck_s, char *why, size_t why_len)
 {
 	struct roomfeed *rf = calloc(1, sizeof(*rf));
 	bool ok = false;
@@ -87,7 +88,8 @@ struct roomfeed *roomfeed_new(const char *where, struct storepool *pool, struct 
 	}
 	rf->pool = pool;
 	rf->w = w;
-	rf->next_recheck = roomfeed_now() + ROOMFEED_RECHECK_S;
+	rf->recheck_s = recheck_s;
+	rf->next_recheck = roomfeed_now() + recheck_s;
 	rf->feed = store_feed_open(where, why, why_len);
 	if (rf->feed != NULL)
 		rf->st = store_open(where, why, why_len);

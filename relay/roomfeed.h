@@ -6,7 +6,8 @@
  * as a local commit does (waiters_room_changed).
  *
  * Correctness never depends on a notification: when the feed
- * reconnects, and every ROOMFEED_RECHECK_S seconds, the thread forgets
+ * reconnects, and every `recheck_s` seconds (relay --recheck-seconds,
+ * default ROOMFEED_RECHECK_S), the thread forgets
  * every cached reply (waiters_forget) and asks the database for the
  * newest seq of each room that has parked readers, waking those whose
  * readers wait below it. A lost notification delays a reader by at most
@@ -26,7 +27,7 @@ struct roomfeed;
  * skipped: the relay woke its readers at its own commit). NULL, with a
  * reason in `why`, if the connections or the thread cannot be had. */
 struct roomfeed *roomfeed_new(const char *where, struct storepool *pool, struct waiters *w,
-			      char *why, size_t why_len);
+			      unsigned recheck_s, char *why, size_t why_len);
 /* Stops the thread (within a second), closes, frees. */
 void roomfeed_free(struct roomfeed *rf);
 

@@ -50,7 +50,7 @@ relays_end() {
 pg_server_start() {
 	pg_as pg_ctl -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 120 \
 		-o "-p $1 -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" \
-		start >/dev/null
+		start >/dev/null 2>&1
 }
 
 pg_start() {

@@ -2,9 +2,12 @@
 # tests/pg/relays.sh - three relays on one PostgreSQL database serve the
 # same room (issue 15): members spread over the relays chat; a long-poll
 # parked on relay 1 is answered by a post made through relay 3 within the
-# long-poll's latency (a notification, not the periodic re-check); a
-# removal made through relay 2 is refused on relay 1's very next request
-# (relay 1 had the member's token cached).
+# long-poll's latency (the relays re-check only hourly here, so only the
+# notification can do it); a notification lost (relay 1's listening
+# connection cut while new connections are refused, the post made
+# meanwhile) still reaches the reader once relay 1 reconnects; a removal
+# made through relay 2 is refused on relay 1's very next request (relay 1
+# had the member's token cached).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +16,7 @@ set -euo pipefail
 pg_start
 db=$(pg_createdb relays)
 for i in 1 2 3; do
-	relay_n_start "$i" "$db"
+	relay_n_start "$i" "$db" --recheck-seconds 3600
 done
 
 # alice creates the room through relay 1; bob joins through relay 2 and
@@ -51,21 +54,48 @@ waiting() { # RELAY N: relay's parked readers are N
 	m=$(curl -s "${RELAY_URLS[$1]}/metrics") || return 1
 	grep -q "^e2e_waiting_clients $2\$" <<<"$m"
 }
-curl -s -o "$T/poll.json" -w '%{http_code} %{time_total}\n' \
-	-H "Authorization: Bearer $ALICE" \
-	"${RELAY_URLS[1]}/v1/rooms/lobby/messages?after=$newest&wait=30" >"$T/poll.status" &
-poll_pid=$!
-eventually 20 waiting 1 1 || fail "the long-poll never parked on relay 1"
-start=$(date +%s%N)
-seq=$(post 3 "$CAROL" 4)
-wait "$poll_pid"
-ms=$((($(date +%s%N) - start) / 1000000))
-check_eq 200 "$(cut -d' ' -f1 "$T/poll.status")" "long-poll status"
-check_contains "$(cat "$T/poll.json")" "\"seq\":$seq" "the long-poll on relay 1 got relay 3's post"
-# the periodic re-check comes every 2 s: an answer well within it was the
-# notification (a post through the same relay takes milliseconds)
-[ "$ms" -lt 1500 ] && pass || miss "relay 3's post reached relay 1's long-poll after $ms ms"
-echo "cross-relay long-poll: answered $ms ms after the post"
+# long_poll AFTER COUNTER WHAT [BEFORE AFTER]: alice waits on relay 1
+# after AFTER (until relay 1 has her parked), BEFORE runs, carol posts
+# COUNTER through relay 3, AFTER runs; the wait must end with that post,
+# well before its 30 s
+long_poll() {
+	local after=$1 counter=$2 what=$3 setup=${4:-true} teardown=${5:-true} start ms
+	curl -s -o "$T/poll.json" -w '%{http_code}\n' -H "Authorization: Bearer $ALICE" \
+		"${RELAY_URLS[1]}/v1/rooms/lobby/messages?after=$after&wait=30" >"$T/poll.status" &
+	poll_pid=$!
+	eventually 20 waiting 1 1 || fail "$what: the long-poll never parked on relay 1"
+	"$setup"
+	"$E2E_FORGE" msg 1 "$counter" >"$T/msg.json"
+	start=$(date +%s%N)
+	on 3
+	curl_json_file POST /v1/rooms/lobby/messages "$T/msg.json" "$CAROL"
+	assert_eq 201 "$STATUS" "$what: carol's post through relay 3"
+	seq=$(json_get seq)
+	"$teardown"
+	wait "$poll_pid"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	check_eq 200 "$(cat "$T/poll.status")" "$what: long-poll status"
+	check_contains "$(cat "$T/poll.json")" "\"seq\":$seq" "$what: relay 1's long-poll got the post"
+	# the wait is 30 s and the periodic re-check hourly: 10 s is generous
+	[ "$ms" -lt 10000 ] && pass || miss "$what: relay 1's long-poll answered after $ms ms"
+	echo "$what: relay 1's long-poll answered $ms ms after the post through relay 3"
+}
+long_poll "$newest" 4 "notified"
+
+# a notification lost: the server refuses new connections to the
+# database and cuts the relays' listening connections; the post is
+# committed while they cannot listen, then connections are allowed again
+# (relay 1 reconnects, re-checks the room its reader waits on)
+cut_listeners() {
+	pg_psql "$PG_URL/postgres" -c "ALTER DATABASE relays WITH ALLOW_CONNECTIONS false" \
+		-c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		    WHERE datname = 'relays' AND query = 'LISTEN e2e_rooms'" >"$T/cut"
+	assert_eq 3 "$(cat "$T/cut")" "listening connections cut"
+}
+allow_connections() {
+	pg_psql "$PG_URL/postgres" -c "ALTER DATABASE relays WITH ALLOW_CONNECTIONS true"
+}
+long_poll "$seq" 5 "lost notification" cut_listeners allow_connections
 
 # the kick: relay 1 has bob's token cached (a read), alice removes bob
 # through relay 2, and bob's very next request on relay 1 is refused
