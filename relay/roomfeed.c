@@ -9,7 +9,8 @@
 #include <time.h>
 
 #define ROOMFEED_WAIT_MS 250
-/* rooms looked at by one re-check (the rest at the next) */
+/* rooms looked at by one re-check (the rest at the next: waiters_parked
+ * goes on where it stopped) */
 #define ROOMFEED_ROOMS_MAX 4096
 
 struct roomfeed {
@@ -21,6 +22,7 @@ struct roomfeed {
 	bool started;
 	bool stop; /* atomic */
 	time_t next_recheck; /* CLOCK_MONOTONIC s */
+	size_t cursor;       /* waiters_parked's */
 	unsigned recheck_s;
 	struct waiters_room rooms[ROOMFEED_ROOMS_MAX];
 };
@@ -52,7 +54,7 @@ static void roomfeed_recheck(struct roomfeed *rf)
 	uint64_t newest;
 
 	waiters_forget(rf->w);
-	n = waiters_parked(rf->w, rf->rooms, ROOMFEED_ROOMS_MAX);
+	n = waiters_parked(rf->w, &rf->cursor, rf->rooms, ROOMFEED_ROOMS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		newest = 0;
 		if (store_room_max_seq(rf->st, rf->rooms[i].room_id, &newest) != E2E_OK ||

@@ -239,22 +239,39 @@ void waiters_forget(struct waiters *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Walks the deadline list (every parked reader once); a room already
- * listed is merged, so a room costs one entry however many wait in it. */
-size_t waiters_parked(struct waiters *w, struct waiters_room *out, size_t max)
+/* One bucket's rooms appended to out[*n..max); false (nothing added) if
+ * they do not all fit. A bucket holds few rooms (rooms share one by id),
+ * so the search for a room already listed stays within the bucket's. */
+static bool waiters_bucket_rooms(const struct waiters_bucket *b, struct waiters_room *out,
+				 size_t *n, size_t max)
 {
-	size_t n = 0, i;
+	size_t first = *n, i, end = *n;
+	bool fits = true;
+
+	for (const struct waiter *e = b->head; fits && e != NULL; e = e->room_next) {
+		for (i = first; i < end && out[i].room_id != e->room_id; i++)
+			;
+		if (i < end && e->after < out[i].after)
+			out[i].after = e->after;
+		else if (i == end && end < max)
+			out[end++] = (struct waiters_room){e->room_id, e->after};
+		else if (i == end)
+			fits = false;
+	}
+	if (fits)
+		*n = end;
+	return fits;
+}
+
+size_t waiters_parked(struct waiters *w, size_t *cursor, struct waiters_room *out, size_t max)
+{
+	size_t n = 0, b = *cursor < WAITERS_BUCKETS ? *cursor : 0;
 
 	pthread_mutex_lock(&w->lock);
-	for (struct waiter *e = w->time_head; e != NULL; e = e->time_next) {
-		for (i = 0; i < n && out[i].room_id != e->room_id; i++)
-			;
-		if (i < n && e->after < out[i].after)
-			out[i].after = e->after;
-		else if (i == n && n < max)
-			out[n++] = (struct waiters_room){e->room_id, e->after};
-	}
+	while (b < WAITERS_BUCKETS && waiters_bucket_rooms(&w->bucket[b], out, &n, max))
+		b++;
 	pthread_mutex_unlock(&w->lock);
+	*cursor = b < WAITERS_BUCKETS ? b : 0;
 	return n;
 }
 

@@ -52,16 +52,20 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version, uin
  * connection). Two checks that need none:
  * waiters_forget moves every room's version on at once, without waking
  * anyone, so that nothing cached under an older version (a reply, a
- * "nothing after N") is used again; waiters_parked lists up to `max`
- * rooms with parked readers, each with the lowest `after` they wait
- * beyond, so that the caller can wake (waiters_room_changed) those whose
- * room has a newer message. */
+ * "nothing after N") is used again; waiters_parked lists rooms with
+ * parked readers, each with the lowest `after` they wait beyond, so that
+ * the caller can wake (waiters_room_changed) those whose room has a
+ * newer message. It walks the registry's buckets from *cursor (0 at
+ * first), lists up to `max` rooms, and leaves *cursor where the next
+ * call goes on (back to 0 after the last bucket), so that however many
+ * rooms wait, each is listed in turn; a room is listed whole (the
+ * lowest `after` of all its readers) or not at all. */
 void waiters_forget(struct waiters *w);
 struct waiters_room {
 	int64_t room_id;
 	uint64_t after;
 };
-size_t waiters_parked(struct waiters *w, struct waiters_room *out, size_t max);
+size_t waiters_parked(struct waiters *w, size_t *cursor, struct waiters_room *out, size_t max);
 
 /* A commit added or removed messages in `room_id` (called by the store,
  * after the commit: store_watch_rooms): the room's version moves on and

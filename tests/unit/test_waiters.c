@@ -168,7 +168,7 @@ static void test_forget_and_parked(void)
 	struct timespec later = in_ms(60000);
 	struct waiters_room rooms[4];
 	uint64_t t1, t2;
-	size_t n;
+	size_t n, cursor = 0;
 
 	if (!CHECK(w != NULL))
 		return;
@@ -177,12 +177,19 @@ static void test_forget_and_parked(void)
 	CHECK(waiters_park(w, 1, t1, 7, &later, reader_wake, &a));
 	CHECK(waiters_park(w, 1, t1, 5, &later, reader_wake, &b));
 	CHECK(waiters_park(w, 2, t2, 9, &later, reader_wake, &c));
-	n = waiters_parked(w, rooms, 4);
-	CHECK(n == 2);
+	n = waiters_parked(w, &cursor, rooms, 4);
+	CHECK(n == 2 && cursor == 0); /* all of them: from the start again */
 	for (size_t i = 0; i < n; i++)
 		CHECKF(rooms[i].after == (rooms[i].room_id == 1 ? 5u : 9u), "room %lld after %llu",
 		       (long long)rooms[i].room_id, (unsigned long long)rooms[i].after);
-	CHECK(waiters_parked(w, rooms, 1) == 1); /* at most max */
+	/* one at a time: room 1 (the first call stops before room 2's
+	 * bucket), then room 2, where it stopped, to the end (the walk
+	 * starts over), then room 1 again */
+	CHECK(waiters_parked(w, &cursor, rooms, 1) == 1 && rooms[0].room_id == 1 &&
+	      rooms[0].after == 5 && cursor != 0);
+	CHECK(waiters_parked(w, &cursor, rooms, 1) == 1 && rooms[0].room_id == 2 &&
+	      rooms[0].after == 9 && cursor == 0);
+	CHECK(waiters_parked(w, &cursor, rooms, 1) == 1 && rooms[0].room_id == 1);
 	waiters_forget(w);
 	CHECK(waiters_room_version(w, 1) != t1 && waiters_room_version(w, 2) != t2);
 	CHECK(a.woken == 0 && b.woken == 0 && c.woken == 0 && waiters_count(w) == 3);
