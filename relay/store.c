@@ -432,16 +432,12 @@ struct store_feed {
 
 struct store_feed *store_feed_open(const char *where, char *why, size_t why_len)
 {
-	struct store_feed *f = NULL;
+	struct store_feed *f = store_is_pg(where) ? calloc(1, sizeof(*f)) : NULL;
 
-	if (!store_is_pg(where)) {
-		snprintf(why, why_len, "not a shared database");
-		return NULL;
-	}
-	f = calloc(1, sizeof(*f));
 	if (f == NULL) {
-		snprintf(why, why_len, "out of memory");
-		return NULL;
+		snprintf(why, why_len, "%s",
+			 store_is_pg(where) ? "out of memory" : "not a shared database");
+		goto done;
 	}
 	f->be = &store_pg_backend;
 	f->impl = f->be->feed_open(where, why, why_len);
@@ -449,6 +445,7 @@ struct store_feed *store_feed_open(const char *where, char *why, size_t why_len)
 		free(f);
 		f = NULL;
 	}
+done:
 	return f;
 }
 

@@ -450,8 +450,8 @@ static enum store_rc pg_run_once(struct pg_db *d, enum store_stmt id,
 
 	*changes = 0;
 	if (id == ST_ROLLBACK && d->txn && PQstatus(d->conn) != CONNECTION_OK) {
-		d->txn = false; /* the server ended it with the connection */
-		return STORE_RC_OK;
+		rc = STORE_RC_OK; /* the server ended it with the connection */
+		goto done;
 	}
 	if (!pg_ready(d))
 		goto done;
@@ -521,20 +521,19 @@ static int64_t pg_col_int(const struct store_row *r, int col)
 	uint64_t v8 = 0;
 	uint32_t v4 = 0;
 	uint16_t v2 = 0;
+	int64_t v = 0;
 
 	if (len == 8) {
 		memcpy(&v8, p, 8);
-		return (int64_t)be64toh(v8);
-	}
-	if (len == 4) {
+		v = (int64_t)be64toh(v8);
+	} else if (len == 4) {
 		memcpy(&v4, p, 4);
-		return (int32_t)be32toh(v4);
-	}
-	if (len == 2) {
+		v = (int32_t)be32toh(v4);
+	} else if (len == 2) {
 		memcpy(&v2, p, 2);
-		return (int16_t)be16toh(v2);
+		v = (int16_t)be16toh(v2);
 	}
-	return 0;
+	return v;
 }
 
 static bool pg_col_null(const struct store_row *r, int col)
@@ -602,7 +601,7 @@ static void *pg_feed_open(const char *uri, char *why, size_t why_len)
 
 	if (f == NULL) {
 		snprintf(why, why_len, "out of memory");
-		return NULL;
+		goto done;
 	}
 	memcpy(f->uri, uri, n + 1);
 	if (pg_feed_listen(f) < 0) {
@@ -612,6 +611,7 @@ static void *pg_feed_open(const char *uri, char *why, size_t why_len)
 		pg_feed_close(f);
 		f = NULL;
 	}
+done:
 	return f;
 }
 
@@ -635,23 +635,24 @@ static int pg_feed_wait(void *impl, int timeout_ms, store_feed_fn fn, void *ctx)
 	PGnotify *n;
 	int ret = 0;
 
-	if (!f->listening || PQstatus(f->conn) != CONNECTION_OK) {
+	if (!f->listening || PQstatus(f->conn) != CONNECTION_OK)
 		ret = pg_now_s() >= f->next_try ? pg_feed_listen(f) : -1;
-		if (ret < 0) {
-			poll(NULL, 0, timeout_ms); /* the server is away: wait here */
-			return -1;
-		}
+	if (ret < 0) {
+		poll(NULL, 0, timeout_ms); /* the server is away: wait here */
+		goto done;
 	}
 	pfd.fd = PQsocket(f->conn);
 	poll(&pfd, 1, timeout_ms);
 	if (PQconsumeInput(f->conn) == 0) {
 		f->listening = false;
-		return -1;
+		ret = -1;
+		goto done;
 	}
 	for (n = PQnotifies(f->conn); n != NULL; n = PQnotifies(f->conn)) {
 		pg_feed_one(n, fn, ctx);
 		PQfreemem(n);
 	}
+done:
 	return ret;
 }
 
