@@ -77,7 +77,7 @@ bool store_name_is_server(const char *where);
 bool store_unavailable(struct store *st);
 /* Make every transaction of `st` hold `lock` from BEGIN to COMMIT or
  * ROLLBACK, and count its membership changes in `*membership_version`:
- * both shared by all the stores on one file. */
+ * both shared by all the stores of one relay process. */
 void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *membership_version);
 
 /* The membership version: how many commits have changed rooms, members

@@ -1,8 +1,10 @@
-/* storepool.h - the relay's store connections, one per HTTP thread: WAL
- * lets their reads run in parallel, and one write lock shared by all of
- * them (store_share) queues the writers. With one connection
- * (one thread, or a ":memory:" database, which another connection could
- * not see) every use holds the pool's lock instead. */
+/* storepool.h - the relay's store connections, one per HTTP thread: their
+ * reads run in parallel (SQLite's WAL; PostgreSQL's connections are
+ * independent), and one write lock shared by all of them (store_share)
+ * queues this relay's writers (on PostgreSQL other relays' writers meet
+ * them only at the rows they share). With one connection (one thread,
+ * or a ":memory:" database, which another connection could not see)
+ * every use holds the pool's lock instead. */
 #ifndef RELAY_STOREPOOL_H
 #define RELAY_STOREPOOL_H
 
