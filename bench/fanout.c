@@ -4,8 +4,9 @@
  * the client the sockets that have data, not a walk over every reader,
  * and a delivery is timed when its last byte arrives.
  *
- *   bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN TEMPLATE N ROUNDS
- *       N readers long-poll ROOM; each round one message is posted (the
+ *   bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN TEMPLATE N ROUNDS [POST_URL]
+ *       N readers long-poll ROOM on URL (posts go to POST_URL if given:
+ *       another relay on the same database, for cross-relay delivery); each round one message is posted (the
  *       body is TEMPLATE, a forged message, with its counter replaced by
  *       the round number plus the counter already used) and the time from
  *       starting the post to each reader's reply is recorded. Prints
@@ -54,6 +55,7 @@ struct reader {
 
 struct bench {
 	const char *url, *room, *reader_token, *sender_token;
+	const char *post_url; /* where posts go: url, or another relay */
 	char *tmpl;
 	size_t n;
 	CURLM *multi;
@@ -309,7 +311,7 @@ static bool post_start(struct bench *b, struct sender *s, uint64_t counter)
 		return false;
 	snprintf(s->body, sizeof(s->body), "%.*s\"counter\":%" PRIu64 ",%s",
 		 (int)(at - b->tmpl), b->tmpl, counter, at + strlen("\"counter\":1,"));
-	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages", b->url, b->room);
+	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages", b->post_url, b->room);
 	s->r.len = 0;
 	s->r.done = false;
 	curl_easy_setopt(s->r.easy, CURLOPT_URL, url);
@@ -465,7 +467,7 @@ int main(int argc, char **argv)
 	struct bench b = {.stop = &stop};
 	struct rlimit rl;
 	bool hold = argc == 6 && strcmp(argv[1], "hold") == 0;
-	bool fan = argc == 9 && strcmp(argv[1], "fanout") == 0;
+	bool fan = (argc == 9 || argc == 10) && strcmp(argv[1], "fanout") == 0;
 	unsigned rounds = fan ? (unsigned)strtoul(argv[8], NULL, 10) : 0;
 	char auth[256];
 	struct timespec now;
@@ -474,7 +476,8 @@ int main(int argc, char **argv)
 
 	if (!hold && !fan) {
 		fprintf(stderr, "usage: bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN "
-				"TEMPLATE N ROUNDS\n       bench-fanout hold URL ROOM TOKEN N\n");
+				"TEMPLATE N ROUNDS [POST_URL]\n"
+				"       bench-fanout hold URL ROOM TOKEN N\n");
 		return 2;
 	}
 	/* every reader is a socket */
@@ -483,6 +486,7 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	b.url = argv[2];
+	b.post_url = fan && argc == 10 ? argv[9] : argv[2];
 	b.room = argv[3];
 	b.reader_token = argv[4];
 	b.sender_token = fan ? argv[5] : argv[4];

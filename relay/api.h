@@ -27,6 +27,10 @@ struct api_res {
 	size_t text_len;
 	const char *text_type; /* its Content-Type; NULL: Prometheus text */
 	bool parked;  /* no reply now: the request is parked (long-poll) */
+	/* with an error: the database could not be reached (503; set by the
+	 * dispatcher from store_unavailable, or by a handler that learnt it
+	 * from the group committer) */
+	bool unavailable;
 	json_error_t jerr;
 };
 

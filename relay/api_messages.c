@@ -85,10 +85,9 @@ static void messages_commit_later(const struct api_env *env, struct http_req *rq
 static enum e2e_err messages_commit_now(const struct api_env *env, struct messages_post *p,
 					int64_t room_id, struct api_res *res)
 {
+	/* the store wakes the room's readers after the commit */
 	enum e2e_err err = store_msg_add(env->st, room_id, &p->m);
 
-	if (err == E2E_OK) /* committed: only now may a reader see it */
-		waiters_notify(env->w, room_id);
 	err = messages_posted(env, err, room_id, &p->m, res);
 	free(p);
 	return err;
@@ -101,8 +100,10 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 	struct authcache_who who;
 	enum e2e_err err;
 
-	if (p != NULL) /* the committer is done with it */
+	if (p != NULL) { /* the committer is done with it */
+		res->unavailable = p->job.unavailable;
 		return messages_posted(env, p->job.err, p->job.room_id, &p->m, res);
+	}
 	/* 25 KiB, not on the stack; not zeroed: wire_msg_unpack sets every
 	 * field, and of the ciphertext only the ct_len bytes it decoded are
 	 * ever read */
@@ -179,12 +180,13 @@ static bool messages_expired(const struct timespec *deadline)
 
 /* Nothing to read yet and time left: park until the room gets a message
  * or the deadline. A refused park (a message was committed since the
- * ticket) resumes at once, and the re-run reads it. */
+ * room version was taken) resumes at once, and the re-run reads it. */
 static void messages_park(const struct api_env *env, struct http_req *rq, int64_t room_id,
-			  uint64_t ticket, const struct timespec *deadline, struct api_res *res)
+			  uint64_t room_version, uint64_t after, const struct timespec *deadline,
+			  struct api_res *res)
 {
 	http_suspend(rq, true);
-	if (!waiters_park(env->w, room_id, ticket, deadline, http_resume, rq))
+	if (!waiters_park(env->w, room_id, room_version, after, deadline, http_resume, rq))
 		http_resume(rq);
 	res->parked = true;
 }
@@ -259,9 +261,9 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 		err = messages_args(rq, &q, res);
 	if (err != E2E_OK)
 		goto done;
-	/* the ticket before the query: see waiters.h */
+	/* the room version before the query: see waiters.h */
 	key = (struct replycache_key){who.r.id, q.after, q.limit,
-				      waiters_ticket(env->w, who.r.id)};
+				      waiters_room_version(env->w, who.r.id)};
 	res->text = replycache_get(env->rc, &key, &res->text_len);
 	if (res->text != NULL) { /* another reader just asked the same */
 		res->status = 200;
@@ -273,7 +275,7 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 	deadline = messages_deadline(rq, q.wait);
 	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))
-		messages_park(env, rq, who.r.id, key.generation, &deadline, res);
+		messages_park(env, rq, who.r.id, key.room_version, q.after, &deadline, res);
 	else if (err == E2E_OK)
 		err = messages_reply(env, &key, list, res);
 done:

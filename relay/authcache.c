@@ -13,7 +13,7 @@
 
 struct authcache_entry {
 	bool used;
-	uint64_t generation;
+	uint64_t membership_version;
 	char room[E2E_ROOM_NAME_MAX + 1];
 	uint8_t token_hash[E2E_TOKEN_BYTES];
 	struct authcache_who who;
@@ -56,7 +56,7 @@ void authcache_free(struct authcache *ac)
 }
 
 bool authcache_get(struct authcache *ac, const char *room,
-		   const uint8_t token_hash[E2E_TOKEN_BYTES], uint64_t generation,
+		   const uint8_t token_hash[E2E_TOKEN_BYTES], uint64_t membership_version,
 		   struct authcache_who *who)
 {
 	size_t i = authcache_index(token_hash);
@@ -64,7 +64,8 @@ bool authcache_get(struct authcache *ac, const char *room,
 	bool hit;
 
 	pthread_mutex_lock(authcache_lock(ac, i));
-	hit = e->used && e->generation == generation && strcmp(e->room, room) == 0 &&
+	hit = e->used && e->membership_version == membership_version &&
+	      strcmp(e->room, room) == 0 &&
 	      sodium_memcmp(e->token_hash, token_hash, E2E_TOKEN_BYTES) == 0;
 	if (hit)
 		*who = e->who;
@@ -73,7 +74,7 @@ bool authcache_get(struct authcache *ac, const char *room,
 }
 
 void authcache_put(struct authcache *ac, const char *room,
-		   const uint8_t token_hash[E2E_TOKEN_BYTES], uint64_t generation,
+		   const uint8_t token_hash[E2E_TOKEN_BYTES], uint64_t membership_version,
 		   const struct authcache_who *who)
 {
 	size_t i = authcache_index(token_hash);
@@ -83,7 +84,7 @@ void authcache_put(struct authcache *ac, const char *room,
 		return;
 	pthread_mutex_lock(authcache_lock(ac, i));
 	e->used = true;
-	e->generation = generation;
+	e->membership_version = membership_version;
 	strcpy(e->room, room);
 	memcpy(e->token_hash, token_hash, E2E_TOKEN_BYTES);
 	e->who = *who;

@@ -20,7 +20,6 @@
 
 struct committer {
 	struct storepool *pool;
-	struct waiters *w;
 	struct metrics *m; /* or NULL */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -53,24 +52,23 @@ static struct committer_job *committer_take(struct committer *c, size_t *n)
 	return first;
 }
 
-/* Store one batch, wake the readers of every room that got a message,
- * then hand each job its outcome. */
+/* Store one batch (the store moves on the version of every room that got
+ * a message, which wakes its readers), then hand each job its outcome. */
 static void committer_run(struct committer *c, struct committer_job *jobs, size_t n)
 {
 	struct committer_job *j, *next;
 	struct store *st;
 	size_t i = 0;
+	bool down;
 
 	for (j = jobs; j != NULL; j = j->next, i++)
 		c->batch[i] = (struct store_msg_job){j->room_id, j->m};
 	st = storepool_writer_acquire(c->pool);
-	store_msgs_add(st, c->batch, n, c->errs);
+	down = store_msgs_add(st, c->batch, n, c->errs) != E2E_OK && store_unavailable(st);
 	storepool_writer_release(c->pool, st);
-	/* committed (or not) for good: now readers may see it */
 	for (i = 0, j = jobs; j != NULL; j = j->next, i++) {
 		j->err = c->errs[i];
-		if (j->err == E2E_OK && (i == 0 || c->batch[i - 1].room_id != j->room_id))
-			waiters_notify(c->w, j->room_id);
+		j->unavailable = down;
 	}
 	for (j = jobs; j != NULL; j = next) {
 		next = j->next; /* after done() the job is its owner's again */
@@ -87,23 +85,14 @@ static bool committer_sweep_due(const struct committer *c)
 	       (now.tv_sec == c->next_sweep.tv_sec && now.tv_nsec >= c->next_sweep.tv_nsec);
 }
 
-/* A room lost messages to the sweep: its generation moves on, so the
- * reply cache (keyed by it) forgets them, and its parked readers query
- * again (finding nothing new, they park again). */
-static void committer_expired(void *ctx, int64_t room_id)
-{
-	struct committer *c = ctx;
-
-	waiters_notify(c->w, room_id);
-}
-
 /* One slice of the sweep (lock not held), and when the next is due. */
 static void committer_sweep(struct committer *c)
 {
 	struct store *st = storepool_writer_acquire(c->pool);
 
-	store_sweep(st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS,
-		    committer_expired, c);
+	/* a room that loses messages gets a new version (the store's rule),
+	 * so no cached reply shows them again */
+	store_sweep(st, (int64_t)time(NULL), &c->sweep_cursor, COMMITTER_SWEEP_ROOMS);
 	storepool_writer_release(c->pool, st);
 	if (c->m != NULL)
 		metrics_sweep(c->m);
@@ -138,7 +127,7 @@ static void *committer_thread(void *arg)
 	return NULL;
 }
 
-struct committer *committer_new(struct storepool *pool, struct waiters *w, struct metrics *m)
+struct committer *committer_new(struct storepool *pool, struct metrics *m)
 {
 	struct committer *c = calloc(1, sizeof(*c));
 	pthread_condattr_t attr;
@@ -146,7 +135,6 @@ struct committer *committer_new(struct storepool *pool, struct waiters *w, struc
 	if (c == NULL)
 		return NULL;
 	c->pool = pool;
-	c->w = w;
 	c->m = m;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&attr);

@@ -259,6 +259,21 @@ bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_aft
 			  &(struct http_header){MHD_HTTP_HEADER_RETRY_AFTER, seconds});
 }
 
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s)
+{
+	char seconds[16];
+	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", HTTP_UNAVAILABLE, "message",
+				 "the database is unavailable; nothing was stored, try again");
+	bool ok;
+
+	snprintf(seconds, sizeof(seconds), "%u", retry_after_s);
+	ok = body != NULL &&
+	     http_reply(rq, MHD_HTTP_SERVICE_UNAVAILABLE, body,
+			&(struct http_header){MHD_HTTP_HEADER_RETRY_AFTER, seconds});
+	json_decref(body);
+	return ok;
+}
+
 bool http_client_addr(const struct http_req *rq, char *out, size_t cap)
 {
 	const union MHD_ConnectionInfo *info =

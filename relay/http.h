@@ -94,6 +94,12 @@ bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 		      const char *allow);
 /* 429 busy with "Retry-After: SECONDS" (a rate limit). */
 bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_after_s);
+/* 503 with "Retry-After: SECONDS" and the error code HTTP_UNAVAILABLE:
+ * the database could not be reached (a PostgreSQL restart); nothing of
+ * the request was stored. The code is the relay's own: the common
+ * error table (common/error.c) has no value for it yet. */
+#define HTTP_UNAVAILABLE "unavailable"
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s);
 
 /* The client's address as text (for per-address limits); "?" if unknown. */
 bool http_client_addr(const struct http_req *rq, char *out, size_t cap);

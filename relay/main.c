@@ -21,6 +21,7 @@
 #include "committer.h"
 #include "http.h"
 #include "metrics.h"
+#include "roomfeed.h"
 #include "routes.h"
 #include "storepool.h"
 #include "tlsfiles.h"
@@ -39,6 +40,7 @@
 #define RELAY_THREADS_MAX 64
 #define RELAY_DAY_S 86400
 #define RELAY_RETENTION_DAYS_MAX 36500
+#define RELAY_RECHECK_MAX_S 3600
 /* at shutdown, how long parked readers get to be answered */
 #define RELAY_DRAIN_MS 1000
 /* descriptors kept back from --max-connections: the database, its WAL
@@ -57,6 +59,7 @@ struct relay_opts {
 	struct store_limits store; /* --max-rooms, --max-messages, --retention-days */
 	struct routes_limits limits;
 	unsigned max_per_addr;
+	unsigned recheck_s; /* --recheck-seconds: roomfeed.h */
 };
 
 static void relay_usage(FILE *out)
@@ -65,8 +68,20 @@ static void relay_usage(FILE *out)
 		"usage: relay [options]\n"
 		"  --port N      listen on port N (default %d; 0 picks a free port)\n"
 		"  --bind ADDR   listen on this IPv4 or IPv6 address (default %s)\n"
-		"  --db PATH     database file (default $XDG_DATA_HOME/%s/%s, else\n"
-		"                ~/.local/share/%s/%s); :memory: keeps nothing\n"
+		"  --db PATH     SQLite database file (default $XDG_DATA_HOME/%s/%s,\n"
+		"                else ~/.local/share/%s/%s); :memory: keeps nothing.\n"
+		"                One relay process per file.\n"
+		"  --db postgresql://USER@HOST:PORT/DB\n"
+		"                a PostgreSQL database instead, which any number of\n"
+		"                relays may share (docs/OPERATING.md): posts wake\n"
+		"                long-polls on every relay, membership changes are in\n"
+		"                force on every relay, one relay at a time sweeps; rate\n"
+		"                limits stay per relay. While the server is away,\n"
+		"                requests get 503 with Retry-After and the relay\n"
+		"                reconnects\n"
+		"  --recheck-seconds N  with PostgreSQL: how often the relay asks the\n"
+		"                database for news of the rooms it has readers waiting\n"
+		"                on, in case a notification was lost (default %d; 1..3600)\n"
 		"  --quiet       no per-request log lines\n"
 		"  --threads N   HTTP threads, each with its own database connection\n"
 		"                (default: one per CPU; 1..%d)\n"
@@ -89,7 +104,7 @@ static void relay_usage(FILE *out)
 		"  --help        this text\n"
 		"  --version     print the version\n",
 		RELAY_DEFAULT_PORT, RELAY_DEFAULT_BIND, RELAY_DATA_DIR, RELAY_DB_NAME,
-		RELAY_DATA_DIR, RELAY_DB_NAME, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
+		RELAY_DATA_DIR, RELAY_DB_NAME, ROOMFEED_RECHECK_S, RELAY_THREADS_MAX, RELAY_DEFAULT_MAX_CONNS,
 		RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER, RELAY_DEFAULT_JOIN_FAILURES,
 		RELAY_DEFAULT_MAX_PER_ADDR, STORE_MAX_ROOMS, STORE_MAX_MESSAGES,
 		STORE_RETENTION_S / RELAY_DAY_S);
@@ -149,7 +164,7 @@ static bool relay_addr_valid(const char *s)
 
 enum { OPT_PORT = 256, OPT_BIND, OPT_DB, OPT_QUIET, OPT_THREADS, OPT_MAX_CONNS, OPT_HELP,
        OPT_VERSION, OPT_TLS_CERT, OPT_TLS_KEY, OPT_RATE_IP, OPT_RATE_MEMBER,
-       OPT_JOIN_FAILURES, OPT_MAX_PER_IP };
+       OPT_JOIN_FAILURES, OPT_MAX_PER_IP, OPT_RECHECK };
 
 /* What the relay stores (relay/store.h), after the options above. */
 enum { OPT_MAX_ROOMS = 512, OPT_MAX_MESSAGES, OPT_RETENTION_DAYS };
@@ -245,6 +260,10 @@ static int relay_option(int c, char **argv, struct relay_opts *o)
 	case OPT_TLS_KEY:
 		o->tls_key = optarg;
 		break;
+	case OPT_RECHECK:
+		if (!relay_parse_count(optarg, RELAY_RECHECK_MAX_S, &o->recheck_s))
+			ret = relay_bad_option("--recheck-seconds wants 1..3600", optarg);
+		break;
 	case OPT_MAX_ROOMS:
 	case OPT_MAX_MESSAGES:
 	case OPT_RETENTION_DAYS:
@@ -275,6 +294,7 @@ static int relay_parse(int argc, char **argv, struct relay_opts *o)
 		{"port", required_argument, NULL, OPT_PORT},
 		{"bind", required_argument, NULL, OPT_BIND},
 		{"db", required_argument, NULL, OPT_DB},
+		{"recheck-seconds", required_argument, NULL, OPT_RECHECK},
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-connections", required_argument, NULL, OPT_MAX_CONNS},
@@ -360,12 +380,28 @@ static bool relay_loopback(const char *bind)
 	return strncmp(bind, "127.", 4) == 0 || strcmp(bind, "::1") == 0;
 }
 
+/* The database name as logged: a password in a server URI
+ * (scheme://user:password@host) is not repeated. */
+static void relay_db_shown(const char *db, char *out, size_t cap)
+{
+	const char *auth = strstr(db, "://");
+	const char *at = auth != NULL ? strchr(auth + 3, '@') : NULL;
+	const char *colon = auth != NULL ? strchr(auth + 3, ':') : NULL;
+
+	if (store_name_is_server(db) && at != NULL && colon != NULL && colon < at)
+		snprintf(out, cap, "%.*s:***%s", (int)(colon - db), db, at);
+	else
+		snprintf(out, cap, "%s", db);
+}
+
 static void relay_announce(const char *bind, uint16_t port, const char *db, bool tls)
 {
 	bool v6 = strchr(bind, ':') != NULL;
+	char shown[512];
 
+	relay_db_shown(db, shown, sizeof(shown));
 	fprintf(stderr, "relay: listening on %s://%s%s%s:%u (db %s)\n", tls ? "https" : "http",
-		v6 ? "[" : "", bind, v6 ? "]" : "", (unsigned)port, db);
+		v6 ? "[" : "", bind, v6 ? "]" : "", (unsigned)port, shown);
 	if (!tls && !relay_loopback(bind))
 		fprintf(stderr, "relay: WARNING: plain HTTP on %s, not a loopback address: member "
 			"tokens and join proofs cross the network in clear (messages stay "
@@ -416,6 +452,7 @@ struct relay_parts {
 	struct waiters *w;
 	struct metrics *m;
 	struct committer *c;
+	struct roomfeed *feed; /* several relays on one database: theirs */
 	struct routes *rt;
 };
 
@@ -425,18 +462,29 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 	/* another connection to ":memory:" would be another, empty database */
 	unsigned conns = strcmp(db, ":memory:") == 0 ? 1 : o->threads;
 	char why[256];
+	char shown[512];
 
+	relay_db_shown(db, shown, sizeof(shown));
 	p->pool = storepool_open(db, conns, why, sizeof(why));
 	if (p->pool == NULL) {
-		fprintf(stderr, "relay: cannot open database %s: %s\n", db, why);
+		fprintf(stderr, "relay: cannot open database %s: %s\n", shown, why);
 		return false;
 	}
 	storepool_set_limits(p->pool, &o->store);
 	p->w = waiters_new();
+	if (p->w != NULL) /* the room versions: store.h */
+		storepool_watch_rooms(p->pool, waiters_room_changed, p->w);
+	if (p->w != NULL && store_name_is_server(db)) {
+		p->feed = roomfeed_new(db, p->pool, p->w, o->recheck_s, why, sizeof(why));
+		if (p->feed == NULL) {
+			fprintf(stderr, "relay: cannot listen to %s: %s\n", shown, why);
+			return false;
+		}
+	}
 	p->m = metrics_new(routes_count());
 	/* group commit and the retention sweep, also with one shared
 	 * connection (--threads 1, ":memory:", a one-CPU machine) */
-	if (p->w != NULL && (p->c = committer_new(p->pool, p->w, p->m)) == NULL)
+	if (p->w != NULL && (p->c = committer_new(p->pool, p->m)) == NULL)
 		return false;
 	p->rt = p->w != NULL && p->m != NULL ? routes_new(p->pool, p->w, p->m, p->c, &o->limits)
 					       : NULL;
@@ -448,6 +496,7 @@ static bool relay_parts_open(struct relay_parts *p, const struct relay_opts *o,
 static void relay_parts_close(struct relay_parts *p)
 {
 	routes_free(p->rt);
+	roomfeed_free(p->feed);
 	committer_free(p->c); /* commits what is queued */
 	waiters_free(p->w);
 	metrics_free(p->m);
@@ -502,7 +551,8 @@ int main(int argc, char **argv)
 			       .store = {STORE_MAX_ROOMS, STORE_MAX_MESSAGES, STORE_RETENTION_S},
 			       .limits = {RELAY_DEFAULT_RATE_ADDR, RELAY_DEFAULT_RATE_MEMBER,
 					  RELAY_DEFAULT_JOIN_FAILURES},
-			       .max_per_addr = RELAY_DEFAULT_MAX_PER_ADDR};
+			       .max_per_addr = RELAY_DEFAULT_MAX_PER_ADDR,
+			       .recheck_s = ROOMFEED_RECHECK_S};
 	char *db_default = NULL;
 	const char *db = NULL;
 	int parsed = relay_parse(argc, argv, &o);

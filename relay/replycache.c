@@ -15,7 +15,7 @@ struct replycache_entry {
 	struct replycache_key key;
 	char *body;
 	size_t len;
-	/* reading after empty.after found nothing at empty.generation (its
+	/* reading after empty.after found nothing at empty.room_version (its
 	 * limit unused); empty.room_id 0: nothing known */
 	struct replycache_key empty;
 };
@@ -33,7 +33,7 @@ static struct replycache_entry *replycache_slot(struct replycache *rc, int64_t r
 static bool replycache_same(const struct replycache_key *a, const struct replycache_key *b)
 {
 	return a->room_id == b->room_id && a->after == b->after && a->limit == b->limit &&
-	       a->generation == b->generation;
+	       a->room_version == b->room_version;
 }
 
 struct replycache *replycache_new(void)
@@ -93,8 +93,8 @@ void replycache_put_empty(struct replycache *rc, const struct replycache_key *ke
 	struct replycache_entry *e = replycache_slot(rc, key->room_id);
 
 	pthread_mutex_lock(&rc->lock);
-	/* keep the lowest after= of the generation: it covers all above it */
-	if (e->empty.room_id != key->room_id || e->empty.generation != key->generation ||
+	/* keep the lowest after= of the room version: it covers all above it */
+	if (e->empty.room_id != key->room_id || e->empty.room_version != key->room_version ||
 	    key->after < e->empty.after)
 		e->empty = *key;
 	pthread_mutex_unlock(&rc->lock);
@@ -106,7 +106,7 @@ bool replycache_empty(struct replycache *rc, const struct replycache_key *key)
 	bool empty;
 
 	pthread_mutex_lock(&rc->lock);
-	empty = e->empty.room_id == key->room_id && e->empty.generation == key->generation &&
+	empty = e->empty.room_id == key->room_id && e->empty.room_version == key->room_version &&
 		key->after >= e->empty.after;
 	pthread_mutex_unlock(&rc->lock);
 	return empty;

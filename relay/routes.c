@@ -13,6 +13,9 @@
 #define ROUTES_ROOM_PARAM ":room"
 #define ROUTES_NAME_PARAM ":name" /* one segment; the handler reads it */
 #define ROUTES_ALLOW_MAX 32
+/* Retry-After of a 503 (the database away): a PostgreSQL restart takes
+ * about a second, and each connection tries again at most once a second. */
+#define ROUTES_RETRY_DOWN_S 1
 
 struct route {
 	const char *method;
@@ -136,6 +139,8 @@ static enum e2e_err route_call(const struct route_view *r, struct routes *rt, st
 
 	if (env.st != NULL)
 		err = r->efn != NULL ? r->efn(&env, rq, room, res) : r->fn(env.st, rq, room, res);
+	if (err == E2E_ERR_INTERNAL && env.st != NULL && store_unavailable(env.st))
+		res->unavailable = true;
 	storepool_release(rt->pool, env.st);
 	return err;
 }
@@ -158,6 +163,8 @@ static bool route_run(const struct route_view *r, struct routes *rt, struct http
 				     res.text, res.text_len); /* takes res.text */
 	else if (err == E2E_OK && !res.parked)
 		ok = http_reply_json(rq, res.status, res.body);
+	else if (err == E2E_ERR_INTERNAL && res.unavailable)
+		ok = http_reply_unavailable(rq, ROUTES_RETRY_DOWN_S);
 	else if (err != E2E_OK)
 		ok = http_reply_error(rq, err, res.jerr.text, NULL);
 	if (err != E2E_OK)

@@ -1,11 +1,14 @@
 /* store.h - the relay's database: rooms, members, join challenges, signed
- * states, key wraps and messages, in SQLite (WAL, synchronous=FULL).
- * Every statement is prepared once at open; every write that touches more
- * than one row runs in one transaction, so a caller that gets E2E_OK knows
- * the change is committed and one that gets an error knows nothing changed.
- * A store (one SQLite connection) is used from one thread at a time;
- * several stores on one file may serve several threads (WAL lets their
- * reads run in parallel) if they share a write lock. */
+ * states, key wraps and messages. One interface, two backends with the
+ * same semantics: an SQLite file (WAL, synchronous=FULL; the default) or
+ * a PostgreSQL server that several relays may share (relay/store_db.h
+ * says how: the table-family code is written once, each backend gives
+ * its SQL). Every write that touches more than one row runs in one
+ * transaction, so a caller that gets E2E_OK knows the change is
+ * committed and one that gets an error knows nothing changed. A store
+ * (one connection) is used from one thread at a time; several stores on
+ * one database may serve several threads if they share a write lock.
+ * Every query is keyed by room (docs/OPERATING.md: sharding). */
 #ifndef RELAY_STORE_H
 #define RELAY_STORE_H
 
@@ -23,6 +26,9 @@ struct store;
  * join proofs (never served). */
 struct store_room {
 	int64_t id;
+	/* on a shared database, moves with every commit that changes the
+	 * room's members or states, through whichever relay (0 otherwise) */
+	uint64_t members_version;
 	struct wire_room pub;
 	uint8_t access_pk[E2E_SIGN_PK_BYTES];
 };
@@ -56,21 +62,67 @@ struct store_limits {
 #define STORE_MAX_MESSAGES 100000
 #define STORE_RETENTION_S (30 * 86400)
 
-/* Open (creating if needed) the database at `path` (":memory:" works).
- * NULL on failure, with a reason in `why` (at least 128 bytes). */
-struct store *store_open(const char *path, char *why, size_t why_len);
+/* Open (creating if needed) the database `where`: a PostgreSQL
+ * connection URI (postgresql://USER@HOST:PORT/DB, or postgres://), else
+ * an SQLite file name (":memory:" works). The schema is created or
+ * brought to the current version. NULL on failure, with a reason in
+ * `why` (at least 128 bytes). */
+struct store *store_open(const char *where, char *why, size_t why_len);
 void store_close(struct store *st);
+/* Whether `where` names a database server (PostgreSQL) rather than a file. */
+bool store_name_is_server(const char *where);
+/* Whether the last failure of `st` was its database being unreachable
+ * (a server restarting): the request is answered 503 with Retry-After,
+ * and the store reconnects on a later use. */
+bool store_unavailable(struct store *st);
 /* Make every transaction of `st` hold `lock` from BEGIN to COMMIT or
- * ROLLBACK, and count its changes in `*generation`: both shared by all
- * the stores on one file. */
-void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *generation);
+ * ROLLBACK, and count its membership changes in `*membership_version`:
+ * both shared by all the stores of one relay process. */
+void store_share(struct store *st, pthread_mutex_t *lock, uint64_t *membership_version);
 
-/* How many commits have changed rooms, members or states (joins, signed
- * states, removals; not messages or challenges). It moves on right after
- * such a commit, so something read from the store after taking the
- * generation is current for as long as the generation stays the same
- * (relay/authcache.h relies on it). */
-uint64_t store_generation(struct store *st);
+/* The membership version: how many commits have changed rooms, members
+ * or states (joins, signed states, removals; not messages or
+ * challenges). It moves on right after such a commit, so something read
+ * from the store after taking the version is current for as long as the
+ * version stays the same (relay/authcache.h relies on it). */
+uint64_t store_membership_version(struct store *st);
+
+/* The room version (not the membership version above): every commit
+ * that adds or removes messages in a room moves that room's version on.
+ * The store keeps this rule in ONE place (store_room_changed in
+ * store_db.h, called inside every such transaction: posts, group
+ * commits, expiry and the sweep; it acts once the commit is done) and
+ * tells `changed`; the relay wires it to the long-poll registry
+ * (waiters_room_changed), which keeps the versions, wakes the room's
+ * readers, and keys the reply cache. Without a watcher nothing is told. */
+typedef void (*store_room_fn)(void *ctx, int64_t room_id);
+void store_watch_rooms(struct store *st, store_room_fn changed, void *ctx);
+
+/* ---- several relays on one database (PostgreSQL) ---- */
+
+/* Whether other relays may write to this database too: then what a
+ * relay remembers (relay/authcache.h) must be checked against it. */
+bool store_shared(const struct store *st);
+/* The room's membership version as stored now (0 unless shared). */
+enum e2e_err store_room_members_version(struct store *st, int64_t room_id, uint64_t *out);
+/* The room's newest seq as stored now, 0 if none. */
+enum e2e_err store_room_max_seq(struct store *st, int64_t room_id, uint64_t *out);
+/* The server's id of this store's connection (0: none or not shared). */
+int store_session(struct store *st);
+
+/* The notification feed: a connection of its own that hears every
+ * commit of every relay that added or removed messages (room id and
+ * newest seq, 0 for removals; `session` is the committing connection,
+ * store_session). NULL, with a reason, if `where` is not shared. */
+struct store_feed;
+typedef void (*store_feed_fn)(void *ctx, int64_t room_id, uint64_t seq, int session);
+struct store_feed *store_feed_open(const char *where, char *why, size_t why_len);
+void store_feed_close(struct store_feed *f);
+/* Wait up to timeout_ms, handing each notification to fn: 1 if the feed
+ * (re)connected during the call (notifications before it may be lost:
+ * the caller re-checks), 0 if it heard all there was, -1 if the server
+ * is unreachable (it tries again on a later call, at most once a second). */
+int store_feed_wait(struct store_feed *f, int timeout_ms, store_feed_fn fn, void *ctx);
 
 void store_set_limits(struct store *st, const struct store_limits *limits);
 
@@ -140,7 +192,8 @@ enum e2e_err store_wraps_each(struct store *st, int64_t room_id, const char *mem
  * The same transaction expires the room's messages beyond the limits
  * (older than the retention, counting from m->received_at; the oldest
  * beyond max_messages).
- * E2E_ERR_COUNTER unless m->counter is above the sender's last. */
+ * E2E_ERR_COUNTER unless m->counter is above the sender's last. The
+ * room's version moves on after the commit (store_watch_rooms). */
 enum e2e_err store_msg_add(struct store *st, int64_t room_id, struct wire_msg *m);
 
 /* One message of a group commit. */
@@ -151,18 +204,18 @@ struct store_msg_job {
 /* Group commit: store_msg_add for each of `n` messages, in order, in ONE
  * transaction (one fsync). errs[i] is each one's outcome (E2E_ERR_COUNTER
  * skips that message only); if the transaction fails nothing is stored,
- * every errs[i] is the failure, and so is the result. */
+ * every errs[i] is the failure, and so is the result. After the commit
+ * the version of every room that got a message moves on, whichever job
+ * of the batch it was (store_watch_rooms). */
 enum e2e_err store_msgs_add(struct store *st, const struct store_msg_job *jobs, size_t n,
 			    enum e2e_err *errs);
 
 /* Expire messages (as store_msg_add does) in up to `n_rooms` rooms with
  * ids above *cursor, in one transaction: rooms nobody posts to expire
  * too. *cursor moves on, and back to 0 after the last room. After the
- * commit, `expired` is called for each room that lost messages, so that
+ * commit the version of each room that lost messages moves on, so that
  * no reply cached before is served again. */
-typedef void (*store_room_fn)(void *ctx, int64_t room_id);
-enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms,
-			 store_room_fn expired, void *ctx);
+enum e2e_err store_sweep(struct store *st, int64_t now, int64_t *cursor, unsigned n_rooms);
 
 typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 /* Calls fn for at most `limit` messages with seq > after, oldest first. */

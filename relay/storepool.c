@@ -20,7 +20,7 @@ struct storepool {
 	pthread_key_t key;        /* thread -> its store */
 	bool key_made;
 	pthread_mutex_t lock;     /* write lock; with n == 1, the whole store */
-	uint64_t generation;      /* see store_generation */
+	uint64_t membership_version; /* see store_membership_version */
 	struct store **stores;
 };
 
@@ -43,7 +43,7 @@ struct storepool *storepool_open(const char *path, unsigned n, char *why, size_t
 		p->stores[i] = store_open(path, why, why_len);
 		ok = p->stores[i] != NULL;
 		if (ok && n > 1)
-			store_share(p->stores[i], &p->lock, &p->generation);
+			store_share(p->stores[i], &p->lock, &p->membership_version);
 	}
 done:
 	if (!ok) {
@@ -92,6 +92,22 @@ void storepool_set_limits(struct storepool *p, const struct store_limits *limits
 	for (unsigned i = 0; i <= p->n; i++)
 		if (p->stores[i] != NULL)
 			store_set_limits(p->stores[i], limits);
+}
+
+void storepool_watch_rooms(struct storepool *p, store_room_fn changed, void *ctx)
+{
+	for (unsigned i = 0; i <= p->n; i++)
+		if (p->stores[i] != NULL)
+			store_watch_rooms(p->stores[i], changed, ctx);
+}
+
+bool storepool_owns_session(struct storepool *p, int session)
+{
+	bool owns = false;
+
+	for (unsigned i = 0; !owns && session != 0 && i <= p->n; i++)
+		owns = p->stores[i] != NULL && store_session(p->stores[i]) == session;
+	return owns;
 }
 
 struct store *storepool_writer_acquire(struct storepool *p)

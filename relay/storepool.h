@@ -1,8 +1,10 @@
-/* storepool.h - the relay's store connections, one per HTTP thread: WAL
- * lets their reads run in parallel, and one write lock shared by all of
- * them (store_share) queues the writers. With one connection
- * (one thread, or a ":memory:" database, which another connection could
- * not see) every use holds the pool's lock instead. */
+/* storepool.h - the relay's store connections, one per HTTP thread: their
+ * reads run in parallel (SQLite's WAL; PostgreSQL's connections are
+ * independent), and one write lock shared by all of them (store_share)
+ * queues this relay's writers (on PostgreSQL other relays' writers meet
+ * them only at the rows they share). With one connection (one thread,
+ * or a ":memory:" database, which another connection could not see)
+ * every use holds the pool's lock instead. */
 #ifndef RELAY_STOREPOOL_H
 #define RELAY_STOREPOOL_H
 
@@ -19,6 +21,14 @@ void storepool_close(struct storepool *p);
 
 /* Give every connection these limits (before any use). */
 void storepool_set_limits(struct storepool *p, const struct store_limits *limits);
+
+/* Tell `changed` of every room version move (store_watch_rooms), from
+ * every connection (before any use). */
+void storepool_watch_rooms(struct storepool *p, store_room_fn changed, void *ctx);
+
+/* Whether `session` (store_session) is one of this pool's connections:
+ * a notification from it is this relay's own commit. */
+bool storepool_owns_session(struct storepool *p, int session);
 
 /* The calling thread's store: a thread's first call binds it to a free
  * connection for good. NULL if there are more threads than connections.

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-/* A power of two; rooms share a bucket (and a generation) by room_id. */
+/* A power of two; rooms share a bucket (and a version) by room_id. */
 #define WAITERS_BUCKETS 4096
 /* With nobody parked the timer thread still looks this often (seconds),
  * which costs nothing and bounds any missed signal. */
@@ -18,6 +18,7 @@
 
 struct waiter {
 	int64_t room_id;
+	uint64_t after;
 	struct timespec deadline;
 	waiters_wake_fn wake;
 	void *arg;
@@ -26,7 +27,7 @@ struct waiter {
 };
 
 struct waiters_bucket {
-	uint64_t generation;
+	uint64_t room_version;
 	struct waiter *head;
 };
 
@@ -38,6 +39,7 @@ struct waiters {
 	bool closing;
 	bool stop;
 	size_t count;
+	uint64_t forgotten; /* waiters_forget: part of every room version */
 	struct waiter *time_head, *time_tail;
 	struct waiters_bucket bucket[WAITERS_BUCKETS];
 };
@@ -178,17 +180,17 @@ void waiters_free(struct waiters *w)
 	free(w);
 }
 
-uint64_t waiters_ticket(struct waiters *w, int64_t room_id)
+uint64_t waiters_room_version(struct waiters *w, int64_t room_id)
 {
-	uint64_t gen;
+	uint64_t version;
 
 	pthread_mutex_lock(&w->lock);
-	gen = waiters_bucket_of(w, room_id)->generation;
+	version = waiters_bucket_of(w, room_id)->room_version + w->forgotten;
 	pthread_mutex_unlock(&w->lock);
-	return gen;
+	return version;
 }
 
-bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
+bool waiters_park(struct waiters *w, int64_t room_id, uint64_t room_version, uint64_t after,
 		  const struct timespec *deadline, waiters_wake_fn wake, void *arg)
 {
 	struct waiter *e = malloc(sizeof(*e));
@@ -197,9 +199,10 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
 
 	if (e == NULL)
 		return false; /* the caller queries again, then answers */
-	*e = (struct waiter){.room_id = room_id, .deadline = *deadline, .wake = wake, .arg = arg};
+	*e = (struct waiter){.room_id = room_id, .after = after, .deadline = *deadline,
+			     .wake = wake, .arg = arg};
 	pthread_mutex_lock(&w->lock);
-	if (!w->closing && b->generation == ticket) {
+	if (!w->closing && b->room_version + w->forgotten == room_version) {
 		room_insert(b, e);
 		time_insert(w, e);
 		w->count++;
@@ -213,19 +216,63 @@ bool waiters_park(struct waiters *w, int64_t room_id, uint64_t ticket,
 	return parked;
 }
 
-void waiters_notify(struct waiters *w, int64_t room_id)
+void waiters_room_changed(void *waiters, int64_t room_id)
 {
+	struct waiters *w = waiters;
 	struct waiters_bucket *b = waiters_bucket_of(w, room_id);
 	struct waiter *e, *next;
 
 	pthread_mutex_lock(&w->lock);
-	b->generation++;
+	b->room_version++;
 	for (e = b->head; e != NULL; e = next) {
 		next = e->room_next;
 		if (e->room_id == room_id)
 			waiter_wake(w, e);
 	}
 	pthread_mutex_unlock(&w->lock);
+}
+
+void waiters_forget(struct waiters *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->forgotten++;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* One bucket's rooms appended to out[*n..max); false (nothing added) if
+ * they do not all fit. A bucket holds few rooms (rooms share one by id),
+ * so the search for a room already listed stays within the bucket's. */
+static bool waiters_bucket_rooms(const struct waiters_bucket *b, struct waiters_room *out,
+				 size_t *n, size_t max)
+{
+	size_t first = *n, i, end = *n;
+	bool fits = true;
+
+	for (const struct waiter *e = b->head; fits && e != NULL; e = e->room_next) {
+		for (i = first; i < end && out[i].room_id != e->room_id; i++)
+			;
+		if (i < end && e->after < out[i].after)
+			out[i].after = e->after;
+		else if (i == end && end < max)
+			out[end++] = (struct waiters_room){e->room_id, e->after};
+		else if (i == end)
+			fits = false;
+	}
+	if (fits)
+		*n = end;
+	return fits;
+}
+
+size_t waiters_parked(struct waiters *w, size_t *cursor, struct waiters_room *out, size_t max)
+{
+	size_t n = 0, b = *cursor < WAITERS_BUCKETS ? *cursor : 0;
+
+	pthread_mutex_lock(&w->lock);
+	while (b < WAITERS_BUCKETS && waiters_bucket_rooms(&w->bucket[b], out, &n, max))
+		b++;
+	pthread_mutex_unlock(&w->lock);
+	*cursor = b < WAITERS_BUCKETS ? b : 0;
+	return n;
 }
 
 void waiters_shutdown(struct waiters *w)

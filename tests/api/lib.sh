@@ -45,12 +45,24 @@ check() {
 
 # The stored rooms, members, states, wraps and messages, as one hash
 # (challenges left out: a join attempt uses up its nonce, by design).
+# On PostgreSQL (RELAY_DB a postgresql:// URL: tests/pg/api.sh) the same
+# tables through psql, each in its key's order.
 db_snapshot() {
 	local dump
-	dump=$(sqlite3 -readonly -cmd '.timeout 10000' "$RELAY_DB" \
-		".dump rooms members states wraps messages") || dump=
-	# Unreadable: a value that never repeats, so the comparison fails loudly.
-	[[ $dump == *"CREATE TABLE rooms"* ]] || dump="unreadable $RANDOM $RANDOM $SECONDS"
+	if [[ $RELAY_DB == postgresql://* ]]; then
+		dump=$(psql "$RELAY_DB" -X -A -t -q -v ON_ERROR_STOP=1 \
+			-c "SELECT 'snapshot'" -c "SELECT * FROM rooms ORDER BY id" \
+			-c "SELECT * FROM members ORDER BY room_id, name" \
+			-c "SELECT * FROM states ORDER BY room_id, revision" \
+			-c "SELECT * FROM wraps ORDER BY room_id, member, epoch" \
+			-c "SELECT * FROM messages ORDER BY room_id, seq") || dump=
+		[[ $dump == snapshot* ]] || dump="unreadable $RANDOM $RANDOM $SECONDS"
+	else
+		dump=$(sqlite3 -readonly -cmd '.timeout 10000' "$RELAY_DB" \
+			".dump rooms members states wraps messages") || dump=
+		# Unreadable: a value that never repeats, so the comparison fails loudly.
+		[[ $dump == *"CREATE TABLE rooms"* ]] || dump="unreadable $RANDOM $RANDOM $SECONDS"
+	fi
 	sha256sum <<<"$dump"
 }
 

@@ -155,6 +155,23 @@ bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_aft
 	return http_reply_error(rq, E2E_ERR_BUSY, detail, NULL);
 }
 
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s)
+{
+	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", HTTP_UNAVAILABLE, "message",
+				 "unavailable");
+	bool ok;
+
+	(void)retry_after_s;
+	if (body == NULL) {
+		rq->replies++;
+		rq->reply_failed = true;
+		return false;
+	}
+	ok = fakehttp_reply(rq, 503, body);
+	json_decref(body);
+	return ok;
+}
+
 bool http_client_addr(const struct http_req *rq, char *out, size_t cap)
 {
 	(void)rq;

@@ -24,8 +24,8 @@
 #include "storepool.h"
 #include "waiters.h"
 
-/* relay/store.c itself, for sqlite3_total_changes on its connection */
-#include "store.c"
+/* the store's inside, for store_total_changes */
+#include "store_db.h"
 
 /* a longer path is cut: fakehttp's path holds FAKEHTTP_PATH_MAX bytes */
 #define ROUTES_FIELD_MAX FAKEHTTP_PATH_MAX
@@ -61,6 +61,8 @@ static void relay_open(void)
 	relay_close();
 	relay.pool = storepool_open(":memory:", 1, why, sizeof(why));
 	relay.w = waiters_new();
+	if (relay.pool != NULL && relay.w != NULL) /* as relay/main.c */
+		storepool_watch_rooms(relay.pool, waiters_room_changed, relay.w);
 	relay.m = metrics_new(routes_count());
 	relay.rt = relay.pool != NULL && relay.w != NULL && relay.m != NULL
 			   ? routes_new(relay.pool, relay.w, relay.m, NULL, &no_limits)
@@ -72,10 +74,10 @@ static void relay_open(void)
 }
 
 /* How many rows the store's connection has changed since it opened. */
-static int store_changes(void)
+static uint64_t store_changes(void)
 {
 	struct store *st = storepool_acquire(relay.pool);
-	int n = st != NULL ? sqlite3_total_changes(st->db) : -1;
+	uint64_t n = st != NULL ? store_total_changes(st) : 0;
 
 	storepool_release(relay.pool, st);
 	return n;
@@ -112,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct http_req rq;
 	size_t at = 0;
 	char *query;
-	int changes;
+	uint64_t changes;
 
 	if (relay.dirty)
 		relay_open();

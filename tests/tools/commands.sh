@@ -18,7 +18,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 list=$here/tests/commands.txt
-system_path=/usr/sbin:/usr/bin:/sbin:/bin
+# PostgreSQL's server programs (initdb, pg_ctl) live in its versioned
+# directory, which Debian never puts on the PATH: the last one counts
+# (a glob, not ls: this runs on the tests' narrow PATH too)
+pg_bin=
+for d in /usr/lib/postgresql/*/bin; do
+	[ -d "$d" ] && pg_bin=$d
+done
+system_path=/usr/sbin:/usr/bin:/sbin:/bin${pg_bin:+:$pg_bin}
 
 entries() { # prints "command package-pattern optional(0|1)" lines
 	local cmd pkg rest

@@ -1,8 +1,8 @@
 /* test_authcache.c - the relay's token cache (relay/authcache.c): an entry
  * answers only for its room name, its exact token hash and the store
- * generation it was read at; a colliding token takes the slot over. The
+ * membership version it was read at; a colliding token takes the slot over. The
  * cache has no I/O, so it is tested here rather than through a relay
- * (tests/api/caches.sh, "the token cache", covers the generations end to
+ * (tests/api/caches.sh, "the token cache", covers the versions end to
  * end). */
 #include <string.h>
 
@@ -67,7 +67,7 @@ static void test_stale_put_is_stale(struct authcache *ac)
 	uint8_t h[E2E_TOKEN_BYTES];
 	struct authcache_who w = sample_who(3, "dave", 2), out;
 
-	/* a reader that took generation 10, read, and puts after a change
+	/* a reader that took membership version 10, read, and puts after a change
 	 * moved it to 11: its entry never answers at 11 */
 	memset(h, 0x33, sizeof h);
 	authcache_put(ac, "hall", h, 10, &w);

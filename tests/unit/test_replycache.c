@@ -1,7 +1,7 @@
 /* test_replycache.c - the relay's reply cache (relay/replycache.c): a
- * cached body answers only the exact (room, after, limit, generation) it
+ * cached body answers only the exact (room, after, limit, room version) it
  * was read for; a "nothing after A" record answers every after >= A of
- * its room and generation, and nothing once the generation moves (a
+ * its room and room version, and nothing once the version moves (a
  * commit in the room). tests/longpoll and the api suite cover the same
  * through a relay. */
 #include <stdlib.h>
@@ -58,12 +58,12 @@ static void test_empty_covers_above(struct replycache *rc)
 	CHECK(!replycache_empty(rc, &(struct replycache_key){7, 100, 1, 10}));
 	CHECK(!replycache_empty(rc, &(struct replycache_key){7 + 256, 100, 1, 9}));
 	CHECK(!replycache_empty(rc, &(struct replycache_key){8, 100, 1, 9}));
-	/* a lower after= of the same generation widens the record; a higher
+	/* a lower after= of the same room version widens the record; a higher
 	 * one does not narrow it */
 	replycache_put_empty(rc, &(struct replycache_key){7, 90, 1, 9});
 	replycache_put_empty(rc, &(struct replycache_key){7, 120, 1, 9});
 	CHECK(replycache_empty(rc, &(struct replycache_key){7, 95, 1, 9}));
-	/* a new generation starts over */
+	/* a new room version starts over */
 	replycache_put_empty(rc, &(struct replycache_key){7, 130, 1, 10});
 	CHECK(!replycache_empty(rc, &(struct replycache_key){7, 95, 1, 10}));
 	CHECK(replycache_empty(rc, &(struct replycache_key){7, 130, 1, 10}));
