@@ -98,7 +98,8 @@ static enum status wait_admitted(struct chat *ch)
 	enum status st;
 	enum wire_history history;
 
-	while ((st = session_step(ch->session, &admitted)) == ST_OK && !admitted) {
+	for (st = session_step(ch->session, &admitted); st == ST_OK && !admitted;
+	     st = session_step(ch->session, &admitted)) {
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
@@ -325,22 +326,24 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 	if (st != ST_OK)
 		return st;
 	/* Entering may prompt for the password: Ctrl-C must still work there. */
-	if ((st = membership_enter(c, ch.room, true, &rf)) != ST_OK)
-		return st;
+	st = membership_enter(c, ch.room, true, &rf);
 	roomfile_close(rf);
-	if ((st = session_open(&ch.session, c, ch.room, &opt, &front)) != ST_OK)
+	if (st == ST_OK)
+		st = session_open(&ch.session, c, ch.room, &opt, &front);
+	if (st != ST_OK)
 		return st;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &sigs, NULL) != 0 ||
-	    (ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) == 0)
+		ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (ch.sigfd < 0) {
 		st = client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
 		goto out;
 	}
-	if ((st = wait_admitted(&ch)) != ST_OK)
-		goto out;
-	st = chat_loop(&ch);
+	st = wait_admitted(&ch);
+	if (st == ST_OK)
+		st = chat_loop(&ch);
 out:
 	session_close(ch.session);
 	if (ch.sigfd >= 0)

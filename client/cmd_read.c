@@ -85,8 +85,9 @@ static enum status follow(struct client *c, const char *room, int64_t shown)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &sigs, NULL) != 0 ||
-	    (sigfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) == 0)
+		sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sigfd < 0)
 		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
 	st = session_open(&s, c, room, &opt, &front);
 	while (st == ST_OK) {

@@ -94,7 +94,8 @@ static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id,
 		st = client_fail(c, ST_PENDING, "no key for the room's current epoch yet");
 		goto out;
 	}
-	if ((st = next_position(c, rf, room_id, &last, o->prev)) != ST_OK)
+	st = next_position(c, rf, room_id, &last, o->prev);
+	if (st != ST_OK)
 		goto out;
 	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, last + 1, o->prev, key, c->id,
 		      now_ms(), leave, text, len);
@@ -723,7 +724,8 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	if (!rd)
 		return st;
 	*rd = (struct reader){.c = c, .rf = rf, .given = page, .given_after = page_after};
-	if ((st = messages_room(c, rf, &rd->room_id)) != ST_OK)
+	st = messages_room(c, rf, &rd->room_id);
+	if (st != ST_OK)
 		goto out;
 	if (!store_cursor_get(c->store, rd->room_id, &sc) ||
 	    !store_last_id(c->store, rd->room_id, &last)) {

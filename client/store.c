@@ -456,7 +456,7 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, kinds);
 	sqlite3_bind_int64(st, 4, tail ? (int64_t)tail : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (read_row(s, st))
 			fn(&s->row, ctx);
 		else /* one damaged row does not hide the others */
@@ -706,7 +706,7 @@ bool store_each_room(struct store *s, store_room_fn fn, void *ctx)
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, STORE_VISIBLE);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		r = (struct store_room_info){(const char *)sqlite3_column_text(st, 0),
 					     (const char *)sqlite3_column_text(st, 1),
 					     (uint64_t)sqlite3_column_int64(st, 2),
