@@ -52,22 +52,26 @@ enum status messages_send(struct client *c, struct roomfile *rf, const char *tex
 enum status messages_send_leave(struct client *c, struct roomfile *rf);
 
 /* Send the queued messages, oldest first, each as it was first sealed.
- * The relay's "counter already used" is checked by reading the room
- * (messages_fetch): the message is there (the answer was lost or a lie),
- * or another copy of this profile used the counter (the text is sealed
- * again under a new counter; the user is told), or neither, and it is
- * posted again, at most OUTBOX_ATTEMPTS_MAX times. *queued (may be NULL):
- * how many still wait. */
+ * Any answer but a plain yes is checked by reading the room
+ * (messages_fetch): the message is there (the answer was lost or a lie:
+ * done), or another copy of this profile used the counter (the text is
+ * sealed again under a new counter; the user is told), or neither: a 409
+ * is posted again (after OUTBOX_ATTEMPTS_MAX of them it is only looked
+ * for, on every later flush), a 5xx, 429, garbage or no answer keeps it
+ * queued, and any other refusal drops it with a line on stderr. A counter
+ * is never sealed twice: a dropped message's stays spent. *queued (may be
+ * NULL): how many still wait. */
 #define OUTBOX_ATTEMPTS_MAX 3
 enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queued);
 
 /* Ask the relay for what is newer than the store (fetchcursor.h), check
- * every message and keep it, with its verdict, in the store: a bounded
- * number of pages, one transaction each. A message the store already
- * holds is compared with it: served again as it was, it is skipped;
- * changed, or at another place, it is a SECURITY: line and the stored
- * record stands. *fresh (may be NULL): how many were new. Saves the room
- * file. */
+ * every message (room.h) and keep it, with its verdict, in the store: a
+ * bounded number of pages, one transaction each. A message the store
+ * already holds is compared with it: served again as it was, it is
+ * skipped; changed, it is a SECURITY: line and the stored record stands;
+ * at another number, a SECURITY: line too (among news: a replay, refused;
+ * in a probe: told once, and the kept record takes the number). *fresh
+ * (may be NULL): how many were new. Saves the room file. */
 #define MESSAGES_FETCH_PAGES_MAX 1000
 enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh);
 /* The same, starting with `page` (a "messages" array the relay answered
