@@ -300,6 +300,15 @@ void store_rollback(struct store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* ?1 ?2 ?3: a sender of a room, by name and signing key. */
+static void bind_sender(sqlite3_stmt *st, int64_t room_id, const char *sender,
+			const uint8_t sign_pk[E2E_SIGN_PK_BYTES])
+{
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, sign_pk, E2E_SIGN_PK_BYTES, SQLITE_STATIC);
+}
+
 bool store_lookup(struct store *s, int64_t room_id, const char *sender,
 		  const uint8_t sign_pk[E2E_SIGN_PK_BYTES], uint64_t counter, bool *found,
 		  uint64_t *seq, uint8_t record[E2E_HASH_BYTES])
@@ -311,9 +320,7 @@ bool store_lookup(struct store *s, int64_t room_id, const char *sender,
 	*found = false;
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, sign_pk, E2E_SIGN_PK_BYTES, SQLITE_STATIC);
+	bind_sender(st, room_id, sender, sign_pk);
 	sqlite3_bind_int64(st, 4, (int64_t)counter);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == E2E_HASH_BYTES) {
@@ -336,9 +343,7 @@ bool store_last_of(struct store *s, int64_t room_id, const char *sender,
 	*found = false;
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, sign_pk, E2E_SIGN_PK_BYTES, SQLITE_STATIC);
+	bind_sender(st, room_id, sender, sign_pk);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == E2E_HASH_BYTES) {
 		*found = true;
@@ -378,9 +383,7 @@ bool store_move(struct store *s, int64_t room_id, const char *sender,
 
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, room_id);
-	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, sign_pk, E2E_SIGN_PK_BYTES, SQLITE_STATIC);
+	bind_sender(st, room_id, sender, sign_pk);
 	sqlite3_bind_int64(st, 4, (int64_t)counter);
 	sqlite3_bind_int64(st, 5, (int64_t)seq);
 	return exec(s, st, "renumbering a message");
