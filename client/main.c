@@ -32,7 +32,7 @@ static const struct {
 } verbs[] = {
 	{"join", cmd_join, "ROOM", "create or join ROOM and chat (lines from a pipe are sent)"},
 	{"send", cmd_send, "ROOM [TEXT|-]", "send one message (TEXT, or standard input)"},
-	{"read", cmd_read, "ROOM [--tail N] [--follow]", "print the room's messages, one per line"},
+	{"read", cmd_read, "ROOM [--follow]", "print the room's messages (--tail N: the last N)"},
 	{"admit", cmd_admit, "ROOM [NAME...]", "admit waiting members now (creator only)"},
 	{"members", cmd_members, "ROOM", "list the room's members and their status"},
 	{"verify", cmd_verify, "ROOM NAME [--accept]", "NAME's fingerprint; --accept: mark verified"},
