@@ -89,18 +89,38 @@ enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
 	return api_member_lookup(st, room, hashed, hash, r, m);
 }
 
+/* The room's membership version as stored now, or as another request
+ * read it after this one arrived and after the room's latest wake-up
+ * (authcache.h: the woken re-runs of one post share one query). The room
+ * version and the time are taken before the query. */
+static enum e2e_err api_members_version(const struct api_env *env, struct http_req *rq,
+					int64_t room_id, uint64_t *stored)
+{
+	uint64_t room_version = waiters_room_version(env->w, room_id);
+	struct timespec now;
+	enum e2e_err err;
+
+	if (authcache_room_get(env->ac, room_id, room_version, http_started(rq), stored))
+		return E2E_OK;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	err = store_room_members_version(env->st, room_id, stored);
+	if (err == E2E_OK)
+		authcache_room_put(env->ac, room_id, room_version, &now, *stored);
+	return err;
+}
+
 /* A remembered entry still holds: on a database other relays share,
  * only if the room's membership version there is the one it was read
  * with (a removal through another relay is in force here at once: one
  * indexed read instead of the three lookups). */
-static bool api_member_current(const struct api_env *env, const struct authcache_who *who,
-			       enum e2e_err *err)
+static bool api_member_current(const struct api_env *env, struct http_req *rq,
+			       const struct authcache_who *who, enum e2e_err *err)
 {
 	uint64_t stored = 0;
 
 	if (!store_shared(env->st))
 		return true;
-	*err = store_room_members_version(env->st, who->r.id, &stored);
+	*err = api_members_version(env, rq, who->r.id, &stored);
 	return *err == E2E_OK && stored == who->r.members_version;
 }
 
@@ -114,7 +134,7 @@ enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
 	enum e2e_err err = E2E_OK;
 
 	if (hashed && authcache_get(env->ac, room, hash, version, who) &&
-	    api_member_current(env, who, &err))
+	    api_member_current(env, rq, who, &err))
 		return E2E_OK;
 	if (err != E2E_OK) /* the database is away */
 		return err;

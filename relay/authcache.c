@@ -1,6 +1,8 @@
 /* authcache.c - see authcache.h. A direct-mapped table indexed by the
  * token hash (uniform already: a BLAKE2b output), with a lock per stripe
- * of slots so that the HTTP threads rarely wait on each other. */
+ * of slots so that the HTTP threads rarely wait on each other; beside it
+ * a smaller direct-mapped table of rooms' stored membership versions,
+ * indexed by room id, under the same stripe locks. */
 #include "authcache.h"
 
 #include <pthread.h>
@@ -10,6 +12,7 @@
 
 #define AUTHCACHE_SLOTS 4096 /* a power of two; ~1.8 MiB when all are used */
 #define AUTHCACHE_STRIPES 16 /* a power of two, at most AUTHCACHE_SLOTS */
+#define AUTHCACHE_ROOMS 1024 /* a power of two, at least AUTHCACHE_STRIPES */
 
 struct authcache_entry {
 	bool used;
@@ -19,9 +22,19 @@ struct authcache_entry {
 	struct authcache_who who;
 };
 
+/* A room's stored membership version as a request read it (authcache.h). */
+struct authcache_room {
+	bool used;
+	int64_t room_id;
+	uint64_t room_version;
+	struct timespec read_at;
+	uint64_t members_version;
+};
+
 struct authcache {
 	pthread_mutex_t lock[AUTHCACHE_STRIPES];
 	struct authcache_entry slot[AUTHCACHE_SLOTS];
+	struct authcache_room room[AUTHCACHE_ROOMS];
 };
 
 static size_t authcache_index(const uint8_t token_hash[E2E_TOKEN_BYTES])
@@ -88,5 +101,45 @@ void authcache_put(struct authcache *ac, const char *room,
 	strcpy(e->room, room);
 	memcpy(e->token_hash, token_hash, E2E_TOKEN_BYTES);
 	e->who = *who;
+	pthread_mutex_unlock(authcache_lock(ac, i));
+}
+
+static size_t authcache_room_index(int64_t room_id)
+{
+	return (size_t)((uint64_t)room_id & (AUTHCACHE_ROOMS - 1));
+}
+
+static bool authcache_not_before(const struct timespec *t, const struct timespec *limit)
+{
+	return t->tv_sec > limit->tv_sec ||
+	       (t->tv_sec == limit->tv_sec && t->tv_nsec >= limit->tv_nsec);
+}
+
+bool authcache_room_get(struct authcache *ac, int64_t room_id, uint64_t room_version,
+			const struct timespec *not_before, uint64_t *members_version)
+{
+	size_t i = authcache_room_index(room_id);
+	const struct authcache_room *e = &ac->room[i];
+	bool hit;
+
+	pthread_mutex_lock(authcache_lock(ac, i));
+	hit = e->used && e->room_id == room_id && e->room_version == room_version &&
+	      authcache_not_before(&e->read_at, not_before);
+	if (hit)
+		*members_version = e->members_version;
+	pthread_mutex_unlock(authcache_lock(ac, i));
+	return hit;
+}
+
+void authcache_room_put(struct authcache *ac, int64_t room_id, uint64_t room_version,
+			const struct timespec *read_at, uint64_t members_version)
+{
+	size_t i = authcache_room_index(room_id);
+
+	pthread_mutex_lock(authcache_lock(ac, i));
+	ac->room[i] = (struct authcache_room){.used = true, .room_id = room_id,
+					      .room_version = room_version,
+					      .read_at = *read_at,
+					      .members_version = members_version};
 	pthread_mutex_unlock(authcache_lock(ac, i));
 }

@@ -12,12 +12,26 @@
  * what it read with that version: a change committed in between makes
  * the entry stale at once. Only successful lookups are kept. A member's
  * last_counter is as it was when read (it moves with every post).
+ *
+ * Several relays on one database (store_shared): an entry also holds
+ * only while the room's membership version as stored (rooms.
+ * members_version) is the one it was read with, which costs a round
+ * trip per request. Requests that come together (the re-runs of woken
+ * long-polls, a hundred at once when a post wakes a hundred readers, and
+ * their next long-polls) share one: a room's stored version is
+ * remembered with the room version (waiters.h) and the time, both taken
+ * BEFORE the query, and answers for a request only while the room
+ * version is the same (it was read after the room's latest wake-up) and
+ * if it was read at or after the request arrived (http_started): a
+ * removal committed, through any relay, before a request arrives is
+ * refused to that request.
  * Thread-safe. */
 #ifndef RELAY_AUTHCACHE_H
 #define RELAY_AUTHCACHE_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "proto.h"
 #include "store.h"
@@ -43,5 +57,14 @@ bool authcache_get(struct authcache *ac, const char *room,
 void authcache_put(struct authcache *ac, const char *room,
 		   const uint8_t token_hash[E2E_TOKEN_BYTES], uint64_t membership_version,
 		   const struct authcache_who *who);
+
+/* A room's membership version as stored, read by a query started at
+ * `read_at` (CLOCK_MONOTONIC) under room version `room_version`: false
+ * if not remembered under that room version or read before `not_before`. */
+bool authcache_room_get(struct authcache *ac, int64_t room_id, uint64_t room_version,
+			const struct timespec *not_before, uint64_t *members_version);
+/* Remember it; `room_version` and `read_at` were taken before the query. */
+void authcache_room_put(struct authcache *ac, int64_t room_id, uint64_t room_version,
+			const struct timespec *read_at, uint64_t members_version);
 
 #endif

@@ -1,6 +1,9 @@
 /* test_authcache.c - the relay's token cache (relay/authcache.c): an entry
  * answers only for its room name, its exact token hash and the store
- * membership version it was read at; a colliding token takes the slot over. The
+ * membership version it was read at; a colliding token takes the slot over;
+ * a room's stored membership version, remembered for woken re-runs,
+ * answers only under the room version it was read at and for requests
+ * that arrived before it was read. The
  * cache has no I/O, so it is tested here rather than through a relay
  * (tests/api/caches.sh, "the token cache", covers the versions end to
  * end). */
@@ -87,6 +90,27 @@ static void test_long_room_not_kept(struct authcache *ac)
 	CHECK(!authcache_get(ac, room, h, 1, &out));
 }
 
+static void test_room_version(struct authcache *ac)
+{
+	struct timespec read_at = {.tv_sec = 100, .tv_nsec = 500};
+	struct timespec before = {.tv_sec = 100, .tv_nsec = 499};
+	struct timespec after = {.tv_sec = 100, .tv_nsec = 501};
+	uint64_t v = 0;
+
+	CHECK(!authcache_room_get(ac, 5, 1, &before, &v)); /* empty */
+	authcache_room_put(ac, 5, 1, &read_at, 42);
+	CHECK(authcache_room_get(ac, 5, 1, &before, &v) && v == 42);
+	CHECK(authcache_room_get(ac, 5, 1, &read_at, &v) && v == 42);
+	/* a request that arrived after the read checks the database itself */
+	CHECK(!authcache_room_get(ac, 5, 1, &after, &v));
+	/* read before the room's latest wake-up: not for its re-runs */
+	CHECK(!authcache_room_get(ac, 5, 2, &before, &v));
+	CHECK(!authcache_room_get(ac, 6, 1, &before, &v)); /* another room */
+	CHECK(!authcache_room_get(ac, 5 + 1024, 1, &before, &v)); /* same slot */
+	authcache_room_put(ac, 5 + 1024, 1, &read_at, 7); /* takes the slot over */
+	CHECK(!authcache_room_get(ac, 5, 1, &before, &v));
+}
+
 int main(void)
 {
 	struct authcache *ac = authcache_new();
@@ -97,6 +121,7 @@ int main(void)
 	test_collision_replaces(ac);
 	test_stale_put_is_stale(ac);
 	test_long_room_not_kept(ac);
+	test_room_version(ac);
 	authcache_free(ac);
 	return check_summary("test_authcache");
 }
