@@ -42,20 +42,7 @@ static void on_message(void *ctx, const struct shown_msg *m)
 static void on_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch, bool left)
 {
 	(void)ctx;
-	switch (ev) {
-	case ROOM_JOINED:
-		fprintf(stderr, "* %s joined\n", name);
-		break;
-	case ROOM_DEPARTED:
-		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
-		break;
-	case ROOM_REKEYED:
-		fprintf(stderr, "* %s has new keys (see /verify %s)\n", name, name);
-		break;
-	case ROOM_EPOCH:
-		fprintf(stderr, "* new epoch %llu\n", (unsigned long long)epoch);
-		break;
-	}
+	display_room_event(ev, name, epoch, left);
 }
 
 static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)

@@ -19,7 +19,6 @@
 #include "roomsync.h"
 #include "session.h"
 
-
 static void show(const struct shown_msg *m, void *user)
 {
 	const struct client *c = user;
@@ -49,14 +48,7 @@ static void on_message(void *ctx, const struct shown_msg *m)
 static void on_event(void *ctx, enum room_event ev, const char *name, uint64_t epoch, bool left)
 {
 	(void)ctx;
-	if (ev == ROOM_JOINED)
-		fprintf(stderr, "* %s joined\n", name);
-	else if (ev == ROOM_DEPARTED)
-		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
-	else if (ev == ROOM_REKEYED)
-		fprintf(stderr, "* %s has new keys\n", name);
-	else
-		fprintf(stderr, "* new epoch %llu\n", (unsigned long long)epoch);
+	display_room_event(ev, name, epoch, left);
 }
 
 static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)

@@ -97,3 +97,21 @@ void display_creator_event(const char *room, enum creator_event ev,
 		break;
 	}
 }
+
+void display_room_event(enum room_event ev, const char *name, uint64_t epoch, bool left)
+{
+	switch (ev) {
+	case ROOM_JOINED:
+		fprintf(stderr, "* %s joined\n", name);
+		break;
+	case ROOM_DEPARTED:
+		fprintf(stderr, "* %s %s\n", name, left ? "left the room" : "was removed");
+		break;
+	case ROOM_REKEYED:
+		fprintf(stderr, "* %s has new keys (see: e2e-chat verify ROOM %s)\n", name, name);
+		break;
+	case ROOM_EPOCH:
+		fprintf(stderr, "* new epoch %llu\n", (unsigned long long)epoch);
+		break;
+	}
+}

@@ -10,6 +10,7 @@
 
 #include "creator.h"
 #include "messages.h"
+#include "roomevents.h"
 
 enum display_style {
 	DISPLAY_CHAT,  /* [HH:MM:SS] name: text */
@@ -24,6 +25,10 @@ void display_message(FILE *out, enum display_style style, const struct shown_msg
  * `chat`: phrased for the chat (/approve) rather than the command line. */
 void display_creator_event(const char *room, enum creator_event ev,
 			   const struct wire_member *m, bool chat);
+
+/* A membership event (roomevents.h) as one line on stderr: "* carol
+ * joined", "* carol was removed" or "left the room", "* new epoch 5". */
+void display_room_event(enum room_event ev, const char *name, uint64_t epoch, bool left);
 
 /* Write `s` with control characters replaced; for names and notices too. */
 void display_safe(FILE *out, const char *s, size_t len);
