@@ -166,7 +166,6 @@ static json_t *pack(const struct roomfile *rf)
 	json_t *state = rf->state.revision
 				? wire_signed_pack(rf->state_payload, rf->state_len, rf->state_sig)
 				: json_null();
-
 	json_t *secrets = pack_secrets(rf->sec), *sealed = json_null(), *root;
 
 	if (secrets && rf->seal) {
