@@ -16,6 +16,7 @@
 #include "display.h"
 #include "membership.h"
 #include "messages.h"
+#include "outbox.h"
 #include "roomsync.h"
 #include "session.h"
 
@@ -31,7 +32,7 @@ static void show(const struct shown_msg *m, void *user)
  * what is new; a failed send is told and does not stop the reading. */
 static enum status fetch(struct client *c, struct roomfile *rf)
 {
-	enum status st = messages_flush(c, rf, NULL);
+	enum status st = outbox_flush(c, rf, NULL);
 
 	if (st != ST_OK && st != ST_UNREACHABLE && st != ST_NOT_MEMBER)
 		fprintf(stderr, "e2e-chat: %s\n", c->err);

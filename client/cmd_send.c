@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "messages.h"
+#include "outbox.h"
 
 /* All of standard input, at most E2E_TEXT_MAX bytes, one final newline dropped. */
 static enum status read_stdin(struct client *c, char *buf, size_t *len)
@@ -46,7 +47,7 @@ enum status cmd_send(struct client *c, int argc, char **argv)
 		goto out;
 	}
 	if ((st = command_enter(c, argc, argv, 3, true, &rf)) == ST_OK)
-		st = messages_send(c, rf, text, len);
+		st = outbox_send(c, rf, text, len);
 out:
 	roomfile_close(rf);
 	free(buf);

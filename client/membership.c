@@ -9,6 +9,7 @@
 #include "b64.h"
 #include "membership.h"
 #include "messages.h"
+#include "outbox.h"
 #include "password.h"
 #include "profile.h"
 #include "relay.h"
@@ -327,7 +328,7 @@ enum status membership_leave(struct client *c, struct roomfile *rf)
 	/* An admitted member signs its departure into the room first: the
 	 * creator drops members from the state only on such a word. */
 	if (wire_state_find(&rf->state, rf->me) && roomfile_epoch_key(rf, rf->state.epoch) &&
-	    (st = messages_send_leave(c, rf)) != ST_OK)
+	    (st = outbox_send_leave(c, rf)) != ST_OK)
 		return st;
 	st = relay_leave(c, rf->room, rf->me, &r);
 	relay_reply_clear(&r);

@@ -1,6 +1,6 @@
-/* messages.h - sending and reading chat messages through the profile's
- * store (store.h): what is sent goes through the outbox, what is read is
- * kept, and front ends show from the store. Reading checks, for
+/* messages.h - reading chat messages through the profile's store
+ * (store.h): what is fetched is checked and kept, and front ends show
+ * from the store (sending is outbox.h's). Reading checks, for
  * every message, that its sender was a member at the message's epoch in
  * the creator-signed state (current or former members), that
  * the sender's signature and the AEAD verify under the epoch's key, and
@@ -38,31 +38,6 @@ enum status messages_room(struct client *c, const struct roomfile *rf, int64_t *
 /* A new membership of the room: what the store kept of an earlier one
  * (messages, outbox, cursor) is dropped, since its counters start again. */
 enum status messages_forget(struct client *c, const struct roomfile *rf);
-
-/* Seal one message once, under the next counter, and queue it in the
- * outbox (the counter is spent there and then), then send what is queued
- * (messages_flush). ST_UNREACHABLE: it stays queued and goes out with the
- * next command or chat step of this profile in the room. The caller has
- * synced and found the member admitted. */
-enum status messages_send(struct client *c, struct roomfile *rf, const char *text, size_t len);
-
-/* A signed "I leave": the creator drops a member from the room state only
- * on its own removal or on this, never on the relay's word alone. OK only
- * once the relay holds it. */
-enum status messages_send_leave(struct client *c, struct roomfile *rf);
-
-/* Send the queued messages, oldest first, each as it was first sealed.
- * Any answer but a plain yes is checked by reading the room
- * (messages_fetch): the message is there (the answer was lost or a lie:
- * done), or another copy of this profile used the counter (the text is
- * sealed again under a new counter; the user is told), or neither: a 409
- * is posted again (after OUTBOX_ATTEMPTS_MAX of them it is only looked
- * for, on every later flush), a 5xx, 429, garbage or no answer keeps it
- * queued, and any other refusal drops it with a line on stderr. A counter
- * is never sealed twice: a dropped message's stays spent. *queued (may be
- * NULL): how many still wait. */
-#define OUTBOX_ATTEMPTS_MAX 3
-enum status messages_flush(struct client *c, struct roomfile *rf, uint64_t *queued);
 
 /* Ask the relay for what is newer than the store (fetchcursor.h), check
  * every message (room.h) and keep it, with its verdict, in the store: a

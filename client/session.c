@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "membership.h"
+#include "outbox.h"
 #include "roomsync.h"
 #include "session.h"
 #include "store.h"
@@ -193,7 +194,7 @@ static enum status locked_step(struct session *s, struct roomfile *rf, bool *adm
 	if (*admitted) {
 		/* A relay that will not take the outbox (lies about it) delays
 		 * what is queued; it does not stop what is read. */
-		st = messages_flush(s->c, rf, &queued);
+		st = outbox_flush(s->c, rf, &queued);
 		tell_queue(s, queued);
 		if (st == ST_UNREACHABLE || st == ST_NOT_MEMBER || st == ST_PENDING)
 			return st;
@@ -306,7 +307,7 @@ enum status session_send(struct session *s, const char *text, size_t len)
 	enum status st = membership_enter(s->c, s->room, false, &rf);
 
 	if (st == ST_OK)
-		st = messages_send(s->c, rf, text, len);
+		st = outbox_send(s->c, rf, text, len);
 	/* not taken now, but kept: later steps send it */
 	if ((st == ST_UNREACHABLE || st == ST_ERROR) && messages_room(s->c, rf, &room_id) == ST_OK &&
 	    store_outbox_count(s->c->store, room_id, &queued) && queued > 0) {
