@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 
@@ -13,6 +14,19 @@ enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 	vsnprintf(c->err, sizeof c->err, fmt, ap);
 	va_end(ap);
 	return st;
+}
+
+enum status client_store_fail(struct client *c)
+{
+	return client_fail(c, ST_ERROR, "%s", store_error(c->store));
+}
+
+int64_t client_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void security_warn(const char *fmt, ...)

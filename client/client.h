@@ -70,6 +70,12 @@ enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 
+/* The local store's failure (store_error) as the command's: ST_ERROR. */
+enum status client_store_fail(struct client *c);
+
+/* The wall clock in ms (a message's time, the fetch cursor's probes). */
+int64_t client_now_ms(void);
+
 /* A line on stderr starting with "SECURITY: ": something was refused. */
 void security_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

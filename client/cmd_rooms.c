@@ -69,7 +69,7 @@ enum status cmd_rooms(struct client *c, int argc, char **argv)
 	if (argc != 1)
 		return client_fail(c, ST_USAGE, "usage: e2e-chat rooms [--json]");
 	if (!store_each_room(c->store, list_room, &l))
-		return client_fail(c, ST_ERROR, "%s", store_error(c->store));
+		return client_store_fail(c);
 	if (l.n == 0 && !c->json)
 		fprintf(stderr, "No rooms yet: e2e-chat join ROOM creates or joins one.\n");
 	return ST_OK;

@@ -16,22 +16,9 @@
 #include "roomsync.h"
 #include "store.h"
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static enum status store_fail(struct client *c)
-{
-	return client_fail(c, ST_ERROR, "%s", store_error(c->store));
-}
-
 enum status messages_room(struct client *c, const struct roomfile *rf, int64_t *room_id)
 {
-	return store_room(c->store, c->relay_url, rf->room, room_id) ? ST_OK : store_fail(c);
+	return store_room(c->store, c->relay_url, rf->room, room_id) ? ST_OK : client_store_fail(c);
 }
 
 enum status messages_forget(struct client *c, const struct roomfile *rf)
@@ -40,7 +27,7 @@ enum status messages_forget(struct client *c, const struct roomfile *rf)
 	enum status st = messages_room(c, rf, &id);
 
 	if (st == ST_OK && !store_room_reset(c->store, id))
-		st = store_fail(c);
+		st = client_store_fail(c);
 	return st;
 }
 
@@ -280,7 +267,7 @@ static enum status take(struct reader *rd, const struct wire_msg *m, size_t *fre
 	enum verdict v = check(rd, m);
 
 	if (v == V_FAILED)
-		return store_fail(rd->c);
+		return client_store_fail(rd->c);
 	if (v == V_AGAIN)
 		return ST_OK;
 	if (v == V_REFUSED)
@@ -290,7 +277,7 @@ static enum status take(struct reader *rd, const struct wire_msg *m, size_t *fre
 	if (v == V_REFUSED && rd->kept.text_len == 0)
 		return ST_OK; /* nothing to keep: the stored record stands */
 	if (!store_add(rd->c->store, rd->room_id, &rd->kept))
-		return store_fail(rd->c);
+		return client_store_fail(rd->c);
 	(*fresh)++;
 	creator_notes(rd, m);
 	return ST_OK;
@@ -333,7 +320,7 @@ static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 		goto out;
 	pg->served = json_array_size(arr);
 	if (!store_begin(rd->c->store)) {
-		st = store_fail(rd->c);
+		st = client_store_fail(rd->c);
 		goto out;
 	}
 	for (size_t i = 0; st == ST_OK && i < json_array_size(arr); i++) {
@@ -348,7 +335,7 @@ static enum status read_page(struct reader *rd, uint64_t after, struct page *pg)
 		st = take(rd, m, &pg->fresh, &pg->refused);
 	}
 	if (st == ST_OK && !store_commit(rd->c->store))
-		st = store_fail(rd->c);
+		st = client_store_fail(rd->c);
 	if (st != ST_OK)
 		store_rollback(rd->c->store);
 out:
@@ -370,7 +357,7 @@ static enum status tell_earlier(struct reader *rd)
 	uint64_t earlier = 0;
 
 	if (!store_count_kind(rd->c->store, rd->room_id, STORE_EARLIER, &earlier))
-		return store_fail(rd->c);
+		return client_store_fail(rd->c);
 	if (earlier > rd->rf->earlier_told) {
 		fprintf(stderr, "%" PRIu64 " earlier message%s %s sent before you joined "
 			"(history: %s)\n", earlier, earlier == 1 ? "" : "s",
@@ -398,7 +385,7 @@ static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint
 		if (ev == FETCH_PROBE_ON)
 			after = cur->probe_next; /* the probe goes on */
 		else
-			after = fetch_cursor_ask(cur, dry, now_ms(), &probe);
+			after = fetch_cursor_ask(cur, dry, client_now_ms(), &probe);
 		if (dry && !probe)
 			break; /* nothing new, and no probe due */
 		rd->probing = probe;
@@ -450,7 +437,7 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 		goto out;
 	if (!store_cursor_get(c->store, rd->room_id, &sc) ||
 	    !store_last_id(c->store, rd->room_id, &last)) {
-		st = store_fail(c);
+		st = client_store_fail(c);
 		goto out;
 	}
 	/* Nothing kept for the room (a room file from before the store, or a
@@ -466,7 +453,7 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	sc.probe_after = cur.probe_after;
 	sc.probed_ms = cur.probed_ms;
 	if (!store_cursor_set(c->store, rd->room_id, &sc) && st == ST_OK)
-		st = store_fail(c);
+		st = client_store_fail(c);
 	if (st == ST_OK)
 		st = tell_earlier(rd);
 	if (st == ST_OK)
@@ -519,7 +506,7 @@ enum status messages_show(struct client *c, struct roomfile *rf, const struct me
 		return st;
 	if (!store_each(c->store, room_id, STORE_VISIBLE, v->after_id, v->tail, show_kept, &vw) ||
 	    !store_mark_seen(c->store, room_id, vw.last_id))
-		return store_fail(c);
+		return client_store_fail(c);
 	if (last_id)
 		*last_id = vw.last_id;
 	return ST_OK;
@@ -537,7 +524,7 @@ enum status messages_left(struct client *c, const struct roomfile *rf, const cha
 
 	if (st == ST_OK &&
 	    !store_last_of(c->store, room_id, name, sign_pk, &found, &counter, rec, &kind))
-		st = store_fail(c);
+		st = client_store_fail(c);
 	*left = found && kind == STORE_LEAVE;
 	return st;
 }
@@ -548,7 +535,7 @@ enum status messages_last_id(struct client *c, const struct roomfile *rf, int64_
 	enum status st = messages_room(c, rf, &room_id);
 
 	if (st == ST_OK && !store_last_id(c->store, room_id, last_id))
-		st = store_fail(c);
+		st = client_store_fail(c);
 	return st;
 }
 
@@ -559,7 +546,7 @@ enum status messages_cursor(struct client *c, const struct roomfile *rf, uint64_
 	enum status st = messages_room(c, rf, &room_id);
 
 	if (st == ST_OK && !store_cursor_get(c->store, room_id, &sc))
-		st = store_fail(c);
+		st = client_store_fail(c);
 	if (st == ST_OK)
 		*after = sc.fetched;
 	return st;

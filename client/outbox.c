@@ -12,19 +12,6 @@
 #include "relay.h"
 #include "store.h"
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static enum status store_fail(struct client *c)
-{
-	return client_fail(c, ST_ERROR, "%s", store_error(c->store));
-}
-
 /* Where my next message goes: after the newest of my counter, the outbox
  * and what the store holds under my key (another copy of this profile may
  * have sent since). */
@@ -38,13 +25,13 @@ static enum status next_position(struct client *c, struct roomfile *rf, int64_t 
 	*counter = rf->counter;
 	memcpy(prev, rf->chain, E2E_HASH_BYTES);
 	if (!store_outbox_last(c->store, room_id, &found, &n, rec))
-		return store_fail(c);
+		return client_store_fail(c);
 	if (found && n > *counter) {
 		*counter = n;
 		memcpy(prev, rec, E2E_HASH_BYTES);
 	}
 	if (!store_last_of(c->store, room_id, rf->me, c->id->sign_pk, &found, &n, rec, NULL))
-		return store_fail(c);
+		return client_store_fail(c);
 	if (found && n > *counter) {
 		*counter = n;
 		memcpy(prev, rec, E2E_HASH_BYTES);
@@ -77,7 +64,7 @@ static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id,
 	if (st != ST_OK)
 		goto out;
 	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, last + 1, o->prev, key, c->id,
-		      now_ms(), leave, text, len);
+		      client_now_ms(), leave, text, len);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
 				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
@@ -94,7 +81,7 @@ static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id,
 	memcpy(o->text, text, len);
 	o->text_len = len;
 	if (!store_outbox_add(c->store, room_id, o)) {
-		st = store_fail(c);
+		st = client_store_fail(c);
 		goto out;
 	}
 	rf->counter = o->counter;
@@ -134,7 +121,7 @@ static enum outcome read_back(struct client *c, struct roomfile *rf, int64_t roo
 		return OUT_KEEP;
 	if (!store_lookup(c->store, room_id, rf->me, c->id->sign_pk, o->counter, &found, &seq,
 			  rec)) {
-		*st = store_fail(c);
+		*st = client_store_fail(c);
 		return OUT_KEEP;
 	}
 	if (found && sodium_memcmp(rec, o->record, E2E_HASH_BYTES) == 0)
@@ -146,7 +133,7 @@ static enum outcome read_back(struct client *c, struct roomfile *rf, int64_t roo
 		"a copied directory) sent as %s; your message goes out after it\n", rf->room,
 		rf->me);
 	if (!store_outbox_remove(c->store, room_id, o->counter)) {
-		*st = store_fail(c);
+		*st = client_store_fail(c);
 		return OUT_KEEP;
 	}
 	*st = queue(c, rf, room_id, o->leave, o->text, o->text_len);
@@ -210,7 +197,7 @@ static enum status drop(struct client *c, struct roomfile *rf, int64_t room_id,
 			const struct store_out *o, const char *why)
 {
 	if (!store_outbox_remove(c->store, room_id, o->counter))
-		return store_fail(c);
+		return client_store_fail(c);
 	fprintf(stderr, "e2e-chat: room %s: your message %" PRIu64 " was not sent: %s\n", rf->room,
 		o->counter, why);
 	return ST_OK;
@@ -245,7 +232,7 @@ enum status outbox_flush(struct client *c, struct roomfile *rf, uint64_t *queued
 		return client_fail(c, ST_ERROR, "out of memory");
 	while (st == ST_OK && post_st == ST_OK && found) {
 		if (!store_outbox_first(c->store, room_id, o, &found)) {
-			st = store_fail(c);
+			st = client_store_fail(c);
 			break;
 		}
 		if (!found)
@@ -256,16 +243,16 @@ enum status outbox_flush(struct client *c, struct roomfile *rf, uint64_t *queued
 		}
 		out = flush_one(c, rf, room_id, o, &post_st);
 		if (out == OUT_STORED && !store_outbox_remove(c->store, room_id, o->counter))
-			st = store_fail(c);
+			st = client_store_fail(c);
 		else if (out == OUT_RETRY && !store_outbox_attempted(c->store, room_id, o->counter))
-			st = store_fail(c);
+			st = client_store_fail(c);
 		else if (out == OUT_DROPPED)
 			st = drop(c, rf, room_id, o, c->err);
 	}
 	if (st == ST_OK)
 		st = post_st;
 	if (queued && !store_outbox_count(c->store, room_id, queued) && st == ST_OK)
-		st = store_fail(c);
+		st = client_store_fail(c);
 	sodium_memzero(o, sizeof *o);
 	free(o);
 	return st;

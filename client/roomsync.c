@@ -159,7 +159,7 @@ enum status roomsync_accept_state(struct client *c, struct roomfile *rf, uint8_t
 
 	if (st == ST_OK &&
 	    !store_add_state(c->store, room_id, s->revision, s->epoch, payload, len, sig))
-		st = client_fail(c, ST_ERROR, "%s", store_error(c->store));
+		st = client_store_fail(c);
 	remember_keys(rf, s);
 	roomfile_set_state(rf, payload, len, sig, s);
 	return st;
