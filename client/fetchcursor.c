@@ -49,3 +49,9 @@ enum fetch_event fetch_cursor_page(struct fetch_cursor *cur, uint64_t after, boo
 	cur->fetched = seqs[n - 1];
 	return FETCH_STEADY;
 }
+
+void fetch_cursor_pause(struct fetch_cursor *cur)
+{
+	if (cur->probe_next < cur->fetched)
+		cur->probe_after = cur->probe_next;
+}

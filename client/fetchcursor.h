@@ -54,4 +54,8 @@ uint64_t fetch_cursor_ask(struct fetch_cursor *cur, bool dry, int64_t now_ms, bo
 enum fetch_event fetch_cursor_page(struct fetch_cursor *cur, uint64_t after, bool probe,
 				   const uint64_t *seqs, size_t n, size_t fresh, bool full);
 
+/* A probe stopped before its end (the caller's page limit): the next one
+ * starts where it would have gone on. */
+void fetch_cursor_pause(struct fetch_cursor *cur);
+
 #endif

@@ -87,6 +87,7 @@ struct reader {
 	bool history;  /* re-reading what the room file's marks accepted
 			* (chain.h): only while the store keeps nothing */
 	bool probing;         /* this page is a probe's (fetchcursor.h) */
+	uint64_t moved;       /* kept records a probe found under other numbers */
 	json_t *given;        /* a page the caller already has (messages_wait's) */
 	uint64_t given_after; /* the seq it was asked after */
 	struct msg_plain plain;
@@ -139,14 +140,17 @@ static enum verdict compare_kept(struct reader *rd, const struct wire_msg *m,
 			      m->seq, m->sender, m->counter);
 		return V_REFUSED;
 	}
-	if (seq != m->seq) {
+	if (seq != m->seq && !rd->probing) { /* a copy among news: a replay */
 		security_warn("room %s: message %" PRIu64 " from %s repeats or reorders counter %"
 			      PRIu64 " (replayed or reordered); not shown (kept as message %" PRIu64
 			      ")", rd->rf->room, m->seq, m->sender, m->counter, seq);
-		if (!rd->probing)
-			return V_REFUSED; /* a copy among news: a replay */
-		/* a probe re-reading under other numbers: told once, as the
-		 * kept record takes the number, so the next probe is quiet */
+		return V_REFUSED;
+	}
+	if (seq != m->seq) {
+		/* a probe re-reading under other numbers: counted and told in
+		 * one line (messages_fetch_given), and the kept record takes
+		 * the number, so the next probe is quiet */
+		rd->moved++;
 		return store_move(rd->c->store, rd->room_id, m->sender, sign_pk, m->counter, m->seq)
 			       ? V_AGAIN
 			       : V_FAILED;
@@ -378,10 +382,15 @@ static enum status fetch_pages(struct reader *rd, struct fetch_cursor *cur, uint
 	enum status st = ST_OK;
 	bool probe = false, dry = false, full;
 	uint64_t after, was;
+	size_t probe_pages = 0;
 
 	if (!pg)
 		return client_fail(rd->c, ST_ERROR, "out of memory");
 	for (size_t pages = 0; pages < MESSAGES_FETCH_PAGES_MAX; pages++) {
+		if (ev == FETCH_PROBE_ON && ++probe_pages > MESSAGES_PROBE_PAGES_MAX) {
+			fetch_cursor_pause(cur); /* the next probe goes on from here */
+			break;
+		}
 		if (ev == FETCH_PROBE_ON)
 			after = cur->probe_next; /* the probe goes on */
 		else
@@ -449,6 +458,10 @@ enum status messages_fetch_given(struct client *c, struct roomfile *rf, json_t *
 	for (size_t i = 0; i < rf->n_senders; i++)
 		rf->senders[i].in_answer = (struct chain_mark){0};
 	st = fetch_pages(rd, &cur, &got);
+	if (rd->moved > 0)
+		security_warn("room %s: the relay served %" PRIu64 " kept message(s) under other "
+			      "numbers than before (renumbered or reordered); not shown again",
+			      rf->room, rd->moved);
 	sc.fetched = cur.fetched;
 	sc.probe_after = cur.probe_after;
 	sc.probed_ms = cur.probed_ms;

@@ -48,6 +48,8 @@ enum status messages_forget(struct client *c, const struct roomfile *rf);
  * in a probe: told once, and the kept record takes the number). *fresh
  * (may be NULL): how many were new. Saves the room file. */
 #define MESSAGES_FETCH_PAGES_MAX 1000
+/* A probe's pages in one fetch (halvings and the walk over kept pages). */
+#define MESSAGES_PROBE_PAGES_MAX 128
 enum status messages_fetch(struct client *c, struct roomfile *rf, uint64_t *fresh);
 /* The same, starting with `page` (a "messages" array the relay answered
  * to after=page_after, e.g. messages_wait's), which is used instead of

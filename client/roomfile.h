@@ -91,7 +91,8 @@ struct roomfile {
 
 	uint64_t counter;  /* my last message counter */
 	uint8_t chain[E2E_HASH_BYTES]; /* chain hash of my last message */
-	uint64_t last_seq; /* highest relay seq processed */
+	uint64_t last_seq; /* from before the store (messages.c keeps the cursor
+			    * in store.db): kept in the file, not used */
 	uint64_t earlier_told; /* messages from before this member's first key,
 				* already counted for the user (one line, once) */
 	size_t n_senders;

@@ -32,7 +32,6 @@ struct store {
 };
 
 static const char *const schema[] = {
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
 	"CREATE TABLE IF NOT EXISTS rooms("
 	" id INTEGER PRIMARY KEY, relay TEXT NOT NULL, room TEXT NOT NULL,"
 	" fetched INTEGER NOT NULL DEFAULT 0, probe_after INTEGER NOT NULL DEFAULT 0,"
@@ -184,33 +183,50 @@ static bool create_file(struct store *s, const char *path)
 	return true;
 }
 
+/* The schema's version: SQLite's user_version (0 in a new file). */
+static bool schema_version(struct store *s, int64_t *version)
+{
+	sqlite3_stmt *st = prepare(s, "PRAGMA user_version");
+	bool ok = st && sqlite3_step(st) == SQLITE_ROW;
+
+	if (ok)
+		*version = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return ok || fail(s, "reading the schema version");
+}
+
+static bool newer(struct store *s, int64_t version)
+{
+	if (version <= STORE_SCHEMA_VERSION)
+		return false;
+	snprintf(s->err, sizeof s->err, "local store: written by a newer e2e-chat (schema %lld, "
+		 "this one knows %d); upgrade e2e-chat", (long long)version, STORE_SCHEMA_VERSION);
+	return true;
+}
+
+/* A store at this version is opened without writing anything (every
+ * command opens it); an older one is brought up to date in one write
+ * transaction, checked again inside it (another process may have). */
 static bool migrate(struct store *s)
 {
-	sqlite3_stmt *st = NULL;
+	char set[64];
 	int64_t version = 0;
 	bool ok = false;
 
+	if (!schema_version(s, &version) || newer(s, version))
+		return false;
+	if (version == STORE_SCHEMA_VERSION)
+		return true;
 	if (!exec_sql(s, "BEGIN IMMEDIATE"))
 		return false;
-	for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
+	if (!schema_version(s, &version) || newer(s, version))
+		goto out;
+	for (size_t i = 0; version < STORE_SCHEMA_VERSION && i < sizeof schema / sizeof schema[0];
+	     i++)
 		if (!exec_sql(s, schema[i]))
 			goto out;
-	st = prepare(s, "SELECT value FROM meta WHERE key = 'schema'");
-	if (!st)
-		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (version > STORE_SCHEMA_VERSION) {
-		snprintf(s->err, sizeof s->err, "local store: written by a newer e2e-chat (schema "
-			 "%lld, this one knows %d); upgrade e2e-chat", (long long)version,
-			 STORE_SCHEMA_VERSION);
-		goto out;
-	}
-	st = prepare(s, "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?1)");
-	if (st)
-		sqlite3_bind_int64(st, 1, STORE_SCHEMA_VERSION);
-	ok = exec(s, st, "schema version") && exec_sql(s, "COMMIT");
+	snprintf(set, sizeof set, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	ok = exec_sql(s, set) && exec_sql(s, "COMMIT");
 out:
 	if (!ok)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -32,7 +32,8 @@
 #include "identity.h"
 #include "proto.h"
 
-/* The schema this code writes; an older one is migrated on open. */
+/* The schema this code writes (SQLite's user_version); an older one is
+ * migrated on open, a newer one refused. */
 #define STORE_SCHEMA_VERSION 1
 
 /* The largest message POST body kept in the outbox (a sealed text of

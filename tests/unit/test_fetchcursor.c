@@ -190,6 +190,19 @@ static void test_empty_relay(void)
 	CHECK(fetch(&m, &c, T0 + 3 * FETCH_PROBE_INTERVAL_MS) == FETCH_STEADY && m.requests == 1);
 }
 
+static void test_pause(void)
+{
+	struct fetch_cursor c = {.fetched = 100, .probe_after = 90, .probe_next = 40};
+
+	/* a walk cut short: the next probe goes on where it stopped */
+	fetch_cursor_pause(&c);
+	CHECK(c.probe_after == 40);
+	/* never at or past the cursor (nothing to probe there) */
+	c.probe_next = 200;
+	fetch_cursor_pause(&c);
+	CHECK(c.probe_after == 40);
+}
+
 int main(void)
 {
 	test_honest();
@@ -197,5 +210,6 @@ int main(void)
 	test_long_history_walked();
 	test_relay_keeps_lying();
 	test_empty_relay();
+	test_pause();
 	return check_summary("test_fetchcursor");
 }

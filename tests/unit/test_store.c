@@ -61,9 +61,10 @@ static void collect(const struct store_msg *m, void *ctx)
 {
 	struct texts *t = ctx;
 
+	size_t used = strlen(t->all);
+
 	t->n++;
-	strncat(t->all, m->text, sizeof t->all - strlen(t->all) - 2);
-	strcat(t->all, "|");
+	snprintf(t->all + used, sizeof t->all - used, "%s|", m->text);
 }
 
 static void test_messages(struct store *s, int64_t room)
@@ -200,7 +201,7 @@ int main(void)
 
 	/* written by a newer version: refused, in words */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
-	      sqlite3_exec(db, "UPDATE meta SET value = 99 WHERE key = 'schema'", NULL, NULL,
+	      sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
 			   NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(store_open(dir, id, err, sizeof err) == NULL && strstr(err, "newer") != NULL);
