@@ -40,6 +40,7 @@ static const struct {
 	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (creator only)"},
 	{"leave", cmd_leave, "ROOM", "give up your membership of ROOM"},
 	{"rooms", cmd_rooms, "", "this profile's rooms: relay, role, unread, queued"},
+	{"web", cmd_web, "[--port N] [--open]", "a local browser UI on 127.0.0.1 (prints its link)"},
 	{"passphrase", cmd_passphrase, "[--remove]", "protect your identity with a passphrase"},
 };
 
@@ -71,6 +72,10 @@ static void usage(FILE *out)
 	      "                           relay, and the first pause after a failure (1000)\n"
 	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
 	      "      --accept             verify: accept NAME's current keys as verified\n"
+	      "      --port N             web: listen on port N of 127.0.0.1 and ::1 (default:\n"
+	      "                           a free port)\n"
+	      "      --bind ADDR          web: 127.0.0.1 (default) or ::1; nothing else\n"
+	      "      --open               web: open the link with xdg-open\n"
 	      "Creating a room (and the creator's client):\n"
 	      "      --history POLICY     joined (default): newcomers read only what is sent\n"
 	      "                           after they join; shared: they get the past keys too\n"
@@ -132,7 +137,7 @@ enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
 	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE, OPT_CACERT, OPT_PIN,
-	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW,
+	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW, OPT_PORT, OPT_OPEN, OPT_BIND,
 };
 
 static const struct option options[] = {
@@ -158,6 +163,9 @@ static const struct option options[] = {
 	{"approve", no_argument, NULL, OPT_APPROVE},
 	{"rotate-messages", required_argument, NULL, OPT_ROTATE_MESSAGES},
 	{"rotate-seconds", required_argument, NULL, OPT_ROTATE_SECONDS},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"open", no_argument, NULL, OPT_OPEN},
+	{"bind", required_argument, NULL, OPT_BIND},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -213,6 +221,13 @@ static int parse_options(struct client *c, int argc, char **argv)
 			c->tail = (size_t)v;
 			break;
 		case OPT_FOLLOW: c->follow = true; break;
+		case OPT_OPEN: c->web_open = true; break;
+		case OPT_BIND: c->web_bind = optarg; break;
+		case OPT_PORT:
+			if (!parse_u64(optarg, &v) || v > 65535)
+				return client_fail(c, ST_USAGE, "--port takes 0 to 65535"), -1;
+			c->web_port = (unsigned)v;
+			break;
 		case OPT_INTERVAL:
 			if (!parse_u64(optarg, &v) || v < 10 || v > 60000)
 				return client_fail(c, ST_USAGE, "--interval takes 10 to 60000 ms"), -1;
@@ -305,6 +320,7 @@ int main(int argc, char **argv)
 		.relay_url = getenv("E2E_CHAT_RELAY") ? getenv("E2E_CHAT_RELAY") : DEFAULT_RELAY,
 		.profile = "default",
 		.interval_ms = DEFAULT_INTERVAL_MS,
+		.web_bind = "127.0.0.1",
 	};
 	enum status st;
 
