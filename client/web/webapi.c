@@ -639,11 +639,12 @@ static void state_room(const struct store_room_info *info, void *ctx)
 
 static struct outcome call_state(struct webapi *a, json_t *args)
 {
-	struct state_ctx sc = {a, json_array()};
+	struct state_ctx sc = {a, NULL};
 	json_error_t jerr;
 
 	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{}"))
 		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	sc.rooms = json_array();
 	if (!sc.rooms || !store_each_room(a->c->store, state_room, &sc)) {
 		json_decref(sc.rooms);
 		return failed(a, client_store_fail(a->c));
