@@ -236,6 +236,7 @@ function handle(ev) {
     if (ev.room === state.current) {
       showEvent('Session ended: ' + ev.message);
       notice(ev.room + ': ' + ev.message);
+      $('members').replaceChildren();
     }
     refreshRooms().catch(() => {});
     break;
