@@ -3,7 +3,7 @@
 # once, on the same session engine: each shows every message exactly
 # once (alice's from the command line, bob's typed in the terminal, bob's
 # sent from the web UI), and a page that opens the room again gets each
-# once in its history.
+# once in its history; a SECURITY: line reaches the page as an event.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../integration/client.sh"
@@ -83,6 +83,27 @@ web_events bob 0
 check_eq 1 "$(grep -oF '"text":"after the relaunch"' <<<"$BODY" | wc -l)" "the news after the relaunch"
 check_eq 0 "$(grep -oF '"text":"from alice 1"' <<<"$BODY" | wc -l)" "old messages as news after the relaunch"
 check_eq 1 "$(grep -cF -- "after the relaunch" "$T/bob1.out")" "bob's terminal: the news after the relaunch"
+
+# the relay's operator serves alice's first message again under a new
+# number: the web UI gets the SECURITY: line as an event (the page shows
+# it in its red band) and does not show the message again. (The line goes
+# to the front end whose step checked the message; the terminal is gone
+# first, so that is the web UI here.)
 say bob1 /quit
+wait "$bob1_pid" || fail "bob's terminal chat did not end cleanly"
+port=$RELAY_PORT
+relay_stop
+sqlite3 "$RELAY_DB" "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
+	SELECT room_id, v, sender, epoch, counter, nonce, ct, sig, received_at
+	FROM messages WHERE sender = 'alice' ORDER BY seq LIMIT 1;" || fail "sqlite3"
+relay_start --port "$port"
+as alice send den "after the replay" || fail "alice's send after the replay"
+web_warned() { web_events bob 0 && [[ $BODY == *'"type":"security"'* ]]; }
+eventually 90 web_warned || fail "bob's web never told the SECURITY: line: $BODY"
+check_contains "$BODY" '"text":"SECURITY: ' "the security event's text"
+replay_in_web() { web_events bob 0 && [[ $BODY == *'"text":"after the replay"'* ]]; }
+eventually 60 replay_in_web || fail "bob's web never showed the message after the replay"
+check_eq 0 "$(grep -oF '"text":"from alice 1"' <<<"$BODY" | wc -l)" "the replayed message in bob's web"
+check_contains "$(cat "$T/bob.web.err")" "SECURITY: " "bob's web's standard error"
 web_stop bob
 checks_done web_fronts
