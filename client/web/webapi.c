@@ -259,7 +259,8 @@ static void step_room(struct webapi *a, struct webroom *r)
 		publish_room(r);
 		return;
 	}
-	r->admitted = admitted;
+	if (!r->away) /* a step that could not reach the relay says nothing of it */
+		r->admitted = admitted;
 	r->creator = session_is_creator(r->s);
 	if (admitted != was || r->creator != was_creator)
 		publish_room(r);

@@ -9,12 +9,14 @@ the command line; alice approves all three in her member list. Then they
 chat both ways, the command line included; bob verifies alice's
 fingerprint and sees the verified mark on her next message; a message
 with markup arrives as text; alice kicks carol and carol's page says so;
-what is sent after the kick reaches bob and dave, never carol.
+what is sent after the kick reaches bob and dave, never carol. Last, the
+relay serves a message again under a new number: alice's and bob's pages
+show the SECURITY: line in their red band.
 
 Every wait is bounded (WebDriverWait, or a deadline for a command); none
 is a fixed sleep. A screenshot of each browser is saved at the end in
 $E2E_WEB_SHOTS. Environment: E2E_CLIENT, RELAY_URL, T (the test's work
-directory), PASSWORD, and ALICE_URL, BOB_URL, CAROL_URL (the links the
+directory), PASSWORD, E2E_RELAY, RELAY_PID, RELAY_PORT, RELAY_DB, and ALICE_URL, BOB_URL, CAROL_URL (the links the
 three `e2e-chat web` printed)."""
 import os
 import shutil
@@ -151,9 +153,37 @@ def until(what, fn):
         time.sleep(0.2)  # between tries of a bounded poll
 
 
+def restart_relay_with_replay():
+    """Stop the test's relay, copy alice's first message to a new number
+    in its database, and start a relay on the same port and database (ours
+    to stop: the test's relay_start knows only the first)."""
+    pid, port, db = int(os.environ["RELAY_PID"]), os.environ["RELAY_PORT"], os.environ["RELAY_DB"]
+    os.kill(pid, 15)
+    def gone():
+        try:
+            os.kill(pid, 0)
+            return False
+        except ProcessLookupError:
+            return True
+    until("the relay's exit", gone)
+    subprocess.run(["sqlite3", db, "INSERT INTO messages (room_id, v, sender, epoch, counter, "
+                    "nonce, ct, sig, received_at) SELECT room_id, v, sender, epoch, counter, "
+                    "nonce, ct, sig, received_at FROM messages WHERE sender = 'alice' "
+                    "ORDER BY seq LIMIT 1;"], check=True, timeout=WAIT)
+    log = open(os.path.join(T, "relay2.log"), "w")
+    relay = subprocess.Popen([os.environ["E2E_RELAY"], "--port", port, "--db", db],
+                             stdin=subprocess.DEVNULL, stderr=log)
+    until("the relay's restart", lambda: "listening on" in open(log.name).read()
+          or relay.poll() is not None)
+    if relay.poll() is not None:
+        raise SystemExit("FAIL: the relay did not start again: " + open(log.name).read())
+    return relay
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     users = {}
+    relay = None
     try:
         for name in ("alice", "bob", "carol"):
             users[name] = browser(name)
@@ -234,6 +264,22 @@ def main():
               lambda: "after the kick" in cli("read", "den").stdout)
         check(not shows(carol, "after the kick"), "carol's page never shows what followed the kick")
         print("kicked page says: " + " | ".join(m for m in messages(carol) if "ended" in m))
+
+        # the relay's operator serves alice's first message again under a
+        # new number: alice's and bob's pages show the SECURITY: line in
+        # their red band, and the message still once
+        relay = restart_relay_with_replay()
+        until("dave's send after the replay", lambda: cli("send", "den", "after the replay",
+                                                          ok_codes=(0, 6)).returncode == 0)
+        for d in (alice, bob):
+            wait(d, "the message after the replay", lambda d=d: shows(d, "after the replay"))
+            wait(d, "the SECURITY: band", lambda d=d: d.find_element(By.ID, "security").is_displayed()
+                 and "SECURITY: " in text(d, "security-list"))
+            wait(d, "the relay back", lambda d=d: "away" not in text(d, "room-status") and
+                 "You " in text(d, "room-status"))
+            n = sum(1 for m in messages(d) if m.endswith("hello from alice"))
+            check(n == 1, "%s's page shows the replayed message once (%d)" % (d.e2e_name, n))
+        print("security band says: " + text(bob, "security-list"))
     finally:
         for name, d in users.items():
             try:
@@ -241,6 +287,9 @@ def main():
             except WebDriverException as e:
                 print("no screenshot of %s: %s" % (name, e), file=sys.stderr)
             d.quit()
+        if relay:
+            relay.terminate()
+            relay.wait(timeout=WAIT)
     if failures:
         raise SystemExit("FAIL: %d check(s) failed" % len(failures))
     print("web_browsers: three browsers and a command-line member chatted; screenshots in " + SHOTS)
