@@ -133,4 +133,14 @@ for addr in 0.0.0.0 :: 192.0.2.1 localhost; do
 done
 
 web_stop alice
+
+# --open hands the link, and only it, to xdg-open (a stand-in here)
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/opened"\n' "$T" >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+PATH="$T/bin:$PATH" web_start alice --open
+opened() { [ -s "$T/opened" ]; }
+eventually 30 opened || miss "--open never ran xdg-open"
+check_eq "$alice_web_url" "$(cat "$T/opened" 2>/dev/null)" "what --open gave xdg-open"
+web_stop alice
 checks_done web_security
