@@ -70,9 +70,9 @@ static struct outcome ok(json_t *result)
 static json_t *text_json(const char *s, size_t len)
 {
 	json_t *j = json_stringn(s, len);
-	char *copy;
+	char *copy = j ? NULL : malloc(len + 1);
 
-	if (j || !(copy = malloc(len + 1)))
+	if (!copy)
 		return j;
 	for (size_t i = 0; i < len; i++)
 		copy[i] = (unsigned char)s[i] < 0x80 && s[i] ? s[i] : '?';
@@ -503,10 +503,11 @@ static struct outcome call_leave(struct webapi *a, json_t *args)
 {
 	const char *room = NULL;
 	struct outcome o = with_room(a, args, do_leave, false);
-	struct webroom *r;
+	struct webroom *r = NULL;
 
-	if (o.http == 200 && !json_unpack(args, "{s:s}", "room", &room) &&
-	    (r = find_room(a, room)) != NULL) {
+	if (o.http == 200 && !json_unpack(args, "{s:s}", "room", &room))
+		r = find_room(a, room);
+	if (r) {
 		r->ended = true;
 		publish(r, "ended", json_pack("{s:s, s:s}", "error", "left", "message",
 					      "you left the room"));

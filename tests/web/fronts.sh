@@ -106,4 +106,18 @@ eventually 60 replay_in_web || fail "bob's web never showed the message after th
 check_eq 0 "$(grep -oF '"text":"from alice 1"' <<<"$BODY" | wc -l)" "the replayed message in bob's web"
 check_contains "$(cat "$T/bob.web.err")" "SECURITY: " "bob's web's standard error"
 web_stop bob
+
+# the rooms list with unread counts: a message alice's client fetched for
+# its duties but did not show is unread in her web UI until she opens den
+as bob send den "unread for alice" || fail "bob's send"
+as alice admit den >/dev/null 2>&1 || fail "alice's admit"
+web_start alice
+web_call alice state '{}'
+assert_eq 200 "$STATUS" "alice's state ($BODY)"
+check_contains "$BODY" '"room":"den","role":"creator","unread":1,' "alice's rooms, den unread"
+web_call alice open '{"room":"den"}'
+check_contains "$BODY" '"text":"unread for alice"' "alice's page's history"
+web_call alice state '{}'
+check_contains "$BODY" '"room":"den","role":"creator","unread":0,' "den read once opened"
+web_stop alice
 checks_done web_fronts
