@@ -221,7 +221,9 @@ static enum status open_room(struct webapi *a, const char *name, struct webroom 
 		return client_fail(a->c, ST_USAGE, "at most %d rooms open at once",
 				   WEBAPI_ROOMS_MAX);
 	r = calloc(1, sizeof *r);
-	if (!r || !(r->history = json_array())) {
+	if (r)
+		r->history = json_array();
+	if (!r || !r->history) {
 		free(r);
 		return client_fail(a->c, ST_ERROR, "out of memory");
 	}
