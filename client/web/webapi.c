@@ -580,7 +580,11 @@ static struct outcome call_join(struct webapi *a, json_t *args)
 	a->c->approve = approve;
 	a->c->given_password = password ? password : ""; /* never asked on a terminal */
 	a->c->given_password_len = password_len;
-	st = membership_enter(a->c, room, true, &rf);
+	/* without a password: only a membership this profile already has */
+	st = membership_enter(a->c, room, password != NULL, &rf);
+	if (st == ST_NOT_MEMBER && !password)
+		st = client_fail(a->c, ST_USAGE, "type the password of %s to create or join it",
+				 room);
 	roomfile_close(rf);
 	a->c->given_password = NULL;
 	a->c->given_password_len = 0;
