@@ -2,7 +2,8 @@
 # Issue 14: the web UI's local API calls with real curl (client/web/
 # webapi.h): create and join with the password sent once, the refusals
 # (no password, a wrong one, not admitted yet, not the creator), the
-# creator's approve, kick and rotate, verify and accept, and leave.
+# creator's approve and rotate, verify and accept, a line queued while the
+# relay is away and sent once it is back, and leave.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../integration/client.sh"
@@ -63,6 +64,20 @@ rotated() { web_events alice 0 && [[ $BODY == *'"notice":"epoch_began"'* ]]; }
 eventually 60 rotated || fail "alice's web never told the new epoch: $BODY"
 web_call bob rotate '{"room":"yard"}'
 check_eq 400 "$STATUS" "bob cannot rotate"
+
+# the relay away: a line is queued, the page is told (connection state,
+# queue), and it goes out once the relay is back
+port=$RELAY_PORT
+relay_stop
+web_call bob send '{"room":"yard","text":"while the relay was away"}'
+check_eq 200 "$STATUS" "a send while the relay is away is kept ($BODY)"
+told() { web_events bob 0 && [[ $BODY == *'"notice":"queued","value":1'* && $BODY == *'"notice":"relay_away"'* ]]; }
+eventually 60 told || fail "bob's web never told the queue and the relay away: $BODY"
+relay_start --port "$port"
+sent() { web_events bob 0 && [[ $BODY == *'"notice":"queue_sent"'* && $BODY == *'"notice":"relay_back"'* ]]; }
+eventually 60 sent || fail "bob's web never told the queue sent: $BODY"
+arrived() { web_events alice 0 && [[ $BODY == *'"text":"while the relay was away"'* ]]; }
+eventually 60 arrived || fail "alice's web never got the queued line: $BODY"
 
 web_call bob leave '{"room":"yard"}'
 check_eq 200 "$STATUS" "bob leaves ($BODY)"
