@@ -41,6 +41,13 @@ web_call alice approve '{"room":"yard","name":"bob"}'
 check_eq 200 "$STATUS" "alice approves bob ($BODY)"
 admitted() { web_events bob 0 && [[ $BODY == *'"admitted":true'* ]]; }
 eventually 60 admitted || fail "bob's web never saw itself admitted: $BODY"
+# a second room open in alice's web: both are stepped (a room each)
+web_call alice join "{\"room\":\"patio\",\"password\":\"$PASSWORD\"}"
+check_eq 200 "$STATUS" "alice creates patio too ($BODY)"
+web_call alice send '{"room":"patio","text":"alone on the patio"}'
+check_eq 200 "$STATUS" "alice sends to patio"
+patio() { web_events alice 0 && [[ $BODY == *'"text":"alone on the patio","type":"message","room":"patio"'* ]]; }
+eventually 60 patio || fail "alice's web never showed her patio message: $BODY"
 web_call bob send '{"room":"yard","text":"hello alice"}'
 check_eq 200 "$STATUS" "bob sends"
 got() { web_events alice 0 && [[ $BODY == *'"sender":"bob"'*'"text":"hello alice"'* ]]; }
