@@ -41,7 +41,7 @@ bool web_bind_ok(const char *addr)
 
 static bool same_port(const char *s, unsigned port)
 {
-	char want[8];
+	char want[12]; /* a 32-bit number */
 
 	snprintf(want, sizeof want, "%u", port);
 	return strcmp(s, want) == 0;
