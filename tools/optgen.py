@@ -208,6 +208,12 @@ def roff_word(s):
     return s.replace("\\", "\\e").replace("-", "\\-")
 
 
+def sentence(s):
+    """A Help line as a sentence: capitalised, with a full stop."""
+    s = s[:1].upper() + s[1:]
+    return s if s.endswith(".") else s + "."
+
+
 def option_head(o, roff):
     if roff:
         head = (f"\\fB\\-{o['short']}\\fR, " if o["short"] else "") + \
@@ -234,15 +240,15 @@ def gen_man(defs, template, out, version):
                       roff_text(v.get("Text", v["Help"])))
     oparts = []
     for o in opts:
-        body = roff_text(o.get("Text", o["Help"]))
+        body = roff_text(o.get("Text") or sentence(o["Help"]))
         extra = []
         if o.get("Default"):
             extra.append("Default: " + o["Default"] + ".")
         vs = verbs_of(o, verbs)
         if vs:
             extra.append("Verbs: " + vs + ".")
-        if extra:
-            body += "\n.br\n" + roff_text(" ".join(extra))
+        for e in extra:
+            body += "\n.br\n" + roff_text(e)
         oparts.append(".TP\n" + option_head(o, True) + "\n" + body)
     with open(template, encoding="utf-8") as f:
         page = f.read()
