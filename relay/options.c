@@ -173,7 +173,7 @@ static bool apply(const struct cmdline_item *it, struct relay_opts *o, char *why
 /* The text of the options file at `path` (malloc'd), or NULL with a line
  * on stderr. A file others may read is named in a warning: it may hold
  * a database password. */
-static char *read_config(const char *path)
+static char *read_config(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -198,10 +198,12 @@ static char *read_config(const char *path)
 	if (text != NULL && (n < 0 || memchr(text, '\0', (size_t)n) != NULL)) {
 		fprintf(stderr, "relay: --config %s: %s\n", path,
 			n < 0 ? strerror(errno) : "not a text file");
+		explicit_bzero(text, (size_t)st.st_size + 1);
 		free(text);
 		text = NULL;
 	} else if (text != NULL) {
 		text[n] = '\0';
+		*len = (size_t)n + 1;
 	}
 out:
 	if (fd >= 0)
@@ -225,7 +227,7 @@ static enum relay_parsed apply_file(struct relay_opts *o, const char *path, stru
 {
 	char why[512];
 
-	o->config_text = read_config(path);
+	o->config_text = read_config(path, &o->config_len);
 	if (o->config_text == NULL)
 		return RELAY_USAGE;
 	if (!cmdline_file_parse(&relay_spec, path, o->config_text, FILE_REFUSED, fl, why,
@@ -296,6 +298,8 @@ out:
 
 void relay_options_free(struct relay_opts *o)
 {
+	if (o->config_text != NULL)
+		explicit_bzero(o->config_text, o->config_len);
 	free(o->config_text);
 	o->config_text = NULL;
 }

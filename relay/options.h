@@ -41,7 +41,8 @@ struct relay_opts {
 	unsigned max_per_addr;
 	unsigned recheck_s; /* --recheck-seconds: roomfeed.h */
 
-	char *config_text;  /* the --config file's text: values point into it */
+	char *config_text;  /* the --config file's text: values point into it; */
+	size_t config_len;  /* wiped when freed (it may hold a database password) */
 };
 
 enum relay_parsed {

@@ -24,6 +24,12 @@ for line in DynamicUser=yes StateDirectory=e2e-chat-relay ProtectSystem=strict \
 	check_eq 1 "$(grep -c "^$line\$" "$E2E_UNIT")" "$line in the unit"
 done
 
+# its exposure as systemd rates it (0 best, 10 worst; --threshold counts tenths): 1.2 when written
+rc=0
+systemd-analyze security --offline=yes --threshold=20 --no-pager \
+	"$T/units/e2e-chat-relay.service" >"$T/security.out" 2>&1 || rc=$?
+check_eq 0 "$rc" "systemd-analyze security --threshold=20 (2.0): $(grep Overall "$T/security.out")"
+
 # the check can fail
 sed -e 's/^ProtectSystem=strict/ProtectSystem=strictly/' -e 's/^PrivateTmp=yes/PrivateTemp=yes/' \
 	"$T/units/e2e-chat-relay.service" >"$T/units/broken.service"
