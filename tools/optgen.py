@@ -109,6 +109,8 @@ def check(path, prog, verbs, opts):
         for v in o["verbs"]:
             if v not in names:
                 raise DefError(f"{o['line']}: no verb {v}")
+    for v in verbs:
+        v["all"] = names
     if len(set(names)) != len(names):
         raise DefError(f"{path}: a verb defined twice")
     if len(verbs) > 32:
@@ -235,9 +237,11 @@ def gen_man(defs, template, out, version):
     prog, verbs, opts = defs
     vparts = []
     for v in verbs:
+        own = verb_synopsis(v, opts)[len(v["name"] + " " + v["args"]):].strip()
         vparts.append(".TP\n" + f"\\fB{roff_word(v['name'])}\\fR" +
-                      (f" \\fI{roff_word(v['args'])}\\fR" if v["args"] else "") + "\n" +
-                      roff_text(v.get("Text", v["Help"])))
+                      (f" \\fI{roff_word(v['args'])}\\fR" if v["args"] else "") +
+                      (" " + roff_word(own) if own else "") + "\n" +
+                      roff_text(v.get("Text") or sentence(v["Help"])))
     oparts = []
     for o in opts:
         body = roff_text(o.get("Text") or sentence(o["Help"]))
@@ -293,11 +297,35 @@ def gen_readme(defs):
     return "\n".join(rows) + "\n"
 
 
-def readme_marks(prog):
-    name = prog["Program"]
-    return (f"<!-- options of {name}: generated from docs/options/{name}.opts "
-            f"by tools/optgen.py; edit that file, then ninja -C BUILD update-readme -->\n",
-            f"<!-- end of the options of {name} -->\n")
+def verb_synopsis(v, opts):
+    """A verb, its arguments and the options only it and a few take."""
+    words = [v["name"]] + ([v["args"]] if v["args"] else [])
+    for o in opts:
+        if v["name"] in o["verbs"] and len(o["verbs"]) < len(v["all"]):
+            words.append("[--" + o["name"] + (" " + o["arg"] if o["arg"] else "") + "]")
+    return " ".join(words)
+
+
+def gen_readme_verbs(defs):
+    prog, verbs, opts = defs
+    rows = ["| command | does |", "|---|---|"]
+    for v in verbs:
+        rows.append(f"| {md_code(prog['Program'] + ' ' + verb_synopsis(v, opts))} | "
+                    f"{md_cell(v.get('Text') or sentence(v['Help']))} |")
+    return "\n".join(rows) + "\n"
+
+
+def readme_blocks(defs):
+    """(begin mark, end mark, text) of each README table of a program."""
+    name = defs[0]["Program"]
+    how = (f"generated from docs/options/{name}.opts by tools/optgen.py; edit that "
+           "file, then ninja -C BUILD update-readme")
+    blocks = [(f"<!-- options of {name}: {how} -->\n",
+               f"<!-- end of the options of {name} -->\n", gen_readme(defs))]
+    if defs[1]:
+        blocks.append((f"<!-- verbs of {name}: {how} -->\n",
+                       f"<!-- end of the verbs of {name} -->\n", gen_readme_verbs(defs)))
+    return blocks
 
 
 def check_readme(readme, defs_paths, update):
@@ -306,22 +334,21 @@ def check_readme(readme, defs_paths, update):
     bad = []
     for path in defs_paths:
         defs = parse(path)
-        begin, end = readme_marks(defs[0])
-        i = text.find(begin)
-        j = text.find(end, i + 1) if i >= 0 else -1
-        if i < 0 or j < 0:
-            raise DefError(f"{readme}: no marks for {defs[0]['Program']}: {begin.strip()}")
-        want = gen_readme(defs)
-        if text[i + len(begin):j] != want:
-            bad.append(defs[0]["Program"])
-            text = text[:i + len(begin)] + want + text[j:]
+        for begin, end, want in readme_blocks(defs):
+            i = text.find(begin)
+            j = text.find(end, i + 1) if i >= 0 else -1
+            if i < 0 or j < 0:
+                raise DefError(f"{readme}: no marks {begin.strip()}")
+            if text[i + len(begin):j] != want:
+                bad.append(begin.split(":")[0][5:])
+                text = text[:i + len(begin)] + want + text[j:]
     if update:
         with open(readme, "w", encoding="utf-8") as f:
             f.write(text)
         return 0
-    for name in bad:
-        print(f"{readme}: the options table of {name} differs from docs/options/{name}.opts "
-              "(ninja -C BUILD update-readme rewrites it)", file=sys.stderr)
+    for what in bad:
+        print(f"{readme}: the table of the {what} differs from its definition in "
+              "docs/options/ (ninja -C BUILD update-readme rewrites it)", file=sys.stderr)
     return 1 if bad else 0
 
 
