@@ -40,6 +40,22 @@ static int option_of(const struct cmdline_spec *s, int c)
 	return -1;
 }
 
+/* How many long options start with what "--given" names. */
+static size_t prefix_matches(const struct cmdline_spec *s, const char *given)
+{
+	size_t n = 0;
+	size_t len;
+
+	if (strncmp(given, "--", 2) != 0)
+		return 0;
+	given += 2;
+	len = strcspn(given, "=");
+	for (size_t i = 0; len > 0 && i < s->n_opts; i++)
+		if (strncmp(s->opts[i].name, given, len) == 0)
+			n++;
+	return n;
+}
+
 /* What getopt refused: '?' (unknown, or a value given to a flag) or ':'
  * (a missing value). */
 static bool refused(const struct cmdline_spec *s, int c, char **argv, char *why, size_t cap)
@@ -54,6 +70,8 @@ static bool refused(const struct cmdline_spec *s, int c, char **argv, char *why,
 		return fail(why, cap, "--%s takes no value", s->opts[i].name);
 	if (optopt > 0 && optopt < CMDLINE_LONG_BASE)
 		return fail(why, cap, "unknown option -%c", (char)optopt);
+	if (prefix_matches(s, given) > 1)
+		return fail(why, cap, "ambiguous option %s (the start of several)", given);
 	return fail(why, cap, "unknown option %s", given);
 }
 

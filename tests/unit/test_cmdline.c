@@ -11,13 +11,14 @@
 #include "relay_opts.h"
 
 enum { V_GO, V_STOP };
-enum { O_FAST, O_NAME, O_COUNT, O_HELP, O_N };
+enum { O_FAST, O_NAME, O_COUNT, O_HELP, O_FASTEST, O_N };
 
 static const struct cmdline_opt opts[O_N] = {
 	[O_FAST] = {"fast", 'f', NULL, CMDLINE_VERB(V_GO), "go fast", NULL},
 	[O_NAME] = {"name", 'n', "NAME", CMDLINE_ALL_VERBS, "a name", "x"},
 	[O_COUNT] = {"count", 0, "N", CMDLINE_VERB(V_STOP), "a count", NULL},
 	[O_HELP] = {"help", 'h', NULL, CMDLINE_ALL_VERBS, "help", NULL},
+	[O_FASTEST] = {"fastest", 0, NULL, CMDLINE_VERB(V_GO), "go faster", NULL},
 };
 static const struct cmdline_verb verbs[] = {
 	{"go", "WHERE", "go somewhere"},
@@ -67,6 +68,12 @@ static void test_command_line(void)
 	CHECK(strcmp(why, "--name needs a value (NAME)") == 0);
 	CHECK(!parse(&cl, why, "go", "--fast=yes", NULL, NULL, NULL));
 	CHECK(strcmp(why, "--fast takes no value") == 0);
+	CHECK(parse(&cl, why, "go", "--co", "1", NULL, NULL)); /* a unique prefix */
+	CHECK(cl.n == 1 && cl.items[0].opt == O_COUNT);
+	CHECK(parse(&cl, why, "go", "--fast", NULL, NULL, NULL)); /* exact, though a prefix */
+	CHECK(cl.n == 1 && cl.items[0].opt == O_FAST);
+	CHECK(!parse(&cl, why, "go", "--fa", NULL, NULL, NULL));
+	CHECK(strcmp(why, "ambiguous option --fa (the start of several)") == 0);
 	CHECK(cmdline_verb_find(&spec, "stop") == V_STOP && cmdline_verb_find(&spec, "st") < 0);
 }
 
