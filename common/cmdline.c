@@ -102,7 +102,8 @@ bool cmdline_parse(const struct cmdline_spec *s, int argc, char **argv, struct c
 	shorts[k] = '\0';
 	optind = 0; /* glibc: start afresh, permutation state included */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+	for (c = getopt_long(argc, argv, shorts, longopts, NULL); c != -1;
+	     c = getopt_long(argc, argv, shorts, longopts, NULL)) {
 		int i = option_of(s, c);
 
 		if (c == '?' || c == ':' || i < 0)
