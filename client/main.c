@@ -16,14 +16,10 @@
 #include "names.h"
 #include "profile.h"
 
-#define DEFAULT_RELAY "http://127.0.0.1:8000"
-#define DEFAULT_INTERVAL_MS 1000
 /* The room files' sealing key: crypto_kdf from the identity's X25519
  * secret key, beside the store's (id 1, store.c). */
 #define ROOM_KEY_KDF_CONTEXT "e2estore"
 #define ROOM_KEY_KDF_ID 2
-/* --tail's largest N. */
-#define READ_TAIL_MAX 100000
 
 /* Jansson holds secrets (base64 keys and tokens) while files are read and
  * written: every block it frees is wiped first. */
@@ -108,9 +104,9 @@ static enum status apply_option(struct client *c, const struct cmdline_item *it)
 		c->after_set = true;
 		break;
 	case E2E_CHAT_OPT_TAIL:
-		if (!parse_u64(arg, &v) || v == 0 || v > READ_TAIL_MAX)
+		if (!parse_u64(arg, &v) || v == 0 || v > CLIENT_TAIL_MAX)
 			return client_fail(c, ST_USAGE, "--tail takes 1 to %d messages",
-					   READ_TAIL_MAX);
+					   CLIENT_TAIL_MAX);
 		c->tail = (size_t)v;
 		break;
 	case E2E_CHAT_OPT_INTERVAL:
@@ -225,9 +221,9 @@ static enum status run(struct client *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct client c = {
-		.relay_url = getenv("E2E_CHAT_RELAY") ? getenv("E2E_CHAT_RELAY") : DEFAULT_RELAY,
+		.relay_url = getenv("E2E_CHAT_RELAY") ? getenv("E2E_CHAT_RELAY") : CLIENT_DEFAULT_RELAY,
 		.profile = "default",
-		.interval_ms = DEFAULT_INTERVAL_MS,
+		.interval_ms = CLIENT_DEFAULT_INTERVAL_MS,
 	};
 	enum status st;
 

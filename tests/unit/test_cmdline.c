@@ -1,8 +1,9 @@
 /* test_cmdline.c - common/cmdline.c on a small table of its own: the
  * command line (options anywhere, values, refusals), the options file
- * (forms, comments, and each error naming its line), the verb check, and
- * the relay's table: its stated defaults are the ones in force
- * (relay/options.c) and its --config parsing. */
+ * (forms, comments, and each error naming its line), the verb check; and
+ * the relay's generated table: the defaults docs/options/relay.opts states
+ * are the ones in force (relay/options.c). test_client_options does the
+ * same for the client's. */
 #include <string.h>
 
 #include "check.h"
