@@ -56,16 +56,24 @@ struct web {
 };
 
 /* One line of standard error: to the real one, and to the page if it is
- * a SECURITY: line. */
-static void forward_line(struct web *w, const char *line, size_t len)
+ * a SECURITY: line. Such a line may quote the relay (a field name in
+ * Jansson's error text, cut at its length wherever that falls): its
+ * control characters become '?', and bytes that are not UTF-8 do too
+ * (webapi_text_json), so the event is never lost for its text. */
+static void forward_line(struct web *w, char *line, size_t len)
 {
 	json_t *ev;
 
 	(void)!write(w->real_stderr, line, len);
 	if (len < 10 || strncmp(line, "SECURITY: ", 10) != 0)
 		return;
-	ev = json_pack("{s:s, s:n, s:s%}", "type", "security", "room", "text", line,
-		       line[len - 1] == '\n' ? len - 1 : len);
+	if (line[len - 1] == '\n')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	ev = json_pack("{s:s, s:n, s:o}", "type", "security", "room", "text",
+		       webapi_text_json(line, len));
 	if (ev)
 		hub_publish(w->hub, ev);
 }

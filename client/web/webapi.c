@@ -66,8 +66,7 @@ static struct outcome ok(json_t *result)
 	return (struct outcome){200, result ? result : json_object()};
 }
 
-/* Any bytes as a JSON string: invalid UTF-8 is shown as '?'. */
-static json_t *text_json(const char *s, size_t len)
+json_t *webapi_text_json(const char *s, size_t len)
 {
 	json_t *j = json_stringn(s, len);
 	char *copy = j ? NULL : malloc(len + 1);
@@ -108,7 +107,7 @@ static json_t *message_json(const struct shown_msg *m)
 			      "verified", m->verified, "keys_changed", m->keys_changed);
 
 	if (j)
-		json_object_set_new(j, "text", text_json(m->text, m->text_len));
+		json_object_set_new(j, "text", webapi_text_json(m->text, m->text_len));
 	return j;
 }
 

@@ -25,6 +25,7 @@
 #ifndef E2E_WEB_WEBAPI_H
 #define E2E_WEB_WEBAPI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,6 +39,10 @@ struct webapi;
 
 struct webapi *webapi_new(struct client *c, struct hub *hub);
 void webapi_free(struct webapi *a);
+
+/* Any bytes as a JSON string (NULL only if out of memory): if they are
+ * not valid UTF-8, every byte outside ASCII is shown as '?'. */
+json_t *webapi_text_json(const char *s, size_t len);
 
 /* Is NAME a call of the table? (pure: the HTTP threads ask) */
 bool webapi_known(const char *name);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The web UI behind a hostile relay (tests/hostile/proxy.c): what the
+# relay puts in a SECURITY: line (a key wrap with a field of its own
+# making, named in the line) reaches the page as an event, as valid
+# text, and neither the page's event nor the process's standard error
+# carries a control character the relay chose (ESC could drive the
+# terminal).
+set -uo pipefail
+. "$(dirname "$0")/../hostile/hostile.sh"
+. "$(dirname "$0")/lib.sh"
+
+hostile_start
+room_of_two den
+RELAY_URL=$PROXY_URL web_start bob
+admitted() { web_call bob open '{"room":"den"}' && [[ $BODY == *'"admitted":true'* ]]; }
+eventually 60 admitted || fail "bob's web never saw itself admitted: $BODY"
+
+# The field's name: terminal escapes, then two-byte characters placed so
+# that Jansson's error text (158 bytes: "1 object item(s) left unpacked:
+# " and the name) ends inside one of them.
+esc=$'\033'
+e2=$(printf 'é%.0s' $(seq 1 90))
+rules "GET /v1/rooms/den/wraps add-field x${esc}[2J${esc}]0;owned${esc}$e2 1"
+as alice rotate den >/dev/null 2>&1 || fail "alice's rotate"
+warned_web() { web_events bob 0 && [[ $BODY == *'"type":"security"'* ]]; }
+eventually 60 warned_web || miss "bob's web never told the SECURITY: line of the malformed wrap: $BODY"
+check_contains "$BODY" 'malformed key wrap ignored' "the security event's text"
+check_eq 0 "$(grep -ciF '\u001b' <<<"$BODY")" "ESC in the page's events"
+honest
+eventually 60 grep -q 'malformed key wrap ignored' "$T/bob.web.err" || miss "bob's stderr never had the line"
+web_stop bob
+hostile_done web_hostile
