@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "display.h"
 
 enum status client_fail(struct client *c, enum status st, const char *fmt, ...)
 {
@@ -29,14 +30,22 @@ int64_t client_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The line may quote the relay (a field name in Jansson's error text):
+ * its control characters are shown as '?' (display_safe), so the relay
+ * cannot drive the terminal or start a line of its own. */
 void security_warn(const char *fmt, ...)
 {
+	char line[CLIENT_WARN_MAX];
 	va_list ap;
+	int n;
 
-	fputs("SECURITY: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	fputs("SECURITY: ", stderr);
+	display_safe(stderr, line, strlen(line));
 	fputc('\n', stderr);
 }
 

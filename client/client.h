@@ -90,7 +90,10 @@ enum status client_store_fail(struct client *c);
 /* The wall clock in ms (a message's time, the fetch cursor's probes). */
 int64_t client_now_ms(void);
 
-/* A line on stderr starting with "SECURITY: ": something was refused. */
+/* A line on stderr starting with "SECURITY: ": something was refused.
+ * Control characters in it are shown as '?' (it may quote the relay);
+ * it is cut at CLIENT_WARN_MAX bytes. */
+#define CLIENT_WARN_MAX 1024
 void security_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* True the first time `name` is passed (per process). */

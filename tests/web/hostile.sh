@@ -28,5 +28,6 @@ check_contains "$BODY" 'malformed key wrap ignored' "the security event's text"
 check_eq 0 "$(grep -ciF '\u001b' <<<"$BODY")" "ESC in the page's events"
 honest
 eventually 60 grep -q 'malformed key wrap ignored' "$T/bob.web.err" || miss "bob's stderr never had the line"
+check_eq 0 "$(grep -c "$esc" "$T/bob.web.err")" "ESC on bob's web's standard error (the terminal)"
 web_stop bob
 hostile_done web_hostile
