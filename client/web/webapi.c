@@ -52,20 +52,6 @@ static const struct {
 	[ST_SECURITY] = {502, "security"},
 };
 
-static struct outcome failed(struct webapi *a, enum status st)
-{
-	unsigned i = (unsigned)st < ST__COUNT ? (unsigned)st : ST_ERROR;
-
-	return (struct outcome){status_http[i].http,
-				json_pack("{s:s, s:s}", "error", status_http[i].code, "message",
-					  a->c->err[0] ? a->c->err : status_message(st))};
-}
-
-static struct outcome ok(json_t *result)
-{
-	return (struct outcome){200, result ? result : json_object()};
-}
-
 json_t *webapi_text_json(const char *s, size_t len)
 {
 	json_t *j = json_stringn(s, len);
@@ -79,6 +65,27 @@ json_t *webapi_text_json(const char *s, size_t len)
 	sodium_memzero(copy, len);
 	free(copy);
 	return j;
+}
+
+/* A message for the page: c->err may quote the relay (its error message,
+ * cut at the buffer's size wherever that falls). */
+static json_t *message_text(const char *s)
+{
+	return webapi_text_json(s, strlen(s));
+}
+
+static struct outcome failed(struct webapi *a, enum status st)
+{
+	unsigned i = (unsigned)st < ST__COUNT ? (unsigned)st : ST_ERROR;
+
+	return (struct outcome){status_http[i].http,
+				json_pack("{s:s, s:o}", "error", status_http[i].code, "message",
+					  message_text(a->c->err[0] ? a->c->err : status_message(st)))};
+}
+
+static struct outcome ok(json_t *result)
+{
+	return (struct outcome){200, result ? result : json_object()};
 }
 
 static void publish(struct webroom *r, const char *type, json_t *ev)
@@ -149,8 +156,9 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 		r->away = n == SESSION_RELAY_AWAY;
 	if (n == SESSION_QUEUED || n == SESSION_QUEUE_SENT)
 		r->queued = n == SESSION_QUEUED ? value : 0;
-	publish(r, "notice", json_pack("{s:s, s:I, s:s?}", "notice", names[n], "value",
-				       (json_int_t)value, "detail", detail));
+	publish(r, "notice", json_pack("{s:s, s:I, s:o?}", "notice", names[n], "value",
+				       (json_int_t)value, "detail",
+				       detail ? message_text(detail) : NULL));
 	publish_room(r);
 }
 
@@ -255,8 +263,9 @@ static void step_room(struct webapi *a, struct webroom *r)
 	if (st != ST_OK) {
 		r->ended = true;
 		r->admitted = false;
-		publish(r, "ended", json_pack("{s:s, s:s}", "error", status_http[st].code, "message",
-					      a->c->err[0] ? a->c->err : status_message(st)));
+		publish(r, "ended", json_pack("{s:s, s:o}", "error", status_http[st].code, "message",
+					      message_text(a->c->err[0] ? a->c->err
+									: status_message(st))));
 		publish_room(r);
 		return;
 	}

@@ -12,7 +12,7 @@
  *
  *   METHOD PATH-PREFIX ACTION [ARG]     (METHOD may be '*')
  *
- *   status N           answer N with the relay's body
+ *   status N [TEXT]    answer N with the relay's body, or with TEXT
  *   body TEXT          answer the relay's status with TEXT as the body
  *   empty              200 with an empty body
  *   truncate N         only the first N bytes of the relay's body
@@ -382,10 +382,16 @@ static void apply(struct reply *rp, const struct rule *r, const char *client_uri
 {
 	unsigned long n;
 	char *text;
+	int used = 0;
 
-	if (strcmp(r->action, "status") == 0 && sscanf(r->arg, "%lu", &n) == 1 && n >= 100 &&
-	    n <= 999) {
+	if (strcmp(r->action, "status") == 0 && sscanf(r->arg, "%lu %n", &n, &used) == 1 &&
+	    n >= 100 && n <= 999) {
 		rp->status = (long)n;
+		if (used > 0 && r->arg[used] && (text = strdup(r->arg + used)) != NULL) {
+			free(rp->body);
+			rp->body = text;
+			rp->len = strlen(text);
+		}
 	} else if (strcmp(r->action, "body") == 0 && (text = strdup(r->arg)) != NULL) {
 		free(rp->body);
 		rp->body = text;

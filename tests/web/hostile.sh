@@ -29,5 +29,20 @@ check_eq 0 "$(grep -ciF '\u001b' <<<"$BODY")" "ESC in the page's events"
 honest
 eventually 60 grep -q 'malformed key wrap ignored' "$T/bob.web.err" || miss "bob's stderr never had the line"
 check_eq 0 "$(grep -c "$esc" "$T/bob.web.err")" "ESC on bob's web's standard error (the terminal)"
+
+# The relay's error message quoted in the client's (relay.c: "relay:
+# MESSAGE (CODE, HTTP N)", cut at 511 bytes inside a two-byte
+# character): the API's error still says why, and the session's notice
+# that the relay is away still reaches the page.
+e1=$(printf 'é%.0s' $(seq 1 300))
+garbage="{\"error\":{\"code\":\"unavailable\",\"message\":\"x$e1\"}}"
+rules "GET /v1/rooms/den/members status 503 $garbage"
+web_call bob members '{"room":"den"}'
+check_contains "$BODY" '"message":"relay: x' "the error of a call the relay refused ($STATUS)"
+rules "GET /v1/rooms/den/messages status 503 $garbage"
+as alice send den "to make bob's web fetch" || fail "alice's send"
+told() { web_events bob 0 && [[ $BODY == *'"detail":"relay: x'* ]]; }
+eventually 60 told || miss "bob's web never told that the relay refused: $BODY"
+honest
 web_stop bob
 hostile_done web_hostile
