@@ -2,7 +2,8 @@
 # The web UI behind a hostile relay (tests/hostile/proxy.c): what the
 # relay puts in a SECURITY: line (a key wrap with a field of its own
 # making, named in the line) reaches the page as an event, as valid
-# text, and neither the page's event nor the process's standard error
+# text (shown once in the page's band however often it is told), and
+# neither the page's event nor the process's standard error
 # carries a control character the relay chose (ESC could drive the
 # terminal).
 set -uo pipefail
@@ -25,6 +26,15 @@ as alice rotate den >/dev/null 2>&1 || fail "alice's rotate"
 warned_web() { web_events bob 0 && [[ $BODY == *'"type":"security"'* ]]; }
 eventually 60 warned_web || miss "bob's web never told the SECURITY: line of the malformed wrap: $BODY"
 check_contains "$BODY" 'malformed key wrap ignored' "the security event's text"
+# told again on every step: in a real browser the band shows it once,
+# and the chat stays on the screen (band.py)
+if command -v chromium >/dev/null 2>&1; then
+	rc=0
+	T=$T BOB_URL=$bob_web_url HOME=$T timeout 200 python3 "$(dirname "$0")/band.py" || rc=$?
+	check_eq 0 "$rc" "band.py: the SECURITY: band under a line told on every step"
+else
+	echo "note: chromium is not installed; the band in a browser is not checked"
+fi
 check_eq 0 "$(grep -ciF '\u001b' <<<"$BODY")" "ESC in the page's events"
 honest
 eventually 60 grep -q 'malformed key wrap ignored' "$T/bob.web.err" || miss "bob's stderr never had the line"

@@ -41,9 +41,24 @@ function setConn(ok, text) {
   c.classList.toggle('bad', !ok);
 }
 
+// A line told again (the relay repeats what every step refuses) is
+// counted on its first showing, not added again: the band stays short.
 function security(text) {
   $('security').hidden = false;
-  $('security-list').appendChild(el('li', null, text));
+  for (const li of $('security-list').children) {
+    if (li.dataset.text !== text) continue;
+    const c = li.querySelector('.count');
+    c.dataset.count = String(Number(c.dataset.count) + 1);
+    c.textContent = ' (told ' + c.dataset.count + ' times)';
+    return;
+  }
+  const li = el('li');
+  li.dataset.text = text;
+  li.appendChild(el('span', null, text));
+  const c = el('span', 'count', '');
+  c.dataset.count = '1';
+  li.appendChild(c);
+  $('security-list').appendChild(li);
 }
 
 function roomItem(room) {
