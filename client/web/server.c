@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,10 @@
 
 struct web_server {
 	struct MHD_Daemon *v4, *v6;
-	unsigned port;
+	/* Known only once the first daemon is bound (and its threads run):
+	 * written then by web_server_start, read by every request. Until
+	 * then it is 0, which no Host matches (421). */
+	_Atomic unsigned port;
 	char token[WEB_TOKEN_HEX + 1];
 	struct hub *hub;
 };
@@ -201,6 +205,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct web_server *w = cls;
 	struct web_request *req = *con_cls;
+	unsigned port = atomic_load(&w->port);
 	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
 	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
 	const char *token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, WEB_TOKEN_HEADER);
@@ -227,10 +232,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (!web_host_ok(host, w->port))
+	if (!web_host_ok(host, port))
 		return reply_error(conn, 421, "host", "the Host header must name this server "
 				   "(127.0.0.1 or [::1] and its port)");
-	if (!web_origin_ok(origin, w->port))
+	if (!web_origin_ok(origin, port))
 		return reply_error(conn, 403, "origin", "a request from another origin");
 	if (!api)
 		return serve_asset(conn, url, method);
@@ -302,9 +307,9 @@ struct web_server *web_server_start(const char *bind_addr, unsigned port,
 		return NULL;
 	}
 	info = MHD_get_daemon_info(w->v4 ? w->v4 : w->v6, MHD_DAEMON_INFO_BIND_PORT);
-	w->port = info ? info->port : port;
+	atomic_store(&w->port, info ? info->port : port);
 	if (!v6_only) { /* ::1 too, at the same port, when there is IPv6 */
-		a6.sin6_port = htons((uint16_t)w->port);
+		a6.sin6_port = htons((uint16_t)atomic_load(&w->port));
 		w->v6 = listen_on(w, (const struct sockaddr *)&a6, true);
 	}
 	return w;
@@ -312,7 +317,7 @@ struct web_server *web_server_start(const char *bind_addr, unsigned port,
 
 unsigned web_server_port(const struct web_server *w)
 {
-	return w->port;
+	return atomic_load(&w->port);
 }
 
 bool web_server_ipv6(const struct web_server *w)
