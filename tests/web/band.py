@@ -2,7 +2,8 @@
 """band.py - one headless Chromium on bob's `e2e-chat web` while the
 relay makes every step warn again (tests/web/hostile.sh: a malformed
 key wrap, told on each step): the red SECURITY: band shows the line once
-with a count, and the chat stays on the screen under it. Environment:
+with a count, and the chat stays on the screen under it; a member's
+longest word wraps inside the chat. Environment:
 BOB_URL (the link), T (the work directory). Every wait is bounded."""
 import os
 import shutil
@@ -31,6 +32,18 @@ failures = []
 try:
     d.get(os.environ["BOB_URL"])
 
+    def open_den():
+        rooms = d.find_elements(By.CSS_SELECTOR, '#rooms li[data-room="den"]')
+        if rooms:
+            rooms[0].click()
+        return d.find_element(By.ID, "room-title").text == "den"
+    try:
+        WebDriverWait(d, WAIT, poll_frequency=0.2,
+                      ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda _: open_den())
+    except TimeoutException:
+        raise SystemExit("FAIL: bob's page never opened den")
+
     def told_often():
         # the line was told at least 30 times since the page opened
         events = d.execute_script(
@@ -53,6 +66,13 @@ try:
     height = d.execute_script("return window.innerHeight")
     if bottom > height:
         failures.append("the message box is pushed off the screen (%d > %d)" % (bottom, height))
+    # the long word (tests/web/hostile.sh sent it before) wraps inside
+    # the chat: the messages list does not scroll sideways
+    wide = d.execute_script(
+        "const m = document.getElementById('messages');"
+        "return [m.scrollWidth, m.clientWidth, m.children.length]")
+    if wide[2] < 1 or wide[0] > wide[1]:
+        failures.append("the messages list is %d px wide in %d px (%d messages)" % tuple(wide))
     d.save_screenshot(os.path.join(T, "band.png"))
 finally:
     d.quit()

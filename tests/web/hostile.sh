@@ -15,6 +15,12 @@ room_of_two den
 RELAY_URL=$PROXY_URL web_start bob
 admitted() { web_call bob open '{"room":"den"}' && [[ $BODY == *'"admitted":true'* ]]; }
 eventually 60 admitted || fail "bob's web never saw itself admitted: $BODY"
+# a member's longest word (E2E_TEXT_MAX, 4096 bytes, no space to break at),
+# for band.py to see in the page
+long=$(head -c 4096 /dev/zero | tr '\0' 'w')
+as alice send den "$long" || fail "alice's long word"
+long_in_web() { web_events bob 0 && [[ $BODY == *"$long"* ]]; }
+eventually 60 long_in_web || fail "bob's web never got the long word"
 
 # The field's name: terminal escapes, then two-byte characters placed so
 # that Jansson's error text (158 bytes: "1 object item(s) left unpacked:
@@ -27,7 +33,7 @@ warned_web() { web_events bob 0 && [[ $BODY == *'"type":"security"'* ]]; }
 eventually 60 warned_web || miss "bob's web never told the SECURITY: line of the malformed wrap: $BODY"
 check_contains "$BODY" 'malformed key wrap ignored' "the security event's text"
 # told again on every step: in a real browser the band shows it once,
-# and the chat stays on the screen (band.py)
+# and the chat stays on the screen, the long word inside it (band.py)
 if command -v chromium >/dev/null 2>&1; then
 	rc=0
 	T=$T BOB_URL=$bob_web_url HOME=$T timeout 200 python3 "$(dirname "$0")/band.py" || rc=$?
