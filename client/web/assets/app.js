@@ -17,12 +17,38 @@ function el(tag, cls, text) {
   return e;
 }
 
+// Once this launch's server is gone (a request fails to connect, or the
+// token is refused: another launch, or another program, now has the
+// port), the page sends nothing more, to anyone: what listens on the
+// port next could be another local user's, and would be handed the
+// token and any room password typed here. Open the new link instead.
+let stopped = false;
+
+function serverStopped(why) {
+  if (stopped) return;
+  stopped = true;
+  for (const id of ['join-room', 'join-password', 'join-submit', 'send-text', 'send-submit'])
+    $(id).disabled = true;
+  $('join-password').value = '';
+  setConn(false, 'stopped');
+  notice('This page\'s e2e-chat web has stopped (' + why + '): it sends nothing more. ' +
+         'Open the link the next e2e-chat web prints.');
+}
+
 async function api(name, args) {
-  const r = await fetch('/api/' + name, {
+  if (stopped) throw new Error('this page\'s e2e-chat web has stopped');
+  let r;
+  try {
+    r = await fetch('/api/' + name, {
     method: 'POST', cache: 'no-store', credentials: 'omit',
-    headers: { 'X-E2E-Token': token, 'Content-Type': 'application/json' },
-    body: JSON.stringify(args || {}),
-  });
+      headers: { 'X-E2E-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(args || {}),
+    });
+  } catch (e) {
+    serverStopped('no answer');
+    throw e;
+  }
+  if (r.status === 401) serverStopped('this page\'s key was refused');
   let body = {};
   try { body = await r.json(); } catch (e) { body = {}; }
   if (!r.ok) throw new Error(body.message || ('HTTP ' + r.status));
@@ -264,11 +290,18 @@ function handle(ev) {
 function pause(ms) { return new Promise(resolve => setTimeout(resolve, ms)); }
 
 async function follow() {
-  for (;;) {
+  while (!stopped) {
+    let r;
     try {
-      const r = await fetch('/api/events?after=' + state.last, {
+      r = await fetch('/api/events?after=' + state.last, {
         cache: 'no-store', credentials: 'omit', headers: { 'X-E2E-Token': token },
       });
+    } catch (e) {
+      serverStopped('no answer');
+      return;
+    }
+    if (r.status === 401) { serverStopped('this page\'s key was refused'); return; }
+    try {
       if (!r.ok) { setConn(false, 'refused (' + r.status + ')'); await pause(2000); continue; }
       const b = await r.json();
       setConn(true, 'connected');
@@ -330,8 +363,10 @@ async function start() {
     state.last = s.last;
     setConn(true, 'connected');
   } catch (e) {
-    notice(e.message);
-    setConn(false, 'refused');
+    if (!stopped) {
+      notice(e.message);
+      setConn(false, 'refused');
+    }
     return;
   }
   follow();
