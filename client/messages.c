@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "fetchcursor.h"
 #include "messages.h"
 #include "msg.h"
@@ -251,16 +252,31 @@ static enum verdict check(struct reader *rd, const struct wire_msg *m)
 	return V_NEW;
 }
 
-/* What a new authentic message means to the creator's client. */
+/* A signed leave ends the membership that signed it: the member's keys,
+ * and an epoch not before its admission (`since`). An old leave served
+ * again never ends a later membership of the same name. */
+static void leave_noted(struct reader *rd, const struct wire_msg *m)
+{
+	const struct wire_member *now = wire_state_find(&rd->rf->state, m->sender);
+	struct departure d = {.ban = false};
+
+	if (!now || memcmp(now->sign_pk, rd->kept.sign_pk, sizeof now->sign_pk) != 0 ||
+	    m->epoch < now->since)
+		return;
+	snprintf(d.name, sizeof d.name, "%s", m->sender);
+	memcpy(d.sign_pk, now->sign_pk, sizeof d.sign_pk);
+	roomfile_depart(rd->rf, &d); /* signed: an admin may drop them */
+}
+
+/* What a new authentic message means to an admin's client. */
 static void creator_notes(struct reader *rd, const struct wire_msg *m)
 {
 	if (rd->kept.kind != STORE_SHOWN && rd->kept.kind != STORE_LEAVE)
 		return;
 	if (m->epoch == rd->rf->state.epoch)
-		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
-	if (rd->kept.kind == STORE_LEAVE && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
-	    wire_state_find(&rd->rf->state, m->sender))
-		roomfile_depart(rd->rf, m->sender); /* signed: the creator may drop them */
+		rd->rf->settings.epoch_messages++; /* the admin's rotation schedule */
+	if (rd->kept.kind == STORE_LEAVE && admin_is_me(rd->c, rd->rf))
+		leave_noted(rd, m);
 }
 
 /* One message of a page: checked, kept (untrusted records too, so that a
