@@ -183,7 +183,7 @@ enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct 
 			      memcmp(&s->access, &rf->state.access, sizeof s->access) != 0;
 
 	if (st == ST_OK && !store_add_state(c->store, room_id, s->revision, s->epoch, sg->payload,
-					    sg->len, sg->sig))
+					    sg->len, sg->sig, client_now_ms()))
 		st = client_store_fail(c);
 	remember_keys(rf, s);
 	roomfile_set_state(rf, sg, s);
