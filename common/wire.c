@@ -171,6 +171,9 @@ enum e2e_err wire_room_unpack(json_t *obj, struct wire_room *r, json_error_t *er
 	json_int_t v, ops, mem, created;
 	enum e2e_err e;
 
+	/* another version has other fields: named for what it is */
+	if (json_unpack_ex(obj, err, 0, "{s:I}", "v", &v) == 0 && v != E2E_PROTO_VERSION)
+		return check_version(v, err);
 	if (json_unpack_ex(obj, err, JSON_STRICT, ROOM_FMT,
 			   "v", &v, "room", &room, "id", &id, "salt", &salt, "opslimit", &ops,
 			   "memlimit", &mem, "creator", &creator, "created_at", &created))
