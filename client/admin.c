@@ -60,6 +60,18 @@ static bool first_time(struct client *c, const char *prefix, const char *name)
 	return client_first_warning(c, key);
 }
 
+/* Once per process and identity (name and keys): someone who comes back
+ * under a name with new keys is told about again. */
+static bool first_time_keys(struct client *c, const char *prefix, const struct wire_member *m)
+{
+	char key[E2E_MEMBER_NAME_MAX + 24];
+
+	snprintf(key, sizeof key, "%s%s/%02x%02x%02x%02x%02x%02x%02x%02x", prefix, m->name,
+		 m->sign_pk[0], m->sign_pk[1], m->sign_pk[2], m->sign_pk[3], m->sign_pk[4],
+		 m->sign_pk[5], m->sign_pk[6], m->sign_pk[7]);
+	return client_first_warning(c, key);
+}
+
 /* The relay lists a member of the signed state with other keys. */
 static void warn_replaced(const struct roomfile *rf, const struct wire_member *trusted,
 			  const struct wire_member *listed)
@@ -83,7 +95,7 @@ static bool refused_quietly(struct client *c, const struct roomfile *rf,
 
 	if (ban) {
 		fingerprint_member(fp, &m->rec);
-		if (first_time(c, "#", m->rec.name))
+		if (first_time_keys(c, "#", &m->rec))
 			fprintf(stderr, "room %s: %s (fingerprint %s) is banned (as %s); not "
 				"admitted. To let them back: e2e-chat unban %s %s\n", rf->room,
 				m->rec.name, fp, ban->name, rf->room, ban->name);
@@ -121,7 +133,7 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	if (refused_quietly(c, rf, m))
 		return false;
 	if (rf->settings.approve && !is_approved(req, m->rec.name)) {
-		if (req->notice && first_time(c, "?", m->rec.name))
+		if (req->notice && first_time_keys(c, "?", &m->rec))
 			req->notice(req->ctx, ADMIN_WAITING, &m->rec);
 		return false;
 	}
