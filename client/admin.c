@@ -364,17 +364,22 @@ static bool sign_plan(struct client *c, struct roomfile *rf, struct plan *p,
 }
 
 /* The relay took the state: does it serve it? A relay that says yes and
- * goes on serving the old state has not removed anyone. */
+ * goes on serving the old state has not removed anyone. (Read as the
+ * history after the revision before it, so that another admin's state
+ * right after it is no false alarm.) */
 static enum status check_served(struct client *c, struct roomfile *rf,
 				const struct wire_signed *sg, uint64_t revision)
 {
 	struct relay_reply r;
 	struct wire_signed served = {0};
+	json_t *arr = NULL;
 	json_error_t jerr;
-	enum status st = relay_state_get(c, rf->room, &r);
+	enum status st = relay_states_get(c, rf->room, revision - 1, &arr, &r);
 
-	if (st == ST_OK && (wire_signed_unpack(r.body, &served, &jerr) != E2E_OK ||
-			    served.len != sg->len || memcmp(served.payload, sg->payload, sg->len)))
+	if (st == ST_OK &&
+	    (json_array_size(arr) == 0 ||
+	     wire_signed_unpack(json_array_get(arr, 0), &served, &jerr) != E2E_OK ||
+	     served.len != sg->len || memcmp(served.payload, sg->payload, sg->len) != 0))
 		st = client_fail(c, ST_SECURITY, "the relay took room state revision %llu but "
 				 "does not serve it", (unsigned long long)revision);
 	wire_signed_clear(&served);
