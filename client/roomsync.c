@@ -353,10 +353,10 @@ enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
 	enum status st = ST_OK;
 
 	*admitted = false;
-	if (!c->params_checked && rf->opslimit)
+	st = update_state(c, rf);
+	/* after the walk: a password change since the last run is signed */
+	if (st == ST_OK && !c->params_checked && rf->opslimit)
 		st = check_params(c, rf);
-	if (st == ST_OK)
-		st = update_state(c, rf);
 	if (st == ST_OK && wire_state_find(&rf->state, rf->me) &&
 	    !roomfile_epoch_key(rf, rf->state.epoch))
 		st = fetch_keys(c, rf);
