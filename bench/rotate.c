@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "b64.h"
-#include "creator.h"
+#include "admin.h"
 #include "membership.h"
 #include "roomkey.h"
 #include "roomsync.h"
@@ -79,7 +79,7 @@ static int room_of(struct client *c, struct roomfile **rf, const char *room, siz
 {
 	struct api *plain = api_new(c->relay_url, NULL);
 	struct roomkey *k = NULL;
-	struct creator_request req = {0};
+	struct admin_request req = {0};
 	char name[32];
 	bool admitted, rotated;
 	int ret = -1;
@@ -94,7 +94,7 @@ static int room_of(struct client *c, struct roomfile **rf, const char *room, siz
 			goto out;
 	}
 	if (k && roomsync_sync(c, *rf, &admitted) == ST_OK &&
-	    creator_step(c, *rf, &req, &rotated) == ST_OK &&
+	    admin_step(c, *rf, &req, &rotated) == ST_OK &&
 	    (*rf)->state.n_members == members)
 		ret = 0;
 out:
@@ -106,7 +106,7 @@ out:
 static int measure(struct client *c, size_t members)
 {
 	struct roomfile *rf = NULL;
-	struct creator_request req = {.rotate = true};
+	struct admin_request req = {.rotate = true};
 	double cpu[ROUNDS], wall[ROUNDS];
 	unsigned long requests = 0;
 	char room[64];
@@ -122,7 +122,7 @@ static int measure(struct client *c, size_t members)
 		double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
 		unsigned long r0 = api_requests(c->api);
 
-		if (creator_step(c, rf, &req, &rotated) != ST_OK || !rotated)
+		if (admin_step(c, rf, &req, &rotated) != ST_OK || !rotated)
 			goto out;
 		cpu[i] = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		wall[i] = now_s(CLOCK_MONOTONIC) - w0;

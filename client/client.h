@@ -26,7 +26,8 @@ struct client {
 	const char *password_file;
 	const char *passphrase_file;
 	const char *new_passphrase_file;
-	bool remove_passphrase;
+	bool remove; /* passphrase --remove, admin --remove */
+	bool no_ban; /* kick --no-ban */
 	struct api_tls tls;
 	bool insecure_transport;
 	bool json;
