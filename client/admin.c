@@ -60,6 +60,18 @@ static bool first_time(struct client *c, const char *prefix, const char *name)
 	return client_first_warning(c, key);
 }
 
+/* Once per process and identity (name and keys): someone who comes back
+ * under a name with new keys is told about again. */
+static bool first_time_keys(struct client *c, const char *prefix, const struct wire_member *m)
+{
+	char key[E2E_MEMBER_NAME_MAX + 24];
+
+	snprintf(key, sizeof key, "%s%s/%02x%02x%02x%02x%02x%02x%02x%02x", prefix, m->name,
+		 m->sign_pk[0], m->sign_pk[1], m->sign_pk[2], m->sign_pk[3], m->sign_pk[4],
+		 m->sign_pk[5], m->sign_pk[6], m->sign_pk[7]);
+	return client_first_warning(c, key);
+}
+
 /* The relay lists a member of the signed state with other keys. */
 static void warn_replaced(const struct roomfile *rf, const struct wire_member *trusted,
 			  const struct wire_member *listed)
@@ -83,7 +95,7 @@ static bool refused_quietly(struct client *c, const struct roomfile *rf,
 
 	if (ban) {
 		fingerprint_member(fp, &m->rec);
-		if (first_time(c, "#", m->rec.name))
+		if (first_time_keys(c, "#", &m->rec))
 			fprintf(stderr, "room %s: %s (fingerprint %s) is banned (as %s); not "
 				"admitted. To let them back: e2e-chat unban %s %s\n", rf->room,
 				m->rec.name, fp, ban->name, rf->room, ban->name);
@@ -121,7 +133,7 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	if (refused_quietly(c, rf, m))
 		return false;
 	if (rf->settings.approve && !is_approved(req, m->rec.name)) {
-		if (req->notice && first_time(c, "?", m->rec.name))
+		if (req->notice && first_time_keys(c, "?", &m->rec))
 			req->notice(req->ctx, ADMIN_WAITING, &m->rec);
 		return false;
 	}
@@ -352,17 +364,22 @@ static bool sign_plan(struct client *c, struct roomfile *rf, struct plan *p,
 }
 
 /* The relay took the state: does it serve it? A relay that says yes and
- * goes on serving the old state has not removed anyone. */
+ * goes on serving the old state has not removed anyone. (Read as the
+ * history after the revision before it, so that another admin's state
+ * right after it is no false alarm.) */
 static enum status check_served(struct client *c, struct roomfile *rf,
 				const struct wire_signed *sg, uint64_t revision)
 {
 	struct relay_reply r;
 	struct wire_signed served = {0};
+	json_t *arr = NULL;
 	json_error_t jerr;
-	enum status st = relay_state_get(c, rf->room, &r);
+	enum status st = relay_states_get(c, rf->room, revision - 1, &arr, &r);
 
-	if (st == ST_OK && (wire_signed_unpack(r.body, &served, &jerr) != E2E_OK ||
-			    served.len != sg->len || memcmp(served.payload, sg->payload, sg->len)))
+	if (st == ST_OK &&
+	    (json_array_size(arr) == 0 ||
+	     wire_signed_unpack(json_array_get(arr, 0), &served, &jerr) != E2E_OK ||
+	     served.len != sg->len || memcmp(served.payload, sg->payload, sg->len) != 0))
 		st = client_fail(c, ST_SECURITY, "the relay took room state revision %llu but "
 				 "does not serve it", (unsigned long long)revision);
 	wire_signed_clear(&served);

@@ -16,6 +16,8 @@
 #include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
+/* A warning key: a prefix, a member name and a short key id (admin.c). */
+#define CLIENT_WARNED_KEY_MAX 64
 
 struct client {
 	/* options */
@@ -61,7 +63,7 @@ struct client {
 
 	/* members already reported as refused, so a loop warns once */
 	size_t n_warned;
-	char warned[CLIENT_WARNED_MAX][E2E_MEMBER_NAME_MAX + 1];
+	char warned[CLIENT_WARNED_MAX][CLIENT_WARNED_KEY_MAX];
 
 	char err[512];
 };

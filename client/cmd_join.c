@@ -94,8 +94,9 @@ static enum status wait_admitted(struct chat *ch)
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
-			fprintf(stderr, "Waiting for the room creator to admit you to %s "
-				"(the creator's e2e-chat must be running)...\n", ch->room);
+			fprintf(stderr, "Waiting for an admin of %s to admit you (the room "
+				"creator or another admin: their e2e-chat must be running)...\n",
+				ch->room);
 			told = true;
 		}
 		session_wait(ch->session, false, &ch->sigfd, 1, &woken);

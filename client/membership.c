@@ -266,10 +266,15 @@ static enum status fetch_room(struct client *c, const char *room, struct wire_ro
 {
 	struct relay_reply r;
 	json_error_t jerr = {0};
+	enum e2e_err e;
 	enum status st = relay_room_get(c, room, &r);
 
-	if (st == ST_OK &&
-	    (wire_room_unpack(r.body, p, &jerr) != E2E_OK || strcmp(p->room, room) != 0))
+	e = st == ST_OK ? wire_room_unpack(r.body, p, &jerr) : E2E_OK;
+	if (e == E2E_ERR_BAD_VERSION)
+		st = client_fail(c, ST_ERROR, "room %s on the relay was made with another protocol "
+				 "version (%s); this e2e-chat speaks v%d: its creator must create it "
+				 "again", room, jerr.text, E2E_PROTO_VERSION);
+	else if (st == ST_OK && (e != E2E_OK || strcmp(p->room, room) != 0))
 		st = client_fail(c, ST_ERROR, "the relay sent invalid room parameters: %s",
 				 jerr.text);
 	relay_reply_clear(&r);

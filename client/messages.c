@@ -49,7 +49,7 @@ static bool report(const char *room, const struct wire_msg *m, const struct room
 		return true;
 	case ROOM_NOT_MEMBER:
 		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
-			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
+			      "member at epoch %" PRIu64 " in the signed room state; not "
 			      "shown", room, m->seq, m->sender, m->epoch);
 		return false;
 	case ROOM_FORGED:
@@ -63,7 +63,7 @@ static bool report(const char *room, const struct wire_msg *m, const struct room
 		return false;
 	case ROOM_BAD_EPOCH:
 		security_warn("room %s: message %" PRIu64 " from %s claims epoch %" PRIu64 ", after "
-			      "the newest the creator signed; not shown", room, m->seq, m->sender,
+			      "the newest an admin signed; not shown", room, m->seq, m->sender,
 			      m->epoch);
 		return false;
 	case ROOM_GAP:

@@ -469,6 +469,7 @@ static enum status load(struct roomfile *rf, char *err, size_t errlen)
 	json_error_t jerr;
 	json_t *root = NULL;
 	ssize_t n = 0;
+	enum e2e_err e;
 	int fd = open(rf->path, O_RDONLY | O_CLOEXEC);
 	enum status ret = ST_ERROR;
 
@@ -481,7 +482,12 @@ static enum status load(struct roomfile *rf, char *err, size_t errlen)
 		goto out;
 	}
 	root = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || unpack(rf, root, &jerr) != E2E_OK) {
+	e = root ? unpack(rf, root, &jerr) : E2E_ERR_BAD_JSON;
+	if (e == E2E_ERR_BAD_VERSION) {
+		snprintf(err, errlen, "%s: %s; move it away to join again", rf->path, jerr.text);
+		goto out;
+	}
+	if (e != E2E_OK) {
 		snprintf(err, errlen, "%s is damaged (%s); move it away to join again", rf->path,
 			 jerr.text);
 		goto out;

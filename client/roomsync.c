@@ -313,13 +313,19 @@ static enum status check_params(struct client *c, struct roomfile *rf)
 	struct relay_reply r;
 	struct wire_room p = {0};
 	json_error_t jerr;
+	enum e2e_err e;
 	enum status st;
 
 	c->params_checked = true;
 	st = relay_room_get(c, rf->room, &r);
 	if (st != ST_OK)
 		goto out;
-	if (wire_room_unpack(r.body, &p, &jerr) != E2E_OK) {
+	e = wire_room_unpack(r.body, &p, &jerr);
+	if (e == E2E_ERR_BAD_VERSION) {
+		/* never a silent downgrade: this room is not the v2 room joined */
+		st = client_fail(c, ST_SECURITY, "room %s on the relay now says it is of another "
+				 "protocol version (%s); refused", rf->room, jerr.text);
+	} else if (e != E2E_OK) {
 		security_warn("room %s: the relay sent invalid room parameters (%s)", rf->room,
 			      jerr.text);
 	} else if (sodium_memcmp(p.id, rf->room_id, sizeof p.id) != 0) {
