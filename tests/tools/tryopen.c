@@ -17,19 +17,20 @@
 
 #define KEYS_MAX 1024
 
-/* The file's epoch keys into `keys`, its room id into `id`; the number
- * of keys (0 if the id is missing). */
-static size_t load_keys(const char *path, uint8_t keys[][E2E_KEY_BYTES],
-			uint8_t id[E2E_ROOM_ID_BYTES])
+/* The file's epoch keys into `keys`, its room id into `id`: the number
+ * of keys, or -1 without an id (nothing could open: that is no result). */
+static long load_keys(const char *path, uint8_t keys[][E2E_KEY_BYTES],
+		      uint8_t id[E2E_ROOM_ID_BYTES])
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *k;
-	size_t i, n = 0;
+	size_t i;
+	long n = 0;
 
 	if (!b64_decode_exact(id, E2E_ROOM_ID_BYTES,
 			      json_string_value(json_object_get(root, "id")))) {
 		json_decref(root);
-		return 0;
+		return -1;
 	}
 	json_array_foreach(json_object_get(root, "keys"), i, k)
 		if (n < KEYS_MAX &&
@@ -71,7 +72,8 @@ int main(int argc, char **argv)
 	struct wire_roomref room = {NULL, id};
 	json_error_t err;
 	json_t *root, *msg;
-	size_t n_keys, i;
+	long n_keys;
+	size_t i;
 
 	if (argc != 3 || sodium_init() < 0) {
 		fputs("usage: tryopen ROOM_FILE ROOM < messages.json\n", stderr);
@@ -79,11 +81,15 @@ int main(int argc, char **argv)
 	}
 	room.name = argv[2];
 	n_keys = load_keys(argv[1], keys, id);
+	if (n_keys < 0) {
+		fprintf(stderr, "tryopen: no room id in %s\n", argv[1]);
+		return 1;
+	}
 	root = json_loadf(stdin, 0, &err);
-	fprintf(stderr, "tryopen: %zu keys\n", n_keys);
+	fprintf(stderr, "tryopen: %ld keys\n", n_keys);
 	json_array_foreach(json_object_get(root, "messages"), i, msg)
 		if (wire_msg_unpack(msg, &m, true, &err) == E2E_OK)
-			try_message(&m, &room, keys, n_keys);
+			try_message(&m, &room, keys, (size_t)n_keys);
 	json_decref(root);
 	sodium_memzero(keys, sizeof keys);
 	return root ? 0 : 1;
