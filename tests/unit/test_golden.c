@@ -53,7 +53,8 @@ int main(void)
 	const struct wire_roomref room = {"den", id};
 	struct wire_member m = {.name = "bob"};
 	struct wire_wrap w = {.member = "bob", .by = "alice", .epoch = 3};
-	struct wire_signed st = {.payload = (uint8_t *)"{\"v\":2}", .len = 7};
+	uint8_t state_payload[] = "{\"v\":2}";
+	struct wire_signed st = {.payload = state_payload, .len = sizeof state_payload - 1};
 	struct wire_msg msg = {0};
 	uint8_t nonce[E2E_NONCE_BYTES], aead_nonce[E2E_AEAD_NONCE_BYTES], salt[E2E_SALT_BYTES];
 	uint8_t chain[E2E_HASH_BYTES], state_hash[E2E_HASH_BYTES];

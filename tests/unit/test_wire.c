@@ -1380,8 +1380,8 @@ static void test_state_admins(void)
 	free(s.members);
 }
 
-/* A state banning `n` identities; `dup` is not checked (bans may repeat
- * a name: an identity is its keys). */
+/* A state banning `n` identities, all named "banned" (a ban is of an
+ * identity, its keys: names may repeat). */
 static enum e2e_err parse_bans(size_t n, json_error_t *err)
 {
 	struct wire_state s;
