@@ -18,6 +18,11 @@
 #define CLIENT_WARNED_MAX 64
 /* A warning key: a prefix, a member name and a short key id (admin.c). */
 #define CLIENT_WARNED_KEY_MAX 64
+/* Defaults and limits of options, as docs/options/e2e-chat.opts states
+ * them (test_cmdline compares the two). */
+#define CLIENT_DEFAULT_RELAY "http://127.0.0.1:8000"
+#define CLIENT_DEFAULT_INTERVAL_MS 1000
+#define CLIENT_TAIL_MAX 100000 /* --tail's largest N */
 
 struct client {
 	/* options */

@@ -1,12 +1,17 @@
-/* commands.h - the client's verbs, one file each (cmd_*.c). main.c holds
- * the table of names, argument synopses and descriptions that both
- * dispatches and prints --help. Each verb gets the command line left
+/* commands.h - the client's verbs, one file each (cmd_*.c). Their names,
+ * argument synopses, descriptions and options are defined once in
+ * docs/options/e2e-chat.opts; the table generated from it dispatches and
+ * prints --help. Each verb gets the command line left
  * after the options (argv[0] is the verb) and returns a status. */
 #ifndef E2E_COMMANDS_H
 #define E2E_COMMANDS_H
 
 #include "client.h"
 #include "roomfile.h"
+
+/* A verb: the table of them is generated from docs/options/e2e-chat.opts
+ * (tools/optgen.py), each calling cmd_NAME. */
+typedef enum status (*e2e_chat_verb_fn)(struct client *c, int argc, char **argv);
 
 enum status cmd_join(struct client *c, int argc, char **argv);
 enum status cmd_send(struct client *c, int argc, char **argv);
