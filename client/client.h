@@ -23,6 +23,7 @@
 #define CLIENT_DEFAULT_RELAY "http://127.0.0.1:8000"
 #define CLIENT_DEFAULT_INTERVAL_MS 1000
 #define CLIENT_TAIL_MAX 100000 /* --tail's largest N */
+#define CLIENT_DEFAULT_WEB_BIND "127.0.0.1"
 
 struct client {
 	/* options */
@@ -45,6 +46,14 @@ struct client {
 	bool follow;  /* read: then wait for new messages */
 	unsigned interval_ms;
 	bool accept; /* verify: accept the member's current keys */
+	unsigned web_port;    /* web: 0, the kernel picks */
+	bool web_open;        /* web: xdg-open the link */
+	const char *web_bind; /* web: 127.0.0.1 (or ::1) */
+
+	/* A room password a front end got from its user (the web UI): used
+	 * once by membership_enter instead of asking; not owned. */
+	const char *given_password;
+	size_t given_password_len;
 
 	/* creating a room, and the creator's client */
 	enum wire_history history;

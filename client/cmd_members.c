@@ -13,9 +13,8 @@
 #include "commands.h"
 #include "display.h"
 #include "fingerprint.h"
-#include "roomsync.h"
 
-static const char *status(const struct roomfile *rf, const struct listed_member *m)
+const char *members_status(const struct roomfile *rf, const struct listed_member *m)
 {
 	if (wire_state_find(&rf->state, m->rec.name))
 		return "admitted"; /* the signed state decides, not the relay */
@@ -26,7 +25,7 @@ static const char *status(const struct roomfile *rf, const struct listed_member 
 	return m->mac_ok && m->keys_ok ? "pending" : "refused";
 }
 
-static const char *trust(const struct roomfile *rf, const struct listed_member *m)
+const char *members_trust(const struct roomfile *rf, const struct listed_member *m)
 {
 	const struct known_keys *k = roomfile_known(rf, m->rec.name);
 
@@ -46,12 +45,12 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 	if (!c->json) {
 		display_safe(stdout, m->rec.name, strlen(m->rec.name));
-		printf("\t%s\t%s%s%s\n", status(rf, m), trust(rf, m), admin ? "\tadmin" : "",
+		printf("\t%s\t%s%s%s\n", members_status(rf, m), members_trust(rf, m), admin ? "\tadmin" : "",
 		       you ? "\tyou" : "");
 		return;
 	}
-	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", status(rf, m),
-		      "trust", trust(rf, m), "admin", admin, "you", you);
+	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", members_status(rf, m),
+		      "trust", members_trust(rf, m), "admin", admin, "you", you);
 	text = j ? wire_dump(j, &len) : NULL;
 	if (text)
 		printf("%s\n", text);
@@ -61,7 +60,7 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 /* Where the relay's word contradicts the signed state, say so: the
  * signed state is what this client goes by. */
-static void contradictions(const struct roomfile *rf, const struct listed_member *m)
+void members_check(const struct roomfile *rf, const struct listed_member *m)
 {
 	const struct wire_member *signed_keys = wire_state_find(&rf->state, m->rec.name);
 	char a[FINGERPRINT_LEN] = "?", b[FINGERPRINT_LEN] = "?";
@@ -109,13 +108,13 @@ enum status members_show(struct client *c, struct roomfile *rf)
 			security_warn("room %s: the relay's member list leaves out %s, who is in the "
 				      "signed state and holds the room's keys", rf->room, m->name);
 		else
-			contradictions(rf, l);
+			members_check(rf, l);
 		print_member(c, rf, &own);
 	}
 	for (size_t i = 0; st == ST_OK && i < n; i++) {
 		if (wire_state_find(&rf->state, list[i].rec.name))
 			continue;
-		contradictions(rf, &list[i]);
+		members_check(rf, &list[i]);
 		print_member(c, rf, &list[i]);
 	}
 	fflush(stdout);

@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "roomfile.h"
+#include "roomsync.h"
 
 /* A verb: the table of them is generated from docs/options/e2e-chat.opts
  * (tools/optgen.py), each calling cmd_NAME. */
@@ -27,9 +28,22 @@ enum status cmd_passphrase(struct client *c, int argc, char **argv);
 enum status cmd_unban(struct client *c, int argc, char **argv);
 enum status cmd_admin(struct client *c, int argc, char **argv);
 enum status cmd_password(struct client *c, int argc, char **argv);
+enum status cmd_web(struct client *c, int argc, char **argv);
 
 /* Print the member list of an open room (the members verb and /list). */
 enum status members_show(struct client *c, struct roomfile *rf);
+
+/* A listed member's status ("admitted", "pending", "removed", "refused")
+ * and trust ("verified", "unverified", "KEYS-CHANGED", "-"), and the
+ * SECURITY: lines where the relay's word contradicts the signed state
+ * (members, /list, the web UI's list). */
+const char *members_status(const struct roomfile *rf, const struct listed_member *m);
+const char *members_trust(const struct roomfile *rf, const struct listed_member *m);
+void members_check(const struct roomfile *rf, const struct listed_member *m);
+
+/* This member's role in a room of the store, from its room file:
+ * "creator", "member", "waiting" or "gone" (rooms, the web UI). */
+const char *rooms_role(struct client *c, const char *relay, const char *room);
 
 /* Print NAME's fingerprint and trust; `accept` marks it verified (the
  * verify verb, /verify and /accept). */

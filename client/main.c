@@ -85,6 +85,13 @@ static enum status apply_option(struct client *c, const struct cmdline_item *it)
 	case E2E_CHAT_OPT_INSECURE_TRANSPORT: c->insecure_transport = true; break;
 	case E2E_CHAT_OPT_APPROVE: c->approve = true; break;
 	case E2E_CHAT_OPT_FOLLOW: c->follow = true; break;
+	case E2E_CHAT_OPT_OPEN: c->web_open = true; break;
+	case E2E_CHAT_OPT_BIND: c->web_bind = arg; break;
+	case E2E_CHAT_OPT_PORT:
+		if (!parse_u64(arg, &v) || v > 65535)
+			return client_fail(c, ST_USAGE, "--port takes 0 to 65535");
+		c->web_port = (unsigned)v;
+		break;
 	case E2E_CHAT_OPT_HISTORY:
 		if (!wire_history_parse(arg, &c->history))
 			return client_fail(c, ST_USAGE, "--history is joined or shared");
@@ -225,6 +232,7 @@ int main(int argc, char **argv)
 		.relay_url = getenv("E2E_CHAT_RELAY") ? getenv("E2E_CHAT_RELAY") : CLIENT_DEFAULT_RELAY,
 		.profile = "default",
 		.interval_ms = CLIENT_DEFAULT_INTERVAL_MS,
+		.web_bind = CLIENT_DEFAULT_WEB_BIND,
 	};
 	enum status st;
 

@@ -23,6 +23,8 @@ static void test_client(void)
 	CHECK(strcmp(o[E2E_CHAT_OPT_ROTATE_SECONDS].default_text, want) == 0);
 	snprintf(want, sizeof want, "(1..%d)", CLIENT_TAIL_MAX);
 	CHECK(strstr(o[E2E_CHAT_OPT_TAIL].help, want) != NULL);
+	CHECK(strstr(o[E2E_CHAT_OPT_BIND].default_text, CLIENT_DEFAULT_WEB_BIND) ==
+	      o[E2E_CHAT_OPT_BIND].default_text);
 	CHECK(e2e_chat_spec.n_verbs == E2E_CHAT_VERB_COUNT);
 	for (size_t v = 0; v < e2e_chat_spec.n_verbs; v++)
 		CHECKF(e2e_chat_verb_run[v] != NULL, "verb %zu", v);
