@@ -20,7 +20,7 @@ web_call alice join '{"room":"yard","password":"short"}'
 check_eq 400 "$STATUS" "a password under 8 bytes"
 web_call alice join "{\"room\":\"yard\",\"password\":\"$PASSWORD\",\"approve\":true}"
 check_eq 200 "$STATUS" "alice creates yard ($BODY)"
-check_contains "$BODY" '"creator":true' "alice is yard's creator"
+check_contains "$BODY" '"admin":true' "alice is yard's admin"
 check_contains "$BODY" '"admitted":true' "the creator is admitted at once"
 
 web_call bob join '{"room":"yard","password":"not the password"}'
@@ -33,7 +33,7 @@ web_call bob send '{"room":"yard","text":"too early"}'
 check_eq 409 "$STATUS" "sending before admission"
 web_call bob approve '{"room":"yard","name":"bob"}'
 check_eq 400 "$STATUS" "bob cannot approve"
-check_contains "$BODY" "only the room's creator" "bob cannot approve: message"
+check_contains "$BODY" "only an admin of room" "bob cannot approve: message"
 
 pending() { web_call alice members '{"room":"yard"}' && [[ $BODY == *'"name":"bob","status":"pending"'* ]]; }
 eventually 60 pending || fail "alice's list never had bob pending: $BODY"
