@@ -49,6 +49,7 @@ static const char *const store_stmt_name[ST__COUNT] = {
 	[ST_ROOM_IDS] = "room ids",
 	[ST_ROOM_LOCK] = "room lock",
 	[ST_ROOM_MSGS_SET] = "room messages set",
+	[ST_ROOM_ACCESS_SET] = "room access set",
 	[ST_CHAL_PURGE] = "challenge purge",
 	[ST_CHAL_COUNT] = "challenge count",
 	[ST_CHAL_INSERT] = "challenge insert",

@@ -122,7 +122,7 @@ static bool member_row(const struct store_row *s, struct store_member *out)
 	out->last_counter = store_col_u64(s, 7);
 	out->removed = !store_col_null(s, 8);
 	return store_col_text(s, 0, out->rec.name, sizeof(out->rec.name)) &&
-	       store_col_int(s, 1) == E2E_PROTO_VERSION &&
+	       store_col_int(s, 1) >= 1 && store_col_int(s, 1) <= E2E_PROTO_VERSION &&
 	       store_col_blob(s, 2, out->rec.sign_pk, sizeof(out->rec.sign_pk)) &&
 	       store_col_blob(s, 3, out->rec.box_pk, sizeof(out->rec.box_pk)) &&
 	       store_col_blob(s, 4, out->rec.mac, sizeof(out->rec.mac));
@@ -200,6 +200,12 @@ enum e2e_err store_members_admit(struct store *st, int64_t room_id,
 			err = E2E_ERR_BAD_FIELD;
 	}
 	return err;
+}
+
+enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *name,
+			       int64_t now)
+{
+	return store_run(st, ST_MEMBER_REMOVE, NULL, "iit", now, room_id, name);
 }
 
 enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,

@@ -6,15 +6,16 @@
 
 #include "store_db.h"
 
-/* A state revision taken meanwhile is E2E_ERR_STALE. */
+/* A state revision taken meanwhile is E2E_ERR_STALE. Every state stored
+ * now has its MAC (only those of protocol v1 rooms have none). */
 enum e2e_err store_state_insert(struct store *st, int64_t room_id,
 				const struct store_state *state)
 {
 	struct store_q q = {.conflict = E2E_ERR_STALE};
 
-	return store_run(st, ST_STATE_INSERT, &q, "iiibb", room_id, (int64_t)state->revision,
+	return store_run(st, ST_STATE_INSERT, &q, "iiibbb", room_id, (int64_t)state->revision,
 			 (int64_t)state->epoch, state->payload, state->len, state->sig,
-			 sizeof(state->sig));
+			 sizeof(state->sig), state->mac, sizeof(state->mac));
 }
 
 /* A wrap for someone not registered breaks the foreign key: bad_field. */
@@ -75,7 +76,9 @@ static enum e2e_err state_row(void *ctx, const struct store_row *s)
 		memcpy(out->payload, p, n);
 		out->len = n;
 	}
-	return out->payload != NULL && store_col_blob(s, 3, out->sig, sizeof(out->sig))
+	out->has_mac = !store_col_null(s, 4);
+	return out->payload != NULL && store_col_blob(s, 3, out->sig, sizeof(out->sig)) &&
+		       (!out->has_mac || store_col_blob(s, 4, out->mac, sizeof(out->mac)))
 		       ? E2E_OK
 		       : E2E_ERR_INTERNAL;
 }
@@ -100,10 +103,24 @@ void store_state_clear(struct store_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The members a state drops are removed; the room's access follows it. */
+static enum e2e_err state_apply(struct store *st, int64_t room_id,
+				const struct store_state_change *c)
+{
+	enum e2e_err err = E2E_OK;
+
+	for (size_t i = 0; i < c->n_dropped && err == E2E_OK; i++)
+		err = store_member_drop(st, room_id, c->dropped[i], c->now);
+	if (err == E2E_OK && c->access != NULL)
+		err = store_room_access_set(st, room_id, c->access);
+	return err;
+}
+
 enum e2e_err store_state_post(struct store *st, int64_t room_id,
 			      const struct store_state *state,
 			      const struct wire_state *payload,
-			      const struct wire_wrap *wraps, size_t n_wraps)
+			      const struct wire_wrap *wraps, size_t n_wraps,
+			      const struct store_state_change *change)
 {
 	enum e2e_err err = store_txn_begin(st);
 	uint64_t revision = 0;
@@ -115,6 +132,8 @@ enum e2e_err store_state_post(struct store *st, int64_t room_id,
 		err = E2E_ERR_STALE;
 	if (err == E2E_OK)
 		err = store_state_insert(st, room_id, state);
+	if (err == E2E_OK)
+		err = state_apply(st, room_id, change);
 	if (err == E2E_OK)
 		err = store_members_admit(st, room_id, payload);
 	if (err == E2E_OK)
