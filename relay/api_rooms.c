@@ -75,8 +75,9 @@ static bool create_access_same(const struct create_req *c)
 }
 
 /* The signed state must be revision 1 of this room (name and id) by
- * its creator, listing the creator alone (admin, since epoch 1) with the
- * keys of its member record, and give the body's access. */
+ * its creator, listing the creator alone (admin: the parser checks that
+ * `by` is one; since 1: the only epoch) with the keys of its member
+ * record, and give the body's access. */
 static enum e2e_err create_check_state(const struct create_req *c, struct api_res *res)
 {
 	const struct wire_state *s = &c->payload;
@@ -98,8 +99,6 @@ static enum e2e_err create_check_state(const struct create_req *c, struct api_re
 	else if (memcmp(listed->sign_pk, c->creator.sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
 		 memcmp(listed->box_pk, c->creator.box_pk, E2E_BOX_PK_BYTES) != 0)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: creator's keys differ from member");
-	else if (listed->since != 1)
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: the creator's since must be 1");
 	else if (!create_access_same(c))
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: access differs from the body's "
 			       "salt, opslimit, memlimit and access_pk");

@@ -92,6 +92,7 @@ static const char *const pg_schema[] = {
 	" nonce BYTEA NOT NULL,"
 	" box BYTEA NOT NULL,"
 	" sig BYTEA NOT NULL,"
+	" made_by TEXT,"
 	" PRIMARY KEY (room_id, member, epoch),"
 	" FOREIGN KEY (room_id, member) REFERENCES members (room_id, name))",
 	"CREATE TABLE messages ("
@@ -111,11 +112,12 @@ static const char *const pg_schema[] = {
 };
 
 /* From version 3 (protocol v1) to 4: the room id (NULL in the rooms of
- * protocol v1, which stay readable but take no write) and the states'
- * admission MAC (NULL in v1). */
+ * protocol v1, which stay readable but take no write), the states'
+ * admission MAC and the admin who made each wrap (NULL in v1). */
 static const char *const pg_upgrade_v4[] = {
 	"ALTER TABLE rooms ADD COLUMN room_key BYTEA",
 	"ALTER TABLE states ADD COLUMN mac BYTEA",
+	"ALTER TABLE wraps ADD COLUMN made_by TEXT",
 	"UPDATE relay_schema SET version = 4",
 };
 
@@ -166,11 +168,11 @@ static const char *const pg_sql[ST__COUNT] = {
 			  " ORDER BY revision DESC LIMIT 1",
 	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = $1"
 			 " ORDER BY revision DESC LIMIT 1",
-	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig)"
-			" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room_id, member, epoch)"
+	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = EXCLUDED.nonce, box = EXCLUDED.box,"
-			" sig = EXCLUDED.sig",
-	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig FROM wraps"
+			" sig = EXCLUDED.sig, made_by = EXCLUDED.made_by",
+	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig, made_by FROM wraps"
 			  " WHERE room_id = $1 AND member = $2 ORDER BY epoch",
 	[ST_COUNTER_RAISE] = "UPDATE members SET last_counter = $1"
 			     " WHERE room_id = $2 AND name = $3 AND last_counter < $4",

@@ -66,6 +66,7 @@ static const char sqlite_schema[] =
 	" nonce BLOB NOT NULL,"
 	" box BLOB NOT NULL,"
 	" sig BLOB NOT NULL,"
+	" made_by TEXT,"
 	" PRIMARY KEY (room_id, member, epoch),"
 	" FOREIGN KEY (room_id, member) REFERENCES members (room_id, name));"
 	"CREATE TABLE messages ("
@@ -95,10 +96,12 @@ static const char sqlite_schema[] =
 
 /* v4 (protocol v2): rooms.room_key, the 16-byte room id its creator
  * picked (NULL in a room of protocol v1, which stays readable but takes
- * no write), and states.mac, a state's admission MAC (NULL in v1). */
+ * no write), states.mac, a state's admission MAC, and wraps.made_by,
+ * the admin who made a wrap (both NULL in v1). */
 #define SQLITE_V4                                   \
 	"ALTER TABLE rooms ADD COLUMN room_key BLOB;" \
-	"ALTER TABLE states ADD COLUMN mac BLOB;"
+	"ALTER TABLE states ADD COLUMN mac BLOB;"     \
+	"ALTER TABLE wraps ADD COLUMN made_by TEXT;"
 /* the end of every upgrade: the version the statements below need */
 #define SQLITE_UPGRADED "PRAGMA user_version = 4; COMMIT"
 
@@ -149,11 +152,11 @@ static const char *const sqlite_sql[ST__COUNT] = {
 			  " ORDER BY revision DESC LIMIT 1",
 	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = ?"
 			 " ORDER BY revision DESC LIMIT 1",
-	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig)"
-			" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
+	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = excluded.nonce, box = excluded.box,"
-			" sig = excluded.sig",
-	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig FROM wraps"
+			" sig = excluded.sig, made_by = excluded.made_by",
+	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig, made_by FROM wraps"
 			  " WHERE room_id = ? AND member = ? ORDER BY epoch",
 	[ST_COUNTER_RAISE] = "UPDATE members SET last_counter = ?"
 			     " WHERE room_id = ? AND name = ? AND last_counter < ?",

@@ -28,9 +28,9 @@ enum e2e_err store_wraps_put(struct store *st, int64_t room_id, const struct wir
 	for (size_t i = 0; i < n && err == E2E_OK; i++) {
 		const struct wire_wrap *w = &wraps[i];
 
-		err = store_run(st, ST_WRAP_PUT, &q, "itibbb", room_id, w->member,
+		err = store_run(st, ST_WRAP_PUT, &q, "itibbbt", room_id, w->member,
 				(int64_t)w->epoch, w->nonce, sizeof(w->nonce), w->box,
-				sizeof(w->box), w->sig, sizeof(w->sig));
+				sizeof(w->box), w->sig, sizeof(w->sig), w->by);
 	}
 	return err;
 }
@@ -157,7 +157,9 @@ static enum e2e_err wraps_each_row(void *ctx, const struct store_row *s)
 
 	memset(&w, 0, sizeof(w));
 	w.epoch = store_col_u64(s, 1);
+	/* a wrap of protocol v1 names no admin: by stays empty */
 	return store_col_text(s, 0, w.member, sizeof(w.member)) &&
+			       (store_col_null(s, 5) || store_col_text(s, 5, w.by, sizeof(w.by))) &&
 			       store_col_blob(s, 2, w.nonce, sizeof(w.nonce)) &&
 			       store_col_blob(s, 3, w.box, sizeof(w.box)) &&
 			       store_col_blob(s, 4, w.sig, sizeof(w.sig))

@@ -32,6 +32,8 @@
  *   --wrap-epoch N     wrap for epoch N, not the state's
  *   --wrap-by NAME     wraps made by NAME (its keys, its name in "by"),
  *                      not by BY
+ *   --id B64           the room id every transcript binds (default: made
+ *                      from the room name, as create sends it)
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -65,6 +67,7 @@ struct forge_opts {
 	const char *wraps;    /* NULL: every listed member */
 	long long wrap_epoch; /* 0: the state's */
 	const char *wrap_by;  /* NULL: BY */
+	const char *room_id;  /* base64; NULL: from the room name */
 };
 
 struct forge_id {
@@ -116,15 +119,20 @@ static void forge_room_keys(const char *password, uint8_t access_pk[32],
 	forge_seed(admission, "forge/admission", password, "");
 }
 
-/* The room's salt and id, from its name. */
-static void forge_room_salt(const char *room, uint8_t salt[E2E_SALT_BYTES])
+/* The room's salt, from its name and password (a new password, a new
+ * salt). */
+static void forge_room_salt(const char *room, const char *password,
+			    uint8_t salt[E2E_SALT_BYTES])
 {
-	forge_hash(salt, E2E_SALT_BYTES, "forge/salt", room, "");
+	forge_hash(salt, E2E_SALT_BYTES, "forge/salt", room, password);
 }
 
-static void forge_room_id(const char *room, uint8_t id[E2E_ROOM_ID_BYTES])
+/* The room id: --id, or made from the room name. */
+static void forge_room_id(const char *room, const struct forge_opts *o,
+			  uint8_t id[E2E_ROOM_ID_BYTES])
 {
-	forge_hash(id, E2E_ROOM_ID_BYTES, "forge/id", room, "");
+	if (o->room_id == NULL || !b64_decode_exact(id, E2E_ROOM_ID_BYTES, o->room_id))
+		forge_hash(id, E2E_ROOM_ID_BYTES, "forge/id", room, "");
 }
 
 /* Sign (or MAC, if `mac`) a transcript; false if it could not be made. */
@@ -268,7 +276,7 @@ static void forge_access(const char *room, const char *password, struct wire_acc
 {
 	uint8_t access_sk[64], admission[32];
 
-	forge_room_salt(room, a->salt);
+	forge_room_salt(room, password, a->salt);
 	a->opslimit = E2E_KDF_OPS_MIN;
 	a->memlimit = E2E_KDF_MEM_MIN;
 	forge_room_keys(password, a->access_pk, access_sk, admission);
@@ -289,7 +297,7 @@ static json_t *forge_state(const char *room, char **names, size_t n, uint64_t re
 
 	snprintf(s.room, sizeof(s.room), "%s", room);
 	snprintf(s.by, sizeof(s.by), "%s", names[0]);
-	forge_room_id(room, s.id);
+	forge_room_id(room, o, s.id);
 	forge_access(room, forge_password(o), &s.access);
 	for (size_t i = 0; i < n; i++) {
 		forge_member(&ref, names[i], "", &members[i]);
@@ -309,25 +317,23 @@ static json_t *forge_state(const char *room, char **names, size_t n, uint64_t re
 
 /* The session key of an epoch is a test constant: only its form matters.
  * The wrap is made by the admin `by`. */
-static json_t *forge_wrap(const char *room, const char *by, const char *member, uint64_t epoch)
+static json_t *forge_wrap(const struct wire_roomref *ref, const char *by, const char *member,
+			  uint64_t epoch)
 {
 	struct forge_id to, admin;
 	struct wire_wrap w = {.epoch = epoch};
-	uint8_t id[E2E_ROOM_ID_BYTES];
-	struct wire_roomref ref = {.name = room, .id = id};
 	uint8_t key[32];
 	char e[24];
 
-	forge_room_id(room, id);
 	forge_identity(member, &to);
 	forge_identity(by, &admin);
 	snprintf(w.member, sizeof(w.member), "%s", member);
 	snprintf(w.by, sizeof(w.by), "%s", by);
 	snprintf(e, sizeof(e), "%llu", (unsigned long long)epoch);
-	forge_seed(key, "forge/session", room, e);
+	forge_seed(key, "forge/session", ref->name, e);
 	randombytes_buf(w.nonce, sizeof(w.nonce));
 	if (crypto_box_easy(w.box, key, sizeof(key), w.nonce, to.box_pk, admin.box_sk) != 0 ||
-	    !forge_sign(transcript_wrap(&ref, &w, to.box_pk), admin.sign_sk, w.sig, false))
+	    !forge_sign(transcript_wrap(ref, &w, to.box_pk), admin.sign_sk, w.sig, false))
 		return NULL;
 	return wire_wrap_pack(&w);
 }
@@ -338,21 +344,24 @@ static json_t *forge_wraps(const char *room, char **names, size_t n, uint64_t ep
 			   const struct forge_opts *o)
 {
 	const char *by = o->wrap_by != NULL ? o->wrap_by : names[0];
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	struct wire_roomref ref = {.name = room, .id = id};
 	json_t *arr = json_array();
 	char list[1024];
 	char *save = NULL;
 
+	forge_room_id(room, o, id);
 	if (o->wrap_epoch > 0)
 		epoch = (uint64_t)o->wrap_epoch;
 	if (o->wraps == NULL) {
 		for (size_t i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, forge_wrap(room, by, names[i], epoch));
+			json_array_append_new(arr, forge_wrap(&ref, by, names[i], epoch));
 		return arr;
 	}
 	snprintf(list, sizeof(list), "%s", o->wraps);
 	for (char *t = strtok_r(list, ",", &save); arr != NULL && t != NULL;
 	     t = strtok_r(NULL, ",", &save))
-		json_array_append_new(arr, forge_wrap(room, by, t, epoch));
+		json_array_append_new(arr, forge_wrap(&ref, by, t, epoch));
 	return arr;
 }
 
@@ -370,7 +379,7 @@ static json_t *cmd_create(char **argv, const struct forge_opts *o)
 
 	if (so.password == NULL)
 		so.password = argv[2];
-	forge_room_id(room, id);
+	forge_room_id(room, o, id);
 	forge_access(room, argv[2], &a);
 	if (!forge_member(&ref, creator, argv[2], &m))
 		return NULL;
@@ -394,7 +403,7 @@ static json_t *cmd_join(char **argv, const struct forge_opts *o)
 	struct wire_roomref ref = {.name = room, .id = id};
 	json_t *out;
 
-	forge_room_id(room, id);
+	forge_room_id(room, o, id);
 	forge_room_keys(password, access_pk, access_sk, admission);
 	if (!b64_decode_exact(nonce, sizeof(nonce), argv[3]) ||
 	    !forge_member(&ref, name, password, &m) ||
@@ -525,7 +534,7 @@ static int forge_usage(void)
 			"NONCE | state ROOM BY REVISION EPOCH [MEMBER...] | msg EPOCH "
 			"COUNTER [CT_BYTES] | get PATH | len PATH  [--set P=J] [--del P] [--pset P=J] [--pdel P] "
 			"[--signer NAME] [--admins A,B] [--password PW] [--wraps A,B] "
-			"[--wrap-epoch N] [--wrap-by NAME]\n");
+			"[--wrap-epoch N] [--wrap-by NAME] [--id B64]\n");
 	return 2;
 }
 
@@ -552,6 +561,7 @@ static bool forge_options(int argc, char **argv, struct forge_opts *o)
 		{"signer", required_argument, NULL, 'k'}, {"wraps", required_argument, NULL, 'w'},
 		{"wrap-epoch", required_argument, NULL, 'e'}, {"admins", required_argument, NULL, 'a'},
 		{"password", required_argument, NULL, 'p'}, {"wrap-by", required_argument, NULL, 'b'},
+		{"id", required_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -574,6 +584,8 @@ static bool forge_options(int argc, char **argv, struct forge_opts *o)
 			o->password = optarg;
 		else if (c == 'b')
 			o->wrap_by = optarg;
+		else if (c == 'i')
+			o->room_id = optarg;
 		else
 			ok = false;
 	}
