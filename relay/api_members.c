@@ -142,8 +142,8 @@ static enum e2e_err remove_allowed(struct store *st, const struct store_room *r,
 	if (strcmp(name, me->rec.name) == 0)
 		return wire_state_admin(cur, name) == NULL
 			       ? E2E_OK
-			       : api_fail(res, E2E_ERR_ADMIN_STAYS, "an admin leaves with a state "
-					  "signed without itself");
+			       : api_fail(res, E2E_ERR_ADMIN_STAYS, "an admin leaves when another "
+					  "admin signs a state without it");
 	if (!api_is_admin(cur, &me->rec))
 		return api_fail(res, E2E_ERR_NOT_ADMIN, "only an admin may decline a member; "
 				"anyone may leave");
