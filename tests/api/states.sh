@@ -135,4 +135,13 @@ EOF
 curl_json GET /v1/rooms/r1
 check_eq 3 "$(json_get opslimit)" "access: the room's opslimit is the new one"
 
+# ---- a dropped member registered again ----
+
+join_room TC2 r1 carol pw-new
+run_table <<'EOF'
+again: carol admitted again | 200 | -              | POST | /v1/rooms/r1/state | $(forge state r1 bob 11 2 carol --admins bob --password pw-new) | $TB
+again: carol reads          | 200 | -              | GET  | /v1/rooms/r1/messages | | $TC2
+again: her old token        | 401 | unauthorized   | GET  | /v1/rooms/r1/messages | | $TC
+EOF
+
 checks_done api-states
