@@ -1,9 +1,10 @@
 /* api_members.c - the member resource: POST /v1/rooms/ROOM/members joins
  * a room with a member record, a challenge nonce and the access proof;
  * GET lists the room's members to its members; DELETE .../members/NAME
- * removes one: a member leaving (not an admin: it leaves with a state
- * signed without itself), or an admin of the current state declining a
- * pending member (an admitted one goes with a signed state). */
+ * removes one: a member leaving (not an admin: an admin leaves when
+ * another admin signs a state without it), or an admin of the current
+ * state declining a pending member (an admitted one goes with a signed
+ * state). */
 #include <string.h>
 
 #include "api.h"
@@ -173,8 +174,11 @@ enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const cha
 		err = api_state_current(st, r.id, &cur);
 	if (err == E2E_OK)
 		err = remove_allowed(st, &r, &me, name, &cur, res);
-	if (err == E2E_OK)
+	/* a decline removes only a member still pending at the commit */
+	if (err == E2E_OK && strcmp(name, me.rec.name) == 0)
 		err = store_member_remove(st, r.id, name, api_now());
+	else if (err == E2E_OK)
+		err = store_member_decline(st, r.id, name, api_now());
 	if (err == E2E_OK)
 		err = api_ok(res, 200, json_pack("{s:s, s:s}", "member", name, "status", "removed"));
 	wire_state_clear(&cur);

@@ -61,6 +61,7 @@ static const char *const store_stmt_name[ST__COUNT] = {
 	[ST_MEMBERS_LIST] = "members list",
 	[ST_MEMBER_ADMIT] = "member admit",
 	[ST_MEMBER_REMOVE] = "member remove",
+	[ST_MEMBER_DECLINE] = "member decline",
 	[ST_MEMBER_REJOIN] = "member rejoin",
 	[ST_WRAPS_DROP] = "wraps drop",
 	[ST_STATE_INSERT] = "state insert",

@@ -244,10 +244,13 @@ typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,
 			     unsigned limit, store_msg_fn fn, void *ctx);
 
-/* Mark a member removed (it left, or an admin declined it): its token
- * stops working at once. E2E_ERR_NO_MEMBER if unknown or removed already.
- * One statement, so no transaction. */
+/* Mark a member removed (it left): its token stops working at once.
+ * E2E_ERR_NO_MEMBER if unknown or removed already. */
 enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
 				 int64_t now);
+/* The same for a member still pending (an admin declined it);
+ * E2E_ERR_NO_MEMBER also if a state admitted it meanwhile. */
+enum e2e_err store_member_decline(struct store *st, int64_t room_id, const char *name,
+				  int64_t now);
 
 #endif

@@ -49,6 +49,7 @@ enum store_stmt {
 	ST_MEMBERS_LIST,
 	ST_MEMBER_ADMIT,
 	ST_MEMBER_REMOVE,
+	ST_MEMBER_DECLINE,
 	ST_MEMBER_REJOIN,
 	ST_WRAPS_DROP,
 	/* states and wraps (store_states.c) */

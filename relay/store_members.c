@@ -208,17 +208,30 @@ enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *na
 	return store_run(st, ST_MEMBER_REMOVE, NULL, "iit", now, room_id, name);
 }
 
-enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
-				 int64_t now)
+/* ST_MEMBER_REMOVE or ST_MEMBER_DECLINE, and the membership change. */
+static enum e2e_err member_end(struct store *st, enum store_stmt id, int64_t room_id,
+			       const char *name, int64_t now)
 {
 	struct store_q q = {0};
 	enum e2e_err err = store_txn_begin(st);
 
 	if (err == E2E_OK)
-		err = store_run(st, ST_MEMBER_REMOVE, &q, "iit", now, room_id, name);
+		err = store_run(st, id, &q, "iit", now, room_id, name);
 	if (err == E2E_OK && q.changes != 1)
 		err = E2E_ERR_NO_MEMBER; /* unknown, or removed already */
 	if (err == E2E_OK)
 		err = store_members_changed(st, room_id);
 	return store_txn_end(st, err);
+}
+
+enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
+				 int64_t now)
+{
+	return member_end(st, ST_MEMBER_REMOVE, room_id, name, now);
+}
+
+enum e2e_err store_member_decline(struct store *st, int64_t room_id, const char *name,
+				  int64_t now)
+{
+	return member_end(st, ST_MEMBER_DECLINE, room_id, name, now);
 }

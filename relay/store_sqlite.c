@@ -139,6 +139,9 @@ static const char *const sqlite_sql[ST__COUNT] = {
 			    " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
 	[ST_MEMBER_REMOVE] = "UPDATE members SET removed_at = ?"
 			     " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
+	[ST_MEMBER_DECLINE] = "UPDATE members SET removed_at = ?"
+			      " WHERE room_id = ? AND name = ? AND removed_at IS NULL"
+			      " AND status = 'pending'",
 	/* A removed name registered again (new keys, new token): a member
 	 * who lost its identity comes back; clients see its keys change. */
 	[ST_MEMBER_REJOIN] = "UPDATE members SET v = ?, sign_pk = ?, box_pk = ?, mac = ?,"
