@@ -16,6 +16,8 @@
 #include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
+/* A warning key: a prefix, a member name and a short key id (admin.c). */
+#define CLIENT_WARNED_KEY_MAX 64
 
 struct client {
 	/* options */
@@ -26,7 +28,8 @@ struct client {
 	const char *password_file;
 	const char *passphrase_file;
 	const char *new_passphrase_file;
-	bool remove_passphrase;
+	bool remove; /* passphrase --remove, admin --remove */
+	bool no_ban; /* kick --no-ban */
 	struct api_tls tls;
 	bool insecure_transport;
 	bool json;
@@ -60,7 +63,7 @@ struct client {
 
 	/* members already reported as refused, so a loop warns once */
 	size_t n_warned;
-	char warned[CLIENT_WARNED_MAX][E2E_MEMBER_NAME_MAX + 1];
+	char warned[CLIENT_WARNED_MAX][CLIENT_WARNED_KEY_MAX];
 
 	char err[512];
 };

@@ -19,6 +19,9 @@ enum status cmd_rotate(struct client *c, int argc, char **argv);
 enum status cmd_verify(struct client *c, int argc, char **argv);
 enum status cmd_rooms(struct client *c, int argc, char **argv);
 enum status cmd_passphrase(struct client *c, int argc, char **argv);
+enum status cmd_unban(struct client *c, int argc, char **argv);
+enum status cmd_admin(struct client *c, int argc, char **argv);
+enum status cmd_password(struct client *c, int argc, char **argv);
 
 /* Print the member list of an open room (the members verb and /list). */
 enum status members_show(struct client *c, struct roomfile *rf);

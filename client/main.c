@@ -33,11 +33,14 @@ static const struct {
 	{"join", cmd_join, "ROOM", "create or join ROOM and chat (lines from a pipe are sent)"},
 	{"send", cmd_send, "ROOM [TEXT|-]", "send one message (TEXT, or standard input)"},
 	{"read", cmd_read, "ROOM [--follow]", "print the room's messages (--tail N: the last N)"},
-	{"admit", cmd_admit, "ROOM [NAME...]", "admit waiting members now (creator only)"},
+	{"admit", cmd_admit, "ROOM [NAME...]", "admit waiting members now (admins)"},
 	{"members", cmd_members, "ROOM", "list the room's members and their status"},
 	{"verify", cmd_verify, "ROOM NAME [--accept]", "NAME's fingerprint; --accept: mark verified"},
-	{"kick", cmd_kick, "ROOM NAME", "remove NAME and start a new epoch (creator only)"},
-	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (creator only)"},
+	{"kick", cmd_kick, "ROOM NAME", "remove and ban NAME, start a new epoch (admins)"},
+	{"unban", cmd_unban, "ROOM NAME|FINGERPRINT", "let a banned identity join again (admins)"},
+	{"admin", cmd_admin, "ROOM NAME [--remove]", "make NAME an admin, or no longer (admins)"},
+	{"password", cmd_password, "ROOM", "change the room password (admins)"},
+	{"rotate", cmd_rotate, "ROOM", "start a new epoch now (admins)"},
 	{"leave", cmd_leave, "ROOM", "give up your membership of ROOM"},
 	{"rooms", cmd_rooms, "", "this profile's rooms: relay, role, unread, queued"},
 	{"passphrase", cmd_passphrase, "[--remove]", "protect your identity with a passphrase"},
@@ -55,26 +58,29 @@ static void usage(FILE *out)
 	      "  -n, --name NAME          your name in a room you join (default: login name)\n"
 	      "  -p, --profile NAME       identity to use (default: default)\n"
 	      "      --home DIR           keep the identity and rooms in DIR (env E2E_CHAT_HOME)\n"
-	      "      --password-file FILE read the room password from FILE's first line\n"
+	      "      --password-file FILE read the room password (for password: the new\n"
+	      "                           one) from FILE's first line\n"
 	      "                           (or env E2E_CHAT_PASSWORD; else it is asked for)\n"
 	      "      --passphrase-file F  your identity's passphrase, if it has one\n"
 	      "                           (or env E2E_CHAT_PASSPHRASE; else it is asked for)\n"
 	      "      --new-passphrase-file F  passphrase: the new one (or E2E_CHAT_NEW_PASSPHRASE)\n"
-	      "      --remove             passphrase: remove the protection\n"
+	      "      --remove             passphrase: remove the protection;\n"
+	      "                           admin: NAME is no longer an admin\n"
+	      "      --no-ban             kick: NAME may come back (keys not banned)\n"
 	      "      --after SEQ          read: only messages after relay sequence SEQ\n"
 	      "                           (a filter: what the chat has seen is unchanged)\n"
 	      "      --tail N             read: only the last N messages (at most 100000)\n"
 	      "      --follow             read: then print new messages as they arrive,\n"
 	      "                           until interrupted (exit 0)\n"
 	      "      --json               read, members, rooms: one JSON object per line\n"
-	      "      --interval MS        join, read --follow: how often a creator polls the\n"
+	      "      --interval MS        join, read --follow: how often an admin polls the\n"
 	      "                           relay, and the first pause after a failure (1000)\n"
 	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
 	      "      --accept             verify: accept NAME's current keys as verified\n"
-	      "Creating a room (and the creator's client):\n"
+	      "Creating a room (and an admin's client):\n"
 	      "      --history POLICY     joined (default): newcomers read only what is sent\n"
 	      "                           after they join; shared: they get the past keys too\n"
-	      "      --approve            ask the creator before admitting anyone\n"
+	      "      --approve            ask an admin before admitting anyone\n"
 	      "      --rotate-messages N  new epoch after N messages (default 1000; 0: never)\n"
 	      "      --rotate-seconds S   new epoch after S seconds (default 86400; 0: never)\n"
 	      "      --cacert FILE        trust the CAs in FILE (PEM) for an https:// relay\n"
@@ -132,7 +138,7 @@ enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
 	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE, OPT_CACERT, OPT_PIN,
-	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW,
+	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW, OPT_NO_BAN,
 };
 
 static const struct option options[] = {
@@ -151,6 +157,7 @@ static const struct option options[] = {
 	{"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
 	{"new-passphrase-file", required_argument, NULL, OPT_NEW_PASSPHRASE_FILE},
 	{"remove", no_argument, NULL, OPT_REMOVE},
+	{"no-ban", no_argument, NULL, OPT_NO_BAN},
 	{"cacert", required_argument, NULL, OPT_CACERT},
 	{"pin", required_argument, NULL, OPT_PIN},
 	{"insecure-transport", no_argument, NULL, OPT_INSECURE_TRANSPORT},
@@ -182,7 +189,8 @@ static int parse_options(struct client *c, int argc, char **argv)
 		case OPT_ACCEPT: c->accept = true; break;
 		case OPT_PASSPHRASE_FILE: c->passphrase_file = optarg; break;
 		case OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = optarg; break;
-		case OPT_REMOVE: c->remove_passphrase = true; break;
+		case OPT_REMOVE: c->remove = true; break;
+		case OPT_NO_BAN: c->no_ban = true; break;
 		case OPT_CACERT: c->tls.cacert = optarg; break;
 		case OPT_PIN: c->tls.pin = optarg; break;
 		case OPT_INSECURE_TRANSPORT: c->insecure_transport = true; break;

@@ -60,6 +60,12 @@ enum msg_result msg_seal(struct wire_msg *m, const struct wire_roomref *room, co
 	r = MSG_BAD_TEXT;
 	if (memchr(p->text, 0, p->text_len))
 		goto out;
+	/* Nor a state revision readers refuse: 0 is no state, and JSON's
+	 * integers stop at INT64_MAX. A caller's mistake, not the user's. */
+	r = MSG_FAILED;
+	if (p->state_revision < 1 || p->state_revision > INT64_MAX)
+		goto out;
+	r = MSG_BAD_TEXT;
 	plain = plain_build(p, &plain_len);
 	if (!plain)
 		goto out;

@@ -39,7 +39,8 @@ struct msg_plain {
 };
 
 /* Seal `plain` into `m` (epoch and counter set; seq/sender left to the
- * relay). plain->text holds text_len bytes (NUL-terminated or not). */
+ * relay). plain->text holds text_len bytes (NUL-terminated or not);
+ * plain->state_revision is 1 to INT64_MAX (else MSG_FAILED). */
 enum msg_result msg_seal(struct wire_msg *m, const struct wire_roomref *room, const char *sender,
 			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
 			 const struct identity *id, const struct msg_plain *plain);

@@ -34,6 +34,9 @@
 /* Largest signed state payload (JSON bytes). */
 #define E2E_STATE_MAX (256 * 1024)
 
+/* Signed states per read of a room's state history (GET .../states). */
+#define E2E_STATES_READ_MAX 64
+
 /* Relay request bodies larger than this are refused with 413. */
 #define E2E_BODY_MAX (1024 * 1024)
 

@@ -152,6 +152,16 @@ static enum e2e_err check_version(json_int_t v, json_error_t *err)
 	return E2E_OK;
 }
 
+/* A record whose "v" is another version is refused as that, whatever
+ * its fields: a v1 record lacks v2's fields and has others, and its
+ * sender should hear "bad_version", not about a field. */
+static enum e2e_err other_version(const json_t *obj, json_error_t *err)
+{
+	const json_t *v = json_object_get(obj, "v");
+
+	return json_is_integer(v) ? check_version(json_integer_value(v), err) : E2E_OK;
+}
+
 static enum e2e_err check_uint(json_int_t v, const char *field, json_error_t *err)
 {
 	if (v < 0)
@@ -169,8 +179,10 @@ enum e2e_err wire_room_unpack(json_t *obj, struct wire_room *r, json_error_t *er
 {
 	const char *room, *id, *creator, *salt;
 	json_int_t v, ops, mem, created;
-	enum e2e_err e;
+	enum e2e_err e = other_version(obj, err);
 
+	if (e)
+		return e;
 	if (json_unpack_ex(obj, err, JSON_STRICT, ROOM_FMT,
 			   "v", &v, "room", &room, "id", &id, "salt", &salt, "opslimit", &ops,
 			   "memlimit", &mem, "creator", &creator, "created_at", &created))
@@ -237,6 +249,8 @@ enum e2e_err wire_member_unpack(json_t *obj, struct wire_member *m, bool with_ma
 			return unpack_failed(obj, PUBKEYS_FMT, pubkeys_keys, err);
 		return member_fields(m, name, sign_pk, box_pk, NULL, err);
 	}
+	if ((e = other_version(obj, err)))
+		return e;
 	if (json_unpack_ex(obj, err, JSON_STRICT, MEMBER_FMT, "v", &v,
 			   "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk, "mac", &mac))
 		return unpack_failed(obj, MEMBER_FMT, member_keys, err);
@@ -265,8 +279,10 @@ enum e2e_err wire_listed_member_unpack(json_t *obj, struct wire_member *m,
 {
 	const char *name, *sign_pk, *box_pk, *mac, *status_text;
 	json_int_t v, joined_at;
-	enum e2e_err e;
+	enum e2e_err e = other_version(obj, err);
 
+	if (e)
+		return e;
 	if (json_unpack_ex(obj, err, JSON_STRICT, LISTED_FMT,
 			   "v", &v, "name", &name, "sign_pk", &sign_pk, "box_pk", &box_pk,
 			   "mac", &mac, "status", &status_text, "joined_at", &joined_at))
@@ -525,10 +541,24 @@ static enum e2e_err state_fields(struct wire_state *s, struct state_json *j, jso
 	return e;
 }
 
+static enum e2e_err state_unpack(json_t *root, struct wire_state *s, json_error_t *err)
+{
+	struct state_json j = {0};
+	enum e2e_err e = other_version(root, err);
+
+	if (e)
+		return e;
+	if (json_unpack_ex(root, err, JSON_STRICT, STATE_FMT, "v", &j.v, "room", &j.room,
+			   "id", &j.id, "by", &j.by, "revision", &j.revision, "epoch", &j.epoch,
+			   "history", &j.history, "access", &j.access, "members", &j.members,
+			   "former", &j.former, "banned", &j.banned, "admission", &j.admission))
+		return unpack_failed(root, STATE_FMT, state_keys, err);
+	return state_fields(s, &j, err);
+}
+
 enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_state *s,
 			      json_error_t *err)
 {
-	struct state_json j = {0};
 	json_t *root;
 	enum e2e_err e;
 
@@ -538,13 +568,7 @@ enum e2e_err wire_state_parse(const uint8_t *payload, size_t len, struct wire_st
 	root = json_loadb((const char *)payload, len, JSON_REJECT_DUPLICATES, err);
 	if (!root)
 		return E2E_ERR_BAD_FIELD;
-	if (json_unpack_ex(root, err, JSON_STRICT, STATE_FMT, "v", &j.v, "room", &j.room,
-			   "id", &j.id, "by", &j.by, "revision", &j.revision, "epoch", &j.epoch,
-			   "history", &j.history, "access", &j.access, "members", &j.members,
-			   "former", &j.former, "banned", &j.banned, "admission", &j.admission))
-		e = unpack_failed(root, STATE_FMT, state_keys, err);
-	else
-		e = state_fields(s, &j, err);
+	e = state_unpack(root, s, err);
 	json_decref(root);
 	if (e)
 		wire_state_clear(s);
@@ -738,6 +762,8 @@ enum e2e_err wire_msg_unpack(json_t *obj, struct wire_msg *m, bool stored, json_
 	memset(m->sender, 0, sizeof m->sender);
 	m->seq = 0;
 	m->received_at = 0;
+	if ((e = other_version(obj, err)))
+		return e;
 	if (!stored) {
 		if (json_unpack_ex(obj, err, JSON_STRICT, POSTED_FMT, "v", &v,
 				   "epoch", &epoch, "counter", &counter, "nonce", &nonce,
