@@ -21,6 +21,18 @@ static enum e2e_err messages_member(const struct api_env *env, struct http_req *
 	return err;
 }
 
+/* A poster: an admitted member of a room that takes writes. */
+static enum e2e_err messages_poster(const struct api_env *env, struct http_req *rq,
+				    const char *room, struct authcache_who *who,
+				    struct api_res *res)
+{
+	enum e2e_err err = messages_member(env, rq, room, who);
+
+	if (err == E2E_OK)
+		err = api_room_writable(&who->r, res);
+	return err;
+}
+
 /* The posted message, its epoch not above the room's `epoch`. */
 static enum e2e_err messages_unpack(struct http_req *rq, uint64_t epoch, struct wire_msg *m,
 				    struct api_res *res)
@@ -110,7 +122,7 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 	p = malloc(sizeof(*p));
 	err = p != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 	if (err == E2E_OK)
-		err = messages_member(env, rq, room, &who);
+		err = messages_poster(env, rq, room, &who, res);
 	if (err == E2E_OK)
 		err = messages_unpack(rq, who.epoch, &p->m, res);
 	if (err != E2E_OK) {
