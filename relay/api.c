@@ -284,3 +284,26 @@ int64_t api_now(void)
 {
 	return (int64_t)time(NULL);
 }
+
+/* A query argument: absent gives `def`; else decimal digits only, in
+ * min..max. */
+enum e2e_err api_query_uint(struct http_req *rq, const char *key, uint64_t def, uint64_t min,
+			    uint64_t max, uint64_t *out, struct api_res *res)
+{
+	const char *v = http_query(rq, key);
+	uint64_t n = 0;
+	size_t i = 0;
+	bool ok = true;
+	enum e2e_err err = E2E_OK;
+
+	for (; v != NULL && ok && v[i] >= '0' && v[i] <= '9'; i++) {
+		ok = n <= (max - (uint64_t)(v[i] - '0')) / 10; /* n * 10 + digit <= max */
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (v != NULL && (!ok || i == 0 || v[i] != '\0' || n < min))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
+			       (unsigned long long)min, (unsigned long long)max);
+	else
+		*out = v != NULL ? n : def;
+	return err;
+}

@@ -71,6 +71,8 @@ enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const cha
 /* api_state.c */
 enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
 			   struct api_res *res);
+enum e2e_err api_states_list(struct store *st, struct http_req *rq, const char *room,
+			     struct api_res *res);
 enum e2e_err api_state_post(struct store *st, struct http_req *rq, const char *room,
 			    struct api_res *res);
 /* api_wraps.c */
@@ -99,6 +101,11 @@ enum e2e_err api_fail(struct api_res *res, enum e2e_err err, const char *fmt, ..
 
 /* The body as one JSON object (E2E_ERR_BAD_JSON otherwise). */
 enum e2e_err api_body(struct http_req *rq, json_t **out, struct api_res *res);
+
+/* A query argument: absent gives `def`; else decimal digits only, in
+ * min..max (else bad_field naming it). */
+enum e2e_err api_query_uint(struct http_req *rq, const char *key, uint64_t def, uint64_t min,
+			    uint64_t max, uint64_t *out, struct api_res *res);
 /* "v" present, an integer, and E2E_PROTO_VERSION. */
 enum e2e_err api_version(json_t *obj, struct api_res *res);
 

@@ -137,30 +137,6 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 	return E2E_OK;
 }
 
-/* A query argument: absent gives `def`; else decimal digits only, in
- * min..max. */
-static enum e2e_err messages_arg(struct http_req *rq, const char *key, uint64_t def,
-				 uint64_t min, uint64_t max, uint64_t *out,
-				 struct api_res *res)
-{
-	const char *v = http_query(rq, key);
-	uint64_t n = 0;
-	size_t i = 0;
-	bool ok = true;
-	enum e2e_err err = E2E_OK;
-
-	for (; v != NULL && ok && v[i] >= '0' && v[i] <= '9'; i++) {
-		ok = n <= (max - (uint64_t)(v[i] - '0')) / 10; /* n * 10 + digit <= max */
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	if (v != NULL && (!ok || i == 0 || v[i] != '\0' || n < min))
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
-			       (unsigned long long)min, (unsigned long long)max);
-	else
-		*out = v != NULL ? n : def;
-	return err;
-}
-
 static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
 {
 	json_t *list = ctx;
@@ -212,12 +188,12 @@ struct messages_query {
 static enum e2e_err messages_args(struct http_req *rq, struct messages_query *q,
 				  struct api_res *res)
 {
-	enum e2e_err err = messages_arg(rq, "after", 0, 0, INT64_MAX, &q->after, res);
+	enum e2e_err err = api_query_uint(rq, "after", 0, 0, INT64_MAX, &q->after, res);
 
 	if (err == E2E_OK)
-		err = messages_arg(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &q->limit, res);
+		err = api_query_uint(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &q->limit, res);
 	if (err == E2E_OK)
-		err = messages_arg(rq, "wait", 0, 0, E2E_WAIT_MAX, &q->wait, res);
+		err = api_query_uint(rq, "wait", 0, 0, E2E_WAIT_MAX, &q->wait, res);
 	return err;
 }
 

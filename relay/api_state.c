@@ -9,30 +9,59 @@
 
 #include "api.h"
 
+static json_t *signed_json(const struct store_state *s)
+{
+	struct wire_signed w = {.payload = s->payload, .len = s->len};
+	json_t *body;
+
+	memcpy(w.sig, s->sig, sizeof(w.sig));
+	memcpy(w.mac, s->mac, sizeof(w.mac));
+	body = wire_signed_pack(&w);
+	/* a state of protocol v1 had no MAC */
+	if (body != NULL && !s->has_mac)
+		json_object_del(body, "mac");
+	return body;
+}
+
+static enum e2e_err states_add(void *ctx, const struct store_state *s)
+{
+	return json_array_append_new(ctx, signed_json(s)) == 0 ? E2E_OK : E2E_ERR_INTERNAL;
+}
+
+/* GET .../states?after=N: the history a member walks, one revision at a
+ * time (each signed by an admin of the one before: the clients check). */
+enum e2e_err api_states_list(struct store *st, struct http_req *rq, const char *room,
+			     struct api_res *res)
+{
+	struct store_room r;
+	struct store_member me;
+	uint64_t after = 0;
+	json_t *arr = json_array();
+	enum e2e_err err = arr ? api_member(st, rq, room, &r, &me) : E2E_ERR_INTERNAL;
+
+	if (err == E2E_OK)
+		err = api_query_uint(rq, "after", 0, 0, INT64_MAX, &after, res);
+	if (err == E2E_OK)
+		err = store_states_after(st, r.id, after, E2E_STATES_READ_MAX, states_add, arr);
+	if (err == E2E_OK) {
+		err = api_ok(res, 200, json_pack("{s:O}", "states", arr));
+	}
+	json_decref(arr);
+	return err;
+}
+
 enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
 			   struct api_res *res)
 {
 	struct store_room r;
 	struct store_member me;
 	struct store_state s = {0};
-	struct wire_signed w = {0};
-	json_t *body = NULL;
 	enum e2e_err err = api_member(st, rq, room, &r, &me);
 
 	if (err == E2E_OK)
 		err = store_state_get(st, r.id, &s);
-	if (err == E2E_OK) {
-		w.payload = s.payload;
-		w.len = s.len;
-		memcpy(w.sig, s.sig, sizeof(w.sig));
-		memcpy(w.mac, s.mac, sizeof(w.mac));
-		body = wire_signed_pack(&w);
-	}
-	/* a state of protocol v1 had no MAC */
-	if (body != NULL && !s.has_mac)
-		json_object_del(body, "mac");
 	if (err == E2E_OK)
-		err = api_ok(res, 200, body);
+		err = api_ok(res, 200, signed_json(&s));
 	store_state_clear(&s);
 	return err;
 }

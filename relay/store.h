@@ -194,6 +194,12 @@ enum e2e_err store_state_head(struct store *st, int64_t room_id, uint64_t *revis
  * Free with store_state_clear. */
 enum e2e_err store_state_get(struct store *st, int64_t room_id, struct store_state *out);
 void store_state_clear(struct store_state *s);
+/* The states of revisions above `after`, oldest first, at most `max`
+ * (E2E_STATES_READ_MAX): each handed to `fn`, whose error stops. */
+enum e2e_err store_states_after(struct store *st, int64_t room_id, uint64_t after,
+				unsigned max,
+				enum e2e_err (*fn)(void *ctx, const struct store_state *s),
+				void *ctx);
 
 /* New state, admitted members, wraps, and what `change` says (dropped
  * members removed, new access), in one transaction.

@@ -56,6 +56,7 @@ enum store_stmt {
 	ST_STATE_INSERT,
 	ST_STATE_HEAD,
 	ST_STATE_GET,
+	ST_STATES_AFTER,
 	ST_WRAP_PUT,
 	ST_WRAPS_LIST,
 	/* messages (store_messages.c) */

@@ -171,6 +171,8 @@ static const char *const pg_sql[ST__COUNT] = {
 			  " ORDER BY revision DESC LIMIT 1",
 	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = $1"
 			 " ORDER BY revision DESC LIMIT 1",
+	[ST_STATES_AFTER] = "SELECT revision, epoch, payload, sig, mac FROM states"
+			    " WHERE room_id = $1 AND revision > $2 ORDER BY revision LIMIT $3",
 	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
 			" VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = EXCLUDED.nonce, box = EXCLUDED.box,"
@@ -433,6 +435,7 @@ static bool pg_reads_only(enum store_stmt id)
 	case ST_MEMBERS_LIST:
 	case ST_STATE_HEAD:
 	case ST_STATE_GET:
+	case ST_STATES_AFTER:
 	case ST_WRAPS_LIST:
 	case ST_MSGS_LIST:
 	case ST_ROOM_MEMBERS_VERSION:

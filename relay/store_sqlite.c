@@ -155,6 +155,8 @@ static const char *const sqlite_sql[ST__COUNT] = {
 			  " ORDER BY revision DESC LIMIT 1",
 	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = ?"
 			 " ORDER BY revision DESC LIMIT 1",
+	[ST_STATES_AFTER] = "SELECT revision, epoch, payload, sig, mac FROM states"
+			    " WHERE room_id = ? AND revision > ? ORDER BY revision LIMIT ?",
 	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = excluded.nonce, box = excluded.box,"

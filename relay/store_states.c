@@ -103,6 +103,34 @@ void store_state_clear(struct store_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
+struct states_walk {
+	enum e2e_err (*fn)(void *ctx, const struct store_state *s);
+	void *ctx;
+};
+
+static enum e2e_err states_row(void *ctx, const struct store_row *row)
+{
+	struct states_walk *w = ctx;
+	struct store_state s = {0};
+	enum e2e_err err = state_row(&s, row);
+
+	if (err == E2E_OK)
+		err = w->fn(w->ctx, &s);
+	store_state_clear(&s);
+	return err;
+}
+
+enum e2e_err store_states_after(struct store *st, int64_t room_id, uint64_t after,
+				unsigned max,
+				enum e2e_err (*fn)(void *ctx, const struct store_state *s),
+				void *ctx)
+{
+	struct states_walk w = {fn, ctx};
+	struct store_q q = {.row = states_row, .ctx = &w};
+
+	return store_run(st, ST_STATES_AFTER, &q, "iii", room_id, (int64_t)after, (int64_t)max);
+}
+
 /* The members a state drops are removed; the room's access follows it. */
 static enum e2e_err state_apply(struct store *st, int64_t room_id,
 				const struct store_state_change *c)

@@ -144,4 +144,21 @@ again: carol reads          | 200 | -              | GET  | /v1/rooms/r1/message
 again: her old token        | 401 | unauthorized   | GET  | /v1/rooms/r1/messages | | $TC
 EOF
 
+# ---- the history a member walks: GET .../states?after=N ----
+
+expect "history: all of it" 200 - GET "/v1/rooms/r1/states?after=0" "" "$TB"
+check_eq 11 "$(json_len states)" "history: revisions 1 to 11"
+revision_at() { json_get "states.$1.payload" | base64 -d | sed 's/.*"revision":\([0-9]*\).*/\1/'; }
+check_eq "1 11" "$(revision_at 0) $(revision_at 10)" "history: oldest first"
+check_eq 32 "$(json_get states.7.mac | base64 -d | wc -c)" "history: each with its mac"
+expect "history: after 9" 200 - GET "/v1/rooms/r1/states?after=9" "" "$TB"
+check_eq "2 10" "$(json_len states) $(revision_at 0)" "history: after 9"
+expect "history: after the newest" 200 - GET "/v1/rooms/r1/states?after=11" "" "$TB"
+check_eq 0 "$(json_len states)" "history: nothing after the newest"
+run_table <<'EOF'
+history: without token      | 401 | unauthorized   | GET  | /v1/rooms/r1/states?after=0
+history: after=-1           | 400 | bad_field      | GET  | /v1/rooms/r1/states?after=-1 | | $TB
+history: after=x            | 400 | bad_field      | GET  | /v1/rooms/r1/states?after=x | | $TB
+EOF
+
 checks_done api-states
