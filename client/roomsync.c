@@ -155,20 +155,24 @@ static void remember_keys(struct roomfile *rf, const struct wire_state *s)
 	}
 }
 
-/* A password change: the room's parameters are now those signed, and
- * an admin's client takes the new admission key from its box. */
+/* A password change: the room's parameters are now those signed. */
 static void take_access(struct roomfile *rf, const struct wire_state *s)
 {
-	const struct wire_admission *a = &s->admission;
-	const uint8_t *key = a->present ? roomfile_epoch_key(rf, a->epoch) : NULL;
-	uint8_t *admission;
-
 	memcpy(rf->salt, s->access.salt, sizeof rf->salt);
 	rf->opslimit = s->access.opslimit;
 	rf->memlimit = s->access.memlimit;
-	if (!key)
-		return;
-	admission = sodium_malloc(E2E_KEY_BYTES);
+}
+
+/* After a password change, the admission key of the new password comes
+ * sealed under an epoch key (admins check newcomers' MACs with it and MAC
+ * their own states). Opened on every sync once that key is held: it may
+ * arrive after the state. */
+static void take_admission(struct roomfile *rf)
+{
+	const struct wire_admission *a = &rf->state.admission;
+	const uint8_t *key = a->present ? roomfile_epoch_key(rf, a->epoch) : NULL;
+	uint8_t *admission = key ? sodium_malloc(E2E_KEY_BYTES) : NULL;
+
 	if (admission && roomkey_admission_open(admission, a, key))
 		memcpy(rf->sec->admission, admission, E2E_KEY_BYTES);
 	sodium_free(admission);
@@ -303,63 +307,80 @@ static bool me_admitted(const struct client *c, const struct roomfile *rf)
 	       roomfile_epoch_key(rf, rf->state.epoch);
 }
 
-/* The room's parameters the relay gives now against those this member
- * holds (joined with, or signed since by an admin). Another room id is
- * another room: nothing of it is accepted. Other limits mean the relay
- * (or its disk) was tampered with; the keys are already derived, so
- * nothing is derived again. */
-static enum status check_params(struct client *c, struct roomfile *rf)
+/* Once per run, before anything of the room is taken: the room the
+ * relay describes must be the one joined. Another room id is another
+ * room (deleted and created again under its name, or a lie): nothing of
+ * it is accepted. Another protocol version is never a silent downgrade.
+ * *p: the parameters, for compare_params after the state walk. */
+static enum status check_room(struct client *c, struct roomfile *rf, struct wire_room *p,
+			      bool *have)
 {
 	struct relay_reply r;
-	struct wire_room p = {0};
 	json_error_t jerr;
 	enum e2e_err e;
 	enum status st;
 
 	c->params_checked = true;
+	*have = false;
 	st = relay_room_get(c, rf->room, &r);
 	if (st != ST_OK)
 		goto out;
-	e = wire_room_unpack(r.body, &p, &jerr);
+	e = wire_room_unpack(r.body, p, &jerr);
 	if (e == E2E_ERR_BAD_VERSION) {
-		/* never a silent downgrade: this room is not the v2 room joined */
 		st = client_fail(c, ST_SECURITY, "room %s on the relay now says it is of another "
 				 "protocol version (%s); refused", rf->room, jerr.text);
 	} else if (e != E2E_OK) {
 		security_warn("room %s: the relay sent invalid room parameters (%s)", rf->room,
 			      jerr.text);
-	} else if (sodium_memcmp(p.id, rf->room_id, sizeof p.id) != 0) {
+	} else if (sodium_memcmp(p->id, rf->room_id, sizeof p->id) != 0) {
 		security_warn("room %s on the relay is not the room you joined: its room id "
 			      "changed (the room was deleted and created again under its name, or "
 			      "the relay lies); nothing of it is accepted. To join the new room, "
 			      "move %s away and join again", rf->room, rf->path);
 		st = client_fail(c, ST_SECURITY, "room %s was replaced on the relay", rf->room);
-	} else if (sodium_memcmp(p.salt, rf->salt, sizeof p.salt) != 0 ||
-		   p.opslimit != rf->opslimit || p.memlimit != rf->memlimit) {
-		security_warn("room %s: the room parameters on the relay differ from the signed "
-			      "ones (salt or Argon2id limits now %llu/%llu, signed %llu/%llu)%s; "
-			      "nothing is derived from them, your keys stay", rf->room,
-			      (unsigned long long)p.opslimit, (unsigned long long)p.memlimit,
-			      (unsigned long long)rf->opslimit, (unsigned long long)rf->memlimit,
-			      wire_kdf_params_ok(p.opslimit, p.memlimit) ? "" : ", below the floor");
+	} else {
+		*have = true;
 	}
 out:
 	relay_reply_clear(&r);
 	return st;
 }
 
+/* The salt and limits the relay gives against the newest signed ones
+ * (after the walk: a password change since the last run is signed by
+ * then). A difference means the relay (or its disk) was tampered with;
+ * the keys are already derived, so nothing is derived again. */
+static void compare_params(const struct roomfile *rf, const struct wire_room *p)
+{
+	if (sodium_memcmp(p->salt, rf->salt, sizeof p->salt) == 0 &&
+	    p->opslimit == rf->opslimit && p->memlimit == rf->memlimit)
+		return;
+	security_warn("room %s: the room parameters on the relay differ from the signed ones "
+		      "(salt or Argon2id limits now %llu/%llu, signed %llu/%llu)%s; nothing is "
+		      "derived from them, your keys stay", rf->room,
+		      (unsigned long long)p->opslimit, (unsigned long long)p->memlimit,
+		      (unsigned long long)rf->opslimit, (unsigned long long)rf->memlimit,
+		      wire_kdf_params_ok(p->opslimit, p->memlimit) ? "" : ", below the floor");
+}
+
 enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted)
 {
+	struct wire_room params;
+	bool have_params = false;
 	enum status st = ST_OK;
 
 	*admitted = false;
-	st = update_state(c, rf);
-	/* after the walk: a password change since the last run is signed */
-	if (st == ST_OK && !c->params_checked && rf->opslimit)
-		st = check_params(c, rf);
+	if (!c->params_checked && rf->opslimit)
+		st = check_room(c, rf, &params, &have_params);
+	if (st == ST_OK)
+		st = update_state(c, rf);
+	if (st == ST_OK && have_params)
+		compare_params(rf, &params);
 	if (st == ST_OK && wire_state_find(&rf->state, rf->me) &&
 	    !roomfile_epoch_key(rf, rf->state.epoch))
 		st = fetch_keys(c, rf);
+	if (st == ST_OK)
+		take_admission(rf);
 	if (st == ST_OK)
 		st = roomfile_save(rf, c->err, sizeof c->err);
 	*admitted = st == ST_OK && me_admitted(c, rf);

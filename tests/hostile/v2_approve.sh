@@ -25,8 +25,8 @@ eventually 60 test "$(grep -c "erin asks to join gate" "$T/alice.err")" -ge 2 &&
 	miss "the chat did not ask about the new erin: $(cat "$T/alice.err")"
 check_eq 1 "$(grep -c "admitted erin to gate" "$T/alice.err")" "admissions of erin"
 # The old identity under another name: banned.
-E2E_CHAT_PASSWORD=$PASSWORD "$E2E_CLIENT" --relay "$PROXY_URL" --home "$T/erin" --name erin3 \
-	join gate --no-wait </dev/null >/dev/null 2>&1 || true
+copy_identity erin erin3
+as erin3 join gate --no-wait </dev/null >/dev/null 2>&1 || true
 eventually 60 grep -q "erin3 .*is banned" "$T/alice.err" && pass ||
 	miss "the chat did not say erin3 is banned: $(cat "$T/alice.err")"
 grep -q "admitted erin3" "$T/alice.err" && miss "the banned identity was admitted as erin3" || pass

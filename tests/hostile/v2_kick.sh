@@ -52,8 +52,8 @@ grep -q "after the kick" "$T/dave.opened" && miss "dave's keys open a message se
 
 # The kick banned dave's keys: the same identity under another name is
 # not admitted, and the members list says so.
-E2E_CHAT_PASSWORD=$PASSWORD "$E2E_CLIENT" --relay "$PROXY_URL" --home "$T/dave" --name dave2 \
-	join yard --no-wait </dev/null >/dev/null 2>&1 || true
+copy_identity dave dave2
+as dave2 join yard --no-wait </dev/null >/dev/null 2>&1 || true
 run_as alice admit2 admit yard
 not_shown admit2 "admitted dave2"
 grep -q "dave2 .*is banned" "$T/admit2.err" && pass || miss "no word of the ban: $(cat "$T/admit2.err")"

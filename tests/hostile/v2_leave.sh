@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Protocol v2, a leave ends only the membership that signed it (issue 12,
-# item 7): bob leaves and comes back under the same name. erin, admitted
+# item 7): bob leaves and comes back under the same name (a new device:
+# new keys). erin, admitted
 # later to this "shared" room and made an admin, reads the whole history,
 # bob's old signed leave included: her client must not take it to end
 # bob's new membership.
@@ -15,9 +16,12 @@ for who in bob carol; do
 done
 as bob leave porch >/dev/null 2>&1
 as alice admit porch >/dev/null 2>&1          # signs bob out (his signed leave)
-as bob join porch --no-wait </dev/null 2>/dev/null || true
-as alice admit porch >/dev/null 2>&1          # bob again, a new membership
-as bob send porch "bob is back"
+# bob again under the same name, a new identity (a new device): a new membership
+E2E_CHAT_PASSWORD=$PASSWORD "$E2E_CLIENT" --relay "$PROXY_URL" --home "$T/bob2" --name bob \
+	join porch --no-wait </dev/null >/dev/null 2>&1 || true
+as alice admit porch >/dev/null 2>&1
+E2E_CHAT_PASSWORD=$PASSWORD "$E2E_CLIENT" --relay "$PROXY_URL" --home "$T/bob2" --name bob \
+	send porch "bob is back"
 as erin join porch --no-wait </dev/null 2>/dev/null || true
 as alice admit porch >/dev/null 2>&1
 as alice admin porch erin >/dev/null

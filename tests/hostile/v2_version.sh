@@ -9,7 +9,8 @@ set -euo pipefail
 
 hostile_start
 room3 attic
-sql "UPDATE rooms SET v = 1 WHERE name = 'attic'"
+key=$(q "SELECT hex(room_key) FROM rooms WHERE name = 'attic'")
+sql "UPDATE rooms SET v = 1, room_key = NULL WHERE name = 'attic'"
 run_as erin joiner join attic --no-wait
 status_is 1 joiner
 grep -q "another protocol version.*its creator must create it again" "$T/joiner.err" && pass ||
@@ -18,7 +19,7 @@ run_as bob member read attic
 status_is 7 member
 grep -q "of another protocol version" "$T/member.err" && pass ||
 	miss "bob was not told: $(cat "$T/member.err")"
-sql "UPDATE rooms SET v = 2 WHERE name = 'attic'"
+sql "UPDATE rooms SET v = 2, room_key = X'$key' WHERE name = 'attic'"
 
 file=$(find "$T/carol/rooms" -name attic.json)
 sed -i 's/"v":2,/"v":1,/' "$file"
