@@ -261,8 +261,8 @@ static bool plan_unban(struct plan *p, const struct wire_member *keys)
 }
 
 /* The user's own changes on top of the members: unban, admins, password. */
-static enum status plan_changes(struct client *c, const struct admin_request *req,
-				struct plan *p)
+static enum status plan_changes(struct client *c, const struct roomfile *rf,
+				const struct admin_request *req, struct plan *p)
 {
 	struct wire_member *m = NULL;
 
@@ -273,7 +273,7 @@ static enum status plan_changes(struct client *c, const struct admin_request *re
 			m = &p->next.members[i];
 	if (req->admin_name && !m)
 		return client_fail(c, ST_USAGE, "%s is not a member of the room", req->admin_name);
-	if (m && strcmp(m->name, p->next.by) == 0 && req->admin_remove)
+	if (m && strcmp(m->name, rf->me) == 0 && req->admin_remove)
 		return client_fail(c, ST_USAGE, "you cannot drop yourself as an admin; another "
 				   "admin can, or you can leave the room");
 	if (m && m->admin != !req->admin_remove) {
@@ -472,7 +472,7 @@ enum status admin_step(struct client *c, struct roomfile *rf, const struct admin
 		st = roomsync_members(c, rf, &list, &n);
 	if (st != ST_OK)
 		return st;
-	st = plan_members(c, rf, req, list, n, &p) ? plan_changes(c, req, &p)
+	st = plan_members(c, rf, req, list, n, &p) ? plan_changes(c, rf, req, &p)
 						   : client_fail(c, ST_ERROR, "out of memory");
 	if (st != ST_OK)
 		goto out;

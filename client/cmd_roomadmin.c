@@ -13,12 +13,19 @@
 #include "fingerprint.h"
 #include "names.h"
 #include "password.h"
+#include "roomsync.h"
 
+/* The user's change on top of the newest state (another admin may have
+ * signed one since this room file was read: a chat or a web page runs
+ * long). */
 static enum status one_step(struct client *c, struct roomfile *rf,
 			    const struct admin_request *req)
 {
-	bool changed = false, rotated = false;
-	enum status st = admin_step(c, rf, req, &changed, &rotated);
+	bool admitted = false, changed = false, rotated = false;
+	enum status st = roomsync_sync(c, rf, &admitted);
+
+	if (st == ST_OK)
+		st = admin_step(c, rf, req, &changed, &rotated);
 
 	if (st == ST_OK && !changed)
 		st = client_fail(c, ST_ERROR, "room %s did not change: another admin's state came "
@@ -58,23 +65,56 @@ static const struct wire_member *banned_entry(const struct roomfile *rf, const c
 	return NULL;
 }
 
+enum status roomadmin_unban(struct client *c, struct roomfile *rf, const char *who)
+{
+	struct admin_request req = {.unban = banned_entry(rf, who)};
+
+	if (!req.unban)
+		return client_fail(c, ST_USAGE, "nobody banned from %s is named %s or has that "
+				   "fingerprint", rf->room, who);
+	return one_step(c, rf, &req);
+}
+
+enum status roomadmin_admin(struct client *c, struct roomfile *rf, const char *name, bool remove)
+{
+	struct admin_request req = {.admin_name = name, .admin_remove = remove};
+
+	return one_step(c, rf, &req);
+}
+
+enum status roomadmin_password(struct client *c, struct roomfile *rf, const char *password,
+			       size_t len)
+{
+	struct admin_request req = {0};
+	struct admin_password *np = NULL;
+	enum status st = ST_OK;
+
+	if (!admin_is_me(c, rf))
+		return client_fail(c, ST_USAGE, "only an admin of room %s changes its password",
+				   rf->room);
+	if (len < E2E_PASSWORD_MIN || len > E2E_PASSWORD_MAX)
+		return client_fail(c, ST_USAGE, "a room password has %d to %d bytes",
+				   E2E_PASSWORD_MIN, E2E_PASSWORD_MAX);
+	np = admin_new_password(password, len);
+	if (!np)
+		st = client_fail(c, ST_ERROR, "cannot derive the new room keys (out of memory?)");
+	req.password = np;
+	if (st == ST_OK)
+		st = one_step(c, rf, &req);
+	admin_password_free(np);
+	return st;
+}
+
 enum status cmd_unban(struct client *c, int argc, char **argv)
 {
 	struct roomfile *rf = NULL;
-	struct admin_request req = {0};
 	enum status st;
 
 	if (argc != 3)
 		return client_fail(c, ST_USAGE, "usage: e2e-chat unban ROOM NAME|FINGERPRINT");
 	st = command_enter(c, 2, argv, 2, false, &rf);
-	if (st == ST_OK) {
-		req.unban = banned_entry(rf, argv[2]);
-		if (!req.unban)
-			st = client_fail(c, ST_USAGE, "nobody banned from %s is named %s or has that "
-					 "fingerprint", rf->room, argv[2]);
-	}
 	if (st == ST_OK)
-		st = one_step(c, rf, &req);
+		st = roomadmin_unban(c, rf, argv[2]);
 	if (st == ST_OK)
 		printf("unbanned %s in %s: they may join again\n", argv[2], rf->room);
 	roomfile_close(rf);
@@ -84,15 +124,13 @@ enum status cmd_unban(struct client *c, int argc, char **argv)
 enum status cmd_admin(struct client *c, int argc, char **argv)
 {
 	struct roomfile *rf = NULL;
-	struct admin_request req = {.admin_remove = c->remove};
 	enum status st;
 
 	if (argc != 3 || !name_member_valid(argv[2]))
 		return client_fail(c, ST_USAGE, "usage: e2e-chat admin ROOM NAME [--remove]");
-	req.admin_name = argv[2];
 	st = command_enter(c, 2, argv, 2, false, &rf);
 	if (st == ST_OK)
-		st = one_step(c, rf, &req);
+		st = roomadmin_admin(c, rf, argv[2], c->remove);
 	if (st == ST_OK)
 		printf("%s is %s an admin of %s\n", argv[2], c->remove ? "no longer" : "now",
 		       rf->room);
@@ -104,8 +142,6 @@ enum status cmd_password(struct client *c, int argc, char **argv)
 {
 	struct roomfile *rf = NULL;
 	struct password *pw = NULL;
-	struct admin_request req = {0};
-	struct admin_password *np = NULL;
 	char prompt[160];
 	enum status st = command_enter(c, argc, argv, 2, false, &rf);
 
@@ -117,20 +153,12 @@ enum status cmd_password(struct client *c, int argc, char **argv)
 		st = password_get(&pw, PASSWORD_ENV, c->password_file, prompt, true, c->err,
 				  sizeof c->err);
 	}
-	if (st == ST_OK) {
-		np = admin_new_password(pw->text, pw->len);
-		if (!np)
-			st = client_fail(c, ST_ERROR, "cannot derive the new room keys (out of "
-					 "memory?)");
-	}
-	password_free(pw);
-	req.password = np;
 	if (st == ST_OK)
-		st = one_step(c, rf, &req);
+		st = roomadmin_password(c, rf, pw->text, pw->len);
+	password_free(pw);
 	if (st == ST_OK)
 		printf("the password of %s changed: new members need the new one; members already "
 		       "in the room are not affected\n", rf->room);
-	admin_password_free(np);
 	roomfile_close(rf);
 	return st;
 }

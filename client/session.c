@@ -141,9 +141,15 @@ static enum status creator_part(struct session *s, struct roomfile *rf, bool rot
 	return st;
 }
 
+/* Asked by the user (/kick, /approve, /rotate, the web page): on top of
+ * the newest state, which another admin may have signed since the last
+ * step. */
 enum status session_creator(struct session *s, struct roomfile *rf, bool rotate)
 {
-	return creator_part(s, rf, rotate, false, true);
+	bool admitted = false;
+	enum status st = roomsync_sync(s->c, rf, &admitted);
+
+	return st == ST_OK ? creator_part(s, rf, rotate, false, true) : st;
 }
 
 struct event_ctx {

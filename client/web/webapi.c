@@ -402,8 +402,8 @@ static enum status do_members(struct session *s, struct roomfile *rf, const char
 
 	if (st == ST_OK)
 		st = roomsync_members(c, rf, &list, &n);
-	cc->result = json_pack("{s:[], s:s, s:b}", "members", "creator", rf->creator,
-			       "approve", rf->settings.approve);
+	cc->result = json_pack("{s:[], s:[], s:s, s:b}", "members", "banned", "creator",
+			       rf->creator, "approve", rf->settings.approve);
 	arr = cc->result ? json_object_get(cc->result, "members") : NULL;
 	for (size_t i = 0; st == ST_OK && arr && i < rf->state.n_members; i++) {
 		struct listed_member own = {.rec = rf->state.members[i],
@@ -411,6 +411,15 @@ static enum status do_members(struct session *s, struct roomfile *rf, const char
 					    .mac_ok = true, .keys_ok = true};
 
 		json_array_append_new(arr, member_json(rf, &own));
+	}
+	for (size_t i = 0; st == ST_OK && cc->result && i < rf->state.n_banned; i++) {
+		char fp[FINGERPRINT_LEN];
+
+		if (!fingerprint_member(fp, &rf->state.banned[i]))
+			snprintf(fp, sizeof fp, "?");
+		json_array_append_new(json_object_get(cc->result, "banned"),
+				      json_pack("{s:s, s:s}", "name", rf->state.banned[i].name,
+						"fingerprint", fp));
 	}
 	for (size_t i = 0; st == ST_OK && arr && i < n; i++) {
 		members_check(rf, &list[i]);
@@ -461,13 +470,14 @@ static enum status do_leave(struct session *s, struct roomfile *rf, const char *
 	return membership_leave(session_client(s), rf);
 }
 
+static struct outcome run_on_room(struct webapi *a, const char *room, room_fn fn,
+				  const char *arg);
+
 /* A call on an open room, with its room file locked. */
 static struct outcome with_room(struct webapi *a, json_t *args, room_fn fn, bool takes_name)
 {
 	const char *room = NULL, *name = NULL;
-	struct call_ctx cc = {.a = a};
 	json_error_t jerr;
-	enum status st;
 	int bad = takes_name ? json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room",
 					      &room, "name", &name)
 			     : json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s}", "room", &room);
@@ -475,6 +485,17 @@ static struct outcome with_room(struct webapi *a, json_t *args, room_fn fn, bool
 	if (bad || !name_room_valid(room) || (takes_name && !name_member_valid(name)))
 		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", bad ? jerr.text :
 					     "not a valid room or member name"));
+	return run_on_room(a, room, fn, name);
+}
+
+/* `fn` on room (valid, open or opened now) with `arg`. */
+static struct outcome run_on_room(struct webapi *a, const char *room, room_fn fn,
+				  const char *arg)
+{
+	struct call_ctx cc = {.a = a};
+	const char *name = arg;
+	enum status st;
+
 	st = open_room(a, room, &cc.r);
 	if (st == ST_OK && cc.r->ended)
 		st = client_fail(a->c, ST_NOT_MEMBER, "the session of %s has ended", room);
@@ -496,6 +517,71 @@ static struct outcome call_kick(struct webapi *a, json_t *args)
 static struct outcome call_deny(struct webapi *a, json_t *args)
 {
 	return with_room(a, args, do_deny, true);
+}
+
+/* Protocol v2's admin actions, as the verbs unban, admin and password. */
+static enum status do_unban(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return roomadmin_unban(session_client(s), rf, arg);
+}
+
+static enum status do_make_admin(struct session *s, struct roomfile *rf, const char *arg,
+				 void *ctx)
+{
+	return roomadmin_admin(session_client(s), rf, arg, false);
+}
+
+static enum status do_drop_admin(struct session *s, struct roomfile *rf, const char *arg,
+				 void *ctx)
+{
+	return roomadmin_admin(session_client(s), rf, arg, true);
+}
+
+static enum status do_password(struct session *s, struct roomfile *rf, const char *arg,
+			       void *ctx)
+{
+	return roomadmin_password(session_client(s), rf, arg, strlen(arg));
+}
+
+static struct outcome call_admin(struct webapi *a, json_t *args)
+{
+	const char *room, *name;
+	int remove = 0;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s, s?b}", "room", &room, "name",
+			   &name, "remove", &remove))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room) || !name_member_valid(name))
+		return failed(a, client_fail(a->c, ST_USAGE, "not a valid room or member name"));
+	return run_on_room(a, room, remove ? do_drop_admin : do_make_admin, name);
+}
+
+/* unban takes a name or a fingerprint (hex digits and spaces). */
+static struct outcome call_unban(struct webapi *a, json_t *args)
+{
+	const char *room, *who;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room", &room, "who", &who))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room) || strlen(who) >= FINGERPRINT_LEN + E2E_MEMBER_NAME_MAX)
+		return failed(a, client_fail(a->c, ST_USAGE, "not a valid room, name or fingerprint"));
+	return run_on_room(a, room, do_unban, who);
+}
+
+/* The new password crosses once, in this body (wiped by the server). */
+static struct outcome call_password(struct webapi *a, json_t *args)
+{
+	const char *room, *password;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room", &room, "password",
+			   &password))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room))
+		return failed(a, client_fail(a->c, ST_USAGE, "'%s' is not a valid room name", room));
+	return run_on_room(a, room, do_password, password);
 }
 
 static struct outcome call_approve(struct webapi *a, json_t *args)
@@ -711,6 +797,9 @@ static const struct {
 	{"approve", call_approve},
 	{"deny", call_deny},
 	{"kick", call_kick},
+	{"unban", call_unban},
+	{"admin", call_admin},
+	{"password", call_password},
 	{"rotate", call_rotate},
 	{"leave", call_leave},
 };

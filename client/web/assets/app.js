@@ -178,11 +178,37 @@ async function refreshMembers() {
         li.appendChild(actionButton('Approve', 'approve', 'approve', args));
         li.appendChild(actionButton('Deny', 'deny', 'deny', args));
       } else if (m.status === 'admitted') {
-        li.appendChild(actionButton('Kick', 'kick', 'kick', args));
+        li.appendChild(actionButton('Kick and ban', 'kick', 'kick', args));
+        li.appendChild(m.admin ? actionButton('No longer admin', 'unadmin', 'admin', { room, name: m.name, remove: true })
+                               : actionButton('Make admin', 'make-admin', 'admin', args));
       }
     }
     ul.appendChild(li);
   }
+  const banned = $('banned');
+  banned.replaceChildren();
+  for (const b of r.banned || []) {
+    const li = el('li');
+    li.dataset.name = b.name;
+    li.appendChild(el('span', 'sender', b.name));
+    li.appendChild(el('div', 'fp', b.fingerprint));
+    li.appendChild(actionButton('Unban', 'unban', 'unban', { room, who: b.fingerprint }));
+    banned.appendChild(li);
+  }
+}
+
+/* The new room password crosses once, to the local e2e-chat; the field is
+   emptied at once, whatever the answer. */
+async function changePassword(ev) {
+  ev.preventDefault();
+  const box = $('new-password');
+  const password = box.value;
+  box.value = '';
+  if (!password || !state.current) return;
+  try {
+    await api('password', { room: state.current, password });
+    notice('The room password changed: new members need the new one.');
+  } catch (err) { notice(err.message); }
 }
 
 const memberWords = {
@@ -309,6 +335,7 @@ async function start() {
   $('send-form').addEventListener('submit', send);
   $('admit').addEventListener('click', () => api('admit', { room: state.current }).catch(e => notice(e.message)));
   $('rotate').addEventListener('click', () => api('rotate', { room: state.current }).catch(e => notice(e.message)));
+  $('password-form').addEventListener('submit', changePassword);
   if (!token) { notice('Open the link that e2e-chat web printed: it holds the key to this page.'); return; }
   try {
     const s = await refreshRooms();
