@@ -63,6 +63,10 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	case SESSION_QUEUE_SENT:
 		fprintf(stderr, "* queued lines sent\n");
 		break;
+	case SESSION_ADMIN_FAILED:
+		fprintf(stderr, "* the room state you signed did not take: %s (signed again on "
+			"every step)\n", detail);
+		break;
 	case SESSION_SEND_FAILED:
 		fprintf(stderr, "* %s\n", detail);
 		break;
@@ -72,7 +76,7 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	}
 }
 
-static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_creator(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	const struct chat *ch = ctx;
 
@@ -90,8 +94,9 @@ static enum status wait_admitted(struct chat *ch)
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
-			fprintf(stderr, "Waiting for the room creator to admit you to %s "
-				"(the creator's e2e-chat must be running)...\n", ch->room);
+			fprintf(stderr, "Waiting for an admin of %s to admit you (the room "
+				"creator or another admin: their e2e-chat must be running)...\n",
+				ch->room);
 			told = true;
 		}
 		session_wait(ch->session, false, &ch->sigfd, 1, &woken);
@@ -131,11 +136,26 @@ static enum status chat_accept(struct session *s, struct roomfile *rf, const cha
 	return verify_member(session_client(s), rf, arg, true);
 }
 
+/* /kick bans (the person may not come back under any name until an
+ * admin runs unban); /deny turns a pending member away. Either ends an
+ * approval of the name. */
+static enum status chat_remove(struct session *s, struct roomfile *rf, const char *arg,
+			       bool ban)
+{
+	enum status st = admin_remove(session_client(s), rf, arg, ban);
+
+	session_forget_approval(s, arg);
+	return st == ST_OK ? session_creator(s, rf, false) : st;
+}
+
 static enum status chat_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
 {
-	enum status st = creator_remove(session_client(s), rf, arg);
+	return chat_remove(s, rf, arg, true);
+}
 
-	return st == ST_OK ? session_creator(s, rf, false) : st;
+static enum status chat_deny(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return chat_remove(s, rf, arg, false);
 }
 
 static enum status chat_approve(struct session *s, struct roomfile *rf, const char *arg,
@@ -173,10 +193,10 @@ static const struct {
 	{"/list", false, chat_list, "members, their status and whether you verified them"},
 	{"/verify", true, chat_verify, "NAME's fingerprint, to compare out of band"},
 	{"/accept", true, chat_accept, "mark NAME's current keys verified (after comparing)"},
-	{"/kick", true, chat_kick, "remove NAME; a new epoch starts without them (creator)"},
-	{"/approve", true, chat_approve, "admit NAME in an --approve room (creator)"},
-	{"/deny", true, chat_kick, "turn NAME away in an --approve room (creator)"},
-	{"/rotate", false, chat_rotate, "start a new epoch now (creator)"},
+	{"/kick", true, chat_kick, "remove and ban NAME; a new epoch starts without them (admin)"},
+	{"/approve", true, chat_approve, "admit NAME in an --approve room (admin)"},
+	{"/deny", true, chat_deny, "turn NAME away in an --approve room (admin)"},
+	{"/rotate", false, chat_rotate, "start a new epoch now (admin)"},
 	{"/leave", false, chat_leave, "give up your membership and quit"},
 };
 

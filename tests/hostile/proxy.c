@@ -12,7 +12,10 @@
  *
  *   METHOD PATH-PREFIX ACTION [ARG]     (METHOD may be '*')
  *
- *   status N [TEXT]    answer N with the relay's body, or with TEXT
+ *   status N           answer N with the relay's body
+ *   fake N TEXT        answer N with TEXT without forwarding the request:
+ *                      the relay never sees it (a relay that says yes and
+ *                      does nothing)
  *   body TEXT          answer the relay's status with TEXT as the body
  *   empty              200 with an empty body
  *   truncate N         only the first N bytes of the relay's body
@@ -382,16 +385,10 @@ static void apply(struct reply *rp, const struct rule *r, const char *client_uri
 {
 	unsigned long n;
 	char *text;
-	int used = 0;
 
-	if (strcmp(r->action, "status") == 0 && sscanf(r->arg, "%lu %n", &n, &used) == 1 &&
-	    n >= 100 && n <= 999) {
+	if (strcmp(r->action, "status") == 0 && sscanf(r->arg, "%lu", &n) == 1 && n >= 100 &&
+	    n <= 999) {
 		rp->status = (long)n;
-		if (used > 0 && r->arg[used] && (text = strdup(r->arg + used)) != NULL) {
-			free(rp->body);
-			rp->body = text;
-			rp->len = strlen(text);
-		}
 	} else if (strcmp(r->action, "body") == 0 && (text = strdup(r->arg)) != NULL) {
 		free(rp->body);
 		rp->body = text;
@@ -473,6 +470,13 @@ static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const
 	if (ruled && strcmp(r.action, "hang") == 0) {
 		hang(p);
 		return MHD_NO; /* close the connection without an answer */
+	}
+	if (ruled && strcmp(r.action, "fake") == 0) {
+		unsigned long n = 0;
+		int used = 0;
+
+		if (sscanf(r.arg, "%lu %n", &n, &used) >= 1 && n >= 100 && n <= 999)
+			return answer(con, (long)n, r.arg + used, strlen(r.arg + used));
 	}
 	if (ruled && strcmp(r.action, "endless") == 0 && !from_start(rq, &client_uri)) {
 		ret = MHD_NO;

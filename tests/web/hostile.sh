@@ -52,10 +52,10 @@ check_eq 0 "$(grep -c "$esc" "$T/bob.web.err")" "ESC on bob's web's standard err
 # that the relay is away still reaches the page.
 e1=$(printf 'é%.0s' $(seq 1 300))
 garbage="{\"error\":{\"code\":\"unavailable\",\"message\":\"x$e1\"}}"
-rules "GET /v1/rooms/den/members status 503 $garbage"
+rules "GET /v1/rooms/den/members fake 503 $garbage"
 web_call bob members '{"room":"den"}'
 check_contains "$BODY" '"message":"relay: x' "the error of a call the relay refused ($STATUS)"
-rules "GET /v1/rooms/den/messages status 503 $garbage"
+rules "GET /v1/rooms/den/messages fake 503 $garbage"
 as alice send den "to make bob's web fetch" || fail "alice's send"
 told() { web_events bob 0 && [[ $BODY == *'"detail":"relay: x'* ]]; }
 eventually 60 told || miss "bob's web never told that the relay refused: $BODY"
