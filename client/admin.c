@@ -140,15 +140,6 @@ static bool admissible(struct client *c, const struct roomfile *rf,
 	return true;
 }
 
-static const struct listed_member *listed(const struct listed_member *list, size_t n,
-					  const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].rec.name, name) == 0)
-			return &list[i];
-	return NULL;
-}
-
 static bool schedule_due(const struct creator_settings *s)
 {
 	return (s->rotate_messages && s->epoch_messages >= s->rotate_messages) ||
@@ -225,7 +216,7 @@ static bool plan_members(struct client *c, const struct roomfile *rf,
 		const struct wire_member *m = &cur->members[i];
 		const struct departure *d = strcmp(m->name, rf->me) == 0
 						    ? NULL
-						    : departure_of(c, rf, m, listed(list, n, m->name));
+						    : departure_of(c, rf, m, roomsync_listed(list, n, m->name));
 
 		if (!d) {
 			next->members[next->n_members++] = *m;

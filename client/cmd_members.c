@@ -79,15 +79,6 @@ void members_check(const struct roomfile *rf, const struct listed_member *m)
 	}
 }
 
-static const struct listed_member *listed(const struct listed_member *list, size_t n,
-					  const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].rec.name, name) == 0)
-			return &list[i];
-	return NULL;
-}
-
 /* The members come from the signed state, whatever the relay lists: one
  * it leaves out still holds the room's keys, so it is shown (and the
  * omission said). The relay's list only adds those not in the state:
@@ -100,7 +91,7 @@ enum status members_show(struct client *c, struct roomfile *rf)
 
 	for (size_t i = 0; st == ST_OK && i < rf->state.n_members; i++) {
 		const struct wire_member *m = &rf->state.members[i];
-		const struct listed_member *l = listed(list, n, m->name);
+		const struct listed_member *l = roomsync_listed(list, n, m->name);
 		struct listed_member own = {.rec = *m, .relay_status = WIRE_ADMITTED,
 					    .in_state = true, .mac_ok = true, .keys_ok = true};
 

@@ -29,6 +29,15 @@ static bool in_state(const struct roomfile *rf, const struct wire_member *m)
 	return s && same_keys(s, m);
 }
 
+const struct listed_member *roomsync_listed(const struct listed_member *list, size_t n,
+					    const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].rec.name, name) == 0)
+			return &list[i];
+	return NULL;
+}
+
 enum status roomsync_members(struct client *c, struct roomfile *rf,
 			     struct listed_member **list, size_t *n)
 {

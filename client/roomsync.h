@@ -33,6 +33,10 @@ enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct 
  * its epoch. Saves the room file. */
 enum status roomsync_sync(struct client *c, struct roomfile *rf, bool *admitted);
 
+/* The entry named `name` in a list roomsync_members made, or NULL. */
+const struct listed_member *roomsync_listed(const struct listed_member *list, size_t n,
+					    const char *name);
+
 /* The relay's member list, each entry checked. *list is malloc'd. */
 enum status roomsync_members(struct client *c, struct roomfile *rf,
 			     struct listed_member **list, size_t *n);
