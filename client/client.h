@@ -37,6 +37,10 @@ struct client {
 	bool follow;  /* read: then wait for new messages */
 	unsigned interval_ms;
 	bool accept; /* verify: accept the member's current keys */
+	bool plain;       /* join: the line mode, not the full screen */
+	bool no_bell;     /* join: no bell on a message that names you */
+	bool notify;      /* join: notify-send on a message that names you */
+	bool notify_text; /* ... with the message's text */
 
 	/* creating a room, and the creator's client */
 	enum wire_history history;

@@ -70,6 +70,13 @@ static void usage(FILE *out)
 	      "      --interval MS        join, read --follow: how often a creator polls the\n"
 	      "                           relay, and the first pause after a failure (1000)\n"
 	      "      --no-wait            join: exit with code 3 instead of waiting for admission\n"
+	      "      --plain              join: the line mode, not the full-screen chat (also\n"
+	      "                           when TERM is dumb or input or output is no terminal)\n"
+	      "      --no-bell            join: no terminal bell on a message that names you\n"
+	      "      --notify             join: a desktop notification (notify-send) on a\n"
+	      "                           message that names you, without its text\n"
+	      "      --notify-text        join: the same, with the message's text (visible to\n"
+	      "                           other local users in notify-send's command line)\n"
 	      "      --accept             verify: accept NAME's current keys as verified\n"
 	      "Creating a room (and the creator's client):\n"
 	      "      --history POLICY     joined (default): newcomers read only what is sent\n"
@@ -132,7 +139,8 @@ enum {
 	OPT_HOME = 256, OPT_PASSWORD_FILE, OPT_AFTER, OPT_JSON, OPT_INTERVAL, OPT_NO_WAIT,
 	OPT_ACCEPT, OPT_HISTORY, OPT_APPROVE, OPT_ROTATE_MESSAGES, OPT_ROTATE_SECONDS,
 	OPT_PASSPHRASE_FILE, OPT_NEW_PASSPHRASE_FILE, OPT_REMOVE, OPT_CACERT, OPT_PIN,
-	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW,
+	OPT_INSECURE_TRANSPORT, OPT_TAIL, OPT_FOLLOW, OPT_PLAIN, OPT_NO_BELL, OPT_NOTIFY,
+	OPT_NOTIFY_TEXT,
 };
 
 static const struct option options[] = {
@@ -148,6 +156,10 @@ static const struct option options[] = {
 	{"interval", required_argument, NULL, OPT_INTERVAL},
 	{"no-wait", no_argument, NULL, OPT_NO_WAIT},
 	{"accept", no_argument, NULL, OPT_ACCEPT},
+	{"plain", no_argument, NULL, OPT_PLAIN},
+	{"no-bell", no_argument, NULL, OPT_NO_BELL},
+	{"notify", no_argument, NULL, OPT_NOTIFY},
+	{"notify-text", no_argument, NULL, OPT_NOTIFY_TEXT},
 	{"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
 	{"new-passphrase-file", required_argument, NULL, OPT_NEW_PASSPHRASE_FILE},
 	{"remove", no_argument, NULL, OPT_REMOVE},
@@ -180,6 +192,10 @@ static int parse_options(struct client *c, int argc, char **argv)
 		case OPT_JSON: c->json = true; break;
 		case OPT_NO_WAIT: c->no_wait = true; break;
 		case OPT_ACCEPT: c->accept = true; break;
+		case OPT_PLAIN: c->plain = true; break;
+		case OPT_NO_BELL: c->no_bell = true; break;
+		case OPT_NOTIFY: c->notify = true; break;
+		case OPT_NOTIFY_TEXT: c->notify = c->notify_text = true; break;
 		case OPT_PASSPHRASE_FILE: c->passphrase_file = optarg; break;
 		case OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = optarg; break;
 		case OPT_REMOVE: c->remove_passphrase = true; break;
