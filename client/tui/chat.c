@@ -326,10 +326,11 @@ static void status_text(const struct tui *t, char *out, size_t max)
 		snprintf(conn + used, sizeof conn - used, ", %llu queued",
 			 (unsigned long long)t->queued);
 	}
-	snprintf(out, max, " %s | %s | epoch %llu | %zu member%s, %zu/%zu verified | %s%s",
-		 t->room, t->c->name, (unsigned long long)t->epoch, t->n_members,
-		 t->n_members == 1 ? "" : "s", t->n_verified, others, conn,
-		 t->security ? " | SECURITY" : "");
+	/* what must not be cut off by a narrow terminal comes first */
+	snprintf(out, max, " %s | %s |%s %s | epoch %llu | %zu member%s, %zu/%zu verified",
+		 t->room, t->c->name, t->security ? " SECURITY |" : "", conn,
+		 (unsigned long long)t->epoch, t->n_members, t->n_members == 1 ? "" : "s",
+		 t->n_verified, others);
 	if (t->up > 0) {
 		size_t used = strlen(out);
 

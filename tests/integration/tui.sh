@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The terminal chat (issue 13), driven in tmux as a person would: bob's
+# `join` runs full screen in a private tmux server of a fixed size, keys
+# go in with send-keys and the screen is read back with capture-pane.
+#  - a message that arrives while half a line is typed leaves the typed
+#    text intact on the input line, and the line is sent whole;
+#  - Left/Right edit, Up recalls the history;
+#  - a stray Ctrl-L, extra spaces and unknown /commands are never sent;
+#  - a resize redraws at the new size;
+#  - the relay going away shows "reconnecting"; a replayed message (the
+#    relay's lie) raises SECURITY in the status line; a kick shows REMOVED;
+#  - Ctrl-D on an empty line ends the chat with exit code 0.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/client.sh"
+
+SOCK="e2e-tui-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+# the tmux server goes with the test; lib_cleanup still sees the exit status
+tui_cleanup() {
+	local rc=$?
+	tm kill-server >/dev/null 2>&1 || true
+	(exit "$rc")
+	lib_cleanup
+}
+trap tui_cleanup EXIT
+
+# The screen as text, and whether it shows TEXT.
+pane() { tm capture-pane -p -t chat; }
+pane_has() { local p; p=$(pane) && [[ $p == *"$1"* ]]; }
+# The last row (the input line) and the one above it (the status line).
+input_line() { pane | tail -n 1; }
+status_line() { pane | tail -n 2 | head -n 1; }
+input_is() { [ "$(input_line | sed 's/ *$//')" = "$1" ]; }
+status_has() { local s; s=$(status_line) && [[ $s == *"$1"* ]]; }
+rows_are() { [ "$(pane | wc -l)" -eq "$1" ]; }
+
+relay_start
+port=$RELAY_PORT
+as_bg alice hall
+eventually 60 as alice members hall >/dev/null 2>&1 || fail "alice never created the room: $(cat "$T/alice.err")"
+as bob join hall --no-wait </dev/null >/dev/null 2>&1 || true
+as carol join hall --no-wait </dev/null >/dev/null 2>&1 || true
+eventually 60 as carol send hall "carol is in" 2>/dev/null || fail "carol was never admitted"
+eventually 60 as bob send hall "bob is in" 2>/dev/null || fail "bob was never admitted"
+
+printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" TERM=screen "$E2E_CLIENT" --relay "$RELAY_URL" \
+	--home "$T/bob" --name bob join hall --interval 100
+tm new-session -d -s chat -x 80 -y 24 "$cmd; echo \$? >$T/bob.rc"
+eventually 60 status_has "hall | bob |" || fail "no status line: $(pane)"
+eventually 60 pane_has "carol: carol is in" || fail "the scrollback does not show carol: $(pane)"
+check_contains "$(status_line)" "connected" "the status line"
+check_contains "$(status_line)" "3 members" "the status line"
+
+# 1. Half a line typed, then carol speaks.
+tm send-keys -t chat -l "I am halfway through typ"
+eventually 30 input_is "> I am halfway through typ" || fail "typing: $(pane)"
+as carol send hall "carol interrupts you"
+eventually 60 pane_has "carol: carol interrupts you" || fail "carol's message never came: $(pane)"
+check_eq "> I am halfway through typ" "$(input_line | sed 's/ *$//')" "the input line after a message came"
+if pane | grep -q "typ\[\|typ.*carol interrupts"; then miss "the message broke into the typed line: $(pane)"; else pass; fi
+tm send-keys -t chat -l "ing"
+tm send-keys -t chat Enter
+eventually 60 reads carol hall "bob: I am halfway through typing" ||
+	miss "the line was not sent whole: $(cat "$T/reads.out")"
+eventually 30 input_is ">" || miss "the input line was not emptied: $(pane)"
+
+# 2. Arrows edit; Up recalls.
+tm send-keys -t chat -l "abcdef"
+tm send-keys -t chat Left Left
+tm send-keys -t chat -l "X"
+tm send-keys -t chat Enter
+eventually 60 reads carol hall "bob: abcdXef" || miss "Left/Left/X: $(cat "$T/reads.out")"
+tm send-keys -t chat Up
+eventually 30 input_is "> abcdXef" || miss "Up did not recall the last line: $(pane)"
+tm send-keys -t chat Up
+eventually 30 input_is "> I am halfway through typing" || miss "Up twice: $(pane)"
+tm send-keys -t chat C-u
+
+# 3. Nothing typed by mistake is sent: a stray Ctrl-L, extra spaces, an
+# unknown command.
+tm send-keys -t chat C-l
+tm send-keys -t chat -l "/verify  carol "
+tm send-keys -t chat Enter
+eventually 30 pane_has "- carol $(as bob verify hall carol 2>/dev/null | grep -o '[0-9a-f]\{4\} [0-9a-f]\{4\}' | head -1)" ||
+	miss "/verify with extra spaces: $(pane)"
+if pane_has "Usage: /verify"; then miss "/verify with extra spaces gave the usage"; else pass; fi
+tm send-keys -t chat -l "/frobnicate now"
+tm send-keys -t chat Enter
+eventually 30 pane_has "Unknown command /frobnicate: not sent" || miss "unknown command: $(pane)"
+tm send-keys -t chat -l "after the commands"
+tm send-keys -t chat Enter
+eventually 60 reads carol hall "bob: after the commands" || miss "a line after the commands"
+as carol read hall >"$T/carol.read" 2>/dev/null
+if grep -q "frobnicate\|/verify\|\[D" "$T/carol.read"; then miss "a command was sent: $(cat "$T/carol.read")"; else pass; fi
+
+# 4. A resize redraws: the status line and the input line at the new bottom.
+tm resize-window -t chat -x 60 -y 16
+eventually 30 rows_are 16 || miss "the pane did not become 16 rows"
+eventually 30 status_has "hall | bob |" || miss "no status line after the resize: $(pane)"
+eventually 30 input_is ">" || miss "no input line after the resize: $(pane)"
+check_eq 0 "$(pane | awk 'length($0) > 60' | wc -l)" "rows wider than the new width"
+
+# 5. The relay goes away (reconnecting), and comes back with a lie: a
+# stored message of carol's served again under a new number.
+relay_stop
+eventually 60 status_has "reconnecting" || miss "the status line never said reconnecting: $(status_line)"
+sqlite3 "$RELAY_DB" "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
+     SELECT room_id, v, sender, epoch, counter, nonce, ct, sig, received_at
+     FROM messages WHERE sender = 'carol' ORDER BY seq LIMIT 1;"
+relay_start --port "$port"
+eventually 90 status_has "SECURITY" || miss "SECURITY not in the status line: $(pane)"
+check_contains "$(pane)" "!! SECURITY:" "the warning in the scrollback"
+eventually 60 status_has "connected" || miss "never connected again: $(status_line)"
+
+# 6. Kicked: the status line says so, and Ctrl-D on the empty line quits.
+say alice "/kick bob"
+eventually 90 status_has "REMOVED" || miss "a kick not shown in the status line: $(pane)"
+check_contains "$(pane)" "not a member of hall any more" "the scrollback after the kick"
+echo "--- the pane after the kick:"; pane
+tm send-keys -t chat C-d
+eventually 30 test -s "$T/bob.rc" || fail "Ctrl-D did not end the chat: $(pane)"
+check_eq 0 "$(cat "$T/bob.rc")" "the chat's exit code"
+hang_up alice
+checks_done tui
