@@ -517,8 +517,6 @@ static enum tui_key key_of(int code, bool *known)
 	case KEY_DOWN: return TUI_KEY_DOWN;
 	case KEY_BACKSPACE: return TUI_KEY_BACKSPACE;
 	case KEY_DC: return TUI_KEY_DELETE;
-	case 0x222: return TUI_KEY_WORD_LEFT;  /* ctrl-left on xterm-likes (kLFT5) */
-	case 0x231: return TUI_KEY_WORD_RIGHT; /* ctrl-right (kRIT5) */
 	default: *known = false; return TUI_KEY_LEFT;
 	}
 }
@@ -734,6 +732,8 @@ enum status tui_chat_run(struct client *c, const char *room, int sigfd,
 		goto out;
 	}
 	st = loop(t);
+	if (st == ST_OK && t->removed) /* as the line mode: the chat ended by a removal */
+		st = client_fail(c, ST_NOT_MEMBER, "you are not a member of %s any more", room);
 out:
 	tui_close(t);
 	return st;

@@ -9,7 +9,8 @@
 #  - a resize redraws at the new size;
 #  - the relay going away shows "reconnecting"; a replayed message (the
 #    relay's lie) raises SECURITY in the status line; a kick shows REMOVED;
-#  - Ctrl-D on an empty line ends the chat with exit code 0.
+#  - Ctrl-D on an empty line ends the chat (exit code 5 after the removal,
+#    as the line mode's).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
@@ -120,6 +121,6 @@ check_contains "$(pane)" "not a member of hall any more" "the scrollback after t
 echo "--- the pane after the kick:"; pane
 tm send-keys -t chat C-d
 eventually 30 test -s "$T/bob.rc" || fail "Ctrl-D did not end the chat: $(pane)"
-check_eq 0 "$(cat "$T/bob.rc")" "the chat's exit code"
+check_eq 5 "$(cat "$T/bob.rc")" "the exit code of a chat left after a removal"
 hang_up alice
 checks_done tui
