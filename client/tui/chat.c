@@ -221,7 +221,7 @@ static void drain_capture(struct tui *t)
 
 	fflush(stdout);
 	fflush(stderr);
-	while ((got = read(t->capfd, buf, sizeof buf)) > 0) {
+	for (got = read(t->capfd, buf, sizeof buf); got > 0; got = read(t->capfd, buf, sizeof buf)) {
 		for (ssize_t i = 0; i < got; i++) {
 			if (buf[i] == '\n' || t->cap_len == TUI_CAPTURE_LINE) {
 				t->cap[t->cap_len] = '\0';
@@ -274,7 +274,8 @@ static void capture_stop(struct tui *t)
 	if (t->capfd >= 0) { /* what was printed last goes to the terminal */
 		if (t->cap_len)
 			fprintf(stderr, "%.*s\n", (int)t->cap_len, t->cap);
-		while ((got = read(t->capfd, buf, sizeof buf)) > 0)
+		for (got = read(t->capfd, buf, sizeof buf); got > 0;
+		     got = read(t->capfd, buf, sizeof buf))
 			fwrite(buf, 1, (size_t)got, stderr);
 		close(t->capfd);
 	}
@@ -530,12 +531,13 @@ static enum status control(struct tui *t, uint32_t cp, bool *acted)
 		{16, TUI_KEY_UP}, {21, TUI_KEY_KILL_START}, {23, TUI_KEY_KILL_WORD},
 		{25, TUI_KEY_YANK}, {127, TUI_KEY_BACKSPACE}};
 	size_t len;
+	bool empty = tui_edit_text(t->ed, &len) && len == 0;
 
 	if (cp == '\r' || cp == '\n')
 		return enter(t, acted);
 	if (cp == 3) /* Ctrl-C */
 		t->quit = true;
-	else if (cp == 4 && (tui_edit_text(t->ed, &len), len == 0)) /* Ctrl-D */
+	else if (cp == 4 && empty) /* Ctrl-D */
 		t->quit = true;
 	else if (cp == 4)
 		tui_edit_key(t->ed, TUI_KEY_DELETE);
@@ -551,28 +553,37 @@ static enum status control(struct tui *t, uint32_t cp, bool *acted)
 	return ST_OK;
 }
 
+static enum status one_key(struct tui *t, enum tui_input in, uint32_t cp, bool *acted)
+{
+	bool known = false, esc = t->esc;
+	enum tui_key key = in == TUI_IN_KEY ? key_of((int)cp, &known) : TUI_KEY_LEFT;
+
+	t->esc = false;
+	if (in == TUI_IN_KEY && (cp == KEY_PPAGE || cp == KEY_NPAGE))
+		page(t, cp == KEY_PPAGE);
+	else if (in == TUI_IN_KEY && cp == KEY_ENTER)
+		return enter(t, acted);
+	else if (in == TUI_IN_KEY && known)
+		tui_edit_key(t->ed, key);
+	else if (in == TUI_IN_CHAR && esc && (cp == 'b' || cp == 'f')) /* Alt-b, Alt-f */
+		tui_edit_key(t->ed, cp == 'b' ? TUI_KEY_WORD_LEFT : TUI_KEY_WORD_RIGHT);
+	else if (in == TUI_IN_CHAR && (cp < 0x20 || cp == 0x7F))
+		return control(t, cp, acted);
+	else if (in == TUI_IN_CHAR)
+		insert(t, cp);
+	return ST_OK;
+}
+
+/* Every key waiting (a paste is many). */
 static enum status read_keys(struct tui *t, bool *acted)
 {
-	enum tui_input in;
 	enum status st = ST_OK;
-	uint32_t cp;
-	bool known, esc;
+	uint32_t cp = 0;
+	enum tui_input in = tui_screen_key(t->scr, &cp);
 
-	while (st == ST_OK && !t->quit && (in = tui_screen_key(t->scr, &cp)) != TUI_IN_NONE) {
-		esc = t->esc;
-		t->esc = false;
-		if (in == TUI_IN_KEY && (cp == KEY_PPAGE || cp == KEY_NPAGE))
-			page(t, cp == KEY_PPAGE);
-		else if (in == TUI_IN_KEY && cp == KEY_ENTER)
-			st = enter(t, acted);
-		else if (in == TUI_IN_KEY && (key_of((int)cp, &known), known))
-			tui_edit_key(t->ed, key_of((int)cp, &known));
-		else if (in == TUI_IN_CHAR && esc && (cp == 'b' || cp == 'f')) /* Alt-b, Alt-f */
-			tui_edit_key(t->ed, cp == 'b' ? TUI_KEY_WORD_LEFT : TUI_KEY_WORD_RIGHT);
-		else if (in == TUI_IN_CHAR && (cp < 0x20 || cp == 0x7F))
-			st = control(t, cp, acted);
-		else if (in == TUI_IN_CHAR)
-			insert(t, cp);
+	while (st == ST_OK && !t->quit && in != TUI_IN_NONE) {
+		st = one_key(t, in, cp, acted);
+		in = tui_screen_key(t->scr, &cp);
 	}
 	return st;
 }
