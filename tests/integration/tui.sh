@@ -9,6 +9,8 @@
 #  - a resize redraws at the new size;
 #  - the relay going away shows "reconnecting"; a replayed message (the
 #    relay's lie) raises SECURITY in the status line; a kick shows REMOVED;
+#  - a multi-line message is indented under its sender; TERM=dumb keeps
+#    the line mode;
 #  - Ctrl-D on an empty line ends the chat (exit code 5 after the removal,
 #    as the line mode's).
 set -euo pipefail
@@ -66,6 +68,12 @@ eventually 60 reads carol hall "bob: I am halfway through typing" ||
 	miss "the line was not sent whole: $(cat "$T/reads.out")"
 eventually 30 input_is ">" || miss "the input line was not emptied: $(pane)"
 
+# A message of three lines: indented under its sender, not "line1?line2".
+printf 'first line\nsecond line\nthird line\n' | as carol send hall - 2>/dev/null
+eventually 60 pane_has "carol: first line" || miss "a multi-line message: $(pane)"
+check_contains "$(pane)" $'carol: first line\n               second line\n               third line' \
+	"a multi-line message, indented"
+
 # 2. Arrows edit; Up recalls.
 tm send-keys -t chat -l "abcdef"
 tm send-keys -t chat Left Left
@@ -114,7 +122,18 @@ eventually 90 status_has "SECURITY" || miss "SECURITY not in the status line: $(
 check_contains "$(pane)" "!! SECURITY:" "the warning in the scrollback"
 eventually 60 status_has "connected" || miss "never connected again: $(status_line)"
 
-# 6. Kicked: the status line says so, and Ctrl-D on the empty line quits.
+# 6. TERM=dumb keeps the line mode (no status line), in a second window.
+printf -v cmd2 '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" TERM=dumb "$E2E_CLIENT" --relay "$RELAY_URL" \
+	--home "$T/carol" --name carol join hall --interval 100
+tm new-window -d -t chat -n dumb "$cmd2; echo \$? >$T/carol.rc"
+dumb_has() { local p; p=$(tm capture-pane -p -t chat:dumb) && [[ $p == *"$1"* ]]; }
+eventually 60 dumb_has "You are in hall as carol" || miss "TERM=dumb: $(tm capture-pane -p -t chat:dumb)"
+if dumb_has "| epoch"; then miss "TERM=dumb drew a status line"; else pass; fi
+tm send-keys -t chat:dumb -l "/quit"
+tm send-keys -t chat:dumb Enter
+eventually 30 test -s "$T/carol.rc" || miss "/quit in the line mode"
+
+# 7. Kicked: the status line says so, and Ctrl-D on the empty line quits.
 say alice "/kick bob"
 eventually 90 status_has "REMOVED" || miss "a kick not shown in the status line: $(pane)"
 check_contains "$(pane)" "not a member of hall any more" "the scrollback after the kick"
