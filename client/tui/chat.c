@@ -328,15 +328,10 @@ static void status_text(const struct tui *t, char *out, size_t max)
 			 (unsigned long long)t->queued);
 	}
 	/* what must not be cut off by a narrow terminal comes first */
-	snprintf(out, max, " %s | %s |%s %s | epoch %llu | %zu member%s, %zu/%zu verified",
+	snprintf(out, max, " %s | %s |%s %s |%s epoch %llu | %zu member%s, %zu/%zu verified",
 		 t->room, t->c->name, t->security ? " SECURITY |" : "", conn,
-		 (unsigned long long)t->epoch, t->n_members, t->n_members == 1 ? "" : "s",
-		 t->n_verified, others);
-	if (t->up > 0) {
-		size_t used = strlen(out);
-
-		snprintf(out + used, max - used, " | more below (PageDown)");
-	}
+		 t->up > 0 ? " more below |" : "", (unsigned long long)t->epoch, t->n_members,
+		 t->n_members == 1 ? "" : "s", t->n_verified, others);
 }
 
 /* ---- the scrollback from the store ---- */
@@ -487,7 +482,7 @@ static void page(struct tui *t, bool up)
 	}
 	t->up += step;
 	(void)tui_scroll_layout(t->sc, tui_screen_cols(t->scr), tui_scroll_day(client_now_ms()),
-				t->up, t->rows, (size_t)tui_screen_rows(t->scr), &at_top);
+				&t->up, t->rows, (size_t)tui_screen_rows(t->scr), &at_top);
 	oldest = tui_scroll_oldest_id(t->sc);
 	if (at_top && oldest > 1)
 		load_page(t, oldest, false);
@@ -601,7 +596,7 @@ static void draw(struct tui *t)
 
 	if (!tui_screen_too_small(t->scr))
 		n = tui_scroll_layout(t->sc, tui_screen_cols(t->scr), tui_scroll_day(client_now_ms()),
-				      t->up, t->rows, (size_t)tui_screen_rows(t->scr), &at_top);
+				      &t->up, t->rows, (size_t)tui_screen_rows(t->scr), &at_top);
 	status_text(t, status, sizeof status);
 	tui_edit_view(t->ed, tui_screen_cols(t->scr) - 3, &start, &col);
 	tui_screen_draw(t->scr, t->rows, n, &s, text + start, len - start, col);

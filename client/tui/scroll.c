@@ -350,12 +350,12 @@ static void entry_rows(const struct tui_scroll *sc, size_t i, int width, int tod
 		row_emit(b);
 }
 
-size_t tui_scroll_layout(const struct tui_scroll *sc, int width, int today, size_t up,
+size_t tui_scroll_layout(const struct tui_scroll *sc, int width, int today, size_t *up_io,
 			 struct tui_row *rows, size_t n_rows, bool *at_top)
 {
 	struct rowsink k = {.put = count_row};
 	struct rowbuild *b = malloc(sizeof *b);
-	size_t below = 0, shown, i, counts_to = up + n_rows;
+	size_t up = *up_io, below = 0, shown, i, counts_to = up + n_rows;
 
 	*at_top = true;
 	if (!b || n_rows == 0) {
@@ -371,6 +371,7 @@ size_t tui_scroll_layout(const struct tui_scroll *sc, int width, int today, size
 	*at_top = i == 0 && below <= counts_to;
 	if (*at_top)
 		up = below > n_rows ? below - n_rows : 0;
+	*up_io = up;
 	k = (struct rowsink){.put = place_row, .rows = rows, .n_rows = n_rows, .up = up};
 	for (i = sc->n; i > 0 && k.entry_bottom < up + n_rows; i--) {
 		struct rowsink c = {.put = count_row};

@@ -77,11 +77,12 @@ int64_t tui_scroll_oldest_id(const struct tui_scroll *sc);
  * id above `seen` (none if there is none). */
 void tui_scroll_mark_unread(struct tui_scroll *sc, int64_t seen);
 
-/* Lay out the rows that end `up` rows above the newest, at most n_rows,
- * into rows[] top to bottom; returns how many (fewer at the top of the
- * scrollback: rows then start at rows[0]). *at_top: the oldest row is
- * shown. `today`: a day number (tui_scroll_day). */
-size_t tui_scroll_layout(const struct tui_scroll *sc, int width, int today, size_t up,
+/* Lay out the rows that end *up rows above the newest, at most n_rows,
+ * into rows[] top to bottom; returns how many (fewer when the scrollback
+ * is shorter: rows then start at rows[0]). Past the top, *up is lowered
+ * to the oldest full screen. *at_top: the oldest row is shown. `today`:
+ * a day number (tui_scroll_day). */
+size_t tui_scroll_layout(const struct tui_scroll *sc, int width, int today, size_t *up,
 			 struct tui_row *rows, size_t n_rows, bool *at_top);
 
 /* The local day of a time in ms, as yyyymmdd. */

@@ -54,6 +54,7 @@ eventually 60 status_has "hall | bob |" || fail "no status line: $(pane)"
 eventually 60 pane_has "carol: carol is in" || fail "the scrollback does not show carol: $(pane)"
 check_contains "$(status_line)" "connected" "the status line"
 check_contains "$(status_line)" "3 members" "the status line"
+check_contains "$(pane)" $'--- new messages ---\n[' "the unread marker before what bob had not seen"
 
 # 1. Half a line typed, then carol speaks.
 tm send-keys -t chat -l "I am halfway through typ"
@@ -85,6 +86,18 @@ eventually 30 input_is "> abcdXef" || miss "Up did not recall the last line: $(p
 tm send-keys -t chat Up
 eventually 30 input_is "> I am halfway through typing" || miss "Up twice: $(pane)"
 tm send-keys -t chat C-u
+# Ctrl-D on a half-typed line deletes under the cursor; it neither sends nor quits
+tm send-keys -t chat -l "xyz"
+tm send-keys -t chat Home C-d
+eventually 30 input_is "> yz" || miss "Ctrl-D on a half-typed line: $(pane)"
+# a paste over the limit: cut at 4096 bytes, and said so
+tm send-keys -t chat End C-u
+eventually 30 input_is ">" || miss "End, Ctrl-U: $(pane)"
+tm send-keys -t chat -l "$(printf 'p%.0s' $(seq 5000))"
+eventually 60 pane_has "the line is full: a message is at most 4096 bytes" ||
+	miss "a 5000-character paste: $(pane)"
+tm send-keys -t chat C-u
+eventually 30 input_is ">" || miss "Ctrl-U after the paste: $(pane)"
 
 # 3. Nothing typed by mistake is sent: a stray Ctrl-L, extra spaces, an
 # unknown command.
@@ -109,6 +122,14 @@ eventually 30 rows_are 16 || miss "the pane did not become 16 rows"
 eventually 30 status_has "hall | bob |" || miss "no status line after the resize: $(pane)"
 eventually 30 input_is ">" || miss "no input line after the resize: $(pane)"
 check_eq 0 "$(pane | awk 'length($0) > 60' | wc -l)" "rows wider than the new width"
+# PageUp reads back to the first message (ten pages are more than the
+# scrollback holds: the top stops it), PageDown comes back
+not_scrolled() { ! status_has "more below"; }
+for _ in 1 2 3 4 5 6 7 8 9 10; do tm send-keys -t chat PageUp; done
+eventually 30 pane_has "carol: carol is in" || miss "PageUp to the first message: $(pane)"
+check_contains "$(status_line)" "more below" "the status line while scrolled up"
+for _ in 1 2 3 4 5 6 7 8 9 10; do tm send-keys -t chat PageDown; done
+eventually 30 not_scrolled || miss "PageDown did not come back: $(pane)"
 
 # 5. The relay goes away (reconnecting), and comes back with a lie: a
 # stored message of carol's served again under a new number.

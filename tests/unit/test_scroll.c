@@ -28,14 +28,14 @@ static void add(struct tui_scroll *sc, enum tui_kind kind, int64_t id, int64_t t
 
 static size_t layout(const struct tui_scroll *sc, int width, size_t up, size_t n, bool *top)
 {
-	return tui_scroll_layout(sc, width, tui_scroll_day(T2), up, rows, n, top);
+	return tui_scroll_layout(sc, width, tui_scroll_day(T2), &up, rows, n, top);
 }
 
 static void test_rows(void)
 {
 	struct tui_scroll *sc = tui_scroll_new();
 	bool top;
-	size_t n;
+	size_t n, up;
 
 	add(sc, TUI_MESSAGE, 1, T2, "bob", "hello there");
 	n = layout(sc, 40, 0, 10, &top);
@@ -59,9 +59,11 @@ static void test_rows(void)
 	/* scrolled up two rows: the two rows above come into view */
 	n = layout(sc, 30, 2, 4, &top);
 	CHECK(n == 4 && strcmp(rows[3].text, "               line2") == 0);
-	/* scrolled past the top: the oldest rows, from the top */
-	n = layout(sc, 30, 100, 4, &top);
-	CHECK(n == 4 && top && strcmp(rows[0].text, "[08:40] bob: hello there") == 0);
+	/* scrolled past the top: the oldest rows, from the top, and the
+	 * offset lowered to theirs (7 rows, 4 shown: 3 up) */
+	up = 100;
+	n = tui_scroll_layout(sc, 30, tui_scroll_day(T2), &up, rows, 4, &top);
+	CHECK(n == 4 && top && up == 3 && strcmp(rows[0].text, "[08:40] bob: hello there") == 0);
 	tui_scroll_free(sc);
 }
 
