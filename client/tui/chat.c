@@ -447,8 +447,13 @@ static enum status enter(struct tui *t, bool *acted)
 		st = session_send(t->session, cl.text, cl.len);
 		*acted = true;
 	}
-	if (st == ST_USAGE) { /* e.g. not UTF-8: say so, keep chatting */
-		add_entry(t, TUI_NOTICE, t->c->err);
+	if (st == ST_USAGE || st == ST_UNREACHABLE) { /* not UTF-8, the relay away: */
+		add_entry(t, TUI_NOTICE, t->c->err);       /* say so, keep chatting */
+		st = ST_OK;
+	} else if (st == ST_NOT_MEMBER) {
+		t->removed = true;
+		add_fmt(t, TUI_SECURITY, "you are not a member of %s any more (removed, or the room "
+			"is gone); /quit or Ctrl-D leaves the chat", t->room);
 		st = ST_OK;
 	}
 	sodium_memzero(t->line, sizeof t->line);
@@ -637,6 +642,14 @@ static bool readable(int fd)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
+/* The terminal went away (its window closed): nothing more will come. */
+static bool hung_up(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static enum status loop(struct tui *t)
 {
 	const int fds[4] = {t->sigfd, t->winchfd, STDIN_FILENO, t->capfd};
@@ -655,7 +668,9 @@ static enum status loop(struct tui *t)
 			break;
 		if (readable(t->winchfd) && read(t->winchfd, &si, sizeof si) > 0)
 			tui_screen_resize(t->scr);
-		if (readable(STDIN_FILENO))
+		if (hung_up(STDIN_FILENO))
+			t->quit = true;
+		else if (readable(STDIN_FILENO))
 			st = read_keys(t, &acted);
 		drain_capture(t);
 		while (waitpid(-1, NULL, WNOHANG) > 0) /* notify-send's */

@@ -62,6 +62,7 @@ eventually 30 input_is "> I am halfway through typ" || fail "typing: $(pane)"
 as carol send hall "carol interrupts you"
 eventually 60 pane_has "carol: carol interrupts you" || fail "carol's message never came: $(pane)"
 check_eq "> I am halfway through typ" "$(input_line | sed 's/ *$//')" "the input line after a message came"
+echo "--- the pane with the half-typed line:"; pane | grep -v '^ *$'
 if pane | grep -q "typ\[\|typ.*carol interrupts"; then miss "the message broke into the typed line: $(pane)"; else pass; fi
 tm send-keys -t chat -l "ing"
 tm send-keys -t chat Enter
