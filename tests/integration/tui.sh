@@ -4,6 +4,7 @@
 # go in with send-keys and the screen is read back with capture-pane.
 #  - a message that arrives while half a line is typed leaves the typed
 #    text intact on the input line, and the line is sent whole;
+#  - a message that names bob rings the bell;
 #  - Left/Right edit, Up recalls the history;
 #  - a stray Ctrl-L, extra spaces and unknown /commands are never sent;
 #  - a resize redraws at the new size;
@@ -69,6 +70,15 @@ tm send-keys -t chat Enter
 eventually 60 reads carol hall "bob: I am halfway through typing" ||
 	miss "the line was not sent whole: $(cat "$T/reads.out")"
 eventually 30 input_is ">" || miss "the input line was not emptied: $(pane)"
+
+# The bell: not for messages that do not name bob, once for one that does
+# (tmux flags the window that rang).
+bell() { tm display -p -t chat '#{window_bell_flag}'; }
+rang() { [ "$(bell)" = 1 ]; }
+check_eq 0 "$(bell)" "the bell before bob was named"
+as carol send hall "a question for Bob."
+eventually 60 pane_has "carol: a question for Bob." || miss "the message naming bob: $(pane)"
+eventually 30 rang || miss "no bell for a message naming bob"
 
 # A message of three lines: indented under its sender, not "line1?line2".
 printf 'first line\nsecond line\nthird line\n' | as carol send hall - 2>/dev/null
