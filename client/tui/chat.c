@@ -39,8 +39,6 @@
 /* Lines of the per-profile history file before it is rewritten. */
 #define TUI_HISTORY_FILE_MAX (2 * TUI_HISTORY_MAX)
 
-extern char **environ;
-
 struct tui {
 	struct client *c;
 	const char *room;
@@ -88,20 +86,41 @@ static void add_fmt(struct tui *t, enum tui_kind kind, const char *fmt, ...)
 	add_entry(t, kind, text);
 }
 
+/* The notification's text: what a notification server would take for
+ * markup (<, >, &) is escaped, control characters are dropped. */
+static void notify_body(char *out, size_t max, const struct shown_msg *m)
+{
+	size_t used = (size_t)snprintf(out, max, "%s: ", m->sender);
+
+	for (size_t i = 0; i < m->text_len && used + 6 < max; i++) {
+		const char *esc = m->text[i] == '<' ? "&lt;" : m->text[i] == '>' ? "&gt;"
+				: m->text[i] == '&' ? "&amp;" : NULL;
+
+		if (esc) {
+			memcpy(out + used, esc, strlen(esc));
+			used += strlen(esc);
+		} else {
+			out[used++] = m->text[i];
+		}
+	}
+	out[used] = '\0';
+	(void)chatline_clean(out, used);
+}
+
 static void notify(struct tui *t, const struct shown_msg *m)
 {
-	char title[128], body[E2E_TEXT_MAX + 64];
-	char *argv[] = {"notify-send", "--app-name=e2e-chat", title, body, NULL};
+	char title[128], body[5 * E2E_TEXT_MAX + 64];
+	char *argv[] = {"notify-send", "--app-name=e2e-chat", "--", title, body, NULL};
 	pid_t pid;
 	int rc;
 
 	snprintf(title, sizeof title, "e2e-chat: %s", t->room);
 	if (t->opt.notify_text)
-		snprintf(body, sizeof body, "%s: %.*s", m->sender, (int)m->text_len, m->text);
+		notify_body(body, sizeof body, m);
 	else
 		snprintf(body, sizeof body, "%s named you", m->sender);
-	(void)chatline_clean(body, strlen(body));
 	rc = posix_spawnp(&pid, "notify-send", NULL, NULL, argv, environ);
+	sodium_memzero(body, sizeof body);
 	if (rc != 0 && !t->notify_told) {
 		add_fmt(t, TUI_NOTICE, "--notify: cannot run notify-send (%s); install libnotify-bin",
 			strerror(rc));

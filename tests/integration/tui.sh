@@ -4,7 +4,7 @@
 # go in with send-keys and the screen is read back with capture-pane.
 #  - a message that arrives while half a line is typed leaves the typed
 #    text intact on the input line, and the line is sent whole;
-#  - a message that names bob rings the bell;
+#  - a message that names bob rings the bell and notifies (--notify-text);
 #  - Left/Right edit, Up recalls the history;
 #  - a stray Ctrl-L, extra spaces and unknown /commands are never sent;
 #  - a resize redraws at the new size;
@@ -48,8 +48,13 @@ as carol join hall --no-wait </dev/null >/dev/null 2>&1 || true
 eventually 60 as carol send hall "carol is in" 2>/dev/null || fail "carol was never admitted"
 eventually 60 as bob send hall "bob is in" 2>/dev/null || fail "bob was never admitted"
 
-printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" TERM=screen "$E2E_CLIENT" --relay "$RELAY_URL" \
-	--home "$T/bob" --name bob join hall --interval 100
+# A stand-in for notify-send (libnotify-bin is optional): it notes its
+# arguments.
+mkdir "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >>"%s/notify.args"\n' "$T" >"$T/bin/notify-send"
+chmod +x "$T/bin/notify-send"
+printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" TERM=screen "PATH=$T/bin:$PATH" "$E2E_CLIENT" \
+	--relay "$RELAY_URL" --home "$T/bob" --name bob join hall --interval 100 --notify-text
 tm new-session -d -s chat -x 80 -y 24 "$cmd; echo \$? >$T/bob.rc"
 eventually 60 status_has "hall | bob |" || fail "no status line: $(pane)"
 eventually 60 pane_has "carol: carol is in" || fail "the scrollback does not show carol: $(pane)"
@@ -76,9 +81,16 @@ eventually 30 input_is ">" || miss "the input line was not emptied: $(pane)"
 bell() { tm display -p -t chat '#{window_bell_flag}'; }
 rang() { [ "$(bell)" = 1 ]; }
 check_eq 0 "$(bell)" "the bell before bob was named"
-as carol send hall "a question for Bob."
-eventually 60 pane_has "carol: a question for Bob." || miss "the message naming bob: $(pane)"
+check_eq no "$(if [ -e "$T/notify.args" ]; then echo yes; else echo no; fi)" \
+	"a notification before bob was named"
+as carol send hall "a question for Bob <&>."
+eventually 60 pane_has "carol: a question for Bob <&>." || miss "the message naming bob: $(pane)"
 eventually 30 rang || miss "no bell for a message naming bob"
+# --notify-text: who and what, with what a notification server takes for
+# markup escaped
+eventually 30 test -s "$T/notify.args" || miss "no notification for a message naming bob"
+check_eq $'--app-name=e2e-chat\n--\ne2e-chat: hall\ncarol: a question for Bob &lt;&amp;&gt;.' \
+	"$(cat "$T/notify.args" 2>/dev/null)" "notify-send's arguments"
 
 # A message of three lines: indented under its sender, not "line1?line2".
 printf 'first line\nsecond line\nthird line\n' | as carol send hall - 2>/dev/null
