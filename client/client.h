@@ -16,6 +16,12 @@
 #include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
+/* Defaults and limits of options, as docs/options/e2e-chat.opts states
+ * them (test_cmdline compares the two). */
+#define CLIENT_DEFAULT_RELAY "http://127.0.0.1:8000"
+#define CLIENT_DEFAULT_INTERVAL_MS 1000
+#define CLIENT_TAIL_MAX 100000 /* --tail's largest N */
+#define CLIENT_DEFAULT_WEB_BIND "127.0.0.1"
 
 struct client {
 	/* options */
@@ -41,6 +47,14 @@ struct client {
 	bool no_bell;     /* join: no bell on a message that names you */
 	bool notify;      /* join: notify-send on a message that names you */
 	bool notify_text; /* ... with the message's text */
+	unsigned web_port;    /* web: 0, the kernel picks */
+	bool web_open;        /* web: xdg-open the link */
+	const char *web_bind; /* web: 127.0.0.1 (or ::1) */
+
+	/* A room password a front end got from its user (the web UI): used
+	 * once by membership_enter instead of asking; not owned. */
+	const char *given_password;
+	size_t given_password_len;
 
 	/* creating a room, and the creator's client */
 	enum wire_history history;

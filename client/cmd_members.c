@@ -12,9 +12,8 @@
 #include "commands.h"
 #include "display.h"
 #include "fingerprint.h"
-#include "roomsync.h"
 
-static const char *status(const struct roomfile *rf, const struct listed_member *m)
+const char *members_status(const struct roomfile *rf, const struct listed_member *m)
 {
 	if (wire_state_find(&rf->state, m->rec.name))
 		return "admitted"; /* the signed state decides, not the relay */
@@ -23,7 +22,7 @@ static const char *status(const struct roomfile *rf, const struct listed_member 
 	return m->mac_ok && m->keys_ok ? "pending" : "refused";
 }
 
-static const char *trust(const struct roomfile *rf, const struct listed_member *m)
+const char *members_trust(const struct roomfile *rf, const struct listed_member *m)
 {
 	const struct known_keys *k = roomfile_known(rf, m->rec.name);
 
@@ -43,12 +42,12 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 	if (!c->json) {
 		display_safe(stdout, m->rec.name, strlen(m->rec.name));
-		printf("\t%s\t%s%s%s\n", status(rf, m), trust(rf, m), creator ? "\tcreator" : "",
+		printf("\t%s\t%s%s%s\n", members_status(rf, m), members_trust(rf, m), creator ? "\tcreator" : "",
 		       you ? "\tyou" : "");
 		return;
 	}
-	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", status(rf, m),
-		      "trust", trust(rf, m), "creator", creator, "you", you);
+	j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name, "status", members_status(rf, m),
+		      "trust", members_trust(rf, m), "creator", creator, "you", you);
 	text = j ? wire_dump(j, &len) : NULL;
 	if (text)
 		printf("%s\n", text);
@@ -58,7 +57,7 @@ static void print_member(const struct client *c, const struct roomfile *rf,
 
 /* Where the relay's word contradicts the creator-signed state, say so:
  * the signed state is what this client goes by. */
-static void contradictions(const struct roomfile *rf, const struct listed_member *m)
+void members_check(const struct roomfile *rf, const struct listed_member *m)
 {
 	const struct wire_member *signed_keys = wire_state_find(&rf->state, m->rec.name);
 	char a[FINGERPRINT_LEN] = "?", b[FINGERPRINT_LEN] = "?";
@@ -84,7 +83,7 @@ enum status members_show(struct client *c, struct roomfile *rf)
 	enum status st = roomsync_members(c, rf, &list, &n);
 
 	for (size_t i = 0; st == ST_OK && i < n; i++) {
-		contradictions(rf, &list[i]);
+		members_check(rf, &list[i]);
 		print_member(c, rf, &list[i]);
 	}
 	fflush(stdout);

@@ -16,7 +16,7 @@ struct lister {
 	size_t n;
 };
 
-static const char *role_of(struct client *c, const char *relay, const char *room)
+const char *rooms_role(struct client *c, const char *relay, const char *room)
 {
 	char *path = NULL;
 	char err[256];
@@ -38,7 +38,7 @@ static const char *role_of(struct client *c, const char *relay, const char *room
 static void list_room(const struct store_room_info *r, void *ctx)
 {
 	struct lister *l = ctx;
-	const char *role = role_of(l->c, r->relay, r->room);
+	const char *role = rooms_role(l->c, r->relay, r->room);
 	json_t *j;
 	char *line;
 	size_t len;

@@ -32,6 +32,9 @@ static enum status ask_password(struct client *c, struct password **pw, const ch
 {
 	char prompt[160];
 
+	if (c->given_password)
+		return password_from(pw, c->given_password, c->given_password_len, c->err,
+				     sizeof c->err);
 	snprintf(prompt, sizeof prompt, "%s room password for %s: ",
 		 create ? "New" : "The", room);
 	return password_get(pw, PASSWORD_ENV, c->password_file, prompt, create, c->err,

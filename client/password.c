@@ -119,6 +119,25 @@ static enum status typed(struct password **out, const char *env, const char *pro
 	return st;
 }
 
+enum status password_from(struct password **out, const char *text, size_t len, char *err,
+			  size_t errlen)
+{
+	*out = NULL;
+	if (len < E2E_PASSWORD_MIN || len > E2E_PASSWORD_MAX) {
+		snprintf(err, errlen, "passwords and passphrases must be %d to %d bytes long",
+			 E2E_PASSWORD_MIN, E2E_PASSWORD_MAX);
+		return ST_USAGE;
+	}
+	if (!(*out = password_alloc())) {
+		snprintf(err, errlen, "out of secure memory");
+		return ST_ERROR;
+	}
+	memcpy((*out)->text, text, len);
+	(*out)->text[len] = '\0';
+	(*out)->len = len;
+	return ST_OK;
+}
+
 enum status password_get(struct password **out, const char *env_name, const char *file,
 			 const char *prompt, int confirm, char *err, size_t errlen)
 {

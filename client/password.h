@@ -26,4 +26,9 @@ enum status password_get(struct password **out, const char *env, const char *fil
 			 const char *prompt, int confirm, char *err, size_t errlen);
 void password_free(struct password *pw);
 
+/* A copy of `text` (a secret a front end was given), checked like
+ * password_get's. */
+enum status password_from(struct password **out, const char *text, size_t len, char *err,
+			  size_t errlen);
+
 #endif

@@ -24,7 +24,7 @@ expect_exit() { # CODE MESSAGE-PART CMD...
 C=("$E2E_CLIENT" --home "$T/u" --name u)
 expect_exit 2 "no verb given" "${C[@]}"
 expect_exit 2 "unknown verb 'frobnicate'" "${C[@]}" frobnicate
-expect_exit 2 "unknown or incomplete option" "${C[@]}" join --bogus
+expect_exit 2 "unknown option --bogus" "${C[@]}" join --bogus
 expect_exit 2 "room names are" "${C[@]}" join ../etc
 expect_exit 2 "usage: e2e-chat read ROOM" "${C[@]}" read
 expect_exit 2 "not a valid member name" "$E2E_CLIENT" --home "$T/u" --name 'bad name' join r

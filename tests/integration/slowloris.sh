@@ -137,7 +137,8 @@ relay_stop
 # 127.0.0.2 (another loopback address, same relay) is still served.
 if "$E2E_RELAY" --help | grep -q -- --max-conns-per-ip; then
 	relay_start --rate-ip 0
-	per_ip=$("$E2E_RELAY" --help | sed -n 's/.*connections per client address (default \([0-9]*\).*/\1/p')
+	per_ip=$("$E2E_RELAY" --help | tr '\n' ' ' |
+		sed -n 's/.*--max-conns-per-ip N[^(]*(default: \([0-9]*\)).*/\1/p')
 	attack -H "${per_ip:?relay --help names no default}" -u "$RELAY_URL/healthz"
 	HEALTHZ_FROM=127.0.0.2
 	for i in 1 2 3; do

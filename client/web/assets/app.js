@@ -1,0 +1,325 @@
+// app.js - the page of `e2e-chat web`. It talks only to the e2e-chat
+// process that served it (same origin): every call carries this launch's
+// token, read from the link's fragment, in the X-E2E-Token header.
+// Text from other members and every name is put in the page with
+// textContent only: nothing received is ever parsed as HTML.
+'use strict';
+
+const token = location.hash.slice(1);
+const state = { me: '', current: null, since: {}, last: 0, admitted: false, creator: false };
+
+function $(id) { return document.getElementById(id); }
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+async function api(name, args) {
+  const r = await fetch('/api/' + name, {
+    method: 'POST', cache: 'no-store', credentials: 'omit',
+    headers: { 'X-E2E-Token': token, 'Content-Type': 'application/json' },
+    body: JSON.stringify(args || {}),
+  });
+  let body = {};
+  try { body = await r.json(); } catch (e) { body = {}; }
+  if (!r.ok) throw new Error(body.message || ('HTTP ' + r.status));
+  return body;
+}
+
+function notice(text) {
+  const n = $('notice');
+  n.textContent = text;
+  n.hidden = !text;
+}
+
+function setConn(ok, text) {
+  const c = $('conn');
+  c.textContent = text;
+  c.classList.toggle('bad', !ok);
+}
+
+function security(text) {
+  $('security').hidden = false;
+  $('security-list').appendChild(el('li', null, text));
+}
+
+function roomItem(room) {
+  for (const li of $('rooms').children) if (li.dataset.room === room) return li;
+  return null;
+}
+
+function renderRooms(rooms) {
+  const ul = $('rooms');
+  ul.replaceChildren();
+  for (const r of rooms) {
+    const li = el('li');
+    li.dataset.room = r.room;
+    li.appendChild(el('span', 'name', r.room + (r.role === 'creator' ? ' ★' : '')));
+    const u = el('span', 'unread', String(r.unread));
+    u.classList.toggle('none', !r.unread || r.room === state.current);
+    li.appendChild(u);
+    li.classList.toggle('current', r.room === state.current);
+    li.addEventListener('click', () => openRoom(r.room));
+    ul.appendChild(li);
+  }
+}
+
+async function refreshRooms() {
+  const s = await api('state');
+  state.me = s.me;
+  $('me').textContent = s.me + ' @ ' + s.relay;
+  renderRooms(s.rooms);
+  return s;
+}
+
+function two(n) { return String(n).padStart(2, '0'); }
+
+function timeText(ms) {
+  const d = new Date(ms);
+  return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
+}
+
+function addLine(li) {
+  const box = $('messages');
+  const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+  box.appendChild(li);
+  if (atEnd) box.scrollTop = box.scrollHeight;
+}
+
+function showMessage(m) {
+  const li = el('li', 'msg' + (m.mine ? ' mine' : ''));
+  li.dataset.seq = String(m.seq);
+  li.appendChild(el('span', 'time', timeText(m.time)));
+  if (m.verified) li.appendChild(el('span', 'mark', '✓'));
+  if (m.keys_changed) li.appendChild(el('span', 'changed', 'KEYS CHANGED'));
+  li.appendChild(el('span', 'sender', m.sender));
+  li.appendChild(el('span', 'text', m.leave ? '(left the room)' : m.text));
+  addLine(li);
+}
+
+function showEvent(text) {
+  addLine(el('li', 'event', '* ' + text));
+}
+
+function setRoomStatus(r) {
+  const parts = [];
+  const st = $('room-status');
+  state.admitted = r.admitted && !r.ended;
+  state.creator = r.creator;
+  if (r.ended) parts.push('This session has ended.');
+  else if (!r.admitted) parts.push('Waiting for the room creator to admit you…');
+  else parts.push(r.creator ? 'You created this room.' : 'You are a member.');
+  if (r.away) parts.push('The relay is away: retrying.');
+  if (r.queued) parts.push(r.queued + ' message(s) queued.');
+  st.textContent = parts.join(' ');
+  st.classList.toggle('ended', !!r.ended);
+  $('send-text').disabled = !state.admitted;
+  $('send-submit').disabled = !state.admitted;
+  $('admin').hidden = !r.creator || !!r.ended;
+}
+
+async function openRoom(room) {
+  notice('');
+  let r;
+  try { r = await api('open', { room }); } catch (e) { notice(e.message); return; }
+  state.current = room;
+  state.since[room] = r.last;
+  $('room-title').textContent = room;
+  $('messages').replaceChildren();
+  for (const m of r.messages) showMessage(m);
+  setRoomStatus(r);
+  for (const li of $('rooms').children) {
+    li.classList.toggle('current', li.dataset.room === room);
+    if (li.dataset.room === room) li.querySelector('.unread').classList.add('none');
+  }
+  if (!roomItem(room)) refreshRooms().catch(() => {});
+  refreshMembers();
+}
+
+function actionButton(label, cls, call, args) {
+  const b = el('button', cls, label);
+  b.type = 'button';
+  b.addEventListener('click', async () => {
+    try {
+      const r = await api(call, args);
+      if (r.fingerprint) $('fingerprint').textContent = r.name + ': ' + r.fingerprint + ' (' + r.trust + ')';
+      refreshMembers();
+    } catch (e) { notice(e.message); }
+  });
+  return b;
+}
+
+async function refreshMembers() {
+  const room = state.current;
+  if (!room) return;
+  let r;
+  try { r = await api('members', { room }); } catch (e) { return; }
+  if (room !== state.current) return;
+  const ul = $('members');
+  ul.replaceChildren();
+  for (const m of r.members) {
+    const li = el('li');
+    li.dataset.name = m.name;
+    li.dataset.status = m.status;
+    li.appendChild(el('span', 'sender', m.name));
+    li.appendChild(el('span', 'badge', m.status + (m.creator ? ', creator' : '') + (m.you ? ', you' : '')));
+    if (m.status === 'admitted' && !m.you) li.appendChild(el('span', m.trust === 'verified' ? 'mark' : m.trust === 'KEYS-CHANGED' ? 'changed' : 'badge', m.trust));
+    li.appendChild(el('div', 'fp', m.fingerprint));
+    const args = { room, name: m.name };
+    if (m.status === 'admitted' && !m.you) {
+      li.appendChild(actionButton('Verify', 'verify', 'verify', args));
+      li.appendChild(actionButton('Accept as verified', 'accept', 'verify', { room, name: m.name, accept: true }));
+    }
+    if (state.creator && !m.you) {
+      if (m.status === 'pending') {
+        li.appendChild(actionButton('Approve', 'approve', 'approve', args));
+        li.appendChild(actionButton('Deny', 'deny', 'deny', args));
+      } else if (m.status === 'admitted') {
+        li.appendChild(actionButton('Kick', 'kick', 'kick', args));
+      }
+    }
+    ul.appendChild(li);
+  }
+}
+
+const memberWords = {
+  joined: n => n + ' joined',
+  departed: (n, e) => n + (e.left ? ' left the room' : ' was removed'),
+  rekeyed: n => n + "'s keys changed",
+  epoch: (n, e) => 'new epoch ' + e.epoch,
+};
+const creatorWords = {
+  admitted: n => 'admitted ' + n,
+  dropped: n => n + ' is no longer a member',
+  waiting: n => n + ' waits for your approval',
+};
+const noticeWords = {
+  relay_away: e => 'The relay is away (' + (e.detail || '') + '); retrying.',
+  relay_back: () => 'The relay answers again.',
+  queued: e => e.value + ' message(s) queued: sent once the relay answers.',
+  queue_sent: () => 'Queued messages sent.',
+  epoch_began: e => 'Epoch ' + e.value + ' began.',
+  send_failed: e => 'Not sent yet: ' + (e.detail || ''),
+};
+
+function handle(ev) {
+  const here = ev.room === state.current && ev.id > (state.since[ev.room] || 0);
+  switch (ev.type) {
+  case 'message':
+    if (here) showMessage(ev);
+    else if (ev.room !== state.current && !ev.mine) {
+      const li = roomItem(ev.room);
+      if (li) {
+        const u = li.querySelector('.unread');
+        u.textContent = String(Number(u.textContent) + 1);
+        u.classList.remove('none');
+      } else refreshRooms().catch(() => {});
+    }
+    break;
+  case 'member':
+    if (here) { showEvent(memberWords[ev.event](ev.name, ev)); refreshMembers(); }
+    break;
+  case 'creator':
+    if (here) { showEvent(creatorWords[ev.event](ev.name)); refreshMembers(); }
+    break;
+  case 'notice':
+    if (here) notice(noticeWords[ev.notice](ev));
+    setConn(ev.notice !== 'relay_away', ev.notice === 'relay_away' ? 'relay away' : 'connected');
+    break;
+  case 'room':
+    if (here) { setRoomStatus(ev); if (ev.admitted) refreshMembers(); }
+    break;
+  case 'ended':
+    if (ev.room === state.current) {
+      showEvent('Session ended: ' + ev.message);
+      notice(ev.room + ': ' + ev.message);
+      $('members').replaceChildren();
+    }
+    refreshRooms().catch(() => {});
+    break;
+  case 'security':
+    security(ev.text);
+    break;
+  }
+}
+
+function pause(ms) { return new Promise(resolve => setTimeout(resolve, ms)); }
+
+async function follow() {
+  for (;;) {
+    try {
+      const r = await fetch('/api/events?after=' + state.last, {
+        cache: 'no-store', credentials: 'omit', headers: { 'X-E2E-Token': token },
+      });
+      if (!r.ok) { setConn(false, 'refused (' + r.status + ')'); await pause(2000); continue; }
+      const b = await r.json();
+      setConn(true, 'connected');
+      if (b.reset) {
+        state.last = b.last;
+        await refreshRooms();
+        if (state.current) await openRoom(state.current);
+        continue;
+      }
+      for (const ev of b.events) handle(ev);
+      state.last = b.last;
+    } catch (e) {
+      setConn(false, 'e2e-chat web is not answering');
+      await pause(2000);
+    }
+  }
+}
+
+async function join(e) {
+  e.preventDefault();
+  const room = $('join-room').value.trim();
+  const pw = $('join-password');
+  const args = { room, approve: $('join-approve').checked, history: $('join-history').value };
+  if (pw.value) args.password = pw.value;
+  pw.value = '';
+  $('join-submit').disabled = true;
+  notice('Entering ' + room + '…');
+  try {
+    await api('join', args);
+    notice('');
+    await refreshRooms();
+    await openRoom(room);
+  } catch (err) {
+    notice(err.message);
+  } finally {
+    $('join-submit').disabled = false;
+  }
+}
+
+async function send(e) {
+  e.preventDefault();
+  const box = $('send-text');
+  const text = box.value;
+  if (!text || !state.current) return;
+  try {
+    await api('send', { room: state.current, text });
+    box.value = '';
+  } catch (err) { notice(err.message); }
+}
+
+async function start() {
+  $('join-form').addEventListener('submit', join);
+  $('send-form').addEventListener('submit', send);
+  $('admit').addEventListener('click', () => api('admit', { room: state.current }).catch(e => notice(e.message)));
+  $('rotate').addEventListener('click', () => api('rotate', { room: state.current }).catch(e => notice(e.message)));
+  if (!token) { notice('Open the link that e2e-chat web printed: it holds the key to this page.'); return; }
+  try {
+    const s = await refreshRooms();
+    state.last = s.last;
+    setConn(true, 'connected');
+  } catch (e) {
+    notice(e.message);
+    setConn(false, 'refused');
+    return;
+  }
+  follow();
+}
+
+start();
