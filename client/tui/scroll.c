@@ -306,6 +306,18 @@ static enum tui_style entry_style(const struct entry *x)
 	return TUI_STYLE_NOTICE;
 }
 
+/* A row of the scrollback's own (a date, the unread mark), wrapped to the
+ * width like any text (a long month name on a narrow terminal). */
+static void own_rows(struct rowsink *k, struct rowbuild *b, int width, enum tui_style style,
+		     const char *text)
+{
+	*b = (struct rowbuild){.sink = k, .style = style, .width = width};
+	row_start(b);
+	row_text(b, text, strlen(text), false);
+	if (b->cols > 0)
+		row_emit(b);
+}
+
 static void entry_rows(const struct tui_scroll *sc, size_t i, int width, int today,
 		       struct rowsink *k, struct rowbuild *b)
 {
@@ -325,10 +337,10 @@ static void entry_rows(const struct tui_scroll *sc, size_t i, int width, int tod
 		strftime(when, sizeof when, "%H:%M", &tm);
 	if (prev ? prev->day != x->day : x->day != today) {
 		strftime(line, sizeof line, "--- %A %d %B %Y ---", &tm);
-		k->put(k, k->count, TUI_STYLE_DATE, line);
+		own_rows(k, b, width, TUI_STYLE_DATE, line);
 	}
 	if (x->unread)
-		k->put(k, k->count, TUI_STYLE_UNREAD, "--- new messages ---");
+		own_rows(k, b, width, TUI_STYLE_UNREAD, "--- new messages ---");
 	*b = (struct rowbuild){.sink = k, .style = entry_style(x), .width = width};
 	row_start(b);
 	row_text(b, "[", 1, false);

@@ -115,6 +115,10 @@ static void test_dates_and_unread(void)
 	CHECK(strcmp(rows[3].text, "[08:40] alice: mine today") == 0);
 	CHECK(rows[4].style == TUI_STYLE_UNREAD && strcmp(rows[4].text, "--- new messages ---") == 0);
 	CHECK(strcmp(rows[5].text, "[08:40] bob: new") == 0);
+	/* a narrow terminal: the date and unread rows wrap like any text */
+	n = layout(sc, 12, 0, 40, &top);
+	for (size_t i = 0; i < n; i++)
+		CHECKF(strlen(rows[i].text) <= 12, "row %zu: [%s]", i, rows[i].text);
 	tui_scroll_mark_unread(sc, 8);
 	CHECK(layout(sc, 60, 0, 20, &top) == 6);
 	tui_scroll_free(sc);
