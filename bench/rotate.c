@@ -1,8 +1,9 @@
-/* rotate.c - what a rotation costs the room's creator, measured through
+/* rotate.c - what a rotation costs the room's admin, measured through
  * the client's own code against a real relay (bench/rotate.sh starts
- * one). For rooms of 10, 100 and 1,000 members (the creator and N-1
- * others, registered with real join proofs and admission MACs): the CPU
- * and wall time of one creator step that starts a new epoch (median of
+ * one). For rooms of 10, 100 and 1,000 members (the creator, its one
+ * admin, and N-1 others, registered with real join proofs and admission
+ * MACs bound to the room's id): the CPU and wall time of one admin step
+ * that starts a new epoch (median of
  * ROUNDS), and the HTTP requests it makes.
  *
  *   bench-rotate RELAY_URL
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "b64.h"
-#include "creator.h"
+#include "admin.h"
 #include "membership.h"
 #include "roomkey.h"
 #include "roomsync.h"
@@ -37,8 +38,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Register one member the way a client would: challenge, proof, MAC. */
-static int register_member(struct api *api, const struct roomkey *k, const char *room,
-			   const char *name)
+static int register_member(struct api *api, const struct roomkey *k,
+			   const struct wire_roomref *room, const char *name)
 {
 	struct identity *id = identity_generate();
 	struct wire_member m = {0};
@@ -51,7 +52,7 @@ static int register_member(struct api *api, const struct roomkey *k, const char 
 	snprintf(m.name, sizeof m.name, "%s", name);
 	memcpy(m.sign_pk, id->sign_pk, sizeof m.sign_pk);
 	memcpy(m.box_pk, id->box_pk, sizeof m.box_pk);
-	snprintf(path, sizeof path, "/v1/rooms/%s/challenges", room);
+	snprintf(path, sizeof path, "/v1/rooms/%s/challenges", room->name);
 	if (api_call(api, "POST", path, empty, &r) != 0 || r.err != E2E_OK ||
 	    !b64_decode_exact(nonce, sizeof nonce,
 			      json_string_value(json_object_get(r.body, "nonce"))))
@@ -63,7 +64,7 @@ static int register_member(struct api *api, const struct roomkey *k, const char 
 	    json_object_set_new(req, "nonce", json_string(nonce64)) ||
 	    json_object_set_new(req, "proof", json_string(proof64)))
 		goto out;
-	snprintf(path, sizeof path, "/v1/rooms/%s/members", room);
+	snprintf(path, sizeof path, "/v1/rooms/%s/members", room->name);
 	ret = api_call(api, "POST", path, req, &r) == 0 && r.err == E2E_OK ? 0 : -1;
 out:
 	api_reply_clear(&r);
@@ -79,22 +80,24 @@ static int room_of(struct client *c, struct roomfile **rf, const char *room, siz
 {
 	struct api *plain = api_new(c->relay_url, NULL);
 	struct roomkey *k = NULL;
-	struct creator_request req = {0};
+	struct admin_request req = {0};
+	struct wire_roomref ref;
 	char name[32];
-	bool admitted, rotated;
+	bool admitted, changed, rotated;
 	int ret = -1;
 
 	if (!plain || membership_enter(c, room, true, rf) != ST_OK)
 		goto out;
+	ref = roomfile_ref(*rf);
 	(*rf)->settings.rotate_messages = 0; /* time the rotation alone */
 	k = roomkey_from_subkeys((*rf)->sec->access_seed, (*rf)->sec->admission);
 	for (size_t i = 1; k && i < members; i++) {
 		snprintf(name, sizeof name, "m%zu", i);
-		if (register_member(plain, k, room, name) != 0)
+		if (register_member(plain, k, &ref, name) != 0)
 			goto out;
 	}
 	if (k && roomsync_sync(c, *rf, &admitted) == ST_OK &&
-	    creator_step(c, *rf, &req, &rotated) == ST_OK &&
+	    admin_step(c, *rf, &req, &changed, &rotated) == ST_OK &&
 	    (*rf)->state.n_members == members)
 		ret = 0;
 out:
@@ -106,11 +109,11 @@ out:
 static int measure(struct client *c, size_t members)
 {
 	struct roomfile *rf = NULL;
-	struct creator_request req = {.rotate = true};
+	struct admin_request req = {.rotate = true};
 	double cpu[ROUNDS], wall[ROUNDS];
 	unsigned long requests = 0;
 	char room[64];
-	bool rotated;
+	bool changed, rotated;
 	int ret = -1;
 
 	snprintf(room, sizeof room, "rotate-%zu-%ld", members, (long)getpid());
@@ -122,7 +125,7 @@ static int measure(struct client *c, size_t members)
 		double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
 		unsigned long r0 = api_requests(c->api);
 
-		if (creator_step(c, rf, &req, &rotated) != ST_OK || !rotated)
+		if (admin_step(c, rf, &req, &changed, &rotated) != ST_OK || !rotated)
 			goto out;
 		cpu[i] = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		wall[i] = now_s(CLOCK_MONOTONIC) - w0;

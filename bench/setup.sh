@@ -30,7 +30,7 @@ for ((i = 0; i < members; i++)); do
 	post /v1/rooms/bench/members "$dir/join.json" | "$FORGE" get token >>"$dir/tokens"
 	names+=("m$i")
 done
-"$FORGE" state bench alice 2 1 "${names[@]}" >"$dir/state.json"
+"$FORGE" state bench alice 2 1 "${names[@]}" --password "$pw" >"$dir/state.json"
 post /v1/rooms/bench/state "$dir/state.json" "$(cat "$dir/alice.token")" >/dev/null
 "$FORGE" msg 1 1 300 >"$dir/msg.json"
 echo "setup: room bench with $((members + 1)) admitted members, room big; files in $dir"

@@ -36,11 +36,26 @@ static enum status chat_accept(struct session *s, struct roomfile *rf, const cha
 	return verify_member(session_client(s), rf, arg, true);
 }
 
+/* /kick bans (the person may not come back under any name until an
+ * admin runs unban); /deny turns a pending member away. Either ends an
+ * approval of the name. */
+static enum status chat_remove(struct session *s, struct roomfile *rf, const char *arg,
+			       bool ban)
+{
+	enum status st = admin_remove(session_client(s), rf, arg, ban);
+
+	session_forget_approval(s, arg);
+	return st == ST_OK ? session_creator(s, rf, false) : st;
+}
+
 static enum status chat_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
 {
-	enum status st = creator_remove(session_client(s), rf, arg);
+	return chat_remove(s, rf, arg, true);
+}
 
-	return st == ST_OK ? session_creator(s, rf, false) : st;
+static enum status chat_deny(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return chat_remove(s, rf, arg, false);
 }
 
 static enum status chat_approve(struct session *s, struct roomfile *rf, const char *arg,
@@ -78,10 +93,10 @@ static const struct {
 	{"/list", false, chat_list, "members, their status and whether you verified them"},
 	{"/verify", true, chat_verify, "NAME's fingerprint, to compare out of band"},
 	{"/accept", true, chat_accept, "mark NAME's current keys verified (after comparing)"},
-	{"/kick", true, chat_kick, "remove NAME; a new epoch starts without them (creator)"},
-	{"/approve", true, chat_approve, "admit NAME in an --approve room (creator)"},
-	{"/deny", true, chat_kick, "turn NAME away in an --approve room (creator)"},
-	{"/rotate", false, chat_rotate, "start a new epoch now (creator)"},
+	{"/kick", true, chat_kick, "remove and ban NAME; a new epoch starts without them (admin)"},
+	{"/approve", true, chat_approve, "admit NAME in an --approve room (admin)"},
+	{"/deny", true, chat_deny, "turn NAME away in an --approve room (admin)"},
+	{"/rotate", false, chat_rotate, "start a new epoch now (admin)"},
 	{"/leave", false, chat_leave, "give up your membership and quit"},
 };
 #define N_COMMANDS (sizeof chat_commands / sizeof chat_commands[0])

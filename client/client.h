@@ -16,6 +16,8 @@
 #include "wire.h"
 
 #define CLIENT_WARNED_MAX 64
+/* A warning key: a prefix, a member name and a short key id (admin.c). */
+#define CLIENT_WARNED_KEY_MAX 64
 /* Defaults and limits of options, as docs/options/e2e-chat.opts states
  * them (test_cmdline compares the two). */
 #define CLIENT_DEFAULT_RELAY "http://127.0.0.1:8000"
@@ -32,7 +34,8 @@ struct client {
 	const char *password_file;
 	const char *passphrase_file;
 	const char *new_passphrase_file;
-	bool remove_passphrase;
+	bool remove; /* passphrase --remove, admin --remove */
+	bool no_ban; /* kick --no-ban */
 	struct api_tls tls;
 	bool insecure_transport;
 	bool json;
@@ -78,7 +81,7 @@ struct client {
 
 	/* members already reported as refused, so a loop warns once */
 	size_t n_warned;
-	char warned[CLIENT_WARNED_MAX][E2E_MEMBER_NAME_MAX + 1];
+	char warned[CLIENT_WARNED_MAX][CLIENT_WARNED_KEY_MAX];
 
 	char err[512];
 };

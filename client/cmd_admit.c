@@ -1,5 +1,5 @@
 /* cmd_admit.c - `e2e-chat admit ROOM [NAME...]`: one step of the session
- * engine (session.h) for the creator, then exit: admit every pending
+ * engine (session.h) for an admin, then exit: admit every pending
  * member whose admission MAC verifies (in an --approve room: only the
  * NAMEs given; the others are listed with their fingerprints), drop
  * members who left, rotate if that is due, send what the outbox holds. */
@@ -10,6 +10,7 @@
 #include "display.h"
 #include "membership.h"
 #include "names.h"
+#include "roomsync.h"
 #include "session.h"
 
 struct admit {
@@ -17,18 +18,18 @@ struct admit {
 	unsigned changes; /* admissions, drops, new epochs */
 };
 
-static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_creator(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	struct admit *a = ctx;
 
-	if (ev == CREATOR_ADMITTED) {
+	if (ev == ADMIN_ADMITTED) {
 		fputs("admitted ", stdout);
 		display_safe(stdout, m->name, strlen(m->name));
 		fputc('\n', stdout);
 	} else {
 		display_creator_event(a->room, ev, m, false);
 	}
-	if (ev != CREATOR_WAITING)
+	if (ev != ADMIN_WAITING)
 		a->changes++;
 }
 
@@ -43,15 +44,19 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	}
 }
 
-/* Only the creator admits: said before anything is asked of the relay. */
+/* Only an admin admits: said before anything else is asked of the relay
+ * (after the signed state is brought up to date: it may have just made
+ * this member an admin). */
 static enum status creator_only(struct client *c, const char *room)
 {
 	struct roomfile *rf = NULL;
+	bool admitted = false;
 	enum status st = membership_enter(c, room, false, &rf);
 
-	if (st == ST_OK && !creator_is_me(rf))
-		st = client_fail(c, ST_USAGE, "only the room's creator (%s) can do this",
-				 rf->creator.name);
+	if (st == ST_OK)
+		st = roomsync_sync(c, rf, &admitted);
+	if (st == ST_OK && !admin_is_me(c, rf))
+		st = client_fail(c, ST_USAGE, "only an admin of room %s can do this", rf->room);
 	roomfile_close(rf);
 	return st;
 }

@@ -67,6 +67,10 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	case SESSION_QUEUE_SENT:
 		fprintf(stderr, "* queued lines sent\n");
 		break;
+	case SESSION_ADMIN_FAILED:
+		fprintf(stderr, "* the room state you signed did not take: %s (signed again on "
+			"every step)\n", detail);
+		break;
 	case SESSION_SEND_FAILED:
 		fprintf(stderr, "* %s\n", detail);
 		break;
@@ -76,7 +80,7 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	}
 }
 
-static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_creator(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	const struct chat *ch = ctx;
 
@@ -94,8 +98,9 @@ static enum status wait_admitted(struct chat *ch)
 		if (ch->c->no_wait)
 			return client_fail(ch->c, ST_PENDING, "not admitted to room %s yet", ch->room);
 		if (!told) {
-			fprintf(stderr, "Waiting for the room creator to admit you to %s "
-				"(the creator's e2e-chat must be running)...\n", ch->room);
+			fprintf(stderr, "Waiting for an admin of %s to admit you (the room "
+				"creator or another admin: their e2e-chat must be running)...\n",
+				ch->room);
 			told = true;
 		}
 		session_wait(ch->session, false, &ch->sigfd, 1, &woken);

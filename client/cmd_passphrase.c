@@ -66,7 +66,7 @@ enum status cmd_passphrase(struct client *c, int argc, char **argv)
 
 	if (argc != 1)
 		return client_fail(c, ST_USAGE, "usage: e2e-chat passphrase [--remove]");
-	if (!c->remove_passphrase &&
+	if (!c->remove &&
 	    (st = password_get(&pw, NEW_PASSPHRASE_ENV, c->new_passphrase_file,
 			       "New passphrase for your identity: ", 1, c->err,
 			       sizeof c->err)) != ST_OK)

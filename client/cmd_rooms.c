@@ -27,7 +27,7 @@ const char *rooms_role(struct client *c, const char *relay, const char *room)
 	    roomfile_open_sealed(&rf, path, c->room_key, c->seal_rooms, err, sizeof err) ==
 		    ST_OK &&
 	    rf->exists)
-		role = strcmp(rf->creator.name, rf->me) == 0 ? "creator"
+		role = wire_state_admin(&rf->state, rf->me) ? "admin"
 		       : wire_state_find(&rf->state, rf->me) ? "member"
 							     : "waiting";
 	roomfile_close(rf);

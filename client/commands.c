@@ -32,8 +32,8 @@ enum status command_enter(struct client *c, int argc, char **argv, int max_args,
 	    (st = roomsync_sync(c, *rf, &admitted)) != ST_OK)
 		goto fail;
 	if (need_admitted && !admitted) {
-		st = client_fail(c, ST_PENDING, "not admitted to room %s yet: the creator (%s) "
-				 "must run e2e-chat first", room, (*rf)->creator.name);
+		st = client_fail(c, ST_PENDING, "not admitted to room %s yet: an admin (the "
+				 "creator: %s) must run e2e-chat first", room, (*rf)->creator);
 		goto fail;
 	}
 	return ST_OK;

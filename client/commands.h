@@ -25,6 +25,15 @@ enum status cmd_rotate(struct client *c, int argc, char **argv);
 enum status cmd_verify(struct client *c, int argc, char **argv);
 enum status cmd_rooms(struct client *c, int argc, char **argv);
 enum status cmd_passphrase(struct client *c, int argc, char **argv);
+enum status cmd_unban(struct client *c, int argc, char **argv);
+/* What unban, admin and password do (cmd_roomadmin.c), for every front
+ * end: one admin step whose state the relay must serve back. */
+enum status roomadmin_unban(struct client *c, struct roomfile *rf, const char *who);
+enum status roomadmin_admin(struct client *c, struct roomfile *rf, const char *name, bool remove);
+enum status roomadmin_password(struct client *c, struct roomfile *rf, const char *password,
+			       size_t len);
+enum status cmd_admin(struct client *c, int argc, char **argv);
+enum status cmd_password(struct client *c, int argc, char **argv);
 enum status cmd_web(struct client *c, int argc, char **argv);
 
 /* Print the member list of an open room (the members verb and /list). */

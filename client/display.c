@@ -73,21 +73,21 @@ void display_message(FILE *out, enum display_style style, const struct shown_msg
 	fflush(out);
 }
 
-void display_creator_event(const char *room, enum creator_event ev,
+void display_creator_event(const char *room, enum admin_event ev,
 			   const struct wire_member *m, bool chat)
 {
 	char fp[FINGERPRINT_LEN] = "?";
 
 	fingerprint_member(fp, m);
 	switch (ev) {
-	case CREATOR_ADMITTED:
+	case ADMIN_ADMITTED:
 		fprintf(stderr, "* admitted %s to %s (fingerprint %s)\n", m->name, room, fp);
 		break;
-	case CREATOR_DROPPED:
+	case ADMIN_DROPPED:
 		fprintf(stderr, "* %s left or was removed from %s: new epoch, without them\n",
 			m->name, room);
 		break;
-	case CREATOR_WAITING:
+	case ADMIN_WAITING:
 		if (chat)
 			fprintf(stderr, "* %s asks to join %s (fingerprint %s): /approve %s or "
 				"/deny %s\n", m->name, room, fp, m->name, m->name);

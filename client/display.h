@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "creator.h"
+#include "admin.h"
 #include "messages.h"
 #include "roomevents.h"
 
@@ -23,7 +23,7 @@ void display_message(FILE *out, enum display_style style, const struct shown_msg
 
 /* What the creator's client did or waits for, as one line on stderr.
  * `chat`: phrased for the chat (/approve) rather than the command line. */
-void display_creator_event(const char *room, enum creator_event ev,
+void display_creator_event(const char *room, enum admin_event ev,
 			   const struct wire_member *m, bool chat);
 
 /* A membership event (roomevents.h) as one line on stderr: "* carol

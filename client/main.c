@@ -82,7 +82,8 @@ static enum status apply_option(struct client *c, const struct cmdline_item *it)
 	case E2E_CHAT_OPT_ACCEPT: c->accept = true; break;
 	case E2E_CHAT_OPT_PASSPHRASE_FILE: c->passphrase_file = arg; break;
 	case E2E_CHAT_OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = arg; break;
-	case E2E_CHAT_OPT_REMOVE: c->remove_passphrase = true; break;
+	case E2E_CHAT_OPT_REMOVE: c->remove = true; break;
+	case E2E_CHAT_OPT_NO_BAN: c->no_ban = true; break;
 	case E2E_CHAT_OPT_CACERT: c->tls.cacert = arg; break;
 	case E2E_CHAT_OPT_PIN: c->tls.pin = arg; break;
 	case E2E_CHAT_OPT_INSECURE_TRANSPORT: c->insecure_transport = true; break;

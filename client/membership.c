@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "b64.h"
 #include "membership.h"
 #include "messages.h"
@@ -54,31 +55,41 @@ static void keep_room_keys(struct roomfile *rf, const struct roomkey *k)
 	memcpy(rf->sec->admission, k->admission, E2E_KEY_BYTES);
 }
 
-/* The creator's first state (revision 1, epoch 1, itself only), signed,
- * and the epoch key wrapped for itself, as the create request's fields. */
-static enum status first_state(struct client *c, struct roomfile *rf, json_t *req)
+/* The creator's first state (revision 1, epoch 1, itself only and its
+ * admin), signed and MAC'd, and the epoch key wrapped for itself, as the
+ * create request's fields. */
+static enum status first_state(struct client *c, struct roomfile *rf, const struct roomkey *k,
+			       struct wire_member *me, json_t *req)
 {
 	struct wire_state s = {.revision = 1, .epoch = 1, .history = c->history,
-			       .n_members = 1, .members = &rf->creator};
+			       .n_members = 1, .members = me};
+	struct wire_roomref ref = roomfile_ref(rf);
+	struct wire_signed sg = {0};
 	struct wire_wrap w;
-	uint8_t sig[E2E_SIG_BYTES];
-	size_t len = 0;
-	uint8_t *payload;
 	struct wire_state parsed;
 	json_error_t jerr;
 
+	me->since = 1;
+	me->admin = true;
 	snprintf(s.room, sizeof s.room, "%s", rf->room);
-	snprintf(s.creator, sizeof s.creator, "%s", rf->creator.name);
-	payload = wire_state_build(&s, &len);
-	if (!payload || !sign_transcript(sig, c->id->sign_sk, transcript_state(payload, len)) ||
-	    !wrap_seal(&w, rf->room, 1, roomfile_epoch_key(rf, 1), &rf->creator, c->id) ||
-	    json_object_set_new(req, "state", wire_signed_pack(payload, len, sig)) ||
+	memcpy(s.id, rf->room_id, sizeof s.id);
+	snprintf(s.by, sizeof s.by, "%s", rf->me);
+	memcpy(s.access.salt, rf->salt, sizeof s.access.salt);
+	s.access.opslimit = rf->opslimit;
+	s.access.memlimit = rf->memlimit;
+	memcpy(s.access.access_pk, k->access_pk, sizeof s.access.access_pk);
+	sg.payload = wire_state_build(&s, &sg.len);
+	if (!sg.payload ||
+	    !sign_transcript(sg.sig, c->id->sign_sk, transcript_state(sg.payload, sg.len)) ||
+	    !roomkey_state_mac(k, &sg) ||
+	    !wrap_seal(&w, &ref, 1, roomfile_epoch_key(rf, 1), me, rf->me, c->id) ||
+	    json_object_set_new(req, "state", wire_signed_pack(&sg)) ||
 	    json_object_set_new(req, "wraps", json_pack("[o]", wire_wrap_pack(&w))) ||
-	    wire_state_parse(payload, len, &parsed, &jerr) != E2E_OK) {
-		free(payload);
+	    wire_state_parse(sg.payload, sg.len, &parsed, &jerr) != E2E_OK) {
+		wire_signed_clear(&sg);
 		return client_fail(c, ST_ERROR, "cannot build the room's first state");
 	}
-	return roomsync_accept_state(c, rf, payload, len, sig, &parsed);
+	return roomsync_accept_state(c, rf, &sg, &parsed);
 }
 
 /* What the creator's client will do on its own, from the options. */
@@ -106,24 +117,27 @@ void membership_apply_options(const struct client *c, struct roomfile *rf)
 		rf->settings.approve = true;
 }
 
-static json_t *create_request(struct client *c, struct roomfile *rf, const struct roomkey *k)
+static json_t *create_request(struct client *c, struct roomfile *rf, const struct roomkey *k,
+			      struct wire_member *me)
 {
 	char *salt = b64_encode(rf->salt, sizeof rf->salt);
 	char *access_pk = b64_encode(k->access_pk, sizeof k->access_pk);
+	char *id = b64_encode(rf->room_id, sizeof rf->room_id);
 	json_t *req = NULL;
 
-	if (salt && access_pk)
-		req = json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:o}", "v", E2E_PROTO_VERSION,
-				"room", rf->room, "salt", salt,
+	if (salt && access_pk && id)
+		req = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:s, s:o}", "v", E2E_PROTO_VERSION,
+				"room", rf->room, "id", id, "salt", salt,
 				"opslimit", (json_int_t)rf->opslimit,
 				"memlimit", (json_int_t)rf->memlimit, "access_pk", access_pk,
-				"member", wire_member_pack(&rf->creator, true));
-	if (req && first_state(c, rf, req) != ST_OK) {
+				"member", wire_member_pack(me, true));
+	if (req && first_state(c, rf, k, me, req) != ST_OK) {
 		json_decref(req);
 		req = NULL;
 	}
 	free(salt);
 	free(access_pk);
+	free(id);
 	return req;
 }
 
@@ -135,6 +149,8 @@ static enum status create_room(struct client *c, struct roomfile *rf, bool *take
 	struct roomkey *k = NULL;
 	json_t *req = NULL;
 	struct relay_reply r = {.err = E2E_ERR__COUNT};
+	struct wire_roomref ref = roomfile_ref(rf);
+	struct wire_member me;
 	uint8_t session_key[E2E_KEY_BYTES];
 	enum status st;
 
@@ -144,20 +160,23 @@ static enum status create_room(struct client *c, struct roomfile *rf, bool *take
 	if ((st = ask_password(c, &pw, rf->room, true)) != ST_OK)
 		return st;
 	randombytes_buf(rf->salt, sizeof rf->salt);
+	randombytes_buf(rf->room_id, sizeof rf->room_id);
 	rf->opslimit = E2E_KDF_OPS_MIN;
 	rf->memlimit = E2E_KDF_MEM_MIN;
 	st = client_fail(c, ST_ERROR, "cannot derive the room keys (out of memory?)");
 	if (!(k = roomkey_derive(pw->text, pw->len, rf->salt, rf->opslimit, rf->memlimit)))
 		goto out;
 	keep_room_keys(rf, k);
-	own_record(c, &rf->creator);
-	rf->creator_pinned = true;
+	own_record(c, &me);
+	snprintf(rf->creator, sizeof rf->creator, "%s", rf->me);
 	creator_settings(c, rf);
 	randombytes_buf(session_key, sizeof session_key);
 	roomfile_add_epoch_key(rf, 1, session_key);
 	sodium_memzero(session_key, sizeof session_key);
-	if (!roomkey_member_mac(k, rf->room, &rf->creator) ||
-	    !(req = create_request(c, rf, k)))
+	if (!roomkey_member_mac(k, &ref, &me))
+		goto out;
+	req = create_request(c, rf, k, &me);
+	if (!req)
 		goto out;
 	st = relay_room_create(c, rf->room, req, rf->sec->token, &r);
 	*taken = r.err == E2E_ERR_ROOM_EXISTS;
@@ -189,14 +208,15 @@ static enum status register_member(struct client *c, struct roomfile *rf,
 	char *nonce64 = NULL, *proof64 = NULL;
 	json_t *req = NULL;
 	struct relay_reply r = {.err = E2E_ERR__COUNT};
+	struct wire_roomref ref = roomfile_ref(rf);
 	enum status st;
 
 	own_record(c, &me);
 	if ((st = get_challenge(c, rf->room, nonce)) != ST_OK)
 		return st;
 	st = client_fail(c, ST_ERROR, "cannot build the join request");
-	if (!roomkey_member_mac(k, rf->room, &me) ||
-	    !roomkey_join_proof(k, proof, rf->room, nonce, &me) ||
+	if (!roomkey_member_mac(k, &ref, &me) ||
+	    !roomkey_join_proof(k, proof, &ref, nonce, &me) ||
 	    !(nonce64 = b64_encode(nonce, sizeof nonce)) ||
 	    !(proof64 = b64_encode(proof, sizeof proof)) ||
 	    !(req = wire_member_pack(&me, true)) ||
@@ -230,7 +250,8 @@ static enum status join_room(struct client *c, struct roomfile *rf, const struct
 	memcpy(rf->salt, p->salt, sizeof rf->salt);
 	rf->opslimit = p->opslimit;
 	rf->memlimit = p->memlimit;
-	snprintf(rf->creator.name, sizeof rf->creator.name, "%s", p->creator);
+	memcpy(rf->room_id, p->id, sizeof rf->room_id);
+	snprintf(rf->creator, sizeof rf->creator, "%s", p->creator);
 	if ((st = ask_password(c, &pw, rf->room, false)) != ST_OK)
 		return st;
 	k = roomkey_derive(pw->text, pw->len, rf->salt, rf->opslimit, rf->memlimit);
@@ -248,10 +269,15 @@ static enum status fetch_room(struct client *c, const char *room, struct wire_ro
 {
 	struct relay_reply r;
 	json_error_t jerr = {0};
+	enum e2e_err e;
 	enum status st = relay_room_get(c, room, &r);
 
-	if (st == ST_OK &&
-	    (wire_room_unpack(r.body, p, &jerr) != E2E_OK || strcmp(p->room, room) != 0))
+	e = st == ST_OK ? wire_room_unpack(r.body, p, &jerr) : E2E_OK;
+	if (e == E2E_ERR_BAD_VERSION)
+		st = client_fail(c, ST_ERROR, "room %s on the relay was made with another protocol "
+				 "version (%s); this e2e-chat speaks v%d: its creator must create it "
+				 "again", room, jerr.text, E2E_PROTO_VERSION);
+	else if (st == ST_OK && (e != E2E_OK || strcmp(p->room, room) != 0))
 		st = client_fail(c, ST_ERROR, "the relay sent invalid room parameters: %s",
 				 jerr.text);
 	relay_reply_clear(&r);
@@ -300,7 +326,7 @@ enum status membership_enter(struct client *c, const char *room, bool may_join,
 		}
 		snprintf(c->name, sizeof c->name, "%s", rf->me);
 		api_set_token(c->api, rf->sec->token);
-		if (strcmp(rf->creator.name, rf->me) == 0)
+		if (admin_is_me(c, rf))
 			membership_apply_options(c, rf); /* saved with the next change */
 	} else if (!may_join) {
 		st = client_fail(c, ST_NOT_MEMBER, "you are not a member of room %s on %s; run: "
@@ -321,20 +347,37 @@ out:
 	return st;
 }
 
+static bool other_admin(const struct roomfile *rf)
+{
+	for (size_t i = 0; i < rf->state.n_members; i++)
+		if (rf->state.members[i].admin && strcmp(rf->state.members[i].name, rf->me) != 0)
+			return true;
+	return false;
+}
+
 enum status membership_leave(struct client *c, struct roomfile *rf)
 {
 	struct relay_reply r;
 	enum status st = ST_OK;
 
-	if (strcmp(rf->creator.name, rf->me) == 0)
-		return client_fail(c, ST_USAGE, "the room's creator cannot leave room %s", rf->room);
-	/* An admitted member signs its departure into the room first: the
-	 * creator drops members from the state only on such a word. */
-	if (wire_state_find(&rf->state, rf->me) && roomfile_epoch_key(rf, rf->state.epoch) &&
-	    (st = outbox_send_leave(c, rf)) != ST_OK)
-		return st;
-	st = relay_leave(c, rf->room, rf->me, &r);
-	relay_reply_clear(&r);
+	bool admin = admin_is_me(c, rf);
+
+	if (admin && !other_admin(rf))
+		return client_fail(c, ST_USAGE, "you are the only admin of room %s: make another "
+				   "member an admin first (e2e-chat admin %s NAME)", rf->room, rf->room);
+	/* An admitted member signs its departure into the room first: an
+	 * admin's client drops members from the state only on such a word. */
+	if (wire_state_find(&rf->state, rf->me) && roomfile_epoch_key(rf, rf->state.epoch)) {
+		st = outbox_send_leave(c, rf);
+		if (st != ST_OK)
+			return st;
+	}
+	/* An admin's token ends when another admin signs it out (the relay
+	 * refuses an admin's own DELETE: the state must say it first). */
+	if (!admin) {
+		st = relay_leave(c, rf->room, rf->me, &r);
+		relay_reply_clear(&r);
+	}
 	/* Gone from the relay: the membership file has nothing left to do. */
 	if (st == ST_OK && unlink(rf->path) != 0)
 		st = client_fail(c, ST_ERROR, "left room %s, but cannot delete %s: %s", rf->room,

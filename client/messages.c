@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "fetchcursor.h"
 #include "messages.h"
 #include "msg.h"
@@ -48,7 +49,7 @@ static bool report(const char *room, const struct wire_msg *m, const struct room
 		return true;
 	case ROOM_NOT_MEMBER:
 		security_warn("room %s: message %" PRIu64 " claims to be from %s, who was not a "
-			      "member at epoch %" PRIu64 " in the creator-signed room state; not "
+			      "member at epoch %" PRIu64 " in the signed room state; not "
 			      "shown", room, m->seq, m->sender, m->epoch);
 		return false;
 	case ROOM_FORGED:
@@ -62,7 +63,7 @@ static bool report(const char *room, const struct wire_msg *m, const struct room
 		return false;
 	case ROOM_BAD_EPOCH:
 		security_warn("room %s: message %" PRIu64 " from %s claims epoch %" PRIu64 ", after "
-			      "the newest the creator signed; not shown", room, m->seq, m->sender,
+			      "the newest an admin signed; not shown", room, m->seq, m->sender,
 			      m->epoch);
 		return false;
 	case ROOM_GAP:
@@ -212,6 +213,66 @@ static enum verdict not_opened(struct reader *rd, const struct wire_msg *m,
 	return shown ? V_NEW : V_REFUSED;
 }
 
+/* Once per sender and kind of finding (a key like ">bob" never clashes
+ * with a name, which starts with a letter or digit). */
+static bool view_first(struct reader *rd, char kind, const char *sender)
+{
+	char key[E2E_MEMBER_NAME_MAX + 2];
+
+	snprintf(key, sizeof key, "%c%s", kind, sender);
+	return client_first_warning(rd->c, key);
+}
+
+/* The room state the sender held (authenticated inside the message)
+ * against this client's history:
+ * - newer than any state the relay served here, even after a fresh
+ *   look: the relay withholds the room state from this member;
+ * - the same revision with another hash: the relay shows members
+ *   different states (a fork);
+ * - older than a state with a newer epoch that this client has held for
+ *   MESSAGES_STALE_GRACE_MS by the sender's clock: the sender is being
+ *   shown an old state (what it sends is readable by whoever the newer
+ *   states removed). The grace lets a state posted a moment ago reach
+ *   everyone first. */
+static void check_view(struct reader *rd, const struct wire_msg *m)
+{
+	const struct msg_plain *p = &rd->plain;
+	uint8_t hash[E2E_HASH_BYTES];
+	int64_t since = 0;
+	bool found = false, admitted;
+
+	if (p->state_revision > rd->rf->state.revision && !rd->resynced) {
+		rd->resynced = true;
+		roomsync_sync(rd->c, rd->rf, &admitted);
+	}
+	if (p->state_revision > rd->rf->state.revision) {
+		if (view_first(rd, '>', m->sender))
+			security_warn("room %s: %s sent under room state revision %llu, newer than any "
+				      "the relay serves you (%llu): the relay is withholding the room "
+				      "state from you", rd->rf->room, m->sender,
+				      (unsigned long long)p->state_revision,
+				      (unsigned long long)rd->rf->state.revision);
+		return;
+	}
+	if (store_state_hash(rd->c->store, rd->room_id, p->state_revision, hash, &found) &&
+	    found && sodium_memcmp(hash, p->state_hash, sizeof hash) != 0) {
+		if (view_first(rd, '=', m->sender))
+			security_warn("room %s: %s was shown another room state of revision %llu than "
+				      "you were: the relay shows members different states", rd->rf->room,
+				      m->sender, (unsigned long long)p->state_revision);
+		return;
+	}
+	if (store_newer_epoch_since(rd->c->store, rd->room_id, p->state_revision, m->epoch,
+				    &since, &found) &&
+	    found && p->time_ms > since + MESSAGES_STALE_GRACE_MS && view_first(rd, '<', m->sender))
+		security_warn("room %s: %s is being shown an old room state (revision %llu, epoch "
+			      "%llu; yours is %llu, epoch %llu): the relay may be withholding the newer "
+			      "one from them, and what they send is readable by anyone it removed",
+			      rd->rf->room, m->sender, (unsigned long long)p->state_revision,
+			      (unsigned long long)m->epoch, (unsigned long long)rd->rf->state.revision,
+			      (unsigned long long)rd->rf->state.epoch);
+}
+
 /* Check `m` (room.h) and fill rd->kept, or find it kept already. */
 static enum verdict check(struct reader *rd, const struct wire_msg *m)
 {
@@ -241,6 +302,8 @@ static enum verdict check(struct reader *rd, const struct wire_msg *m)
 		kept_reason(rd, STORE_REFUSED, reasons[res.verdict]);
 		return V_REFUSED;
 	}
+	if (!res.mine)
+		check_view(rd, m);
 	rd->kept.trusted = true;
 	memcpy(rd->kept.sign_pk, res.sender->sign_pk, E2E_SIGN_PK_BYTES);
 	rd->kept.mine = res.mine;
@@ -251,16 +314,31 @@ static enum verdict check(struct reader *rd, const struct wire_msg *m)
 	return V_NEW;
 }
 
-/* What a new authentic message means to the creator's client. */
+/* A signed leave ends the membership that signed it: the member's keys,
+ * and an epoch not before its admission (`since`). An old leave served
+ * again never ends a later membership of the same name. */
+static void leave_noted(struct reader *rd, const struct wire_msg *m)
+{
+	const struct wire_member *now = wire_state_find(&rd->rf->state, m->sender);
+	struct departure d = {.ban = false};
+
+	if (!now || memcmp(now->sign_pk, rd->kept.sign_pk, sizeof now->sign_pk) != 0 ||
+	    m->epoch < now->since)
+		return;
+	snprintf(d.name, sizeof d.name, "%s", m->sender);
+	memcpy(d.sign_pk, now->sign_pk, sizeof d.sign_pk);
+	roomfile_depart(rd->rf, &d); /* signed: an admin may drop them */
+}
+
+/* What a new authentic message means to an admin's client. */
 static void creator_notes(struct reader *rd, const struct wire_msg *m)
 {
 	if (rd->kept.kind != STORE_SHOWN && rd->kept.kind != STORE_LEAVE)
 		return;
 	if (m->epoch == rd->rf->state.epoch)
-		rd->rf->settings.epoch_messages++; /* the creator's rotation schedule */
-	if (rd->kept.kind == STORE_LEAVE && strcmp(rd->rf->creator.name, rd->rf->me) == 0 &&
-	    wire_state_find(&rd->rf->state, m->sender))
-		roomfile_depart(rd->rf, m->sender); /* signed: the creator may drop them */
+		rd->rf->settings.epoch_messages++; /* the admin's rotation schedule */
+	if (rd->kept.kind == STORE_LEAVE && admin_is_me(rd->c, rd->rf))
+		leave_noted(rd, m);
 }
 
 /* One message of a page: checked, kept (untrusted records too, so that a

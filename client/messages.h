@@ -48,6 +48,11 @@ enum status messages_forget(struct client *c, const struct roomfile *rf);
  * at another number, a SECURITY: line too (among news: a replay, refused;
  * in a probe: told once, and the kept record takes the number). *fresh
  * (may be NULL): how many were new. Saves the room file. */
+/* How long (by the sender's clock) after this client first held a state
+ * with a newer epoch a message under an older one is a stale view rather
+ * than a race: two long-polls, plus room for clocks that disagree. */
+#define MESSAGES_STALE_GRACE_MS (120 * 1000)
+
 #define MESSAGES_FETCH_PAGES_MAX 1000
 /* A probe's pages in one fetch (halvings and the walk over kept pages). */
 #define MESSAGES_PROBE_PAGES_MAX 128

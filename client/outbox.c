@@ -6,11 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "messages.h"
 #include "msg.h"
 #include "outbox.h"
 #include "relay.h"
 #include "store.h"
+#include "transcript.h"
 
 /* Where my next message goes: after the newest of my counter, the outbox
  * and what the store holds under my key (another copy of this profile may
@@ -39,14 +41,25 @@ static enum status next_position(struct client *c, struct roomfile *rf, int64_t 
 	return ST_OK;
 }
 
+/* The member this admin removed that the trusted state still lists. */
+static const char *pending_removal(const struct client *c, const struct roomfile *rf)
+{
+	for (size_t i = 0; admin_is_me(c, rf) && i < rf->n_departed; i++)
+		if (wire_state_find(&rf->state, rf->departed[i].name))
+			return rf->departed[i].name;
+	return NULL;
+}
+
 /* Seal `text` under the next counter and queue it; the counter is spent
  * in the same step (outbox first, so a crash in between only skips). */
 static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id, bool leave,
 			 const char *text, size_t len)
 {
 	const uint8_t *key = roomfile_epoch_key(rf, rf->state.epoch);
+	struct wire_roomref ref = roomfile_ref(rf);
 	struct wire_msg *m = calloc(1, sizeof *m);
 	struct store_out *o = calloc(1, sizeof *o);
+	struct msg_plain *plain = calloc(1, sizeof *plain);
 	json_t *req = NULL;
 	char *body = NULL;
 	size_t body_len = 0;
@@ -54,17 +67,32 @@ static enum status queue(struct client *c, struct roomfile *rf, int64_t room_id,
 	enum msg_result mr;
 	enum status st = client_fail(c, ST_ERROR, "out of memory");
 
-	if (!m || !o)
+	if (!m || !o || !plain || len > E2E_TEXT_MAX ||
+	    !transcript_state_hash(plain->state_hash, rf->signed_state.payload,
+				   rf->signed_state.len))
 		goto out;
 	if (!key) {
 		st = client_fail(c, ST_PENDING, "no key for the room's current epoch yet");
 		goto out;
 	}
+	/* A removal this admin made is not signed out yet: the current epoch
+	 * is one the removed member holds, so nothing is sealed under it. */
+	if (pending_removal(c, rf)) {
+		st = client_fail(c, ST_ERROR, "not sent: your removal of %s has not reached the "
+				 "relay yet (it is signed again on every step; try again then)",
+				 pending_removal(c, rf));
+		goto out;
+	}
 	st = next_position(c, rf, room_id, &last, o->prev);
 	if (st != ST_OK)
 		goto out;
-	mr = msg_seal(m, rf->room, rf->me, rf->state.epoch, last + 1, o->prev, key, c->id,
-		      client_now_ms(), leave, text, len);
+	plain->time_ms = client_now_ms();
+	plain->state_revision = rf->state.revision;
+	plain->leave = leave;
+	memcpy(plain->prev, o->prev, sizeof plain->prev);
+	memcpy(plain->text, text, len);
+	plain->text_len = len;
+	mr = msg_seal(m, &ref, rf->me, rf->state.epoch, last + 1, key, c->id, plain);
 	if (mr != MSG_OK) {
 		st = client_fail(c, mr == MSG_TOO_LONG || mr == MSG_BAD_TEXT ? ST_USAGE : ST_ERROR,
 				 "cannot send: %s (at most %d bytes of UTF-8)", msg_result_str(mr),
@@ -96,6 +124,9 @@ out:
 		sodium_memzero(o, sizeof *o);
 	free(o);
 	free(m);
+	if (plain)
+		sodium_memzero(plain, sizeof *plain);
+	free(plain);
 	return st;
 }
 

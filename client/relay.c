@@ -43,6 +43,7 @@ static const struct rule {
 	{RELAY_JOIN, E2E_ERR_NAME_TAKEN, ST_NOT_MEMBER, TEXT_NAME_TAKEN},
 	{RELAY_MEMBERS_GET, E2E_ERR_UNAUTHORIZED, ST_NOT_MEMBER, TEXT_UNKNOWN_ME},
 	{RELAY_STATE_GET, E2E_ERR_UNAUTHORIZED, ST_NOT_MEMBER, TEXT_UNKNOWN_ME},
+	{RELAY_STATES_GET, E2E_ERR_UNAUTHORIZED, ST_NOT_MEMBER, TEXT_UNKNOWN_ME},
 	{RELAY_WRAPS_GET, E2E_ERR_UNAUTHORIZED, ST_NOT_MEMBER, TEXT_UNKNOWN_ME},
 	{RELAY_MEMBER_REMOVE, E2E_ERR_NO_MEMBER, ST_USAGE, TEXT_NO_MEMBER},
 	{RELAY_MEMBER_REMOVE, E2E_ERR_CREATOR_STAYS, ST_USAGE, TEXT_CREATOR_STAYS},
@@ -336,6 +337,20 @@ enum status relay_leave(struct client *c, const char *room, const char *me,
 enum status relay_state_get(struct client *c, const char *room, struct relay_reply *r)
 {
 	return member_get(c, RELAY_STATE_GET, room, "/state", r);
+}
+
+enum status relay_states_get(struct client *c, const char *room, uint64_t after,
+			     json_t **states, struct relay_reply *r)
+{
+	char tail[64];
+	enum status st;
+
+	snprintf(tail, sizeof tail, "/states?after=%llu", (unsigned long long)after);
+	st = member_get(c, RELAY_STATES_GET, room, tail, r);
+	*states = st == ST_OK ? array_of(r, "states", E2E_STATES_READ_MAX) : NULL;
+	if (st == ST_OK && !*states)
+		st = malformed(c, r, "the relay sent an invalid state history");
+	return st;
 }
 
 enum status relay_state_post(struct client *c, const char *room, json_t *req,

@@ -41,6 +41,7 @@ enum relay_endpoint {
 	RELAY_LEAVE,         /* DELETE /v1/rooms/R/members/ME */
 	RELAY_STATE_GET,     /* GET /v1/rooms/R/state */
 	RELAY_STATE_POST,    /* POST /v1/rooms/R/state */
+	RELAY_STATES_GET,    /* GET /v1/rooms/R/states?after= */
 	RELAY_WRAPS_GET,     /* GET /v1/rooms/R/wraps */
 	RELAY_MESSAGE_POST,  /* POST /v1/rooms/R/messages */
 	RELAY_MESSAGES_GET,  /* GET /v1/rooms/R/messages?after=&limit= */
@@ -91,8 +92,8 @@ enum status relay_join(struct client *c, const char *room, const char *name, jso
 enum status relay_members_get(struct client *c, const char *room, json_t **members,
 			      struct relay_reply *r);
 
-/* DELETE /v1/rooms/R/members/NAME by the creator. Not a member, or the
- * creator itself: ST_USAGE. */
+/* DELETE /v1/rooms/R/members/NAME by an admin: declining a pending
+ * member. Not a member, or one the signed state lists: ST_USAGE. */
 enum status relay_member_remove(struct client *c, const char *room, const char *name,
 				struct relay_reply *r);
 
@@ -103,6 +104,12 @@ enum status relay_leave(struct client *c, const char *room, const char *me,
 /* GET /v1/rooms/R/state: the signed state's object in r->body (the
  * caller checks it and warns, rather than fails, when it is bad). */
 enum status relay_state_get(struct client *c, const char *room, struct relay_reply *r);
+
+/* GET /v1/rooms/R/states?after=N: *states (borrowed from r->body) is
+ * an array of at most E2E_STATES_READ_MAX signed states, oldest first,
+ * each of a revision above N (the caller checks every one). */
+enum status relay_states_get(struct client *c, const char *room, uint64_t after,
+			     json_t **states, struct relay_reply *r);
 
 /* POST /v1/rooms/R/state with `req` ({"state", "wraps"}). */
 enum status relay_state_post(struct client *c, const char *room, json_t *req,

@@ -14,6 +14,7 @@ bool room_open(const struct roomfile *rf, const struct wire_msg *m,
 	       struct room_result *res)
 {
 	const uint8_t *key = roomfile_epoch_key(rf, m->epoch);
+	struct wire_roomref ref = roomfile_ref(rf);
 
 	memset(res, 0, sizeof *res);
 	if (!msg_chain_hash(res->record, m)) {
@@ -31,13 +32,13 @@ bool room_open(const struct roomfile *rf, const struct wire_msg *m,
 		return false;
 	}
 	if (!key) {
-		res->why = msg_verify(m, rf->room, res->sender->sign_pk);
+		res->why = msg_verify(m, &ref, res->sender->sign_pk);
 		res->verdict = res->why != MSG_OK                       ? ROOM_FORGED
 			       : m->epoch < roomfile_first_epoch(rf) ? ROOM_EARLIER
 								     : ROOM_NO_KEY;
 		return false;
 	}
-	res->why = msg_open(plain, m, rf->room, res->sender->sign_pk, key);
+	res->why = msg_open(plain, m, &ref, res->sender->sign_pk, key);
 	if (res->why != MSG_OK) {
 		res->verdict = ROOM_FORGED;
 		return false;

@@ -83,7 +83,11 @@ static json_t *pack_departed(const struct roomfile *rf)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < rf->n_departed; i++)
-		if (json_array_append_new(arr, json_string(rf->departed[i])) != 0) {
+		if (json_array_append_new(arr, json_pack("{s:s, s:o, s:b}", "name",
+							 rf->departed[i].name, "sign_pk",
+							 b64_json(rf->departed[i].sign_pk,
+								  E2E_SIGN_PK_BYTES),
+							 "ban", rf->departed[i].ban)) != 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -161,11 +165,7 @@ out:
 
 static json_t *pack(const struct roomfile *rf)
 {
-	json_t *creator = rf->creator_pinned ? wire_member_pack(&rf->creator, true)
-					     : json_null();
-	json_t *state = rf->state.revision
-				? wire_signed_pack(rf->state_payload, rf->state_len, rf->state_sig)
-				: json_null();
+	json_t *state = rf->state.revision ? wire_signed_pack(&rf->signed_state) : json_null();
 	json_t *secrets = pack_secrets(rf->sec), *sealed = json_null(), *root;
 
 	if (secrets && rf->seal) {
@@ -177,19 +177,19 @@ static json_t *pack(const struct roomfile *rf)
 	if (!secrets || !sealed) {
 		json_decref(secrets);
 		json_decref(sealed);
-		json_decref(creator);
 		json_decref(state);
 		return NULL;
 	}
-	root = json_pack("{s:i, s:s, s:s, s:O, s:O, s:O, s:o, s:I, s:I, s:s, s:o, s:o, s:O,"
+	root = json_pack("{s:i, s:s, s:o, s:s, s:O, s:O, s:O, s:o, s:I, s:I, s:s, s:o, s:O,"
 			 " s:I, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
-			 "v", E2E_PROTO_VERSION, "room", rf->room, "me", rf->me,
+			 "v", E2E_PROTO_VERSION, "room", rf->room,
+			 "id", b64_json(rf->room_id, sizeof rf->room_id), "me", rf->me,
 			 "token", json_object_get(secrets, "token"),
 			 "access_seed", json_object_get(secrets, "access_seed"),
 			 "admission", json_object_get(secrets, "admission"),
 			 "salt", b64_json(rf->salt, sizeof rf->salt),
 			 "opslimit", (json_int_t)rf->opslimit, "memlimit", (json_int_t)rf->memlimit,
-			 "creator_name", rf->creator.name, "creator", creator, "state", state,
+			 "creator", rf->creator, "state", state,
 			 "keys", json_object_get(secrets, "keys"), "counter", (json_int_t)rf->counter,
 			 "chain", b64_json(rf->chain, sizeof rf->chain),
 			 "last_seq", (json_int_t)rf->last_seq,
@@ -327,14 +327,25 @@ static enum e2e_err unpack_known(struct roomfile *rf, json_t *arr, json_error_t 
 	return E2E_OK;
 }
 
-static enum e2e_err unpack_departed(struct roomfile *rf, json_t *arr)
+static enum e2e_err unpack_departed(struct roomfile *rf, json_t *arr, json_error_t *err)
 {
 	size_t i;
-	json_t *name;
+	json_t *entry;
+	const char *name, *sign_pk;
+	int ban;
+	struct departure d;
 
-	json_array_foreach(arr, i, name)
-		if (!json_is_string(name) || !roomfile_depart(rf, json_string_value(name)))
+	json_array_foreach(arr, i, entry) {
+		if (json_unpack_ex(entry, err, JSON_STRICT, "{s:s, s:s, s:b}", "name", &name,
+				   "sign_pk", &sign_pk, "ban", &ban) ||
+		    strlen(name) >= sizeof d.name ||
+		    wire_bin(d.sign_pk, sizeof d.sign_pk, sign_pk, "sign_pk", err))
 			return E2E_ERR_BAD_FIELD;
+		snprintf(d.name, sizeof d.name, "%s", name);
+		d.ban = ban;
+		if (!roomfile_depart(rf, &d))
+			return E2E_ERR_BAD_FIELD;
+	}
 	return E2E_OK;
 }
 
@@ -356,19 +367,20 @@ static enum e2e_err unpack_settings(struct creator_settings *s, json_t *obj,
 
 static enum e2e_err unpack_state(struct roomfile *rf, json_t *state, json_error_t *err)
 {
-	uint8_t *payload = NULL;
-	size_t len = 0;
+	struct wire_signed s;
 	struct wire_state parsed;
 	enum e2e_err e;
 
 	if (json_is_null(state))
 		return E2E_OK;
-	if ((e = wire_signed_unpack(state, &payload, &len, rf->state_sig, err)) ||
-	    (e = wire_state_parse(payload, len, &parsed, err))) {
-		free(payload);
+	e = wire_signed_unpack(state, &s, err);
+	if (e == E2E_OK)
+		e = wire_state_parse(s.payload, s.len, &parsed, err);
+	if (e != E2E_OK) {
+		wire_signed_clear(&s);
 		return e;
 	}
-	roomfile_set_state(rf, payload, len, rf->state_sig, &parsed);
+	roomfile_set_state(rf, &s, &parsed);
 	return E2E_OK;
 }
 
@@ -397,18 +409,26 @@ static enum e2e_err unpack_sealed(struct roomfile *rf, json_t *root, json_t *sea
 
 static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 {
-	const char *room, *me, *token, *seed, *admission, *salt, *creator_name, *chain;
-	json_t *creator, *state, *keys, *senders, *known, *settings, *departed, *sealed = NULL;
+	const char *room, *id, *me, *token, *seed, *admission, *salt, *creator, *chain;
+	json_t *state, *keys, *senders, *known, *settings, *departed, *sealed = NULL;
 	json_int_t v, ops, mem, counter, last_seq, earlier_told = 0;
 	enum e2e_err e;
 
+	/* A file of protocol v1 has other fields: named for what it is. */
+	if (json_unpack_ex(root, err, 0, "{s:I}", "v", &v) == 0 && v != E2E_PROTO_VERSION) {
+		snprintf(err->text, sizeof err->text, "it was written for protocol v%lld, and this "
+			 "e2e-chat speaks v%d: the room must be joined again (a v1 room must be "
+			 "created again by its creator)", (long long)v, E2E_PROTO_VERSION);
+		return E2E_ERR_BAD_VERSION;
+	}
 	/* earlier_told and sealed are optional: files written before them */
 	if (json_unpack_ex(root, err, JSON_STRICT,
-			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o,"
-			   " s:I, s:s, s:I, s?I, s:o, s:o, s:o, s:o, s?o}",
-			   "v", &v, "room", &room, "me", &me, "token", &token, "access_seed", &seed,
+			   "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:o,"
+			   " s:o, s:I, s:s, s:I, s?I, s:o, s:o, s:o, s:o, s?o}",
+			   "v", &v, "room", &room, "id", &id, "me", &me, "token", &token,
+			   "access_seed", &seed,
 			   "admission", &admission, "salt", &salt, "opslimit", &ops, "memlimit", &mem,
-			   "creator_name", &creator_name, "creator", &creator, "state", &state,
+			   "creator", &creator, "state", &state,
 			   "keys", &keys, "counter", &counter, "chain", &chain, "last_seq", &last_seq,
 			   "earlier_told", &earlier_told, "senders", &senders, "known", &known,
 			   "settings", &settings, "departed", &departed, "sealed", &sealed))
@@ -418,17 +438,18 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	if (v != E2E_PROTO_VERSION || ops < 0 || mem < 0 || counter < 0 || last_seq < 0 ||
 	    earlier_told < 0 ||
 	    strlen(room) >= sizeof rf->room || strlen(me) >= sizeof rf->me ||
-	    strlen(creator_name) >= sizeof rf->creator.name)
+	    strlen(creator) >= sizeof rf->creator)
 		return E2E_ERR_BAD_FIELD;
 	snprintf(rf->room, sizeof rf->room, "%s", room);
 	snprintf(rf->me, sizeof rf->me, "%s", me);
-	snprintf(rf->creator.name, sizeof rf->creator.name, "%s", creator_name);
+	snprintf(rf->creator, sizeof rf->creator, "%s", creator);
 	rf->opslimit = (uint64_t)ops;
 	rf->memlimit = (uint64_t)mem;
 	rf->counter = (uint64_t)counter;
 	rf->last_seq = (uint64_t)last_seq;
 	rf->earlier_told = (uint64_t)earlier_told;
-	if ((e = wire_bin(rf->sec->token, E2E_TOKEN_BYTES, token, "token", err)) ||
+	if ((e = wire_bin(rf->room_id, sizeof rf->room_id, id, "id", err)) ||
+	    (e = wire_bin(rf->sec->token, E2E_TOKEN_BYTES, token, "token", err)) ||
 	    (e = wire_bin(rf->sec->access_seed, E2E_KEY_BYTES, seed, "access_seed", err)) ||
 	    (e = wire_bin(rf->sec->admission, E2E_KEY_BYTES, admission, "admission", err)) ||
 	    (e = wire_bin(rf->salt, sizeof rf->salt, salt, "salt", err)) ||
@@ -436,12 +457,9 @@ static enum e2e_err unpack(struct roomfile *rf, json_t *root, json_error_t *err)
 	    (e = unpack_keys(rf, keys, err)) || (e = unpack_senders(rf, senders, err)) ||
 	    (e = unpack_state(rf, state, err)) || (e = unpack_known(rf, known, err)) ||
 	    (e = unpack_settings(&rf->settings, settings, err)) ||
-	    (e = unpack_departed(rf, departed)))
+	    (e = unpack_departed(rf, departed, err)))
 		return e;
-	if (json_is_null(creator))
-		return E2E_OK;
-	rf->creator_pinned = true;
-	return wire_member_unpack(creator, &rf->creator, true, err);
+	return E2E_OK;
 }
 
 static enum status load(struct roomfile *rf, char *err, size_t errlen)
@@ -451,6 +469,7 @@ static enum status load(struct roomfile *rf, char *err, size_t errlen)
 	json_error_t jerr;
 	json_t *root = NULL;
 	ssize_t n = 0;
+	enum e2e_err e;
 	int fd = open(rf->path, O_RDONLY | O_CLOEXEC);
 	enum status ret = ST_ERROR;
 
@@ -463,7 +482,12 @@ static enum status load(struct roomfile *rf, char *err, size_t errlen)
 		goto out;
 	}
 	root = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || unpack(rf, root, &jerr) != E2E_OK) {
+	e = root ? unpack(rf, root, &jerr) : E2E_ERR_BAD_JSON;
+	if (e == E2E_ERR_BAD_VERSION) {
+		snprintf(err, errlen, "%s: %s; move it away to join again", rf->path, jerr.text);
+		goto out;
+	}
+	if (e != E2E_OK) {
 		snprintf(err, errlen, "%s is damaged (%s); move it away to join again", rf->path,
 			 jerr.text);
 		goto out;
@@ -590,7 +614,7 @@ void roomfile_close(struct roomfile *rf)
 	}
 	sodium_free(rf->sec);
 	wire_state_clear(&rf->state);
-	free(rf->state_payload);
+	wire_signed_clear(&rf->signed_state);
 	free(rf->senders);
 	free(rf->known);
 	free(rf->departed);
@@ -601,11 +625,9 @@ void roomfile_close(struct roomfile *rf)
 void roomfile_forget(struct roomfile *rf)
 {
 	sodium_memzero(rf->sec, sizeof *rf->sec);
-	memset(&rf->creator, 0, sizeof rf->creator);
-	rf->creator_pinned = false;
-	free(rf->state_payload);
-	rf->state_payload = NULL;
-	rf->state_len = 0;
+	memset(rf->creator, 0, sizeof rf->creator);
+	memset(rf->room_id, 0, sizeof rf->room_id);
+	wire_signed_clear(&rf->signed_state);
 	wire_state_clear(&rf->state);
 	rf->counter = rf->last_seq = rf->earlier_told = 0;
 	memset(rf->chain, 0, sizeof rf->chain);
@@ -647,17 +669,21 @@ bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t k
 	return true;
 }
 
-void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
-			const uint8_t sig[E2E_SIG_BYTES], struct wire_state *state)
+void roomfile_set_state(struct roomfile *rf, struct wire_signed *s, struct wire_state *state)
 {
-	if (payload != rf->state_payload)
-		free(rf->state_payload);
+	if (s != &rf->signed_state) {
+		wire_signed_clear(&rf->signed_state);
+		rf->signed_state = *s;
+		memset(s, 0, sizeof *s);
+	}
 	wire_state_clear(&rf->state);
-	rf->state_payload = payload;
-	rf->state_len = len;
-	memmove(rf->state_sig, sig, E2E_SIG_BYTES);
 	rf->state = *state;
 	memset(state, 0, sizeof *state);
+}
+
+struct wire_roomref roomfile_ref(const struct roomfile *rf)
+{
+	return (struct wire_roomref){rf->room, rf->room_id};
 }
 
 struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name,
@@ -707,34 +733,41 @@ struct known_keys *roomfile_know(struct roomfile *rf, const struct wire_member *
 	return grown;
 }
 
-bool roomfile_departed(const struct roomfile *rf, const char *name)
+const struct departure *roomfile_departed(const struct roomfile *rf, const char *name)
 {
 	for (size_t i = 0; i < rf->n_departed; i++)
-		if (strcmp(rf->departed[i], name) == 0)
-			return true;
-	return false;
+		if (strcmp(rf->departed[i].name, name) == 0)
+			return &rf->departed[i];
+	return NULL;
 }
 
-bool roomfile_depart(struct roomfile *rf, const char *name)
+bool roomfile_depart(struct roomfile *rf, const struct departure *d)
 {
-	char (*grown)[E2E_MEMBER_NAME_MAX + 1];
+	struct departure *grown;
 
-	if (roomfile_departed(rf, name))
-		return true;
-	if (rf->n_departed >= E2E_ROOM_MEMBERS_MAX || strlen(name) > E2E_MEMBER_NAME_MAX)
+	for (size_t i = 0; i < rf->n_departed; i++)
+		if (strcmp(rf->departed[i].name, d->name) == 0) {
+			/* the newest word on the name counts; a ban is never lost */
+			bool ban = rf->departed[i].ban || d->ban;
+
+			rf->departed[i] = *d;
+			rf->departed[i].ban = ban;
+			return true;
+		}
+	if (rf->n_departed >= E2E_ROOM_MEMBERS_MAX)
 		return false;
 	grown = realloc(rf->departed, (rf->n_departed + 1) * sizeof *grown);
 	if (!grown)
 		return false;
 	rf->departed = grown;
-	snprintf(rf->departed[rf->n_departed++], sizeof *grown, "%s", name);
+	rf->departed[rf->n_departed++] = *d;
 	return true;
 }
 
 void roomfile_forget_departure(struct roomfile *rf, const char *name)
 {
 	for (size_t i = 0; i < rf->n_departed; i++)
-		if (strcmp(rf->departed[i], name) == 0) {
+		if (strcmp(rf->departed[i].name, name) == 0) {
 			memmove(&rf->departed[i], &rf->departed[i + 1],
 				(rf->n_departed - i - 1) * sizeof rf->departed[0]);
 			rf->n_departed--;

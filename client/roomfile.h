@@ -54,6 +54,15 @@ struct creator_settings {
 #define ROOMFILE_ROTATE_MESSAGES 1000
 #define ROOMFILE_ROTATE_SECONDS (24 * 3600)
 
+/* A membership this admin's client will drop from the signed state: it
+ * removed the member (a kick), or the member signed a leave. `sign_pk`
+ * names the membership: a later one under the same name stays. */
+struct departure {
+	char name[E2E_MEMBER_NAME_MAX + 1];
+	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
+	bool ban; /* a kick: its keys go on the ban list */
+};
+
 /* What was seen of a sender (chain.h). A sender is a name with its
  * signing key: a new identity under a known name (see roomsync's trust on
  * first use) counts from 1 again. */
@@ -75,18 +84,18 @@ struct roomfile {
 	bool seal;               /* save the secrets sealed */
 
 	char room[E2E_ROOM_NAME_MAX + 1];
+	uint8_t room_id[E2E_ROOM_ID_BYTES]; /* fixed at the room's creation */
 	char me[E2E_MEMBER_NAME_MAX + 1];
 	struct room_secrets *sec; /* sodium_malloc */
+	/* the password parameters: those joined with, then the newest an
+	 * admin signed (a password change) */
 	uint8_t salt[E2E_SALT_BYTES];
 	uint64_t opslimit;
 	uint64_t memlimit;
 
-	struct wire_member creator; /* name always set; keys once pinned */
-	bool creator_pinned;
+	char creator[E2E_MEMBER_NAME_MAX + 1]; /* who created the room (shown) */
 
-	uint8_t *state_payload; /* newest trusted state, as signed */
-	size_t state_len;
-	uint8_t state_sig[E2E_SIG_BYTES];
+	struct wire_signed signed_state; /* newest trusted state, as signed */
 	struct wire_state state; /* parsed; revision 0 = none yet */
 
 	uint64_t counter;  /* my last message counter */
@@ -102,10 +111,10 @@ struct roomfile {
 	struct known_keys *known;
 	struct creator_settings settings;
 
-	/* Creator only: members whose departure it can vouch for (it removed
-	 * them, or they signed a leave). Only these leave the signed state. */
+	/* An admin's client: memberships whose departure it can vouch for.
+	 * Only these leave the signed state. */
 	size_t n_departed;
-	char (*departed)[E2E_MEMBER_NAME_MAX + 1];
+	struct departure *departed;
 };
 
 /* The key that seals a room file's secrets at rest (roomfile_open_sealed):
@@ -134,17 +143,19 @@ const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch);
 uint64_t roomfile_first_epoch(const struct roomfile *rf);
 bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES]);
 
-/* Replace the trusted state; takes ownership of payload and state. */
-void roomfile_set_state(struct roomfile *rf, uint8_t *payload, size_t len,
-			const uint8_t sig[E2E_SIG_BYTES], struct wire_state *state);
+/* Replace the trusted state; takes ownership of s's payload and of state. */
+void roomfile_set_state(struct roomfile *rf, struct wire_signed *s, struct wire_state *state);
+/* The room as transcripts name it. */
+struct wire_roomref roomfile_ref(const struct roomfile *rf);
 
 /* The mark for (name, sign_pk), created at zero; NULL if the table is full. */
 struct sender_mark *roomfile_sender(struct roomfile *rf, const char *name,
 				    const uint8_t sign_pk[E2E_SIGN_PK_BYTES]);
 
-/* Departures (see struct roomfile): add, ask, forget. */
-bool roomfile_depart(struct roomfile *rf, const char *name);
-bool roomfile_departed(const struct roomfile *rf, const char *name);
+/* Departures (see struct departure): add (a second one for the same
+ * membership only adds its ban), find (NULL if none), forget. */
+bool roomfile_depart(struct roomfile *rf, const struct departure *d);
+const struct departure *roomfile_departed(const struct roomfile *rf, const char *name);
 void roomfile_forget_departure(struct roomfile *rf, const char *name);
 
 /* The keys first seen for `name`, or NULL. */

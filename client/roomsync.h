@@ -1,9 +1,10 @@
-/* roomsync.h - keeping a member's trusted view of a room current:
- * pin the creator's keys (only with a valid admission MAC), accept a
- * room state only if the pinned creator signed it and it is not older
- * than the one held (remembering every member's keys on first sight and
- * warning when they change), and open the wraps of epoch keys. What only
- * the creator does is in creator.h. */
+/* roomsync.h - keeping a member's trusted view of a room current: a
+ * joiner takes the newest signed state on its admission MAC and an
+ * admin's signature; a member then walks the state history one revision
+ * at a time, each signed by an admin of the state before (remembering
+ * every member's keys on first sight and warning when they change); and
+ * opens the wraps of epoch keys an admin made. What only an admin's
+ * client does is in admin.h. */
 #ifndef E2E_ROOMSYNC_H
 #define E2E_ROOMSYNC_H
 
@@ -16,7 +17,7 @@
 struct listed_member {
 	struct wire_member rec;
 	enum wire_status relay_status; /* the relay's word: informational only */
-	bool in_state;          /* in the creator-signed state with these keys */
+	bool in_state;          /* in the signed state with these keys */
 	bool mac_ok;            /* admission MAC verifies */
 	bool keys_ok;           /* usable keys: not all zero, not of small order */
 };
@@ -25,8 +26,8 @@ struct listed_member {
  * its members' keys on first sight and warning when they changed, and
  * keep it in the store's state history. Takes ownership of payload and s,
  * like roomfile_set_state, whatever it returns. */
-enum status roomsync_accept_state(struct client *c, struct roomfile *rf, uint8_t *payload,
-				  size_t len, const uint8_t sig[E2E_SIG_BYTES], struct wire_state *s);
+enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct wire_signed *sg,
+				  struct wire_state *s);
 
 /* Update state and keys. *admitted: in the signed state with a key for
  * its epoch. Saves the room file. */

@@ -28,6 +28,7 @@ struct session {
 	struct wire_state state; /* the signed state the front end was told about */
 	uint64_t queued;         /* lines waiting in the outbox, as last told */
 	bool send_failing;       /* the outbox's failure was told (once per spell) */
+	bool admin_failing;      /* the admin's state failure was told (once per spell) */
 	size_t n_approved;
 	char approved[SESSION_APPROVED_MAX][E2E_MEMBER_NAME_MAX + 1];
 	const char *approved_names[SESSION_APPROVED_MAX];
@@ -100,6 +101,19 @@ enum wire_history session_history(const struct session *s)
 	return s->history;
 }
 
+void session_forget_approval(struct session *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_approved; i++)
+		if (strcmp(s->approved[i], name) == 0) {
+			s->n_approved--;
+			memmove(&s->approved[i], &s->approved[i + 1],
+				(s->n_approved - i) * sizeof s->approved[0]);
+			for (size_t k = 0; k < s->n_approved; k++)
+				s->approved_names[k] = s->approved[k];
+			return;
+		}
+}
+
 bool session_approve(struct session *s, const char *name)
 {
 	if (s->n_approved == SESSION_APPROVED_MAX)
@@ -110,7 +124,7 @@ bool session_approve(struct session *s, const char *name)
 	return true;
 }
 
-static void creator_notice(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void creator_notice(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	struct session *s = ctx;
 
@@ -120,22 +134,37 @@ static void creator_notice(void *ctx, enum creator_event ev, const struct wire_m
 
 /* `fetched`: this step has just read the room (creator.h). */
 static enum status creator_part(struct session *s, struct roomfile *rf, bool rotate,
-				bool fetched)
+				bool fetched, bool asked)
 {
-	struct creator_request req = {.rotate = rotate, .messages_read = fetched,
+	struct admin_request req = {.rotate = rotate, .messages_read = fetched,
 				      .approved = s->approved_names, .n_approved = s->n_approved,
 				      .notice = creator_notice, .ctx = s};
-	bool rotated = false;
-	enum status st = creator_step(s->c, rf, &req, &rotated);
+	bool changed = false, rotated = false;
+	enum status st = admin_step(s->c, rf, &req, &changed, &rotated);
 
 	if (st == ST_OK && rotated && s->front.notice)
 		s->front.notice(s->front.ctx, SESSION_EPOCH_BEGAN, rf->state.epoch, NULL);
+	/* A state the relay refused or does not serve is told once and
+	 * signed again on the next step (admin.h); it does not end the chat. */
+	if (st != ST_OK && st != ST_NOT_MEMBER && st != ST_USAGE && !asked) {
+		if (!s->admin_failing && s->front.notice)
+			s->front.notice(s->front.ctx, SESSION_ADMIN_FAILED, 0, s->c->err);
+		s->admin_failing = true;
+		return ST_OK;
+	}
+	s->admin_failing = s->admin_failing && st != ST_OK;
 	return st;
 }
 
+/* Asked by the user (/kick, /approve, /rotate, the web page): on top of
+ * the newest state, which another admin may have signed since the last
+ * step. */
 enum status session_creator(struct session *s, struct roomfile *rf, bool rotate)
 {
-	return creator_part(s, rf, rotate, false);
+	bool admitted = false;
+	enum status st = roomsync_sync(s->c, rf, &admitted);
+
+	return st == ST_OK ? creator_part(s, rf, rotate, false, true) : st;
 }
 
 struct event_ctx {
@@ -162,8 +191,9 @@ static void tell_state(struct session *s, const struct roomfile *rf)
 	struct wire_state now = {0};
 	json_error_t jerr;
 
-	if (rf->state.revision == s->state.revision || !rf->state_payload ||
-	    wire_state_parse(rf->state_payload, rf->state_len, &now, &jerr) != E2E_OK)
+	if (rf->state.revision == s->state.revision || !rf->signed_state.payload ||
+	    wire_state_parse(rf->signed_state.payload, rf->signed_state.len, &now, &jerr) !=
+		    E2E_OK)
 		return;
 	if (s->front.event && !s->creator)
 		roomevents_diff(&s->state, &now, tell_event, &e);
@@ -203,7 +233,7 @@ static enum status locked_step(struct session *s, struct roomfile *rf, bool *adm
 		st = roomsync_sync(s->c, rf, admitted);
 	if (st != ST_OK)
 		return st;
-	s->creator = creator_is_me(rf);
+	s->creator = admin_is_me(s->c, rf);
 	s->history = rf->state.history;
 	tell_state(s, rf);
 	if (*admitted) {
@@ -231,7 +261,7 @@ static enum status locked_step(struct session *s, struct roomfile *rf, bool *adm
 	if (st == ST_OK && fetched && s->opt.show)
 		st = messages_show(s->c, rf, &view, show, s, &s->shown_id);
 	if (st == ST_OK && s->creator)
-		st = creator_part(s, rf, false, fetched);
+		st = creator_part(s, rf, false, fetched, false);
 	if (st == ST_OK)
 		tell_state(s, rf);
 	return st;

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "client.h"
-#include "creator.h"
+#include "admin.h"
 #include "messages.h"
 #include "roomevents.h"
 #include "roomfile.h"
@@ -41,6 +41,7 @@ enum session_notice {
 	SESSION_QUEUE_SENT,  /* the outbox is empty again */
 	SESSION_EPOCH_BEGAN, /* value: the epoch the creator's client began */
 	SESSION_SEND_FAILED, /* detail: why the outbox did not go out (told once) */
+	SESSION_ADMIN_FAILED, /* detail: why the admin's new state did not take (once) */
 };
 
 struct session_front {
@@ -49,7 +50,7 @@ struct session_front {
 	void (*event)(void *ctx, enum room_event ev, const char *name, uint64_t epoch, bool left);
 	void (*notice)(void *ctx, enum session_notice n, uint64_t value, const char *detail);
 	/* the creator's client: admitted, dropped, waiting for approval */
-	void (*creator)(void *ctx, enum creator_event ev, const struct wire_member *m);
+	void (*creator)(void *ctx, enum admin_event ev, const struct wire_member *m);
 	void *ctx;
 };
 
@@ -90,6 +91,9 @@ enum status session_send(struct session *s, const char *text, size_t len);
 typedef enum status (*session_room_fn)(struct session *s, struct roomfile *rf, const char *arg,
 				       void *ctx);
 enum status session_with_room(struct session *s, session_room_fn fn, const char *arg, void *ctx);
+
+/* An approval ends with a kick or a deny of the name. */
+void session_forget_approval(struct session *s, const char *name);
 
 /* The creator's part now (after /kick, /approve, /rotate). */
 enum status session_creator(struct session *s, struct roomfile *rf, bool rotate);

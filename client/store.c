@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "transcript.h"
 
 /* How long a process waits for another's write transaction. */
 #define STORE_BUSY_MS 15000
@@ -29,6 +30,11 @@ struct store {
 	uint8_t *key; /* sodium_malloc'd, crypto_secretbox_KEYBYTES */
 	struct store_msg row; /* store_each's buffer */
 	char err[512];
+};
+
+/* Version 2: when each state was accepted (stale views, messages.c). */
+static const char *const schema_v2[] = {
+	"ALTER TABLE states ADD COLUMN accepted_ms INTEGER NOT NULL DEFAULT 0",
 };
 
 static const char *const schema[] = {
@@ -221,9 +227,11 @@ static bool migrate(struct store *s)
 		return false;
 	if (!schema_version(s, &version) || newer(s, version))
 		goto out;
-	for (size_t i = 0; version < STORE_SCHEMA_VERSION && i < sizeof schema / sizeof schema[0];
-	     i++)
+	for (size_t i = 0; version < 1 && i < sizeof schema / sizeof schema[0]; i++)
 		if (!exec_sql(s, schema[i]))
+			goto out;
+	for (size_t i = 0; version < 2 && i < sizeof schema_v2 / sizeof schema_v2[0]; i++)
+		if (!exec_sql(s, schema_v2[i]))
 			goto out;
 	snprintf(set, sizeof set, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	ok = exec_sql(s, set) && exec_sql(s, "COMMIT");
@@ -567,19 +575,66 @@ bool store_room_reset(struct store *s, int64_t room_id)
 }
 
 bool store_add_state(struct store *s, int64_t room_id, uint64_t revision, uint64_t epoch,
-		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES])
+		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES],
+		     int64_t accepted_ms)
 {
 	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO states(room_id, revision, epoch,"
-				      " payload, sig) VALUES (?1, ?2, ?3, ?4, ?5)");
+				      " payload, sig, accepted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 
 	if (!st)
 		return false;
+	sqlite3_bind_int64(st, 6, accepted_ms);
 	sqlite3_bind_int64(st, 1, room_id);
 	sqlite3_bind_int64(st, 2, (int64_t)revision);
 	sqlite3_bind_int64(st, 3, (int64_t)epoch);
 	sqlite3_bind_blob64(st, 4, payload, len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, sig, E2E_SIG_BYTES, SQLITE_STATIC);
 	return exec(s, st, "keeping a room state");
+}
+
+bool store_state_hash(struct store *s, int64_t room_id, uint64_t revision,
+		      uint8_t hash[E2E_HASH_BYTES], bool *found)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT payload FROM states WHERE room_id = ?1"
+				      " AND revision = ?2");
+	int rc;
+	bool ok = false;
+
+	*found = false;
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_int64(st, 2, (int64_t)revision);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ok = *found = transcript_state_hash(hash, sqlite3_column_blob(st, 0),
+						    (size_t)sqlite3_column_bytes(st, 0));
+	else
+		ok = rc == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok || fail(s, "reading a room state");
+}
+
+bool store_newer_epoch_since(struct store *s, int64_t room_id, uint64_t revision,
+			     uint64_t epoch, int64_t *accepted_ms, bool *found)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT min(accepted_ms) FROM states WHERE room_id = ?1"
+				      " AND revision > ?2 AND epoch > ?3");
+	bool ok = false;
+
+	*found = false;
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, room_id);
+	sqlite3_bind_int64(st, 2, (int64_t)revision);
+	sqlite3_bind_int64(st, 3, (int64_t)epoch);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*found = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*accepted_ms = sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok || fail(s, "reading the room state history");
 }
 
 bool store_count_states(struct store *s, int64_t room_id, uint64_t *count)

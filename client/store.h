@@ -34,7 +34,7 @@
 
 /* The schema this code writes (SQLite's user_version); an older one is
  * migrated on open, a newer one refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* The largest message POST body kept in the outbox (a sealed text of
  * E2E_TEXT_MAX bytes, in base64, with its fields, is under 40 KiB). */
@@ -147,10 +147,21 @@ bool store_count(struct store *s, int64_t room_id, unsigned kinds, int64_t after
 /* Forget the room's messages, outbox and cursor (a new membership). */
 bool store_room_reset(struct store *s, int64_t room_id);
 
-/* The trusted state history: every creator-signed state the client
- * accepted, as signed (public: the relay holds them too). */
+/* The trusted state history: every signed state the client accepted,
+ * as signed (public: the relay holds them too), and when (this client's
+ * clock: how long it has known a state, to tell a stale view from a
+ * race). */
 bool store_add_state(struct store *s, int64_t room_id, uint64_t revision, uint64_t epoch,
-		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES]);
+		     const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES],
+		     int64_t accepted_ms);
+/* The state of `revision` as kept: its hash (transcript_state_hash).
+ * *found false if this client never accepted that revision. */
+bool store_state_hash(struct store *s, int64_t room_id, uint64_t revision,
+		      uint8_t hash[E2E_HASH_BYTES], bool *found);
+/* When this client first held a state newer than `revision` with an
+ * epoch above `epoch`; *found false if it holds none. */
+bool store_newer_epoch_since(struct store *s, int64_t room_id, uint64_t revision,
+			     uint64_t epoch, int64_t *accepted_ms, bool *found);
 bool store_count_states(struct store *s, int64_t room_id, uint64_t *count);
 
 bool store_cursor_get(struct store *s, int64_t room_id, struct store_cursor *cur);

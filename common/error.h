@@ -16,7 +16,8 @@ enum e2e_err {
 	E2E_ERR_BAD_CHALLENGE,   /* 401 join nonce unknown, used or expired */
 	E2E_ERR_BAD_PROOF,       /* 403 access proof wrong: wrong room password */
 	E2E_ERR_NOT_ADMITTED,    /* 403 member not admitted yet */
-	E2E_ERR_NOT_CREATOR,     /* 403 only the room creator may do this */
+	E2E_ERR_NOT_CREATOR,     /* 403 protocol v1: only the room creator (a v2 relay: not_admin) */
+	E2E_ERR_NOT_ADMIN,       /* 403 only an admin of the room's current state may do this */
 	E2E_ERR_REMOVED,         /* 403 the member left or was removed */
 	E2E_ERR_LIMIT,           /* 403 a limit of this relay is reached (rooms) */
 	E2E_ERR_NO_ROUTE,        /* 404 no such endpoint */
@@ -27,7 +28,9 @@ enum e2e_err {
 	E2E_ERR_NAME_TAKEN,      /* 409 member name already taken in the room */
 	E2E_ERR_STALE,           /* 409 state revision not the next one */
 	E2E_ERR_COUNTER,         /* 409 message counter not above the last one */
-	E2E_ERR_CREATOR_STAYS,   /* 409 the creator cannot leave or be removed */
+	E2E_ERR_CREATOR_STAYS,   /* 409 protocol v1: the creator stays (a v2 relay: admin_stays) */
+	E2E_ERR_ADMIN_STAYS,     /* 409 an admin leaves by another admin's state, not a DELETE */
+	E2E_ERR_IN_STATE,        /* 409 an admitted member is removed by a signed state */
 	E2E_ERR_TOO_LARGE,       /* 413 body over E2E_BODY_MAX */
 	E2E_ERR_URI_TOO_LONG,    /* 414 request path too long */
 	E2E_ERR_BUSY,            /* 429 too many outstanding challenges */

@@ -9,22 +9,22 @@
 #include "verify.h"
 
 /* The plaintext record, compact JSON; NULL if text is not UTF-8. */
-static char *plain_build(int64_t time_ms, const uint8_t prev[E2E_HASH_BYTES], bool leave,
-			 const char *text, size_t len, size_t *out_len)
+static char *plain_build(const struct msg_plain *p, size_t *out_len)
 {
-	char prev64[64];
-	json_t *j = b64_encode_into(prev64, sizeof prev64, prev, E2E_HASH_BYTES)
-			    ? json_pack("{s:I, s:s%, s:s}", "time", (json_int_t)time_ms, "text",
-					text, len, "prev", prev64)
-			    : NULL;
+	char prev64[64], hash64[64];
+	json_t *j = NULL;
 	char *out = NULL;
 
-	if (j && leave && json_object_set_new(j, "leave", json_true()) != 0) {
+	if (b64_encode_into(prev64, sizeof prev64, p->prev, E2E_HASH_BYTES) &&
+	    b64_encode_into(hash64, sizeof hash64, p->state_hash, E2E_HASH_BYTES))
+		j = json_pack("{s:I, s:s%, s:s, s:{s:I, s:s}}", "time", (json_int_t)p->time_ms,
+			      "text", p->text, p->text_len, "prev", prev64, "state",
+			      "revision", (json_int_t)p->state_revision, "hash", hash64);
+	if (j && p->leave && json_object_set_new(j, "leave", json_true()) != 0) {
 		json_decref(j);
 		j = NULL;
 	}
 	out = j ? wire_dump(j, out_len) : NULL;
-
 	json_decref(j);
 	return out;
 }
@@ -42,10 +42,9 @@ bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m)
 	return ok;
 }
 
-enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
-			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
-			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
-			 int64_t time_ms, bool leave, const char *text, size_t text_len)
+enum msg_result msg_seal(struct wire_msg *m, const struct wire_roomref *room, const char *sender,
+			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
+			 const struct identity *id, const struct msg_plain *p)
 {
 	struct canon *ad = NULL;
 	const uint8_t *ad_bytes;
@@ -54,20 +53,28 @@ enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sende
 	unsigned long long ct_len;
 	enum msg_result r = MSG_TOO_LONG;
 
-	if (text_len > E2E_TEXT_MAX)
+	if (p->text_len > E2E_TEXT_MAX)
 		goto out;
 	/* Readers refuse NUL in the plaintext (JSON text without
 	 * JSON_ALLOW_NUL), so never seal one; plain_build refuses bad UTF-8. */
 	r = MSG_BAD_TEXT;
-	if (memchr(text, 0, text_len) ||
-	    !(plain = plain_build(time_ms, prev, leave, text, text_len, &plain_len)))
+	if (memchr(p->text, 0, p->text_len))
+		goto out;
+	/* Nor a state revision readers refuse: 0 is no state, and JSON's
+	 * integers stop at INT64_MAX. A caller's mistake, not the user's. */
+	r = MSG_FAILED;
+	if (p->state_revision < 1 || p->state_revision > INT64_MAX)
+		goto out;
+	r = MSG_BAD_TEXT;
+	plain = plain_build(p, &plain_len);
+	if (!plain)
 		goto out;
 	r = MSG_FAILED; /* E2E_CT_MAX leaves room for the worst escaping */
 	if (plain_len + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
 		goto out;
-	r = MSG_FAILED;
 	ad = transcript_msg_ad(room, sender, epoch, counter);
-	if (!ad || !(ad_bytes = canon_data(ad, &ad_len)))
+	ad_bytes = ad ? canon_data(ad, &ad_len) : NULL;
+	if (!ad_bytes)
 		goto out;
 	m->epoch = epoch;
 	m->counter = counter;
@@ -89,16 +96,20 @@ static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, 
 {
 	json_error_t err;
 	json_t *j = json_loadb((const char *)plain, len, JSON_REJECT_DUPLICATES, &err);
-	json_int_t time_ms;
-	const char *text, *prev;
+	json_int_t time_ms, revision;
+	const char *text, *prev, *hash;
 	size_t text_len;
 	int leave = 0;
 	enum msg_result r = MSG_BAD_PLAINTEXT;
 
-	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%, s:s, s?b}", "time", &time_ms,
-				"text", &text, &text_len, "prev", &prev, "leave", &leave) == 0 &&
-	    text_len <= E2E_TEXT_MAX && b64_decode_exact(out->prev, E2E_HASH_BYTES, prev)) {
+	if (j && json_unpack_ex(j, &err, JSON_STRICT, "{s:I, s:s%, s:s, s:{s:I, s:s}, s?b}",
+				"time", &time_ms, "text", &text, &text_len, "prev", &prev,
+				"state", "revision", &revision, "hash", &hash, "leave", &leave) == 0 &&
+	    text_len <= E2E_TEXT_MAX && revision >= 1 &&
+	    b64_decode_exact(out->prev, E2E_HASH_BYTES, prev) &&
+	    b64_decode_exact(out->state_hash, E2E_HASH_BYTES, hash)) {
 		out->time_ms = (int64_t)time_ms;
+		out->state_revision = (uint64_t)revision;
 		out->leave = leave;
 		out->text_len = text_len;
 		memcpy(out->text, text, text_len);
@@ -109,7 +120,7 @@ static enum msg_result plain_parse(struct msg_plain *out, const uint8_t *plain, 
 	return r;
 }
 
-enum msg_result msg_verify(const struct wire_msg *m, const char *room,
+enum msg_result msg_verify(const struct wire_msg *m, const struct wire_roomref *room,
 			   const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES])
 {
 	struct canon *ad = transcript_msg_ad(room, m->sender, m->epoch, m->counter);
@@ -124,7 +135,8 @@ enum msg_result msg_verify(const struct wire_msg *m, const char *room,
 	return r;
 }
 
-enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,
+enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m,
+			 const struct wire_roomref *room,
 			 const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES],
 			 const uint8_t key[E2E_KEY_BYTES])
 {

@@ -1,7 +1,8 @@
 /* msg.h - sealing and opening chat messages: XChaCha20-Poly1305 under the
  * epoch's session key with (room, sender, epoch, counter) as associated
  * data, then the sender's Ed25519 signature over the result. The sealed
- * plaintext is {"time": ms, "text": "...", "prev": chain hash}, where
+ * plaintext is {"time": ms, "text": "...", "prev": chain hash, "state":
+ * {"revision", "hash"}}, where
  * `prev` chains each message to its sender's previous one, so that a relay
  * dropping or reordering a sender's messages is noticed once a later one
  * arrives (docs/PROTOCOL.md, "Message").
@@ -27,17 +28,22 @@ enum msg_result {
 
 struct msg_plain {
 	int64_t time_ms;
+	/* The room state its sender held: revision and state hash
+	 * (transcript_state_hash), so a receiver sees a stale view. */
+	uint64_t state_revision;
+	uint8_t state_hash[E2E_HASH_BYTES];
 	bool leave;                   /* a signed "I leave the room" (text empty) */
 	uint8_t prev[E2E_HASH_BYTES]; /* the sender's previous message's chain hash */
 	size_t text_len;
 	char text[E2E_TEXT_MAX + 1]; /* NUL-terminated */
 };
 
-/* Seal `text` into `m` (epoch and counter set; seq/sender left to the relay). */
-enum msg_result msg_seal(struct wire_msg *m, const char *room, const char *sender,
-			 uint64_t epoch, uint64_t counter, const uint8_t prev[E2E_HASH_BYTES],
-			 const uint8_t key[E2E_KEY_BYTES], const struct identity *id,
-			 int64_t time_ms, bool leave, const char *text, size_t text_len);
+/* Seal `plain` into `m` (epoch and counter set; seq/sender left to the
+ * relay). plain->text holds text_len bytes (NUL-terminated or not);
+ * plain->state_revision is 1 to INT64_MAX (else MSG_FAILED). */
+enum msg_result msg_seal(struct wire_msg *m, const struct wire_roomref *room, const char *sender,
+			 uint64_t epoch, uint64_t counter, const uint8_t key[E2E_KEY_BYTES],
+			 const struct identity *id, const struct msg_plain *plain);
 
 /* A message's chain hash: BLAKE2b-256 over the transcript ("e2e-chat/v1/
  * chain", sig). The next message of the same sender carries it as `prev`;
@@ -47,12 +53,13 @@ bool msg_chain_hash(uint8_t out[E2E_HASH_BYTES], const struct wire_msg *m);
 /* Only m's signature, with `sender_sign_pk`: for a message whose epoch
  * key the reader does not hold (it still knows who sent it, and that the
  * counter is theirs). */
-enum msg_result msg_verify(const struct wire_msg *m, const char *room,
+enum msg_result msg_verify(const struct wire_msg *m, const struct wire_roomref *room,
 			   const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES]);
 
 /* Verify m's signature with `sender_sign_pk` (sender name is m->sender),
  * then decrypt with `key`. */
-enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m, const char *room,
+enum msg_result msg_open(struct msg_plain *out, const struct wire_msg *m,
+			 const struct wire_roomref *room,
 			 const uint8_t sender_sign_pk[E2E_SIGN_PK_BYTES],
 			 const uint8_t key[E2E_KEY_BYTES]);
 

@@ -6,7 +6,12 @@
 
 #include <sodium.h>
 
-#define E2E_PROTO_VERSION 1
+#define E2E_PROTO_VERSION 2
+
+/* A room's identifier: random bytes its creator picks at creation and
+ * every transcript binds (a room made again under the same name is
+ * another room). */
+#define E2E_ROOM_ID_BYTES 16
 
 /* Names: room 1..64, member 1..32 characters of [A-Za-z0-9._-],
  * first character alphanumeric (see names.h). */
@@ -21,11 +26,16 @@
 
 /* Members one room may hold; bounds the signed state payload. */
 #define E2E_ROOM_MEMBERS_MAX 1000
+/* Identities a room's signed state may ban. */
+#define E2E_BANS_MAX E2E_ROOM_MEMBERS_MAX
 /* Key wraps in one state post: a rotation wraps for every member, and a
  * newcomer to a room with shared history gets the past epochs' keys. */
 #define E2E_WRAPS_MAX (2 * E2E_ROOM_MEMBERS_MAX)
 /* Largest signed state payload (JSON bytes). */
 #define E2E_STATE_MAX (256 * 1024)
+
+/* Signed states per read of a room's state history (GET .../states). */
+#define E2E_STATES_READ_MAX 64
 
 /* Relay request bodies larger than this are refused with 413. */
 #define E2E_BODY_MAX (1024 * 1024)

@@ -60,10 +60,8 @@ void roomkey_free(struct roomkey *k)
 	sodium_free(k);
 }
 
-static bool member_tag(const struct roomkey *k, const char *room, const struct wire_member *m,
-		       uint8_t tag[E2E_MAC_BYTES])
+static bool tag_of(const struct roomkey *k, struct canon *c, uint8_t tag[E2E_MAC_BYTES])
 {
-	struct canon *c = transcript_member(room, m);
 	const uint8_t *data;
 	size_t len;
 	bool ok = false;
@@ -76,22 +74,60 @@ static bool member_tag(const struct roomkey *k, const char *room, const struct w
 	return ok;
 }
 
-bool roomkey_member_mac(const struct roomkey *k, const char *room, struct wire_member *m)
-{
-	return member_tag(k, room, m, m->mac);
-}
-
-bool roomkey_member_mac_ok(const struct roomkey *k, const char *room,
-			   const struct wire_member *m)
+/* Frees c. */
+static bool tag_ok(const struct roomkey *k, struct canon *c, const uint8_t mac[E2E_MAC_BYTES])
 {
 	uint8_t tag[E2E_MAC_BYTES];
-	bool ok = member_tag(k, room, m, tag) && sodium_memcmp(tag, m->mac, sizeof tag) == 0;
+	bool ok = tag_of(k, c, tag) && sodium_memcmp(tag, mac, sizeof tag) == 0;
 
 	sodium_memzero(tag, sizeof tag);
 	return ok;
 }
 
-bool roomkey_join_proof(const struct roomkey *k, uint8_t proof[E2E_SIG_BYTES], const char *room,
+bool roomkey_member_mac(const struct roomkey *k, const struct wire_roomref *room,
+			struct wire_member *m)
+{
+	return tag_of(k, transcript_member(room, m), m->mac);
+}
+
+bool roomkey_member_mac_ok(const struct roomkey *k, const struct wire_roomref *room,
+			   const struct wire_member *m)
+{
+	return tag_ok(k, transcript_member(room, m), m->mac);
+}
+
+bool roomkey_state_mac(const struct roomkey *k, struct wire_signed *s)
+{
+	return tag_of(k, transcript_state(s->payload, s->len), s->mac);
+}
+
+bool roomkey_state_mac_ok(const struct roomkey *k, const struct wire_signed *s)
+{
+	return tag_ok(k, transcript_state(s->payload, s->len), s->mac);
+}
+
+bool roomkey_admission_seal(const struct roomkey *k, struct wire_admission *a, uint64_t epoch,
+			    const uint8_t session_key[E2E_KEY_BYTES])
+{
+	a->present = true;
+	a->epoch = epoch;
+	randombytes_buf(a->nonce, sizeof a->nonce);
+	return crypto_secretbox_easy(a->box, k->admission, E2E_KEY_BYTES, a->nonce,
+				     session_key) == 0;
+}
+
+bool roomkey_admission_open(uint8_t admission[E2E_KEY_BYTES], const struct wire_admission *a,
+			    const uint8_t session_key[E2E_KEY_BYTES])
+{
+	if (a->present && crypto_secretbox_open_easy(admission, a->box, sizeof a->box, a->nonce,
+						     session_key) == 0)
+		return true;
+	sodium_memzero(admission, E2E_KEY_BYTES);
+	return false;
+}
+
+bool roomkey_join_proof(const struct roomkey *k, uint8_t proof[E2E_SIG_BYTES],
+			const struct wire_roomref *room,
 			const uint8_t nonce[E2E_NONCE_BYTES], const struct wire_member *m)
 {
 	return sign_transcript(proof, k->access_sk, transcript_join(room, nonce, m));

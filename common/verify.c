@@ -20,17 +20,15 @@ bool verify_transcript(const uint8_t sig[E2E_SIG_BYTES], const uint8_t pk[E2E_SI
 }
 
 bool verify_join_proof(const uint8_t proof[E2E_SIG_BYTES],
-		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const char *room,
+		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const struct wire_roomref *room,
 		       const uint8_t nonce[E2E_NONCE_BYTES], const struct wire_member *m)
 {
 	return verify_transcript(proof, access_pk, transcript_join(room, nonce, m));
 }
 
-bool verify_state(const uint8_t sig[E2E_SIG_BYTES],
-		  const uint8_t creator_sign_pk[E2E_SIGN_PK_BYTES],
-		  const uint8_t *payload, size_t len)
+bool verify_state(const struct wire_signed *s, const uint8_t admin_sign_pk[E2E_SIGN_PK_BYTES])
 {
-	return verify_transcript(sig, creator_sign_pk, transcript_state(payload, len));
+	return verify_transcript(s->sig, admin_sign_pk, transcript_state(s->payload, s->len));
 }
 
 bool verify_member_keys(const struct wire_member *m)

@@ -16,7 +16,7 @@ bool verify_transcript(const uint8_t sig[E2E_SIG_BYTES], const uint8_t pk[E2E_SI
 		       struct canon *c);
 
 bool verify_join_proof(const uint8_t proof[E2E_SIG_BYTES],
-		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const char *room,
+		       const uint8_t access_pk[E2E_SIGN_PK_BYTES], const struct wire_roomref *room,
 		       const uint8_t nonce[E2E_NONCE_BYTES], const struct wire_member *m);
 
 /* Both public keys usable: sign_pk a canonical Ed25519 point of large
@@ -24,8 +24,8 @@ bool verify_join_proof(const uint8_t proof[E2E_SIG_BYTES],
  * (X25519 with it gives a non-zero result) and not all zero. */
 bool verify_member_keys(const struct wire_member *m);
 
-bool verify_state(const uint8_t sig[E2E_SIG_BYTES],
-		  const uint8_t creator_sign_pk[E2E_SIGN_PK_BYTES],
-		  const uint8_t *payload, size_t len);
+/* The signature of the admin the payload names (`by`), with the keys
+ * the verifier trusts for it. */
+bool verify_state(const struct wire_signed *s, const uint8_t admin_sign_pk[E2E_SIGN_PK_BYTES]);
 
 #endif

@@ -14,9 +14,18 @@
 #include "error.h"
 #include "proto.h"
 
-/* Public room parameters (GET /v1/rooms/ROOM). */
+/* A room as every transcript names it: its name and the identifier its
+ * creator picked (both borrowed). */
+struct wire_roomref {
+	const char *name;
+	const uint8_t *id; /* E2E_ROOM_ID_BYTES */
+};
+
+/* Public room parameters (GET /v1/rooms/ROOM). The salt and limits are
+ * the newest an admin signed (a password change replaces them). */
 struct wire_room {
 	char room[E2E_ROOM_NAME_MAX + 1];
+	uint8_t id[E2E_ROOM_ID_BYTES];
 	char creator[E2E_MEMBER_NAME_MAX + 1];
 	uint8_t salt[E2E_SALT_BYTES];
 	uint64_t opslimit;
@@ -25,12 +34,15 @@ struct wire_room {
 };
 
 /* A member's public keys. `mac` is the admission MAC over (room, name,
- * sign_pk, box_pk); records inside the signed state carry no MAC. */
+ * sign_pk, box_pk); records inside the signed state carry no MAC but
+ * `since` (the epoch its membership began) and `admin`. */
 struct wire_member {
 	char name[E2E_MEMBER_NAME_MAX + 1];
 	uint8_t sign_pk[E2E_SIGN_PK_BYTES];
 	uint8_t box_pk[E2E_BOX_PK_BYTES];
 	uint8_t mac[E2E_MAC_BYTES];
+	uint64_t since; /* signed state only */
+	bool admin;     /* signed state only */
 };
 
 /* Who may read the room's past: "joined" (a newcomer gets a fresh epoch
@@ -47,22 +59,47 @@ struct wire_former {
 	uint64_t last_epoch;
 };
 
+/* What the room password gives the relay and a joiner: the Argon2id
+ * salt and limits, and the access key the relay checks join proofs with.
+ * Signed into every state, so a password change is an admin's act. */
+struct wire_access {
+	uint8_t salt[E2E_SALT_BYTES];
+	uint64_t opslimit;
+	uint64_t memlimit;
+	uint8_t access_pk[E2E_SIGN_PK_BYTES];
+};
+
+/* The admission key of a changed password, for the admins who did not
+ * type it: crypto_secretbox under the session key of `epoch`. */
+struct wire_admission {
+	bool present;
+	uint64_t epoch;
+	uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t box[E2E_KEY_BYTES + crypto_secretbox_MACBYTES];
+};
+
 /* The parsed payload of a signed room state. */
 struct wire_state {
 	char room[E2E_ROOM_NAME_MAX + 1];
-	char creator[E2E_MEMBER_NAME_MAX + 1];
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	char by[E2E_MEMBER_NAME_MAX + 1]; /* the admin who signed it */
 	uint64_t revision;
 	uint64_t epoch;
 	enum wire_history history;
+	struct wire_access access;
+	struct wire_admission admission;
 	size_t n_members;
 	struct wire_member *members; /* n_members entries, mac unused */
 	size_t n_former;
 	struct wire_former *former;  /* n_former entries, oldest first */
+	size_t n_banned;
+	struct wire_member *banned;  /* identities never admitted again; mac unused */
 };
 
-/* A session key wrapped for one member. */
+/* A session key wrapped for one member by the admin `by`. */
 struct wire_wrap {
 	char member[E2E_MEMBER_NAME_MAX + 1];
+	char by[E2E_MEMBER_NAME_MAX + 1];
 	uint64_t epoch;
 	uint8_t nonce[E2E_BOX_NONCE_BYTES];
 	uint8_t box[E2E_WRAP_BYTES];
@@ -124,6 +161,11 @@ uint8_t *wire_state_build(const struct wire_state *s, size_t *len);
 void wire_state_clear(struct wire_state *s);
 /* The member named `name`, or NULL. */
 const struct wire_member *wire_state_find(const struct wire_state *s, const char *name);
+/* The admin named `name`, or NULL. */
+const struct wire_member *wire_state_admin(const struct wire_state *s, const char *name);
+/* The ban entry with either of m's keys, or NULL. */
+const struct wire_member *wire_state_banned(const struct wire_state *s,
+					    const struct wire_member *m);
 /* The keys `name` had in `epoch`: a former member's if it left at or
  * after that epoch, else the current member's; NULL if neither. */
 const struct wire_member *wire_state_keys_at(const struct wire_state *s, const char *name,
@@ -131,10 +173,20 @@ const struct wire_member *wire_state_keys_at(const struct wire_state *s, const c
 const char *wire_history_name(enum wire_history h);
 bool wire_history_parse(const char *name, enum wire_history *h);
 
-/* {"payload": b64, "sig": b64}: *payload is malloc'd. */
-enum e2e_err wire_signed_unpack(json_t *obj, uint8_t **payload, size_t *len,
-				uint8_t sig[E2E_SIG_BYTES], json_error_t *err);
-json_t *wire_signed_pack(const uint8_t *payload, size_t len, const uint8_t sig[E2E_SIG_BYTES]);
+/* A signed state on the wire: the payload as signed, the signature of
+ * the admin the payload names (`by`), and the admission MAC that shows a
+ * joiner it was made by someone who knows the room password. */
+struct wire_signed {
+	uint8_t *payload; /* malloc'd */
+	size_t len;
+	uint8_t sig[E2E_SIG_BYTES];
+	uint8_t mac[E2E_MAC_BYTES];
+};
+
+/* {"payload": b64, "sig": b64, "mac": b64}. */
+enum e2e_err wire_signed_unpack(json_t *obj, struct wire_signed *s, json_error_t *err);
+json_t *wire_signed_pack(const struct wire_signed *s);
+void wire_signed_clear(struct wire_signed *s);
 
 enum e2e_err wire_wrap_unpack(json_t *obj, struct wire_wrap *w, json_error_t *err);
 json_t *wire_wrap_pack(const struct wire_wrap *w);

@@ -156,20 +156,38 @@ void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES])
 	sodium_memzero(raw, sizeof(raw));
 }
 
-enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYTES],
-			      struct store_state *out, struct wire_state *s,
-			      struct api_res *res)
+enum e2e_err api_room_writable(const struct store_room *r, struct api_res *res)
 {
+	if (r->v == E2E_PROTO_VERSION)
+		return E2E_OK;
+	return api_fail(res, E2E_ERR_BAD_VERSION, "room made with protocol v%lld: create it "
+			"again", (long long)r->v);
+}
+
+struct wire_roomref api_roomref(const struct store_room *r)
+{
+	return (struct wire_roomref){.name = r->pub.room, .id = r->pub.id};
+}
+
+enum e2e_err api_state_unpack(json_t *obj, const uint8_t *sign_pk, struct store_state *out,
+			      struct wire_state *s, struct api_res *res)
+{
+	struct wire_signed sig;
 	enum e2e_err err;
 
 	memset(out, 0, sizeof(*out));
 	memset(s, 0, sizeof(*s));
-	err = wire_signed_unpack(obj, &out->payload, &out->len, out->sig, &res->jerr);
-	if (err == E2E_OK && out->len > E2E_STATE_MAX)
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "state.payload: over %d bytes",
-			       E2E_STATE_MAX);
-	if (err == E2E_OK && !verify_state(out->sig, sign_pk, out->payload, out->len))
-		err = api_fail(res, E2E_ERR_BAD_SIGNATURE, "state.sig");
+	err = wire_signed_unpack(obj, &sig, &res->jerr);
+	if (err != E2E_OK)
+		return err;
+	/* the payload taken over */
+	out->payload = sig.payload;
+	out->len = sig.len;
+	memcpy(out->sig, sig.sig, sizeof(out->sig));
+	memcpy(out->mac, sig.mac, sizeof(out->mac));
+	out->has_mac = true;
+	if (sign_pk != NULL)
+		err = api_state_verify(out, sign_pk, res);
 	if (err == E2E_OK)
 		err = wire_state_parse(out->payload, out->len, s, &res->jerr);
 	out->revision = s->revision;
@@ -177,9 +195,46 @@ enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYT
 	return err;
 }
 
-/* Refuse a wrap for a member not listed, an epoch after the state's, or
- * a second wrap for the same member and epoch. (Older epochs: a newcomer
- * to a room with shared history gets the past keys too.) */
+enum e2e_err api_state_verify(const struct store_state *state,
+			      const uint8_t sign_pk[E2E_SIGN_PK_BYTES], struct api_res *res)
+{
+	struct wire_signed s = {.payload = state->payload, .len = state->len};
+
+	memcpy(s.sig, state->sig, sizeof(s.sig));
+	if (verify_state(&s, sign_pk))
+		return E2E_OK;
+	return api_fail(res, E2E_ERR_BAD_SIGNATURE, "state.sig");
+}
+
+enum e2e_err api_state_current(struct store *st, int64_t room_id, struct wire_state *cur)
+{
+	struct store_state raw;
+	json_error_t jerr;
+	enum e2e_err err = store_state_get(st, room_id, &raw);
+
+	memset(cur, 0, sizeof(*cur));
+	/* every stored state of a room of ours passed the same parser */
+	if (err == E2E_OK && wire_state_parse(raw.payload, raw.len, cur, &jerr) != E2E_OK) {
+		fprintf(stderr, "relay: room %lld: its newest state does not parse: %s\n",
+			(long long)room_id, jerr.text);
+		err = E2E_ERR_INTERNAL;
+	}
+	store_state_clear(&raw);
+	return err;
+}
+
+bool api_is_admin(const struct wire_state *s, const struct wire_member *m)
+{
+	const struct wire_member *a = wire_state_admin(s, m->name);
+
+	return a != NULL && memcmp(a->sign_pk, m->sign_pk, sizeof(a->sign_pk)) == 0 &&
+	       memcmp(a->box_pk, m->box_pk, sizeof(a->box_pk)) == 0;
+}
+
+/* Refuse a wrap for a member not listed, an epoch after the state's, one
+ * made by another admin than the state's, or a second wrap for the same
+ * member and epoch. (Older epochs: a newcomer to a room with shared
+ * history gets the past keys too.) */
 static enum e2e_err api_wrap_check(const struct wire_state *s, const struct wire_wrap *w,
 				   size_t i, struct api_res *res)
 {
@@ -190,6 +245,9 @@ static enum e2e_err api_wrap_check(const struct wire_state *s, const struct wire
 			       i, w[i].member);
 	else if (w[i].epoch > s->epoch)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: epoch after the state's", i);
+	else if (strcmp(w[i].by, s->by) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: by %s, the state's is %s", i,
+			       w[i].by, s->by);
 	for (size_t j = 0; j < i && err == E2E_OK; j++) {
 		if (strcmp(w[j].member, w[i].member) == 0 && w[j].epoch == w[i].epoch)
 			err = api_fail(res, E2E_ERR_BAD_FIELD, "wraps[%zu]: a second wrap for %s "
@@ -225,4 +283,27 @@ enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
 int64_t api_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* A query argument: absent gives `def`; else decimal digits only, in
+ * min..max. */
+enum e2e_err api_query_uint(struct http_req *rq, const char *key, uint64_t def, uint64_t min,
+			    uint64_t max, uint64_t *out, struct api_res *res)
+{
+	const char *v = http_query(rq, key);
+	uint64_t n = 0;
+	size_t i = 0;
+	bool ok = true;
+	enum e2e_err err = E2E_OK;
+
+	for (; v != NULL && ok && v[i] >= '0' && v[i] <= '9'; i++) {
+		ok = n <= (max - (uint64_t)(v[i] - '0')) / 10; /* n * 10 + digit <= max */
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (v != NULL && (!ok || i == 0 || v[i] != '\0' || n < min))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
+			       (unsigned long long)min, (unsigned long long)max);
+	else
+		*out = v != NULL ? n : def;
+	return err;
 }

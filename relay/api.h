@@ -71,6 +71,8 @@ enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const cha
 /* api_state.c */
 enum e2e_err api_state_get(struct store *st, struct http_req *rq, const char *room,
 			   struct api_res *res);
+enum e2e_err api_states_list(struct store *st, struct http_req *rq, const char *room,
+			     struct api_res *res);
 enum e2e_err api_state_post(struct store *st, struct http_req *rq, const char *room,
 			    struct api_res *res);
 /* api_wraps.c */
@@ -99,6 +101,11 @@ enum e2e_err api_fail(struct api_res *res, enum e2e_err err, const char *fmt, ..
 
 /* The body as one JSON object (E2E_ERR_BAD_JSON otherwise). */
 enum e2e_err api_body(struct http_req *rq, json_t **out, struct api_res *res);
+
+/* A query argument: absent gives `def`; else decimal digits only, in
+ * min..max (else bad_field naming it). */
+enum e2e_err api_query_uint(struct http_req *rq, const char *key, uint64_t def, uint64_t min,
+			    uint64_t max, uint64_t *out, struct api_res *res);
 /* "v" present, an integer, and E2E_PROTO_VERSION. */
 enum e2e_err api_version(json_t *obj, struct api_res *res);
 
@@ -115,14 +122,28 @@ enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
 /* A fresh token: base64 into `b64`, its hash into `hash`. */
 void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES]);
 
-/* A signed state: check the signature with `sign_pk`, then parse it.
- * out->payload is malloc'd; clear both with store_state_clear and
- * wire_state_clear, also on failure. */
-enum e2e_err api_state_unpack(json_t *obj, const uint8_t sign_pk[E2E_SIGN_PK_BYTES],
-			      struct store_state *out, struct wire_state *s,
-			      struct api_res *res);
+/* E2E_ERR_BAD_VERSION for a room made with protocol v1 (left in the
+ * database from before): it takes no write, only a new room does. */
+enum e2e_err api_room_writable(const struct store_room *r, struct api_res *res);
+/* The room as every transcript names it (its name and stored id). */
+struct wire_roomref api_roomref(const struct store_room *r);
+
+/* A signed state {"payload","sig","mac"}: its signature checked with
+ * `sign_pk` if the caller knows the signer before the payload is read
+ * (else NULL, and api_state_verify once it does), then parsed. Clear
+ * both with store_state_clear and wire_state_clear, also on failure. */
+enum e2e_err api_state_unpack(json_t *obj, const uint8_t *sign_pk, struct store_state *out,
+			      struct wire_state *s, struct api_res *res);
+/* The signature of `state` with `sign_pk` (E2E_ERR_BAD_SIGNATURE). */
+enum e2e_err api_state_verify(const struct store_state *state,
+			      const uint8_t sign_pk[E2E_SIGN_PK_BYTES], struct api_res *res);
+/* The room's newest signed state, parsed; clear with wire_state_clear. */
+enum e2e_err api_state_current(struct store *st, int64_t room_id, struct wire_state *cur);
+/* Whether `m` (a registered member) is an admin of `s`, with the same keys. */
+bool api_is_admin(const struct wire_state *s, const struct wire_member *m);
 /* An array of wraps (malloc'd *out), each for a member listed in `s`, at
- * its epoch, at most one per member. */
+ * its epoch or an earlier one, at most one per member and epoch, each
+ * made by the admin who signed `s`. */
 enum e2e_err api_wraps_unpack(json_t *arr, const struct wire_state *s,
 			      struct wire_wrap **out, size_t *n, struct api_res *res);
 

@@ -31,6 +31,8 @@ enum e2e_err api_challenges_create(struct store *st, struct http_req *rq, const 
 
 	if (err == E2E_OK)
 		err = store_room_get(st, room, &r);
+	if (err == E2E_OK)
+		err = api_room_writable(&r, res);
 	randombytes_buf(nonce, sizeof(nonce));
 	if (err == E2E_OK)
 		err = store_challenge_add(st, r.id, nonce, now, now + E2E_CHALLENGE_TTL);

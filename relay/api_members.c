@@ -1,7 +1,10 @@
 /* api_members.c - the member resource: POST /v1/rooms/ROOM/members joins
  * a room with a member record, a challenge nonce and the access proof;
  * GET lists the room's members to its members; DELETE .../members/NAME
- * removes one (the creator removing a member, or a member leaving). */
+ * removes one: a member leaving (not an admin: an admin leaves when
+ * another admin signs a state without it), or an admin of the current
+ * state declining a pending member (an admitted one goes with a signed
+ * state). */
 #include <string.h>
 
 #include "api.h"
@@ -47,10 +50,10 @@ static enum e2e_err join_act(struct store *st, const struct store_room *r,
 			     struct api_res *res)
 {
 	int64_t now = api_now();
+	struct wire_roomref ref = api_roomref(r);
 	enum e2e_err err = store_challenge_take(st, r->id, j->nonce, now);
 
-	if (err == E2E_OK &&
-	    !verify_join_proof(j->proof, r->access_pk, r->pub.room, j->nonce, &j->m))
+	if (err == E2E_OK && !verify_join_proof(j->proof, r->access_pk, &ref, j->nonce, &j->m))
 		err = E2E_ERR_BAD_PROOF;
 	if (err == E2E_OK)
 		err = store_member_add(st, r->id, &j->m, hash, now);
@@ -75,6 +78,8 @@ enum e2e_err api_members_join(struct store *st, struct http_req *rq, const char 
 		err = join_unpack(root, &j, res);
 	if (err == E2E_OK)
 		err = store_room_get(st, room, &r);
+	if (err == E2E_OK)
+		err = api_room_writable(&r, res);
 	if (err != E2E_OK)
 		goto done;
 	api_token_new(token, hash);
@@ -126,25 +131,56 @@ enum e2e_err api_members_list(struct store *st, struct http_req *rq, const char 
 	return err;
 }
 
-/* The creator may remove anyone but itself; anyone may remove itself. */
+/* Whether `me` may remove `name` by a DELETE, given the current state:
+ * itself unless an admin; a pending member if an admin. */
+static enum e2e_err remove_allowed(struct store *st, const struct store_room *r,
+				   const struct store_member *me, const char *name,
+				   const struct wire_state *cur, struct api_res *res)
+{
+	struct store_member target;
+	enum e2e_err err = E2E_OK;
+
+	if (strcmp(name, me->rec.name) == 0)
+		return wire_state_admin(cur, name) == NULL
+			       ? E2E_OK
+			       : api_fail(res, E2E_ERR_ADMIN_STAYS, "an admin leaves when another "
+					  "admin signs a state without it");
+	if (!api_is_admin(cur, &me->rec))
+		return api_fail(res, E2E_ERR_NOT_ADMIN, "only an admin may decline a member; "
+				"anyone may leave");
+	err = store_member_get(st, r->id, name, &target);
+	if (err == E2E_OK && target.removed)
+		err = E2E_ERR_NO_MEMBER;
+	if (err == E2E_OK && (target.admitted || wire_state_find(cur, name) != NULL))
+		err = api_fail(res, E2E_ERR_IN_STATE, "%s is admitted: remove it with a signed "
+			       "state", name);
+	return err;
+}
+
 enum e2e_err api_members_remove(struct store *st, struct http_req *rq, const char *room,
 				struct api_res *res)
 {
 	const char *name = strrchr(http_path(rq), '/') + 1; /* the route ends in /:name */
 	struct store_room r;
 	struct store_member me;
+	struct wire_state cur = {0};
 	enum e2e_err err = api_member(st, rq, room, &r, &me);
 
-	if (err != E2E_OK)
-		return err;
-	if (!name_member_valid(name))
-		return api_fail(res, E2E_ERR_BAD_NAME, "member");
-	if (strcmp(name, r.pub.creator) == 0)
-		return E2E_ERR_CREATOR_STAYS;
-	if (strcmp(name, me.rec.name) != 0 && strcmp(me.rec.name, r.pub.creator) != 0)
-		return E2E_ERR_NOT_CREATOR;
-	err = store_member_remove(st, r.id, name, api_now());
+	if (err == E2E_OK)
+		err = api_room_writable(&r, res);
+	if (err == E2E_OK && !name_member_valid(name))
+		err = api_fail(res, E2E_ERR_BAD_NAME, "member");
+	if (err == E2E_OK)
+		err = api_state_current(st, r.id, &cur);
+	if (err == E2E_OK)
+		err = remove_allowed(st, &r, &me, name, &cur, res);
+	/* a decline removes only a member still pending at the commit */
+	if (err == E2E_OK && strcmp(name, me.rec.name) == 0)
+		err = store_member_remove(st, r.id, name, api_now());
+	else if (err == E2E_OK)
+		err = store_member_decline(st, r.id, name, api_now());
 	if (err == E2E_OK)
 		err = api_ok(res, 200, json_pack("{s:s, s:s}", "member", name, "status", "removed"));
+	wire_state_clear(&cur);
 	return err;
 }

@@ -21,6 +21,18 @@ static enum e2e_err messages_member(const struct api_env *env, struct http_req *
 	return err;
 }
 
+/* A poster: an admitted member of a room that takes writes. */
+static enum e2e_err messages_poster(const struct api_env *env, struct http_req *rq,
+				    const char *room, struct authcache_who *who,
+				    struct api_res *res)
+{
+	enum e2e_err err = messages_member(env, rq, room, who);
+
+	if (err == E2E_OK)
+		err = api_room_writable(&who->r, res);
+	return err;
+}
+
 /* The posted message, its epoch not above the room's `epoch`. */
 static enum e2e_err messages_unpack(struct http_req *rq, uint64_t epoch, struct wire_msg *m,
 				    struct api_res *res)
@@ -110,7 +122,7 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 	p = malloc(sizeof(*p));
 	err = p != NULL ? E2E_OK : E2E_ERR_INTERNAL;
 	if (err == E2E_OK)
-		err = messages_member(env, rq, room, &who);
+		err = messages_poster(env, rq, room, &who, res);
 	if (err == E2E_OK)
 		err = messages_unpack(rq, who.epoch, &p->m, res);
 	if (err != E2E_OK) {
@@ -123,30 +135,6 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 		return messages_commit_now(env, p, who.r.id, res);
 	messages_commit_later(env, rq, p, who.r.id, res);
 	return E2E_OK;
-}
-
-/* A query argument: absent gives `def`; else decimal digits only, in
- * min..max. */
-static enum e2e_err messages_arg(struct http_req *rq, const char *key, uint64_t def,
-				 uint64_t min, uint64_t max, uint64_t *out,
-				 struct api_res *res)
-{
-	const char *v = http_query(rq, key);
-	uint64_t n = 0;
-	size_t i = 0;
-	bool ok = true;
-	enum e2e_err err = E2E_OK;
-
-	for (; v != NULL && ok && v[i] >= '0' && v[i] <= '9'; i++) {
-		ok = n <= (max - (uint64_t)(v[i] - '0')) / 10; /* n * 10 + digit <= max */
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	if (v != NULL && (!ok || i == 0 || v[i] != '\0' || n < min))
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "%s: not an integer in %llu..%llu", key,
-			       (unsigned long long)min, (unsigned long long)max);
-	else
-		*out = v != NULL ? n : def;
-	return err;
 }
 
 static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
@@ -200,12 +188,12 @@ struct messages_query {
 static enum e2e_err messages_args(struct http_req *rq, struct messages_query *q,
 				  struct api_res *res)
 {
-	enum e2e_err err = messages_arg(rq, "after", 0, 0, INT64_MAX, &q->after, res);
+	enum e2e_err err = api_query_uint(rq, "after", 0, 0, INT64_MAX, &q->after, res);
 
 	if (err == E2E_OK)
-		err = messages_arg(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &q->limit, res);
+		err = api_query_uint(rq, "limit", E2E_READ_DEFAULT, 1, E2E_READ_MAX, &q->limit, res);
 	if (err == E2E_OK)
-		err = messages_arg(rq, "wait", 0, 0, E2E_WAIT_MAX, &q->wait, res);
+		err = api_query_uint(rq, "wait", 0, 0, E2E_WAIT_MAX, &q->wait, res);
 	return err;
 }
 

@@ -1,6 +1,7 @@
 /* api_rooms.c - the room resource: POST /v1/rooms creates a room with its
- * creator, first signed state and the creator's wraps; GET
- * /v1/rooms/ROOM hands out its public KDF parameters. */
+ * id, creator, first signed state (revision 1: the creator alone, admin)
+ * and the creator's wraps; GET /v1/rooms/ROOM hands out its id and
+ * public KDF parameters (the newest an admin signed). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct create_fields {
 	json_int_t opslimit;
 	json_int_t memlimit;
 	const char *room;
+	const char *id;
 	const char *salt;
 	const char *access_pk;
 	json_t *member;
@@ -45,8 +47,8 @@ static enum e2e_err create_fields(json_t *root, struct create_fields *f,
 	enum e2e_err err = E2E_OK;
 
 	if (json_unpack_ex(root, &res->jerr, JSON_STRICT,
-			   "{s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o}",
-			   "v", &f->v, "room", &f->room, "salt", &f->salt,
+			   "{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:o}",
+			   "v", &f->v, "room", &f->room, "id", &f->id, "salt", &f->salt,
 			   "opslimit", &f->opslimit, "memlimit", &f->memlimit,
 			   "access_pk", &f->access_pk, "member", &f->member,
 			   "state", &f->state, "wraps", &f->wraps) != 0)
@@ -61,8 +63,21 @@ static enum e2e_err create_fields(json_t *root, struct create_fields *f,
 	return err;
 }
 
-/* The signed state must be revision 1 of this room by this creator,
- * listing the creator alone, with the keys of its member record. */
+/* The state's access block is the body's: the room's parameters. */
+static bool create_access_same(const struct create_req *c)
+{
+	const struct wire_access *a = &c->payload.access;
+	const struct wire_room *r = &c->room.pub;
+
+	return memcmp(a->salt, r->salt, sizeof(a->salt)) == 0 && a->opslimit == r->opslimit &&
+	       a->memlimit == r->memlimit &&
+	       memcmp(a->access_pk, c->room.access_pk, sizeof(a->access_pk)) == 0;
+}
+
+/* The signed state must be revision 1 of this room (name and id) by
+ * its creator, listing the creator alone (admin: the parser checks that
+ * `by` is one; since 1: the only epoch) with the keys of its member
+ * record, and give the body's access. */
 static enum e2e_err create_check_state(const struct create_req *c, struct api_res *res)
 {
 	const struct wire_state *s = &c->payload;
@@ -71,8 +86,10 @@ static enum e2e_err create_check_state(const struct create_req *c, struct api_re
 
 	if (strcmp(s->room, c->room.pub.room) != 0)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names room %s", s->room);
-	else if (strcmp(s->creator, c->creator.name) != 0)
-		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: names creator %s", s->creator);
+	else if (memcmp(s->id, c->room.pub.id, sizeof(s->id)) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: id differs from the body's");
+	else if (strcmp(s->by, c->creator.name) != 0)
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: by %s, not the creator", s->by);
 	else if (s->revision != 1)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: revision must be 1");
 	else if (s->epoch != 1)
@@ -82,6 +99,9 @@ static enum e2e_err create_check_state(const struct create_req *c, struct api_re
 	else if (memcmp(listed->sign_pk, c->creator.sign_pk, E2E_SIGN_PK_BYTES) != 0 ||
 		 memcmp(listed->box_pk, c->creator.box_pk, E2E_BOX_PK_BYTES) != 0)
 		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: creator's keys differ from member");
+	else if (!create_access_same(c))
+		err = api_fail(res, E2E_ERR_BAD_FIELD, "state: access differs from the body's "
+			       "salt, opslimit, memlimit and access_pk");
 	return err;
 }
 
@@ -93,6 +113,8 @@ static enum e2e_err create_unpack(json_t *root, struct create_req *c, struct api
 
 	if (err == E2E_OK)
 		err = create_fields(root, &f, res);
+	if (err == E2E_OK)
+		err = wire_bin(r->id, sizeof(r->id), f.id, "id", &res->jerr);
 	if (err == E2E_OK)
 		err = wire_bin(r->salt, sizeof(r->salt), f.salt, "salt", &res->jerr);
 	if (err == E2E_OK)
@@ -149,9 +171,19 @@ enum e2e_err api_rooms_get(struct store *st, struct http_req *rq, const char *ro
 			   struct api_res *res)
 {
 	struct store_room r;
+	json_t *body = NULL;
 	enum e2e_err err = store_room_get(st, room, &r);
 
 	if (err == E2E_OK)
-		err = api_ok(res, 200, wire_room_pack(&r.pub));
+		body = wire_room_pack(&r.pub);
+	/* a room of protocol v1 (left from before): v1's record, no id */
+	if (body != NULL && r.v != E2E_PROTO_VERSION &&
+	    (json_object_set_new(body, "v", json_integer(r.v)) != 0 ||
+	     json_object_del(body, "id") != 0)) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (err == E2E_OK)
+		err = api_ok(res, 200, body);
 	return err;
 }

@@ -57,6 +57,7 @@ static const struct route route_table[] = {
 	{"POST", "/v1/rooms/:room/members", api_members_join},
 	{"GET", "/v1/rooms/:room/members", api_members_list},
 	{"GET", "/v1/rooms/:room/state", api_state_get},
+	{"GET", "/v1/rooms/:room/states", api_states_list},
 	{"POST", "/v1/rooms/:room/state", api_state_post},
 	{"GET", "/v1/rooms/:room/wraps", api_wraps_get},
 	{"DELETE", "/v1/rooms/:room/members/:name", api_members_remove},

@@ -22,10 +22,14 @@
 
 struct store;
 
-/* A room as stored: its public parameters and the access key that checks
- * join proofs (never served). */
+/* A room as stored: its public parameters (pub.id: the room id its
+ * creator picked, zero for a room of protocol v1) and the access key that
+ * checks join proofs (never served). */
 struct store_room {
 	int64_t id;
+	/* the protocol version the room was made with: E2E_PROTO_VERSION, or
+	 * 1 for a room left from before (read only: every write refused) */
+	int64_t v;
 	/* on a shared database, moves with every commit that changes the
 	 * room's members or states, through whichever relay (0 otherwise) */
 	uint64_t members_version;
@@ -42,13 +46,29 @@ struct store_member {
 	uint64_t last_counter;
 };
 
-/* A signed state: payload bytes (owned, malloc'd) and the signature. */
+/* A signed state: payload bytes (owned, malloc'd), the signature and
+ * the admission MAC (none in a state of protocol v1). */
 struct store_state {
 	uint64_t revision;
 	uint64_t epoch;
 	uint8_t *payload;
 	size_t len;
 	uint8_t sig[E2E_SIG_BYTES];
+	bool has_mac;
+	uint8_t mac[E2E_MAC_BYTES];
+};
+
+/* What a signed state changes beside itself and its wraps, in its
+ * transaction. */
+struct store_state_change {
+	/* members of the current state the new one drops: marked removed
+	 * (their tokens stop at once; one removed already stays so) */
+	const char *const *dropped;
+	size_t n_dropped;
+	/* the room's new salt, limits and access key (a password change);
+	 * NULL: unchanged */
+	const struct wire_access *access;
+	int64_t now;
 };
 
 /* What the relay keeps (relay --max-rooms, --max-messages,
@@ -174,13 +194,21 @@ enum e2e_err store_state_head(struct store *st, int64_t room_id, uint64_t *revis
  * Free with store_state_clear. */
 enum e2e_err store_state_get(struct store *st, int64_t room_id, struct store_state *out);
 void store_state_clear(struct store_state *s);
+/* The states of revisions above `after`, oldest first, at most `max`
+ * (E2E_STATES_READ_MAX): each handed to `fn`, whose error stops. */
+enum e2e_err store_states_after(struct store *st, int64_t room_id, uint64_t after,
+				unsigned max,
+				enum e2e_err (*fn)(void *ctx, const struct store_state *s),
+				void *ctx);
 
-/* New state, admitted members and wraps, in one transaction.
+/* New state, admitted members, wraps, and what `change` says (dropped
+ * members removed, new access), in one transaction.
  * E2E_ERR_STALE unless state->revision is the stored one plus one. */
 enum e2e_err store_state_post(struct store *st, int64_t room_id,
 			      const struct store_state *state,
 			      const struct wire_state *payload,
-			      const struct wire_wrap *wraps, size_t n_wraps);
+			      const struct wire_wrap *wraps, size_t n_wraps,
+			      const struct store_state_change *change);
 
 typedef enum e2e_err (*store_wrap_fn)(void *ctx, const struct wire_wrap *w);
 /* Calls fn for each wrap for `member`, oldest epoch first. */
@@ -222,10 +250,13 @@ typedef enum e2e_err (*store_msg_fn)(void *ctx, const struct wire_msg *m);
 enum e2e_err store_msgs_each(struct store *st, int64_t room_id, uint64_t after,
 			     unsigned limit, store_msg_fn fn, void *ctx);
 
-/* Mark a member removed (it left, or the creator removed it): its token
- * stops working at once. E2E_ERR_NO_MEMBER if unknown or removed already.
- * One statement, so no transaction. */
+/* Mark a member removed (it left): its token stops working at once.
+ * E2E_ERR_NO_MEMBER if unknown or removed already. */
 enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
 				 int64_t now);
+/* The same for a member still pending (an admin declined it);
+ * E2E_ERR_NO_MEMBER also if a state admitted it meanwhile. */
+enum e2e_err store_member_decline(struct store *st, int64_t room_id, const char *name,
+				  int64_t now);
 
 #endif

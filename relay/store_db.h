@@ -36,6 +36,7 @@ enum store_stmt {
 	ST_ROOM_IDS,
 	ST_ROOM_LOCK, /* returns n_messages; holds the room's row until the end */
 	ST_ROOM_MSGS_SET,
+	ST_ROOM_ACCESS_SET,
 	/* challenges and members (store_members.c) */
 	ST_CHAL_PURGE,
 	ST_CHAL_COUNT,
@@ -48,12 +49,14 @@ enum store_stmt {
 	ST_MEMBERS_LIST,
 	ST_MEMBER_ADMIT,
 	ST_MEMBER_REMOVE,
+	ST_MEMBER_DECLINE,
 	ST_MEMBER_REJOIN,
 	ST_WRAPS_DROP,
 	/* states and wraps (store_states.c) */
 	ST_STATE_INSERT,
 	ST_STATE_HEAD,
 	ST_STATE_GET,
+	ST_STATES_AFTER,
 	ST_WRAP_PUT,
 	ST_WRAPS_LIST,
 	/* messages (store_messages.c) */
@@ -192,6 +195,10 @@ enum e2e_err store_member_insert(struct store *st, int64_t room_id,
  * if one is not registered or was removed. */
 enum e2e_err store_members_admit(struct store *st, int64_t room_id,
 				 const struct wire_state *payload);
+/* store_members.c: mark `name` removed inside the caller's transaction
+ * (a member a signed state drops); one removed already stays so. */
+enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *name,
+			       int64_t now);
 /* store_states.c: E2E_ERR_STALE if the revision is taken. */
 enum e2e_err store_state_insert(struct store *st, int64_t room_id,
 				const struct store_state *state);
@@ -205,6 +212,10 @@ enum e2e_err store_room_ids(struct store *st, int64_t after, int64_t *ids, unsig
  * transaction ends. */
 enum e2e_err store_room_lock(struct store *st, int64_t room_id, int64_t *n_messages);
 enum e2e_err store_room_msgs_set(struct store *st, int64_t room_id, int64_t n);
+/* store_rooms.c: the room's salt, limits and access key from now on (a
+ * signed state changed them). */
+enum e2e_err store_room_access_set(struct store *st, int64_t room_id,
+				   const struct wire_access *a);
 
 /* Rows changed through `st` since it opened (writes rolled back
  * included): the fuzz harnesses re-seed after an input that wrote. */

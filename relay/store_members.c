@@ -122,7 +122,7 @@ static bool member_row(const struct store_row *s, struct store_member *out)
 	out->last_counter = store_col_u64(s, 7);
 	out->removed = !store_col_null(s, 8);
 	return store_col_text(s, 0, out->rec.name, sizeof(out->rec.name)) &&
-	       store_col_int(s, 1) == E2E_PROTO_VERSION &&
+	       store_col_int(s, 1) >= 1 && store_col_int(s, 1) <= E2E_PROTO_VERSION &&
 	       store_col_blob(s, 2, out->rec.sign_pk, sizeof(out->rec.sign_pk)) &&
 	       store_col_blob(s, 3, out->rec.box_pk, sizeof(out->rec.box_pk)) &&
 	       store_col_blob(s, 4, out->rec.mac, sizeof(out->rec.mac));
@@ -202,17 +202,36 @@ enum e2e_err store_members_admit(struct store *st, int64_t room_id,
 	return err;
 }
 
-enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
-				 int64_t now)
+enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *name,
+			       int64_t now)
+{
+	return store_run(st, ST_MEMBER_REMOVE, NULL, "iit", now, room_id, name);
+}
+
+/* ST_MEMBER_REMOVE or ST_MEMBER_DECLINE, and the membership change. */
+static enum e2e_err member_end(struct store *st, enum store_stmt id, int64_t room_id,
+			       const char *name, int64_t now)
 {
 	struct store_q q = {0};
 	enum e2e_err err = store_txn_begin(st);
 
 	if (err == E2E_OK)
-		err = store_run(st, ST_MEMBER_REMOVE, &q, "iit", now, room_id, name);
+		err = store_run(st, id, &q, "iit", now, room_id, name);
 	if (err == E2E_OK && q.changes != 1)
 		err = E2E_ERR_NO_MEMBER; /* unknown, or removed already */
 	if (err == E2E_OK)
 		err = store_members_changed(st, room_id);
 	return store_txn_end(st, err);
+}
+
+enum e2e_err store_member_remove(struct store *st, int64_t room_id, const char *name,
+				 int64_t now)
+{
+	return member_end(st, ST_MEMBER_REMOVE, room_id, name, now);
+}
+
+enum e2e_err store_member_decline(struct store *st, int64_t room_id, const char *name,
+				  int64_t now)
+{
+	return member_end(st, ST_MEMBER_DECLINE, room_id, name, now);
 }

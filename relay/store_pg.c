@@ -25,7 +25,7 @@
 
 #include "store_db.h"
 
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 /* the advisory lock key of schema changes ("e2e-sch" in ASCII) */
 #define PG_SCHEMA_LOCK 0x6532652d736368LL
 /* the sweep's advisory lock key ("e2e-swp") */
@@ -39,7 +39,7 @@
 #define PG_TEXT 25
 #define PG_BYTEA 17
 
-/* Version 3, as the SQLite schema's version 3, for PostgreSQL: members
+/* Version 4, as the SQLite schema's version 4, for PostgreSQL: members
  * get a registration order (pos, SQLite's rowid) and the unique keys all
  * hold room_id (a distributed table may only enforce those). */
 static const char *const pg_schema[] = {
@@ -54,7 +54,8 @@ static const char *const pg_schema[] = {
 	" creator TEXT NOT NULL,"
 	" created_at BIGINT NOT NULL,"
 	" n_messages BIGINT NOT NULL DEFAULT 0,"
-	" members_version BIGINT NOT NULL DEFAULT 0)",
+	" members_version BIGINT NOT NULL DEFAULT 0,"
+	" room_key BYTEA)",
 	"CREATE TABLE members ("
 	" room_id BIGINT NOT NULL REFERENCES rooms (id),"
 	" name TEXT NOT NULL,"
@@ -82,6 +83,7 @@ static const char *const pg_schema[] = {
 	" epoch BIGINT NOT NULL,"
 	" payload BYTEA NOT NULL,"
 	" sig BYTEA NOT NULL,"
+	" mac BYTEA,"
 	" PRIMARY KEY (room_id, revision))",
 	"CREATE TABLE wraps ("
 	" room_id BIGINT NOT NULL,"
@@ -90,6 +92,7 @@ static const char *const pg_schema[] = {
 	" nonce BYTEA NOT NULL,"
 	" box BYTEA NOT NULL,"
 	" sig BYTEA NOT NULL,"
+	" made_by TEXT,"
 	" PRIMARY KEY (room_id, member, epoch),"
 	" FOREIGN KEY (room_id, member) REFERENCES members (room_id, name))",
 	"CREATE TABLE messages ("
@@ -108,19 +111,31 @@ static const char *const pg_schema[] = {
 	"CREATE INDEX messages_room_time ON messages (room_id, received_at)",
 };
 
+/* From version 3 (protocol v1) to 4: the room id (NULL in the rooms of
+ * protocol v1, which stay readable but take no write), the states'
+ * admission MAC and the admin who made each wrap (NULL in v1). */
+static const char *const pg_upgrade_v4[] = {
+	"ALTER TABLE rooms ADD COLUMN room_key BYTEA",
+	"ALTER TABLE states ADD COLUMN mac BYTEA",
+	"ALTER TABLE wraps ADD COLUMN made_by TEXT",
+	"UPDATE relay_schema SET version = 4",
+};
+
 static const char *const pg_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_ROOM_INSERT] = "INSERT INTO rooms (name, v, salt, opslimit, memlimit, access_pk,"
-			   " creator, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-			   " RETURNING id",
+			   " creator, created_at, room_key)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
 	[ST_ROOM_GET] = "SELECT id, name, salt, opslimit, memlimit, access_pk, creator,"
-			" created_at, members_version FROM rooms WHERE name = $1",
+			" created_at, members_version, v, room_key FROM rooms WHERE name = $1",
 	[ST_ROOM_COUNT] = "SELECT count(*) FROM rooms",
 	[ST_ROOM_IDS] = "SELECT id FROM rooms WHERE id > $1 ORDER BY id LIMIT $2",
 	[ST_ROOM_LOCK] = "SELECT n_messages FROM rooms WHERE id = $1 FOR UPDATE",
 	[ST_ROOM_MSGS_SET] = "UPDATE rooms SET n_messages = $1 WHERE id = $2",
+	[ST_ROOM_ACCESS_SET] = "UPDATE rooms SET salt = $1, opslimit = $2, memlimit = $3,"
+			       " access_pk = $4 WHERE id = $5",
 	/* by room: a sharded table is never swept whole */
 	[ST_CHAL_PURGE] = "DELETE FROM challenges WHERE room_id = $1 AND expires_at <= $2",
 	[ST_CHAL_COUNT] = "SELECT count(*) FROM challenges WHERE room_id = $1",
@@ -142,22 +157,27 @@ static const char *const pg_sql[ST__COUNT] = {
 			    " WHERE room_id = $1 AND name = $2 AND removed_at IS NULL",
 	[ST_MEMBER_REMOVE] = "UPDATE members SET removed_at = $1"
 			     " WHERE room_id = $2 AND name = $3 AND removed_at IS NULL",
+	[ST_MEMBER_DECLINE] = "UPDATE members SET removed_at = $1"
+			      " WHERE room_id = $2 AND name = $3 AND removed_at IS NULL"
+			      " AND status = 'pending'",
 	[ST_MEMBER_REJOIN] = "UPDATE members SET v = $1, sign_pk = $2, box_pk = $3, mac = $4,"
 			     " status = 'pending', token_hash = $5, joined_at = $6,"
 			     " last_counter = 0, removed_at = NULL"
 			     " WHERE room_id = $7 AND name = $8 AND removed_at IS NOT NULL",
 	[ST_WRAPS_DROP] = "DELETE FROM wraps WHERE room_id = $1 AND member = $2",
-	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig)"
-			    " VALUES ($1, $2, $3, $4, $5)",
+	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig, mac)"
+			    " VALUES ($1, $2, $3, $4, $5, $6)",
 	[ST_STATE_HEAD] = "SELECT revision, epoch FROM states WHERE room_id = $1"
 			  " ORDER BY revision DESC LIMIT 1",
-	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig FROM states WHERE room_id = $1"
+	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = $1"
 			 " ORDER BY revision DESC LIMIT 1",
-	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig)"
-			" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room_id, member, epoch)"
+	[ST_STATES_AFTER] = "SELECT revision, epoch, payload, sig, mac FROM states"
+			    " WHERE room_id = $1 AND revision > $2 ORDER BY revision LIMIT $3",
+	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = EXCLUDED.nonce, box = EXCLUDED.box,"
-			" sig = EXCLUDED.sig",
-	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig FROM wraps"
+			" sig = EXCLUDED.sig, made_by = EXCLUDED.made_by",
+	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig, made_by FROM wraps"
 			  " WHERE room_id = $1 AND member = $2 ORDER BY epoch",
 	[ST_COUNTER_RAISE] = "UPDATE members SET last_counter = $1"
 			     " WHERE room_id = $2 AND name = $3 AND last_counter < $4",
@@ -262,10 +282,9 @@ static int pg_version(struct pg_db *d)
 	return version;
 }
 
-/* Create the schema in an empty database; accept only our version. One
- * transaction under an advisory lock: relays starting together wait for
- * the first, then find its schema. (Migrations from a later version 4
- * would go here, as store_sqlite.c's do.) */
+/* Create the schema in an empty database, or upgrade one of version 3;
+ * accept only our version. One transaction under an advisory lock:
+ * relays starting together wait for the first, then find its schema. */
 static bool pg_migrate(struct pg_db *d, char *why, size_t why_len)
 {
 	char lock[80];
@@ -280,9 +299,14 @@ static bool pg_migrate(struct pg_db *d, char *why, size_t why_len)
 	for (size_t i = 0; ok && version == 0 && i < sizeof(pg_schema) / sizeof(*pg_schema); i++)
 		ok = pg_exec(d, pg_schema[i]);
 	if (ok && version == 0) {
-		ok = pg_exec(d, "INSERT INTO relay_schema (version) VALUES (3)");
+		ok = pg_exec(d, "INSERT INTO relay_schema (version) VALUES (4)");
 		version = PG_SCHEMA_VERSION;
 	}
+	for (size_t i = 0; ok && version == 3 && i < sizeof(pg_upgrade_v4) / sizeof(*pg_upgrade_v4);
+	     i++)
+		ok = pg_exec(d, pg_upgrade_v4[i]);
+	if (ok && version == 3)
+		version = 4;
 	ok = ok && pg_exec(d, "COMMIT");
 	if (!ok)
 		snprintf(why, why_len, "schema: %s", d->error);
@@ -411,6 +435,7 @@ static bool pg_reads_only(enum store_stmt id)
 	case ST_MEMBERS_LIST:
 	case ST_STATE_HEAD:
 	case ST_STATE_GET:
+	case ST_STATES_AFTER:
 	case ST_WRAPS_LIST:
 	case ST_MSGS_LIST:
 	case ST_ROOM_MEMBERS_VERSION:

@@ -1,6 +1,7 @@
 /* store_rooms.c - the rooms table family: a room with its creator, first
- * state and wraps in one transaction, a room by name, and the room ids
- * and message counts the retention sweep walks (store.h). */
+ * state and wraps in one transaction, a room by name, its access
+ * replaced by a signed state, and the room ids and message counts the
+ * retention sweep walks (store.h). */
 #include <string.h>
 
 #include "store_db.h"
@@ -16,9 +17,11 @@ static enum e2e_err room_insert(struct store *st, struct store_room *room)
 	const struct wire_room *r = &room->pub;
 	struct store_q q = {.conflict = E2E_ERR_ROOM_EXISTS, .row = room_id_row, .ctx = &room->id};
 
-	return store_run(st, ST_ROOM_INSERT, &q, "tibiibti", r->room, (int64_t)E2E_PROTO_VERSION,
+	room->v = E2E_PROTO_VERSION;
+	return store_run(st, ST_ROOM_INSERT, &q, "tibiibtib", r->room, room->v,
 			 r->salt, sizeof(r->salt), (int64_t)r->opslimit, (int64_t)r->memlimit,
-			 room->access_pk, sizeof(room->access_pk), r->creator, r->created_at);
+			 room->access_pk, sizeof(room->access_pk), r->creator, r->created_at,
+			 r->id, sizeof(r->id));
 }
 
 /* E2E_ERR_LIMIT if the relay holds more than max_rooms rooms (the new
@@ -58,6 +61,15 @@ enum e2e_err store_room_create(struct store *st, struct store_room *room,
 	return store_txn_end(st, err);
 }
 
+/* A room of protocol v1 has no id (NULL); one of ours has 16 bytes. */
+static bool room_id_of(const struct store_row *s, struct store_room *out)
+{
+	if (out->v == 1)
+		return store_col_null(s, 10);
+	return out->v == E2E_PROTO_VERSION &&
+	       store_col_blob(s, 10, out->pub.id, sizeof(out->pub.id));
+}
+
 static enum e2e_err room_row(void *ctx, const struct store_row *s)
 {
 	struct store_room *out = ctx;
@@ -68,7 +80,8 @@ static enum e2e_err room_row(void *ctx, const struct store_row *s)
 	r->memlimit = store_col_u64(s, 4);
 	r->created_at = store_col_int(s, 7);
 	out->members_version = store_col_u64(s, 8);
-	return store_col_text(s, 1, r->room, sizeof(r->room)) &&
+	out->v = store_col_int(s, 9);
+	return room_id_of(s, out) && store_col_text(s, 1, r->room, sizeof(r->room)) &&
 			       store_col_blob(s, 2, r->salt, sizeof(r->salt)) &&
 			       store_col_blob(s, 5, out->access_pk, sizeof(out->access_pk)) &&
 			       store_col_text(s, 6, r->creator, sizeof(r->creator))
@@ -86,6 +99,14 @@ enum e2e_err store_room_get(struct store *st, const char *name, struct store_roo
 	if (err == E2E_OK && q.rows == 0)
 		err = E2E_ERR_NO_ROOM;
 	return err;
+}
+
+enum e2e_err store_room_access_set(struct store *st, int64_t room_id,
+				   const struct wire_access *a)
+{
+	return store_run(st, ST_ROOM_ACCESS_SET, NULL, "biibi", a->salt, sizeof(a->salt),
+			 (int64_t)a->opslimit, (int64_t)a->memlimit, a->access_pk,
+			 sizeof(a->access_pk), room_id);
 }
 
 /* ---- what the sweep walks ---- */

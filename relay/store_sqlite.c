@@ -11,7 +11,7 @@
 
 #include "store_db.h"
 
-#define SQLITE_SCHEMA_VERSION 3
+#define SQLITE_SCHEMA_VERSION 4
 #define SQLITE_BUSY_MS 5000
 
 static const char sqlite_pragmas[] =
@@ -30,7 +30,8 @@ static const char sqlite_schema[] =
 	" access_pk BLOB NOT NULL,"
 	" creator TEXT NOT NULL,"
 	" created_at INTEGER NOT NULL,"
-	" n_messages INTEGER NOT NULL DEFAULT 0);"
+	" n_messages INTEGER NOT NULL DEFAULT 0,"
+	" room_key BLOB);"
 	"CREATE TABLE members ("
 	" room_id INTEGER NOT NULL REFERENCES rooms (id),"
 	" name TEXT NOT NULL,"
@@ -56,6 +57,7 @@ static const char sqlite_schema[] =
 	" epoch INTEGER NOT NULL,"
 	" payload BLOB NOT NULL,"
 	" sig BLOB NOT NULL,"
+	" mac BLOB,"
 	" PRIMARY KEY (room_id, revision));"
 	"CREATE TABLE wraps ("
 	" room_id INTEGER NOT NULL,"
@@ -64,6 +66,7 @@ static const char sqlite_schema[] =
 	" nonce BLOB NOT NULL,"
 	" box BLOB NOT NULL,"
 	" sig BLOB NOT NULL,"
+	" made_by TEXT,"
 	" PRIMARY KEY (room_id, member, epoch),"
 	" FOREIGN KEY (room_id, member) REFERENCES members (room_id, name));"
 	"CREATE TABLE messages ("
@@ -91,19 +94,33 @@ static const char sqlite_schema[] =
 	" (SELECT count(*) FROM messages WHERE messages.room_id = rooms.id);"  \
 	"CREATE INDEX messages_room_time ON messages (room_id, received_at);"
 
+/* v4 (protocol v2): rooms.room_key, the 16-byte room id its creator
+ * picked (NULL in a room of protocol v1, which stays readable but takes
+ * no write), states.mac, a state's admission MAC, and wraps.made_by,
+ * the admin who made a wrap (both NULL in v1). */
+#define SQLITE_V4                                   \
+	"ALTER TABLE rooms ADD COLUMN room_key BLOB;" \
+	"ALTER TABLE states ADD COLUMN mac BLOB;"     \
+	"ALTER TABLE wraps ADD COLUMN made_by TEXT;"
+/* the end of every upgrade: the version the statements below need */
+#define SQLITE_UPGRADED "PRAGMA user_version = 4; COMMIT"
+
 static const char *const sqlite_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_ROOM_INSERT] = "INSERT INTO rooms (name, v, salt, opslimit, memlimit, access_pk,"
-			   " creator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			   " creator, created_at, room_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			   " RETURNING id",
 	[ST_ROOM_GET] = "SELECT id, name, salt, opslimit, memlimit, access_pk, creator,"
-			" created_at, 0 FROM rooms WHERE name = ?",
+			" created_at, 0, v, room_key FROM rooms WHERE name = ?",
 	[ST_ROOM_COUNT] = "SELECT count(*) FROM rooms",
 	[ST_ROOM_IDS] = "SELECT id FROM rooms WHERE id > ? ORDER BY id LIMIT ?",
 	/* BEGIN IMMEDIATE holds the whole database already */
 	[ST_ROOM_LOCK] = "SELECT n_messages FROM rooms WHERE id = ?",
 	[ST_ROOM_MSGS_SET] = "UPDATE rooms SET n_messages = ? WHERE id = ?",
+	[ST_ROOM_ACCESS_SET] = "UPDATE rooms SET salt = ?, opslimit = ?, memlimit = ?,"
+			       " access_pk = ? WHERE id = ?",
 	[ST_CHAL_PURGE] = "DELETE FROM challenges WHERE room_id = ? AND expires_at <= ?",
 	[ST_CHAL_COUNT] = "SELECT count(*) FROM challenges WHERE room_id = ?",
 	[ST_CHAL_INSERT] = "INSERT INTO challenges (room_id, nonce, expires_at) VALUES (?, ?, ?)",
@@ -122,6 +139,9 @@ static const char *const sqlite_sql[ST__COUNT] = {
 			    " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
 	[ST_MEMBER_REMOVE] = "UPDATE members SET removed_at = ?"
 			     " WHERE room_id = ? AND name = ? AND removed_at IS NULL",
+	[ST_MEMBER_DECLINE] = "UPDATE members SET removed_at = ?"
+			      " WHERE room_id = ? AND name = ? AND removed_at IS NULL"
+			      " AND status = 'pending'",
 	/* A removed name registered again (new keys, new token): a member
 	 * who lost its identity comes back; clients see its keys change. */
 	[ST_MEMBER_REJOIN] = "UPDATE members SET v = ?, sign_pk = ?, box_pk = ?, mac = ?,"
@@ -129,17 +149,19 @@ static const char *const sqlite_sql[ST__COUNT] = {
 			     " last_counter = 0, removed_at = NULL"
 			     " WHERE room_id = ? AND name = ? AND removed_at IS NOT NULL",
 	[ST_WRAPS_DROP] = "DELETE FROM wraps WHERE room_id = ? AND member = ?",
-	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig)"
-			    " VALUES (?, ?, ?, ?, ?)",
+	[ST_STATE_INSERT] = "INSERT INTO states (room_id, revision, epoch, payload, sig, mac)"
+			    " VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_STATE_HEAD] = "SELECT revision, epoch FROM states WHERE room_id = ?"
 			  " ORDER BY revision DESC LIMIT 1",
-	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig FROM states WHERE room_id = ?"
+	[ST_STATE_GET] = "SELECT revision, epoch, payload, sig, mac FROM states WHERE room_id = ?"
 			 " ORDER BY revision DESC LIMIT 1",
-	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig)"
-			" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
+	[ST_STATES_AFTER] = "SELECT revision, epoch, payload, sig, mac FROM states"
+			    " WHERE room_id = ? AND revision > ? ORDER BY revision LIMIT ?",
+	[ST_WRAP_PUT] = "INSERT INTO wraps (room_id, member, epoch, nonce, box, sig, made_by)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, member, epoch)"
 			" DO UPDATE SET nonce = excluded.nonce, box = excluded.box,"
-			" sig = excluded.sig",
-	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig FROM wraps"
+			" sig = excluded.sig, made_by = excluded.made_by",
+	[ST_WRAPS_LIST] = "SELECT member, epoch, nonce, box, sig, made_by FROM wraps"
 			  " WHERE room_id = ? AND member = ? ORDER BY epoch",
 	[ST_COUNTER_RAISE] = "UPDATE members SET last_counter = ?"
 			     " WHERE room_id = ? AND name = ? AND last_counter < ?",
@@ -189,8 +211,7 @@ static bool sqlite_upgrade(sqlite3 *db, const char *sql, const char *what, char 
 {
 	bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 		  sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK &&
-		  sqlite3_exec(db, "PRAGMA user_version = 3; COMMIT", NULL, NULL, NULL) ==
-			  SQLITE_OK;
+		  sqlite3_exec(db, SQLITE_UPGRADED, NULL, NULL, NULL) == SQLITE_OK;
 
 	if (!ok)
 		snprintf(why, why_len, "%s: %s", what, sqlite3_errmsg(db));
@@ -208,9 +229,12 @@ static bool sqlite_migrate(sqlite3 *db, char *why, size_t why_len)
 	bool ok = version == SQLITE_SCHEMA_VERSION;
 
 	if (version == 1)
-		ok = sqlite_upgrade(db, SQLITE_V2 SQLITE_V3, "schema upgrade", why, why_len);
+		ok = sqlite_upgrade(db, SQLITE_V2 SQLITE_V3 SQLITE_V4, "schema upgrade", why,
+				    why_len);
 	else if (version == 2)
-		ok = sqlite_upgrade(db, SQLITE_V3, "schema upgrade", why, why_len);
+		ok = sqlite_upgrade(db, SQLITE_V3 SQLITE_V4, "schema upgrade", why, why_len);
+	else if (version == 3)
+		ok = sqlite_upgrade(db, SQLITE_V4, "schema upgrade", why, why_len);
 	else if (version == 0)
 		ok = sqlite_upgrade(db, sqlite_schema, "schema", why, why_len);
 	else if (!ok)

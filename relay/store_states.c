@@ -6,15 +6,16 @@
 
 #include "store_db.h"
 
-/* A state revision taken meanwhile is E2E_ERR_STALE. */
+/* A state revision taken meanwhile is E2E_ERR_STALE. Every state stored
+ * now has its MAC (only those of protocol v1 rooms have none). */
 enum e2e_err store_state_insert(struct store *st, int64_t room_id,
 				const struct store_state *state)
 {
 	struct store_q q = {.conflict = E2E_ERR_STALE};
 
-	return store_run(st, ST_STATE_INSERT, &q, "iiibb", room_id, (int64_t)state->revision,
+	return store_run(st, ST_STATE_INSERT, &q, "iiibbb", room_id, (int64_t)state->revision,
 			 (int64_t)state->epoch, state->payload, state->len, state->sig,
-			 sizeof(state->sig));
+			 sizeof(state->sig), state->mac, sizeof(state->mac));
 }
 
 /* A wrap for someone not registered breaks the foreign key: bad_field. */
@@ -27,9 +28,9 @@ enum e2e_err store_wraps_put(struct store *st, int64_t room_id, const struct wir
 	for (size_t i = 0; i < n && err == E2E_OK; i++) {
 		const struct wire_wrap *w = &wraps[i];
 
-		err = store_run(st, ST_WRAP_PUT, &q, "itibbb", room_id, w->member,
+		err = store_run(st, ST_WRAP_PUT, &q, "itibbbt", room_id, w->member,
 				(int64_t)w->epoch, w->nonce, sizeof(w->nonce), w->box,
-				sizeof(w->box), w->sig, sizeof(w->sig));
+				sizeof(w->box), w->sig, sizeof(w->sig), w->by);
 	}
 	return err;
 }
@@ -75,7 +76,9 @@ static enum e2e_err state_row(void *ctx, const struct store_row *s)
 		memcpy(out->payload, p, n);
 		out->len = n;
 	}
-	return out->payload != NULL && store_col_blob(s, 3, out->sig, sizeof(out->sig))
+	out->has_mac = !store_col_null(s, 4);
+	return out->payload != NULL && store_col_blob(s, 3, out->sig, sizeof(out->sig)) &&
+		       (!out->has_mac || store_col_blob(s, 4, out->mac, sizeof(out->mac)))
 		       ? E2E_OK
 		       : E2E_ERR_INTERNAL;
 }
@@ -100,10 +103,52 @@ void store_state_clear(struct store_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
+struct states_walk {
+	enum e2e_err (*fn)(void *ctx, const struct store_state *s);
+	void *ctx;
+};
+
+static enum e2e_err states_row(void *ctx, const struct store_row *row)
+{
+	struct states_walk *w = ctx;
+	struct store_state s = {0};
+	enum e2e_err err = state_row(&s, row);
+
+	if (err == E2E_OK)
+		err = w->fn(w->ctx, &s);
+	store_state_clear(&s);
+	return err;
+}
+
+enum e2e_err store_states_after(struct store *st, int64_t room_id, uint64_t after,
+				unsigned max,
+				enum e2e_err (*fn)(void *ctx, const struct store_state *s),
+				void *ctx)
+{
+	struct states_walk w = {fn, ctx};
+	struct store_q q = {.row = states_row, .ctx = &w};
+
+	return store_run(st, ST_STATES_AFTER, &q, "iii", room_id, (int64_t)after, (int64_t)max);
+}
+
+/* The members a state drops are removed; the room's access follows it. */
+static enum e2e_err state_apply(struct store *st, int64_t room_id,
+				const struct store_state_change *c)
+{
+	enum e2e_err err = E2E_OK;
+
+	for (size_t i = 0; i < c->n_dropped && err == E2E_OK; i++)
+		err = store_member_drop(st, room_id, c->dropped[i], c->now);
+	if (err == E2E_OK && c->access != NULL)
+		err = store_room_access_set(st, room_id, c->access);
+	return err;
+}
+
 enum e2e_err store_state_post(struct store *st, int64_t room_id,
 			      const struct store_state *state,
 			      const struct wire_state *payload,
-			      const struct wire_wrap *wraps, size_t n_wraps)
+			      const struct wire_wrap *wraps, size_t n_wraps,
+			      const struct store_state_change *change)
 {
 	enum e2e_err err = store_txn_begin(st);
 	uint64_t revision = 0;
@@ -115,6 +160,8 @@ enum e2e_err store_state_post(struct store *st, int64_t room_id,
 		err = E2E_ERR_STALE;
 	if (err == E2E_OK)
 		err = store_state_insert(st, room_id, state);
+	if (err == E2E_OK)
+		err = state_apply(st, room_id, change);
 	if (err == E2E_OK)
 		err = store_members_admit(st, room_id, payload);
 	if (err == E2E_OK)
@@ -138,7 +185,9 @@ static enum e2e_err wraps_each_row(void *ctx, const struct store_row *s)
 
 	memset(&w, 0, sizeof(w));
 	w.epoch = store_col_u64(s, 1);
+	/* a wrap of protocol v1 names no admin: by stays empty */
 	return store_col_text(s, 0, w.member, sizeof(w.member)) &&
+			       (store_col_null(s, 5) || store_col_text(s, 5, w.by, sizeof(w.by))) &&
 			       store_col_blob(s, 2, w.nonce, sizeof(w.nonce)) &&
 			       store_col_blob(s, 3, w.box, sizeof(w.box)) &&
 			       store_col_blob(s, 4, w.sig, sizeof(w.sig))

@@ -193,26 +193,30 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 		add_entry(t, TUI_NOTICE, "queued lines sent");
 		break;
 	case SESSION_SEND_FAILED: add_entry(t, TUI_NOTICE, detail); break;
+	case SESSION_ADMIN_FAILED:
+		add_fmt(t, TUI_NOTICE, "the room state you signed did not take: %s (signed again "
+			"on every step)", detail);
+		break;
 	case SESSION_EPOCH_BEGAN:
 		add_fmt(t, TUI_EVENT, "epoch %llu began", (unsigned long long)value);
 		break;
 	}
 }
 
-static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_creator(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	struct tui *t = ctx;
 	char fp[FINGERPRINT_LEN] = "?";
 
 	fingerprint_member(fp, m);
 	switch (ev) {
-	case CREATOR_ADMITTED:
+	case ADMIN_ADMITTED:
 		add_fmt(t, TUI_EVENT, "admitted %s (fingerprint %s)", m->name, fp);
 		break;
-	case CREATOR_DROPPED:
+	case ADMIN_DROPPED:
 		add_fmt(t, TUI_EVENT, "%s left or was removed: new epoch, without them", m->name);
 		break;
-	case CREATOR_WAITING:
+	case ADMIN_WAITING:
 		add_fmt(t, TUI_EVENT, "%s asks to join (fingerprint %s): /approve %s or /deny %s",
 			m->name, fp, m->name, m->name);
 		break;
@@ -677,8 +681,8 @@ static enum status loop(struct tui *t)
 	enum status st = step(t);
 
 	if (st == ST_OK && !t->admitted)
-		add_fmt(t, TUI_NOTICE, "Waiting for the room creator to admit you to %s (the "
-			"creator's e2e-chat must be running)...", t->room);
+		add_fmt(t, TUI_NOTICE, "Waiting for an admin of %s to admit you (the room creator "
+			"or another admin: their e2e-chat must be running)...", t->room);
 	while (st == ST_OK && !t->quit) {
 		draw(t);
 		session_wait(t->session, t->admitted && !t->removed, fds, 4, &woken);

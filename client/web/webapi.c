@@ -6,7 +6,7 @@
 
 #include "webapi.h"
 #include "commands.h"
-#include "creator.h"
+#include "admin.h"
 #include "fingerprint.h"
 #include "membership.h"
 #include "names.h"
@@ -19,7 +19,7 @@ struct webroom {
 	char name[E2E_ROOM_NAME_MAX + 1];
 	struct webapi *api;
 	struct session *s;
-	bool admitted, creator, ended, away;
+	bool admitted, admin, ended, away;
 	uint64_t queued;
 	int64_t next_ms;  /* the next step is due */
 	json_t *history;  /* what the session showed: the last WEBAPI_HISTORY_MAX */
@@ -94,7 +94,7 @@ static void publish(struct webroom *r, const char *type, json_t *ev)
 static void publish_room(struct webroom *r)
 {
 	publish(r, "room", json_pack("{s:b, s:b, s:b, s:b, s:I}", "admitted", r->admitted,
-				     "creator", r->creator, "ended", r->ended, "away", r->away,
+				     "admin", r->admin, "ended", r->ended, "away", r->away,
 				     "queued", (json_int_t)r->queued));
 }
 
@@ -155,7 +155,7 @@ static void on_notice(void *ctx, enum session_notice n, uint64_t value, const ch
 	publish_room(r);
 }
 
-static void on_creator(void *ctx, enum creator_event ev, const struct wire_member *m)
+static void on_creator(void *ctx, enum admin_event ev, const struct wire_member *m)
 {
 	static const char *const names[] = {"admitted", "dropped", "waiting"};
 
@@ -234,7 +234,7 @@ static enum status open_room(struct webapi *a, const char *name, struct webroom 
 	if (st == ST_OK)
 		st = messages_show(a->c, rf, &view, history_add, r, &opt.start_id);
 	if (st == ST_OK)
-		r->creator = creator_is_me(rf);
+		r->admin = admin_is_me(a->c, rf);
 	roomfile_close(rf);
 	if (st == ST_OK)
 		st = session_open(&r->s, a->c, name, &opt, &front);
@@ -249,7 +249,7 @@ static enum status open_room(struct webapi *a, const char *name, struct webroom 
 
 static void step_room(struct webapi *a, struct webroom *r)
 {
-	bool admitted = false, was = r->admitted, was_creator = r->creator;
+	bool admitted = false, was = r->admitted, was_admin = r->admin;
 	enum status st = session_step(r->s, &admitted);
 
 	r->next_ms = now_ms() + a->c->interval_ms;
@@ -263,8 +263,8 @@ static void step_room(struct webapi *a, struct webroom *r)
 	}
 	if (!r->away) /* a step that could not reach the relay says nothing of it */
 		r->admitted = admitted;
-	r->creator = session_is_creator(r->s);
-	if (admitted != was || r->creator != was_creator)
+	r->admin = session_is_creator(r->s);
+	if (admitted != was || r->admin != was_admin)
 		publish_room(r);
 }
 
@@ -287,7 +287,7 @@ void webapi_wait(struct webapi *a, const int *fds, size_t n, bool *woken)
 	for (size_t i = 0; i < a->n; i++)
 		if (!a->rooms[i]->ended)
 			live[n_live++] = a->rooms[i];
-	if (n_live == 1 && live[0]->admitted && !live[0]->creator) {
+	if (n_live == 1 && live[0]->admitted && !live[0]->admin) {
 		only = live[0];
 		session_wait(only->s, true, fds, n, woken);
 		if (!*woken)
@@ -316,19 +316,33 @@ typedef enum status (*room_fn)(struct session *s, struct roomfile *rf, const cha
 
 static enum status creator_only(struct client *c, const struct roomfile *rf)
 {
-	return creator_is_me(rf) ? ST_OK
-				 : client_fail(c, ST_USAGE, "only the room's creator (%s) can do "
-						"this", rf->creator.name);
+	return admin_is_me(c, rf) ? ST_OK
+				  : client_fail(c, ST_USAGE, "only an admin of room %s can do this",
+						rf->room);
 }
 
-static enum status do_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+/* kick bans (as `kick` does), deny turns a pending member away; either
+ * ends an approval of the name */
+static enum status remove_member(struct session *s, struct roomfile *rf, const char *arg,
+				 bool ban)
 {
 	struct client *c = session_client(s);
 	enum status st = creator_only(c, rf);
 
 	if (st == ST_OK)
-		st = creator_remove(c, rf, arg);
+		st = admin_remove(c, rf, arg, ban);
+	session_forget_approval(s, arg);
 	return st == ST_OK ? session_creator(s, rf, false) : st;
+}
+
+static enum status do_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return remove_member(s, rf, arg, true);
+}
+
+static enum status do_deny(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return remove_member(s, rf, arg, false);
 }
 
 static enum status do_approve(struct session *s, struct roomfile *rf, const char *arg,
@@ -360,6 +374,21 @@ static enum status do_rotate(struct session *s, struct roomfile *rf, const char 
 	return st == ST_OK ? session_creator(s, rf, true) : st;
 }
 
+static json_t *member_json(const struct roomfile *rf, const struct listed_member *m)
+{
+	char fp[FINGERPRINT_LEN];
+
+	if (!fingerprint_member(fp, &m->rec))
+		snprintf(fp, sizeof fp, "?");
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "name", m->rec.name,
+			 "status", members_status(rf, m), "trust", members_trust(rf, m),
+			 "fingerprint", fp, "admin",
+			 m->in_state && wire_state_admin(&rf->state, m->rec.name) != NULL, "you",
+			 strcmp(m->rec.name, rf->me) == 0);
+}
+
+/* As `members`: the signed state's members first (one the relay leaves
+ * out is still listed), then what the relay adds (pending joiners). */
 static enum status do_members(struct session *s, struct roomfile *rf, const char *arg,
 			      void *ctx)
 {
@@ -368,25 +397,34 @@ static enum status do_members(struct session *s, struct roomfile *rf, const char
 	struct listed_member *list = NULL;
 	size_t n = 0;
 	bool admitted;
-	char fp[FINGERPRINT_LEN];
+	json_t *arr;
 	enum status st = roomsync_sync(c, rf, &admitted);
 
 	if (st == ST_OK)
 		st = roomsync_members(c, rf, &list, &n);
-	cc->result = json_pack("{s:[], s:s, s:b}", "members", "creator", rf->creator.name,
-			       "approve", rf->settings.approve);
-	for (size_t i = 0; st == ST_OK && cc->result && i < n; i++) {
-		const struct wire_member *keys = wire_state_find(&rf->state, list[i].rec.name);
+	cc->result = json_pack("{s:[], s:[], s:s, s:b}", "members", "banned", "creator",
+			       rf->creator, "approve", rf->settings.approve);
+	arr = cc->result ? json_object_get(cc->result, "members") : NULL;
+	for (size_t i = 0; st == ST_OK && arr && i < rf->state.n_members; i++) {
+		struct listed_member own = {.rec = rf->state.members[i],
+					    .relay_status = WIRE_ADMITTED, .in_state = true,
+					    .mac_ok = true, .keys_ok = true};
 
-		members_check(rf, &list[i]);
-		if (!fingerprint_member(fp, keys ? keys : &list[i].rec))
+		json_array_append_new(arr, member_json(rf, &own));
+	}
+	for (size_t i = 0; st == ST_OK && cc->result && i < rf->state.n_banned; i++) {
+		char fp[FINGERPRINT_LEN];
+
+		if (!fingerprint_member(fp, &rf->state.banned[i]))
 			snprintf(fp, sizeof fp, "?");
-		json_array_append_new(json_object_get(cc->result, "members"),
-			json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "name", list[i].rec.name,
-				  "status", members_status(rf, &list[i]), "trust",
-				  members_trust(rf, &list[i]), "fingerprint", fp, "creator",
-				  strcmp(list[i].rec.name, rf->creator.name) == 0, "you",
-				  strcmp(list[i].rec.name, rf->me) == 0));
+		json_array_append_new(json_object_get(cc->result, "banned"),
+				      json_pack("{s:s, s:s}", "name", rf->state.banned[i].name,
+						"fingerprint", fp));
+	}
+	for (size_t i = 0; st == ST_OK && arr && i < n; i++) {
+		members_check(rf, &list[i]);
+		if (!wire_state_find(&rf->state, list[i].rec.name))
+			json_array_append_new(arr, member_json(rf, &list[i]));
 	}
 	free(list);
 	return st;
@@ -432,13 +470,14 @@ static enum status do_leave(struct session *s, struct roomfile *rf, const char *
 	return membership_leave(session_client(s), rf);
 }
 
+static struct outcome run_on_room(struct webapi *a, const char *room, room_fn fn,
+				  const char *arg);
+
 /* A call on an open room, with its room file locked. */
 static struct outcome with_room(struct webapi *a, json_t *args, room_fn fn, bool takes_name)
 {
 	const char *room = NULL, *name = NULL;
-	struct call_ctx cc = {.a = a};
 	json_error_t jerr;
-	enum status st;
 	int bad = takes_name ? json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room",
 					      &room, "name", &name)
 			     : json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s}", "room", &room);
@@ -446,6 +485,17 @@ static struct outcome with_room(struct webapi *a, json_t *args, room_fn fn, bool
 	if (bad || !name_room_valid(room) || (takes_name && !name_member_valid(name)))
 		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", bad ? jerr.text :
 					     "not a valid room or member name"));
+	return run_on_room(a, room, fn, name);
+}
+
+/* `fn` on room (valid, open or opened now) with `arg`. */
+static struct outcome run_on_room(struct webapi *a, const char *room, room_fn fn,
+				  const char *arg)
+{
+	struct call_ctx cc = {.a = a};
+	const char *name = arg;
+	enum status st;
+
 	st = open_room(a, room, &cc.r);
 	if (st == ST_OK && cc.r->ended)
 		st = client_fail(a->c, ST_NOT_MEMBER, "the session of %s has ended", room);
@@ -462,6 +512,76 @@ static struct outcome with_room(struct webapi *a, json_t *args, room_fn fn, bool
 static struct outcome call_kick(struct webapi *a, json_t *args)
 {
 	return with_room(a, args, do_kick, true);
+}
+
+static struct outcome call_deny(struct webapi *a, json_t *args)
+{
+	return with_room(a, args, do_deny, true);
+}
+
+/* Protocol v2's admin actions, as the verbs unban, admin and password. */
+static enum status do_unban(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
+{
+	return roomadmin_unban(session_client(s), rf, arg);
+}
+
+static enum status do_make_admin(struct session *s, struct roomfile *rf, const char *arg,
+				 void *ctx)
+{
+	return roomadmin_admin(session_client(s), rf, arg, false);
+}
+
+static enum status do_drop_admin(struct session *s, struct roomfile *rf, const char *arg,
+				 void *ctx)
+{
+	return roomadmin_admin(session_client(s), rf, arg, true);
+}
+
+static enum status do_password(struct session *s, struct roomfile *rf, const char *arg,
+			       void *ctx)
+{
+	return roomadmin_password(session_client(s), rf, arg, strlen(arg));
+}
+
+static struct outcome call_admin(struct webapi *a, json_t *args)
+{
+	const char *room, *name;
+	int remove = 0;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s, s?b}", "room", &room, "name",
+			   &name, "remove", &remove))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room) || !name_member_valid(name))
+		return failed(a, client_fail(a->c, ST_USAGE, "not a valid room or member name"));
+	return run_on_room(a, room, remove ? do_drop_admin : do_make_admin, name);
+}
+
+/* unban takes a name or a fingerprint (hex digits and spaces). */
+static struct outcome call_unban(struct webapi *a, json_t *args)
+{
+	const char *room, *who;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room", &room, "who", &who))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room) || strlen(who) >= FINGERPRINT_LEN + E2E_MEMBER_NAME_MAX)
+		return failed(a, client_fail(a->c, ST_USAGE, "not a valid room, name or fingerprint"));
+	return run_on_room(a, room, do_unban, who);
+}
+
+/* The new password crosses once, in this body (wiped by the server). */
+static struct outcome call_password(struct webapi *a, json_t *args)
+{
+	const char *room, *password;
+	json_error_t jerr;
+
+	if (json_unpack_ex(args, &jerr, JSON_STRICT, "{s:s, s:s}", "room", &room, "password",
+			   &password))
+		return failed(a, client_fail(a->c, ST_USAGE, "bad arguments: %s", jerr.text));
+	if (!name_room_valid(room))
+		return failed(a, client_fail(a->c, ST_USAGE, "'%s' is not a valid room name", room));
+	return run_on_room(a, room, do_password, password);
 }
 
 static struct outcome call_approve(struct webapi *a, json_t *args)
@@ -521,7 +641,7 @@ static struct outcome call_leave(struct webapi *a, json_t *args)
 static json_t *room_json(struct webapi *a, struct webroom *r)
 {
 	json_t *j = json_pack("{s:s, s:b, s:b, s:b, s:b, s:I, s:O, s:I}", "room", r->name,
-			      "admitted", r->admitted, "creator", r->creator, "ended", r->ended,
+			      "admitted", r->admitted, "admin", r->admin, "ended", r->ended,
 			      "away", r->away, "queued", (json_int_t)r->queued, "messages",
 			      r->history, "last", (json_int_t)hub_last(a->hub));
 
@@ -675,8 +795,11 @@ static const struct {
 	{"verify", call_verify},
 	{"admit", call_admit},
 	{"approve", call_approve},
-	{"deny", call_kick},
+	{"deny", call_deny},
 	{"kick", call_kick},
+	{"unban", call_unban},
+	{"admin", call_admin},
+	{"password", call_password},
 	{"rotate", call_rotate},
 	{"leave", call_leave},
 };

@@ -31,11 +31,20 @@ EOF
 check_eq 1 "$(grep -c 'must be above 9' <<<"$BODY")" "cache: the 409 names the stored counter"
 run_table <<'EOF'
 cache: gus reads before removal  | 200 | -              | GET    | /v1/rooms/rc/messages | | $TG
-cache: gus removed               | 200 | -              | DELETE | /v1/rooms/rc/members/gus | | $TRA
+cache: gus reads again, cached   | 200 | -              | GET    | /v1/rooms/rc/messages | | $TG
+cache: gus dropped by a state    | 200 | -              | POST   | /v1/rooms/rc/state    | $(forge state rc alice 4 3) | $TRA
 cache: gus's read after removal  | 403 | removed        | GET    | /v1/rooms/rc/messages | | $TG
 cache: gus's post after removal  | 403 | removed        | POST   | /v1/rooms/rc/messages | $(forge msg 2 10) | $TG
 cache: alice unaffected          | 200 | -              | GET    | /v1/rooms/rc/messages | | $TRA
 cache: alice's token, room r1    | 401 | unauthorized   | GET    | /v1/rooms/r1/messages | | $TRA
+cache: hal joins                 | 201 | -              | POST   | /v1/rooms/rc/members  | $(forge join rc hal $PW "$(nonce rc)")
+EOF
+TH=$(json_get token)
+run_table <<'EOF'
+cache: hal pending reads         | 403 | not_admitted   | GET    | /v1/rooms/rc/messages | | $TH
+cache: hal pending reads again   | 403 | not_admitted   | GET    | /v1/rooms/rc/messages | | $TH
+cache: hal declined              | 200 | -              | DELETE | /v1/rooms/rc/members/hal | | $TRA
+cache: hal's read after decline  | 403 | removed        | GET    | /v1/rooms/rc/messages | | $TH
 EOF
 
 # ---- the reply cache (relay/replycache.h) ----

@@ -4,14 +4,18 @@
  * deliberately altered by options.
  *
  * Keys come from names and passwords by hashing, so every run agrees:
- * identity keys from the member name, room keys from the password. (Not
- * Argon2id: the relay cannot tell, and the tests stay fast.) Links only
- * libsodium, jansson and the shared protocol library, never the client's
- * cryptography.
+ * identity keys from the member name, room keys from the password, the
+ * room's salt and 16-byte id from its name. (Not Argon2id: the relay
+ * cannot tell, and the tests stay fast.) Links only libsodium, jansson
+ * and the shared protocol library, never the client's cryptography.
  *
  *   forge create ROOM CREATOR PASSWORD
  *   forge join ROOM NAME PASSWORD NONCE
- *   forge state ROOM CREATOR REVISION EPOCH [MEMBER...]
+ *   forge state ROOM BY REVISION EPOCH [MEMBER...]
+ *                      revision REVISION of ROOM's state, made and signed
+ *                      by the admin BY, listing BY and the MEMBERs (since
+ *                      epoch 1); its access block and MAC are those of
+ *                      --password (default pw-one, the API catalogue's)
  *   forge msg EPOCH COUNTER [CT_BYTES]
  *   forge get PATH     print a field of the JSON on stdin (strings raw,
  *                      a base64 "payload" decoded with PATH payload:...)
@@ -21,9 +25,15 @@
  *   --del PATH         remove a field of the body
  *   --pset PATH=JSON   set a field of the state payload before signing
  *   --pdel PATH        remove a field of the state payload before signing
- *   --signer NAME      sign the state with NAME's key, not the creator's
+ *   --signer NAME      sign the state with NAME's key, not BY's
+ *   --admins A,B       the state's admins (default: BY alone)
+ *   --password PW      the room password of the state's access and MAC
  *   --wraps A,B        wrap for these members only ("" for none)
  *   --wrap-epoch N     wrap for epoch N, not the state's
+ *   --wrap-by NAME     wraps made by NAME (its keys, its name in "by"),
+ *                      not by BY
+ *   --id B64           the room id every transcript binds (default: made
+ *                      from the room name, as create sends it)
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -39,6 +49,7 @@
 #define FORGE_EDITS_MAX 16
 #define FORGE_NAMES_MAX E2E_ROOM_MEMBERS_MAX /* bench/setup.sh admits hundreds */
 #define FORGE_CT_DEFAULT 40
+#define FORGE_PASSWORD_DEFAULT "pw-one"
 
 struct forge_edit {
 	const char *path;
@@ -51,8 +62,12 @@ struct forge_opts {
 	struct forge_edit payload[FORGE_EDITS_MAX];
 	size_t n_payload;
 	const char *signer;
+	const char *admins;   /* NULL: BY alone */
+	const char *password; /* NULL: FORGE_PASSWORD_DEFAULT */
 	const char *wraps;    /* NULL: every listed member */
 	long long wrap_epoch; /* 0: the state's */
+	const char *wrap_by;  /* NULL: BY */
+	const char *room_id;  /* base64; NULL: from the room name */
 };
 
 struct forge_id {
@@ -104,6 +119,22 @@ static void forge_room_keys(const char *password, uint8_t access_pk[32],
 	forge_seed(admission, "forge/admission", password, "");
 }
 
+/* The room's salt, from its name and password (a new password, a new
+ * salt). */
+static void forge_room_salt(const char *room, const char *password,
+			    uint8_t salt[E2E_SALT_BYTES])
+{
+	forge_hash(salt, E2E_SALT_BYTES, "forge/salt", room, password);
+}
+
+/* The room id: --id, or made from the room name. */
+static void forge_room_id(const char *room, const struct forge_opts *o,
+			  uint8_t id[E2E_ROOM_ID_BYTES])
+{
+	if (o->room_id == NULL || !b64_decode_exact(id, E2E_ROOM_ID_BYTES, o->room_id))
+		forge_hash(id, E2E_ROOM_ID_BYTES, "forge/id", room, "");
+}
+
 /* Sign (or MAC, if `mac`) a transcript; false if it could not be made. */
 static bool forge_sign(struct canon *c, const uint8_t *key, uint8_t *out, bool mac)
 {
@@ -121,8 +152,8 @@ static bool forge_sign(struct canon *c, const uint8_t *key, uint8_t *out, bool m
 }
 
 /* NAME's member record with the MAC of the room password. */
-static bool forge_member(const char *room, const char *name, const char *password,
-			 struct wire_member *m)
+static bool forge_member(const struct wire_roomref *room, const char *name,
+			 const char *password, struct wire_member *m)
 {
 	struct forge_id id;
 	uint8_t access_pk[32], access_sk[64], admission[32];
@@ -134,6 +165,22 @@ static bool forge_member(const char *room, const char *name, const char *passwor
 	memcpy(m->sign_pk, id.sign_pk, sizeof(m->sign_pk));
 	memcpy(m->box_pk, id.box_pk, sizeof(m->box_pk));
 	return forge_sign(transcript_member(room, m), admission, m->mac, true);
+}
+
+/* Whether `name` is in the comma-separated `list`. */
+static bool forge_in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (p != NULL) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return false;
 }
 
 static json_t *forge_b64(const uint8_t *bin, size_t len)
@@ -219,73 +266,102 @@ static uint8_t *forge_payload(const struct wire_state *s, const struct forge_opt
 	return (uint8_t *)out;
 }
 
-/* {"payload","sig"} for a state listing `names` (the creator first). */
+static const char *forge_password(const struct forge_opts *o)
+{
+	return o->password != NULL ? o->password : FORGE_PASSWORD_DEFAULT;
+}
+
+/* The access block of the room password. */
+static void forge_access(const char *room, const char *password, struct wire_access *a)
+{
+	uint8_t access_sk[64], admission[32];
+
+	forge_room_salt(room, password, a->salt);
+	a->opslimit = E2E_KDF_OPS_MIN;
+	a->memlimit = E2E_KDF_MEM_MIN;
+	forge_room_keys(password, a->access_pk, access_sk, admission);
+}
+
+/* {"payload","sig","mac"} for a state by names[0] listing `names`. */
 static json_t *forge_state(const char *room, char **names, size_t n, uint64_t revision,
 			   uint64_t epoch, const struct forge_opts *o)
 {
 	struct wire_member members[FORGE_NAMES_MAX];
 	struct wire_state s = {.revision = revision, .epoch = epoch, .members = members,
 			       .n_members = n};
+	struct wire_roomref ref = {.name = room, .id = s.id};
+	struct wire_signed w = {0};
 	struct forge_id signer;
-	uint8_t sig[crypto_sign_BYTES];
-	uint8_t *payload;
-	size_t len = 0;
+	uint8_t access_pk[32], access_sk[64], admission[32];
 	json_t *out = NULL;
 
 	snprintf(s.room, sizeof(s.room), "%s", room);
-	snprintf(s.creator, sizeof(s.creator), "%s", names[0]);
-	for (size_t i = 0; i < n; i++)
-		forge_member(room, names[i], "", &members[i]);
-	payload = forge_payload(&s, o, &len);
+	snprintf(s.by, sizeof(s.by), "%s", names[0]);
+	forge_room_id(room, o, s.id);
+	forge_access(room, forge_password(o), &s.access);
+	for (size_t i = 0; i < n; i++) {
+		forge_member(&ref, names[i], "", &members[i]);
+		members[i].since = 1;
+		members[i].admin = o->admins != NULL ? forge_in_list(o->admins, names[i]) : i == 0;
+	}
+	w.payload = forge_payload(&s, o, &w.len);
 	forge_identity(o->signer != NULL ? o->signer : names[0], &signer);
-	if (payload != NULL && forge_sign(transcript_state(payload, len), signer.sign_sk, sig,
-					  false))
-		out = wire_signed_pack(payload, len, sig);
-	free(payload);
+	forge_room_keys(forge_password(o), access_pk, access_sk, admission);
+	if (w.payload != NULL &&
+	    forge_sign(transcript_state(w.payload, w.len), signer.sign_sk, w.sig, false) &&
+	    forge_sign(transcript_state(w.payload, w.len), admission, w.mac, true))
+		out = wire_signed_pack(&w);
+	wire_signed_clear(&w);
 	return out;
 }
 
-/* The session key of an epoch is a test constant: only its form matters. */
-static json_t *forge_wrap(const char *room, const struct forge_id *creator,
-			  const char *member, uint64_t epoch)
+/* The session key of an epoch is a test constant: only its form matters.
+ * The wrap is made by the admin `by`. */
+static json_t *forge_wrap(const struct wire_roomref *ref, const char *by, const char *member,
+			  uint64_t epoch)
 {
-	struct forge_id to;
+	struct forge_id to, admin;
 	struct wire_wrap w = {.epoch = epoch};
 	uint8_t key[32];
 	char e[24];
 
 	forge_identity(member, &to);
+	forge_identity(by, &admin);
 	snprintf(w.member, sizeof(w.member), "%s", member);
+	snprintf(w.by, sizeof(w.by), "%s", by);
 	snprintf(e, sizeof(e), "%llu", (unsigned long long)epoch);
-	forge_seed(key, "forge/session", room, e);
+	forge_seed(key, "forge/session", ref->name, e);
 	randombytes_buf(w.nonce, sizeof(w.nonce));
-	if (crypto_box_easy(w.box, key, sizeof(key), w.nonce, to.box_pk, creator->box_sk) != 0 ||
-	    !forge_sign(transcript_wrap(room, &w, to.box_pk), creator->sign_sk, w.sig, false))
+	if (crypto_box_easy(w.box, key, sizeof(key), w.nonce, to.box_pk, admin.box_sk) != 0 ||
+	    !forge_sign(transcript_wrap(ref, &w, to.box_pk), admin.sign_sk, w.sig, false))
 		return NULL;
 	return wire_wrap_pack(&w);
 }
 
-/* Wraps for the listed names, or for those in o->wraps. */
+/* Wraps by names[0] (or o->wrap_by) for the listed names, or for those
+ * in o->wraps. */
 static json_t *forge_wraps(const char *room, char **names, size_t n, uint64_t epoch,
 			   const struct forge_opts *o)
 {
-	struct forge_id creator;
+	const char *by = o->wrap_by != NULL ? o->wrap_by : names[0];
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	struct wire_roomref ref = {.name = room, .id = id};
 	json_t *arr = json_array();
 	char list[1024];
 	char *save = NULL;
 
-	forge_identity(names[0], &creator);
+	forge_room_id(room, o, id);
 	if (o->wrap_epoch > 0)
 		epoch = (uint64_t)o->wrap_epoch;
 	if (o->wraps == NULL) {
 		for (size_t i = 0; arr != NULL && i < n; i++)
-			json_array_append_new(arr, forge_wrap(room, &creator, names[i], epoch));
+			json_array_append_new(arr, forge_wrap(&ref, by, names[i], epoch));
 		return arr;
 	}
 	snprintf(list, sizeof(list), "%s", o->wraps);
 	for (char *t = strtok_r(list, ",", &save); arr != NULL && t != NULL;
 	     t = strtok_r(NULL, ",", &save))
-		json_array_append_new(arr, forge_wrap(room, &creator, t, epoch));
+		json_array_append_new(arr, forge_wrap(&ref, by, t, epoch));
 	return arr;
 }
 
@@ -293,23 +369,28 @@ static json_t *forge_wraps(const char *room, char **names, size_t n, uint64_t ep
 
 static json_t *cmd_create(char **argv, const struct forge_opts *o)
 {
-	const char *room = argv[0], *creator = argv[1], *password = argv[2];
+	const char *room = argv[0], *creator = argv[1];
 	char *names[1] = {argv[1]};
+	struct forge_opts so = *o;
 	struct wire_member m;
-	uint8_t access_pk[32], access_sk[64], admission[32], salt[E2E_SALT_BYTES];
+	struct wire_access a;
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	struct wire_roomref ref = {.name = room, .id = id};
 
-	forge_room_keys(password, access_pk, access_sk, admission);
-	forge_hash(salt, sizeof(salt), "forge/salt", room, "");
-	if (!forge_member(room, creator, password, &m))
+	if (so.password == NULL)
+		so.password = argv[2];
+	forge_room_id(room, o, id);
+	forge_access(room, argv[2], &a);
+	if (!forge_member(&ref, creator, argv[2], &m))
 		return NULL;
-	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o}", "v", 1, "room", room,
-			 "salt", forge_b64(salt, sizeof(salt)),
-			 "opslimit", (json_int_t)E2E_KDF_OPS_MIN,
-			 "memlimit", (json_int_t)E2E_KDF_MEM_MIN,
-			 "access_pk", forge_b64(access_pk, sizeof(access_pk)),
+	return json_pack("{s:i, s:s, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o}", "v", 2,
+			 "room", room, "id", forge_b64(id, sizeof(id)),
+			 "salt", forge_b64(a.salt, sizeof(a.salt)),
+			 "opslimit", (json_int_t)a.opslimit, "memlimit", (json_int_t)a.memlimit,
+			 "access_pk", forge_b64(a.access_pk, sizeof(a.access_pk)),
 			 "member", wire_member_pack(&m, true),
-			 "state", forge_state(room, names, 1, 1, 1, o),
-			 "wraps", forge_wraps(room, names, 1, 1, o));
+			 "state", forge_state(room, names, 1, 1, 1, &so),
+			 "wraps", forge_wraps(room, names, 1, 1, &so));
 }
 
 static json_t *cmd_join(char **argv, const struct forge_opts *o)
@@ -318,12 +399,15 @@ static json_t *cmd_join(char **argv, const struct forge_opts *o)
 	struct wire_member m;
 	uint8_t access_pk[32], access_sk[64], admission[32];
 	uint8_t nonce[E2E_NONCE_BYTES], proof[crypto_sign_BYTES];
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	struct wire_roomref ref = {.name = room, .id = id};
 	json_t *out;
 
+	forge_room_id(room, o, id);
 	forge_room_keys(password, access_pk, access_sk, admission);
 	if (!b64_decode_exact(nonce, sizeof(nonce), argv[3]) ||
-	    !forge_member(room, name, password, &m) ||
-	    !forge_sign(transcript_join(room, nonce, &m), access_sk, proof, false))
+	    !forge_member(&ref, name, password, &m) ||
+	    !forge_sign(transcript_join(&ref, nonce, &m), access_sk, proof, false))
 		return NULL;
 	out = wire_member_pack(&m, true);
 	if (out != NULL && (json_object_set_new(out, "nonce", json_string(argv[3])) != 0 ||
@@ -337,7 +421,7 @@ static json_t *cmd_join(char **argv, const struct forge_opts *o)
 static json_t *cmd_state(int argc, char **argv, const struct forge_opts *o)
 {
 	const char *room = argv[0];
-	char **names = &argv[1]; /* the creator, then the members */
+	char **names = &argv[1]; /* the admin who makes it, then the members */
 	size_t n = (size_t)argc - 3;
 	uint64_t revision = strtoull(argv[2], NULL, 10);
 	uint64_t epoch = strtoull(argv[3], NULL, 10);
@@ -364,7 +448,7 @@ static json_t *cmd_msg(int argc, char **argv)
 	randombytes_buf(nonce, sizeof(nonce));
 	randombytes_buf(sig, sizeof(sig));
 	randombytes_buf(ct, ct_len);
-	out = json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "v", 1,
+	out = json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "v", 2,
 			"epoch", (json_int_t)strtoll(argv[0], NULL, 10),
 			"counter", (json_int_t)strtoll(argv[1], NULL, 10),
 			"nonce", forge_b64(nonce, sizeof(nonce)), "ct", forge_b64(ct, ct_len),
@@ -447,9 +531,10 @@ done:
 static int forge_usage(void)
 {
 	fprintf(stderr, "usage: forge create ROOM CREATOR PASSWORD | join ROOM NAME PASSWORD "
-			"NONCE | state ROOM CREATOR REVISION EPOCH [MEMBER...] | msg EPOCH "
+			"NONCE | state ROOM BY REVISION EPOCH [MEMBER...] | msg EPOCH "
 			"COUNTER [CT_BYTES] | get PATH | len PATH  [--set P=J] [--del P] [--pset P=J] [--pdel P] "
-			"[--signer NAME] [--wraps A,B] [--wrap-epoch N]\n");
+			"[--signer NAME] [--admins A,B] [--password PW] [--wraps A,B] "
+			"[--wrap-epoch N] [--wrap-by NAME] [--id B64]\n");
 	return 2;
 }
 
@@ -474,7 +559,10 @@ static bool forge_options(int argc, char **argv, struct forge_opts *o)
 		{"set", required_argument, NULL, 's'}, {"del", required_argument, NULL, 'd'},
 		{"pset", required_argument, NULL, 'S'}, {"pdel", required_argument, NULL, 'D'},
 		{"signer", required_argument, NULL, 'k'}, {"wraps", required_argument, NULL, 'w'},
-		{"wrap-epoch", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0},
+		{"wrap-epoch", required_argument, NULL, 'e'}, {"admins", required_argument, NULL, 'a'},
+		{"password", required_argument, NULL, 'p'}, {"wrap-by", required_argument, NULL, 'b'},
+		{"id", required_argument, NULL, 'i'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 	bool ok = true;
@@ -490,6 +578,14 @@ static bool forge_options(int argc, char **argv, struct forge_opts *o)
 			o->wraps = optarg;
 		else if (c == 'e')
 			o->wrap_epoch = strtoll(optarg, NULL, 10);
+		else if (c == 'a')
+			o->admins = optarg;
+		else if (c == 'p')
+			o->password = optarg;
+		else if (c == 'b')
+			o->wrap_by = optarg;
+		else if (c == 'i')
+			o->room_id = optarg;
 		else
 			ok = false;
 	}

@@ -20,9 +20,10 @@
 #   nonce ROOM               a fresh join challenge nonce for ROOM
 #   create_room VAR ROOM CREATOR PASSWORD    the room; its token in VAR
 #   join_room VAR ROOM NAME PASSWORD         a pending member; token in VAR
-#   admit ROOM TOKEN CREATOR REVISION EPOCH MEMBER...
-#                            the creator (TOKEN) posts a signed state of
-#                            REVISION and EPOCH listing CREATOR and MEMBERs
+#   admit ROOM TOKEN BY REVISION EPOCH MEMBER... [FORGE OPTIONS]
+#                            an admin (TOKEN) posts a signed state of
+#                            REVISION and EPOCH made by the admin BY,
+#                            listing BY and the MEMBERs (forge state)
 #   b64zeros N               N zero bytes in base64
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"

@@ -49,23 +49,23 @@ nested() { # N: N opening brackets, N closing ones
 	printf '%*s' "$1" '' | tr ' ' '['
 	printf '%*s' "$1" '' | tr ' ' ']'
 }
-printf '{"v":1,"room":"\xff\xfe"}' >"$T/utf8.json"
-printf '{"v":1,"name":"a\\u0000b","sign_pk":"x","box_pk":"x","mac":"x","nonce":"x","proof":"x"}' \
+printf '{"v":2,"room":"\xff\xfe"}' >"$T/utf8.json"
+printf '{"v":2,"name":"a\\u0000b","sign_pk":"x","box_pk":"x","mac":"x","nonce":"x","proof":"x"}' \
 	>"$T/nul.json"
 nested 100000 >"$T/deep.json"
-printf '{"v":1,"room":%s}' "$(nested 5000)" >"$T/deep-field.json"
+printf '{"v":2,"room":%s}' "$(nested 5000)" >"$T/deep-field.json"
 run_table <<'EOF'
 hostile: 100,000 nested arrays   | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/deep.json")"
 hostile: a deeply nested field   | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/deep-field.json")"
 hostile: invalid UTF-8           | 400 | bad_json  | POST | /v1/rooms | "$(cat "$T/utf8.json")"
 hostile: NUL in a name           | 400 | bad_json  | POST | /v1/rooms/r1/members | "$(cat "$T/nul.json")"
-hostile: integer over 64 bits    | 400 | bad_json  | POST | /v1/rooms | '{"v":1,"opslimit":123456789012345678901234567890}'
-hostile: real over the range     | 400 | bad_json  | POST | /v1/rooms | '{"v":1,"opslimit":1e400}'
+hostile: integer over 64 bits    | 400 | bad_json  | POST | /v1/rooms | '{"v":2,"opslimit":123456789012345678901234567890}'
+hostile: real over the range     | 400 | bad_json  | POST | /v1/rooms | '{"v":2,"opslimit":1e400}'
 hostile: opslimit a real         | 400 | bad_field | POST | /v1/rooms | "$(forge create r9 zed pw-nine --set opslimit=2.0)"
 hostile: v as a huge integer     | 400 | bad_version | POST | /v1/rooms | "$(forge create r9 zed pw-nine --set v=9223372036854775807)"
 hostile: multipart form body     | 400 | bad_json  | POST | /v1/rooms | | | -F x=1
 hostile: text/plain, valid JSON  | 409 | room_exists | POST | /v1/rooms | "$(forge create r1 alice $PW)" | | -H 'Content-Type: text/plain'
-hostile: bob's token, alice's job | 403 | not_creator | POST | /v1/rooms/r1/state | "$(forge state r1 alice 3 1 bob)" | $TB
+hostile: bob's token, alice's job | 403 | not_admin | POST | /v1/rooms/r1/state | "$(forge state r1 alice 3 1 bob)" | $TB
 hostile: a token in another room | 404 | no_room   | GET  | /v1/rooms/zz/members | | $TC
 EOF
 

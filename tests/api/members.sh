@@ -33,7 +33,7 @@ join: another room's nonce  | 401 | bad_challenge | POST | /v1/rooms/r1/members 
 join: proof for another room| 403 | bad_proof     | POST | /v1/rooms/r1/members | $(forge join r2 frank $PW "$(nonce r1)")
 join: unknown room          | 404 | no_room       | POST | /v1/rooms/nosuch/members | $(forge join nosuch frank $PW "$B32")
 join: malformed             | 400 | bad_json      | POST | /v1/rooms/r1/members | '{'
-join: duplicate keys        | 400 | bad_json      | POST | /v1/rooms/r1/members | '{"v":1,"name":"a","name":"b"}'
+join: duplicate keys        | 400 | bad_json      | POST | /v1/rooms/r1/members | '{"v":2,"name":"a","name":"b"}'
 join: unknown field         | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set x=1)
 join: missing proof         | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --del proof)
 join: missing nonce         | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --del nonce)
@@ -42,7 +42,8 @@ join: nonce 31 bytes        | 400 | bad_field     | POST | /v1/rooms/r1/members 
 join: proof bad base64      | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set 'proof="@@@@"')
 join: mac 33 bytes          | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set "mac=\"$B33\"")
 join: box_pk a number       | 400 | bad_field     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set box_pk=7)
-join: v 2                   | 400 | bad_version   | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set v=2)
+join: v 1                   | 400 | bad_version   | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set v=1)
+join: proof, other room id  | 403 | bad_proof     | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --id "$(b64zeros 16)")
 join: name with a space     | 400 | bad_name      | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set 'name="a b"')
 join: name of 33 chars      | 400 | bad_name      | POST | /v1/rooms/r1/members | $(forge join r1 frank $PW "$(nonce r1)" --set "name=\"${LONG65:0:33}\"")
 EOF
@@ -86,19 +87,31 @@ TF=$(json_get token)
 admit r1 "$TA" alice 2 1 bob
 
 # ---- removal ----
+# A DELETE is for leaving (not an admin: another admin signs a state
+# without it) and for declining a pending member (an admin of the current
+# state); an admitted member goes with a signed state.
 
 run_table <<'EOF'
-remove: by a non-creator       | 403 | not_creator   | DELETE | /v1/rooms/r1/members/erin   | | $TB
-remove: the creator            | 409 | creator_stays | DELETE | /v1/rooms/r1/members/alice  | | $TB
-remove: the creator by itself  | 409 | creator_stays | DELETE | /v1/rooms/r1/members/alice  | | $TA
+remove: pending erin by bob    | 403 | not_admin     | DELETE | /v1/rooms/r1/members/erin   | | $TB
+remove: the admin by bob       | 403 | not_admin     | DELETE | /v1/rooms/r1/members/alice  | | $TB
+remove: pending erin by carol  | 403 | not_admin     | DELETE | /v1/rooms/r1/members/erin   | | $TC
+remove: the admin by itself    | 409 | admin_stays   | DELETE | /v1/rooms/r1/members/alice  | | $TA
+remove: admitted bob by alice  | 409 | in_state      | DELETE | /v1/rooms/r1/members/bob    | | $TA
+EOF
+check_contains "$BODY" "signed state" "remove: in_state says how"
+run_table <<'EOF'
 remove: unknown member         | 404 | no_member     | DELETE | /v1/rooms/r1/members/nobody | | $TA
 remove: bad name               | 400 | bad_name      | DELETE | /v1/rooms/r1/members/-x     | | $TA
 remove: no token               | 401 | unauthorized  | DELETE | /v1/rooms/r1/members/erin
-remove: erin by the creator    | 200 | -             | DELETE | /v1/rooms/r1/members/erin   | | $TA
+remove: erin declined by alice | 200 | -             | DELETE | /v1/rooms/r1/members/erin   | | $TA
 remove: erin again             | 404 | no_member     | DELETE | /v1/rooms/r1/members/erin   | | $TA
 remove: erin's token after     | 403 | removed       | GET    | /v1/rooms/r1/members        | | $TE
-remove: frank leaves           | 200 | -             | DELETE | /v1/rooms/r1/members/frank  | | $TF
+remove: pending frank leaves   | 200 | -             | DELETE | /v1/rooms/r1/members/frank  | | $TF
 remove: frank's token after    | 403 | removed       | GET    | /v1/rooms/r1/wraps          | | $TF
+remove: admitted bob leaves    | 200 | -             | DELETE | /v1/rooms/r1/members/bob    | | $TB
+remove: bob's token after      | 403 | removed       | GET    | /v1/rooms/r1/state          | | $TB
+remove: a state listing bob    | 400 | bad_field     | POST   | /v1/rooms/r1/state          | $(forge state r1 alice 3 1 bob) | $TA
+remove: a state without bob    | 200 | -             | POST   | /v1/rooms/r1/state          | $(forge state r1 alice 3 1) | $TA
 EOF
 expect "remove: the list" 200 - GET /v1/rooms/r1/members "" "$TA"
 check_eq 1 \

@@ -30,9 +30,9 @@ msg: ct bad base64          | 400 | bad_field      | POST | /v1/rooms/r1/message
 msg: ct under a tag         | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 15) | $TB
 msg: ct of 24705 bytes      | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 24705) | $TB
 msg: counter a string       | 400 | bad_field      | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set 'counter="2"') | $TB
-msg: v 2                    | 400 | bad_version    | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set v=2) | $TB
-msg: malformed              | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":1' | $TB
-msg: duplicate keys         | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":1,"v":1}' | $TB
+msg: v 1                    | 400 | bad_version    | POST | /v1/rooms/r1/messages | $(forge msg 1 2 --set v=1) | $TB
+msg: malformed              | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":2' | $TB
+msg: duplicate keys         | 400 | bad_json       | POST | /v1/rooms/r1/messages | '{"v":2,"v":2}' | $TB
 msg: ct of 24704 bytes      | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 2 24704) | $TB
 msg: alice counter 1        | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 1) | $TA
 msg: bob counter 7 (a gap)  | 201 | -              | POST | /v1/rooms/r1/messages | $(forge msg 1 7) | $TB

@@ -46,14 +46,17 @@ TD=$(json_get token)
 run_table <<'EOF'
 create: room exists          | 409 | room_exists   | POST | /v1/rooms | $(forge create r1 alice $PW)
 create: room exists, other creator | 409 | room_exists | POST | /v1/rooms | $(forge create r1 mallory other-pw)
-create: malformed JSON       | 400 | bad_json      | POST | /v1/rooms | '{"v":1,'
-create: duplicate keys       | 400 | bad_json      | POST | /v1/rooms | '{"v":1,"v":1}'
+create: malformed JSON       | 400 | bad_json      | POST | /v1/rooms | '{"v":2,'
+create: duplicate keys       | 400 | bad_json      | POST | /v1/rooms | '{"v":2,"v":2}'
 create: array body           | 400 | bad_json      | POST | /v1/rooms | '[1]'
 create: number body          | 400 | bad_json      | POST | /v1/rooms | '1'
 create: empty body           | 400 | bad_json      | POST | /v1/rooms |
-create: trailing garbage     | 400 | bad_json      | POST | /v1/rooms | '{"v":1} x'
+create: trailing garbage     | 400 | bad_json      | POST | /v1/rooms | '{"v":2} x'
 create: unknown field        | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set extra=1)
 create: missing salt         | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del salt)
+create: missing id           | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del id)
+create: id 15 bytes          | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "id=\"$B15\"")
+create: id 17 bytes          | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "id=\"$(b64zeros 17)\"")
 create: missing state        | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del state)
 create: opslimit a string    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set 'opslimit="2"')
 create: room a number        | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set room=5)
@@ -66,9 +69,10 @@ create: access_pk 33 bytes   | 400 | bad_field     | POST | /v1/rooms | $(forge 
 create: sign_pk 31 bytes     | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "member.sign_pk=\"$B31\"")
 create: member unknown field | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set member.x=1)
 create: member without mac   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del member.mac)
-create: v 2                  | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --set v=2)
-create: v a string           | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set 'v="1"')
-create: member v 2           | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --set member.v=2)
+create: v 1                  | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --set v=1)
+create: v 3                  | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --set v=3)
+create: v a string           | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set 'v="2"')
+create: member v 1           | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --set member.v=1)
 create: room ..              | 400 | bad_name      | POST | /v1/rooms | $(forge create rx alice $PW --set 'room=".."')
 create: room of 65 chars     | 400 | bad_name      | POST | /v1/rooms | $(forge create rx alice $PW --set "room=\"$LONG65\"")
 create: member name -x       | 400 | bad_name      | POST | /v1/rooms | $(forge create rx alice $PW --set 'member.name="-x"')
@@ -82,12 +86,21 @@ create: payload not signed   | 400 | bad_signature | POST | /v1/rooms | $(forge 
 create: state sig 63 bytes   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "state.sig=\"$(b64zeros 63)\"")
 create: state without sig    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del state.sig)
 create: payload other room   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset 'room="other"')
-create: payload other creator| 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset 'creator="bob"')
+create: payload by another   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset 'by="bob"')
+create: payload by bob, signed by bob | 400 | bad_signature | POST | /v1/rooms | $(forge create rx alice $PW --pset 'by="bob"' --signer bob)
+create: payload other id     | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset "id=\"$(b64zeros 16)\"")
+create: payload, no admin    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset members.0.admin=false)
+create: access of another pw | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --password other-pw)
+create: access other salt    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset "access.salt=\"$(b64zeros 16)\"")
+create: access other opslimit| 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset access.opslimit=3)
+create: access missing       | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pdel access)
+create: state without mac    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del state.mac)
+create: state mac 31 bytes   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "state.mac=\"$B31\"")
 create: payload revision 2   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset revision=2)
 create: payload epoch 2      | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset epoch=2)
-create: payload v 2          | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --pset v=2)
+create: payload v 1          | 400 | bad_version   | POST | /v1/rooms | $(forge create rx alice $PW --pset v=1)
 create: payload unknown field| 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset x=1)
-create: payload lists another| 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset "members.1={\"name\":\"bob\",\"sign_pk\":\"$B32\",\"box_pk\":\"$B32\"}")
+create: payload lists another| 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset "members.1={\"name\":\"bob\",\"sign_pk\":\"$B32\",\"box_pk\":\"$B32\",\"since\":1,\"admin\":false}")
 create: payload keys differ  | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --pset "members.0.box_pk=\"$B32\"")
 create: wrap for unlisted    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --wraps alice,bob)
 create: two wraps for one    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --wraps alice,alice)
@@ -95,13 +108,17 @@ create: wrap other epoch     | 400 | bad_field     | POST | /v1/rooms | $(forge 
 create: wrap box 32 bytes    | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set "wraps.0.box=\"$B32\"")
 create: wraps an object      | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set 'wraps={}')
 create: wrap unknown field   | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --set wraps.0.x=1)
+create: wrap by another      | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --wrap-by bob)
+create: wrap without by      | 400 | bad_field     | POST | /v1/rooms | $(forge create rx alice $PW --del wraps.0.by)
 EOF
 expect "create: none of the refused rooms exists" 404 no_room GET /v1/rooms/rx
 
 # ---- room parameters ----
 
 expect "room: get r1" 200 - GET /v1/rooms/r1
-check_eq 1 "$(json_get v)" "room: v"
+check_eq 2 "$(json_get v)" "room: v"
+check_eq "$(forge create r1 alice $PW | forge get id)" "$(json_get id)" "room: the id of the create body"
+check_eq 16 "$(json_get id | base64 -d | wc -c)" "room: id is 16 bytes"
 check_eq alice "$(json_get creator)" "room: creator"
 check_eq 2 "$(json_get opslimit)" "room: opslimit"
 check_eq 16 "$(json_get salt | base64 -d | wc -c)" "room: salt is 16 bytes"

@@ -48,7 +48,7 @@ as bob rooms --json >"$T/rooms.json" || fail "rooms --json"
 check_contains "$(cat "$T/rooms.json")" '"unread":0' "bob's unread"
 as bob read den --tail 1 >/dev/null || fail "bob's read of line 7"
 as alice rooms --json >"$T/alice-rooms.json" || fail "alice's rooms"
-check_contains "$(cat "$T/alice-rooms.json")" '"role":"creator"' "alice's role"
+check_contains "$(cat "$T/alice-rooms.json")" '"role":"admin"' "alice's role"
 check_contains "$(cat "$T/alice-rooms.json")" "\"relay\":\"$RELAY_URL\"" "the relay, in its normal form"
 # fetched but not shown: the creator's admit reads the room for its duties
 as bob send den "from bob" || fail "bob's send"

@@ -90,24 +90,40 @@ static void fixture_room_keys(uint8_t access_pk[32], uint8_t access_sk[64],
 	fixture_seed(admission, "fuzz/admission", FIXTURE_PASSWORD);
 }
 
+void fixture_room_id(const char *room, uint8_t id[E2E_ROOM_ID_BYTES])
+{
+	uint8_t seed[32];
+
+	fixture_seed(seed, "fuzz/room-id", room);
+	memcpy(id, seed, E2E_ROOM_ID_BYTES);
+}
+
+/* The admission key's MAC over `c` (freed). */
+static void fixture_mac(uint8_t mac[E2E_MAC_BYTES], struct canon *c)
+{
+	uint8_t access_pk[32], access_sk[64], admission[32];
+	size_t len = 0;
+	const uint8_t *data = c != NULL ? canon_data(c, &len) : NULL;
+
+	fixture_room_keys(access_pk, access_sk, admission);
+	if (data != NULL)
+		crypto_auth(mac, data, len, admission);
+	canon_free(c);
+}
+
 void fixture_member(const char *room, const char *name, struct wire_member *m)
 {
 	struct fixture_id id;
-	uint8_t access_pk[32], access_sk[64], admission[32];
-	struct canon *c;
-	const uint8_t *data;
-	size_t len = 0;
+	uint8_t room_id[E2E_ROOM_ID_BYTES];
+	const struct wire_roomref ref = {room, room_id};
 
 	fixture_identity(name, &id);
-	fixture_room_keys(access_pk, access_sk, admission);
+	fixture_room_id(room, room_id);
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	memcpy(m->sign_pk, id.sign_pk, sizeof(m->sign_pk));
 	memcpy(m->box_pk, id.box_pk, sizeof(m->box_pk));
-	c = transcript_member(room, m);
-	if (c != NULL && (data = canon_data(c, &len)) != NULL)
-		crypto_auth(m->mac, data, len, admission);
-	canon_free(c);
+	fixture_mac(m->mac, transcript_member(&ref, m));
 }
 
 static json_t *fixture_b64(const uint8_t *bin, size_t len)
@@ -121,48 +137,71 @@ static json_t *fixture_b64(const uint8_t *bin, size_t len)
 
 /* ---- bodies ---- */
 
+/* The room's access block: the password's salt (per room), the floor
+ * limits and the access key. */
+static void fixture_access(const char *room, struct wire_access *a)
+{
+	uint8_t access_sk[64], admission[32], salt[32];
+
+	fixture_room_keys(a->access_pk, access_sk, admission);
+	fixture_seed(salt, "fuzz/salt", room); /* the first E2E_SALT_BYTES used */
+	memcpy(a->salt, salt, sizeof(a->salt));
+	a->opslimit = E2E_KDF_OPS_MIN;
+	a->memlimit = E2E_KDF_MEM_MIN;
+}
+
 json_t *fixture_signed_state(const char *room, const char *const *names, size_t n,
 			     uint64_t revision, uint64_t epoch)
 {
 	struct wire_member *members = calloc(n, sizeof(*members));
 	struct wire_state s = {.revision = revision, .epoch = epoch, .members = members,
 			       .n_members = n};
-	struct fixture_id creator;
-	uint8_t sig[E2E_SIG_BYTES];
-	uint8_t *payload = NULL;
-	size_t len = 0;
+	struct wire_signed out_s = {.payload = NULL};
+	struct fixture_id admin;
 	json_t *out = NULL;
 
 	if (members == NULL)
 		return NULL;
 	snprintf(s.room, sizeof(s.room), "%s", room);
-	snprintf(s.creator, sizeof(s.creator), "%s", names[0]);
-	for (size_t i = 0; i < n; i++)
+	fixture_room_id(room, s.id);
+	snprintf(s.by, sizeof(s.by), "%s", names[0]);
+	fixture_access(room, &s.access);
+	for (size_t i = 0; i < n; i++) {
 		fixture_member(room, names[i], &members[i]);
-	fixture_identity(names[0], &creator);
-	payload = wire_state_build(&s, &len);
-	if (payload != NULL && sign_transcript(sig, creator.sign_sk, transcript_state(payload, len)))
-		out = wire_signed_pack(payload, len, sig);
-	free(payload);
+		memset(members[i].mac, 0, sizeof(members[i].mac));
+		members[i].since = 1;
+		members[i].admin = i == 0;
+	}
+	fixture_identity(names[0], &admin);
+	out_s.payload = wire_state_build(&s, &out_s.len);
+	if (out_s.payload != NULL &&
+	    sign_transcript(out_s.sig, admin.sign_sk, transcript_state(out_s.payload, out_s.len))) {
+		fixture_mac(out_s.mac, transcript_state(out_s.payload, out_s.len));
+		out = wire_signed_pack(&out_s);
+	}
+	wire_signed_clear(&out_s);
 	free(members);
 	return out;
 }
 
-json_t *fixture_wrap(const char *room, const char *creator, const char *member, uint64_t epoch)
+json_t *fixture_wrap(const char *room, const char *admin, const char *member, uint64_t epoch)
 {
 	struct fixture_id from, to;
 	struct wire_wrap w = {.epoch = epoch};
-	uint8_t key[32];
+	uint8_t key[32], room_id[E2E_ROOM_ID_BYTES];
+	const struct wire_roomref ref = {room, room_id};
 	char e[24];
 
-	fixture_identity(creator, &from);
+	fixture_identity(admin, &from);
 	fixture_identity(member, &to);
+	fixture_room_id(room, room_id);
 	snprintf(w.member, sizeof(w.member), "%s", member);
+	snprintf(w.by, sizeof(w.by), "%s", admin);
 	snprintf(e, sizeof(e), "fuzz/session/%llu", (unsigned long long)epoch);
 	fixture_seed(key, e, room);
 	randombytes_buf(w.nonce, sizeof(w.nonce));
 	if (crypto_box_easy(w.box, key, sizeof(key), w.nonce, to.box_pk, from.box_sk) != 0 ||
-	    !sign_transcript(w.sig, from.sign_sk, transcript_wrap(room, &w, to.box_pk)))
+	    !sign_transcript(w.sig, from.sign_sk, transcript_wrap(&ref, &w, to.box_pk)))
 		return NULL;
 	return wire_wrap_pack(&w);
 }
@@ -184,16 +223,18 @@ json_t *fixture_create_body(const char *room, const char *creator)
 {
 	const char *names[1] = {creator};
 	struct wire_member m;
-	uint8_t access_pk[32], access_sk[64], admission[32], salt[32];
+	struct wire_access a;
+	uint8_t room_id[E2E_ROOM_ID_BYTES];
 
-	fixture_room_keys(access_pk, access_sk, admission);
-	fixture_seed(salt, "fuzz/salt", room); /* the first E2E_SALT_BYTES used */
+	fixture_access(room, &a);
+	fixture_room_id(room, room_id);
 	fixture_member(room, creator, &m);
-	return json_pack("{s:i, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:o}", "v", E2E_PROTO_VERSION,
-			 "room", room, "salt", fixture_b64(salt, E2E_SALT_BYTES),
-			 "opslimit", (json_int_t)E2E_KDF_OPS_MIN,
-			 "memlimit", (json_int_t)E2E_KDF_MEM_MIN,
-			 "access_pk", fixture_b64(access_pk, sizeof(access_pk)),
+	return json_pack("{s:i, s:s, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o}",
+			 "v", E2E_PROTO_VERSION, "room", room,
+			 "id", fixture_b64(room_id, sizeof(room_id)),
+			 "salt", fixture_b64(a.salt, sizeof(a.salt)),
+			 "opslimit", (json_int_t)a.opslimit, "memlimit", (json_int_t)a.memlimit,
+			 "access_pk", fixture_b64(a.access_pk, sizeof(a.access_pk)),
 			 "member", wire_member_pack(&m, true),
 			 "state", fixture_signed_state(room, names, 1, 1, 1),
 			 "wraps", fixture_wraps(room, names, 1, 1));
@@ -202,14 +243,16 @@ json_t *fixture_create_body(const char *room, const char *creator)
 json_t *fixture_join_body(const char *room, const char *name, const char *nonce_b64)
 {
 	struct wire_member m;
-	uint8_t access_pk[32], access_sk[64], admission[32];
+	uint8_t access_pk[32], access_sk[64], admission[32], room_id[E2E_ROOM_ID_BYTES];
 	uint8_t nonce[E2E_NONCE_BYTES], proof[E2E_SIG_BYTES];
+	const struct wire_roomref ref = {room, room_id};
 	json_t *out;
 
 	fixture_room_keys(access_pk, access_sk, admission);
+	fixture_room_id(room, room_id);
 	fixture_member(room, name, &m);
 	if (!b64_decode_exact(nonce, sizeof(nonce), nonce_b64) ||
-	    !sign_transcript(proof, access_sk, transcript_join(room, nonce, &m)))
+	    !sign_transcript(proof, access_sk, transcript_join(&ref, nonce, &m)))
 		return NULL;
 	out = wire_member_pack(&m, true);
 	if (out != NULL && (json_object_set_new(out, "nonce", json_string(nonce_b64)) != 0 ||

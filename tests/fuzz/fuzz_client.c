@@ -191,16 +191,18 @@ static void fuzz_plaintext(const uint8_t *data, size_t size)
 	const uint8_t *ad_bytes;
 	size_t ad_len = 0;
 	unsigned long long ct_len = 0;
-	uint8_t hash[E2E_HASH_BYTES];
+	uint8_t hash[E2E_HASH_BYTES], room_id[E2E_ROOM_ID_BYTES];
+	const struct wire_roomref room = {"lobby", room_id};
 
 	CHECK(m != NULL && out != NULL);
+	fixture_room_id("lobby", room_id);
 	if (size + E2E_AEAD_TAG_BYTES > E2E_CT_MAX)
 		goto done;
 	snprintf(m->sender, sizeof(m->sender), "bob");
 	m->seq = 1;
 	m->epoch = 1;
 	m->counter = 1;
-	ad = transcript_msg_ad("lobby", m->sender, m->epoch, m->counter);
+	ad = transcript_msg_ad(&room, m->sender, m->epoch, m->counter);
 	CHECK(ad != NULL && (ad_bytes = canon_data(ad, &ad_len)) != NULL);
 	randombytes_buf(m->nonce, sizeof(m->nonce));
 	crypto_aead_xchacha20poly1305_ietf_encrypt(m->ct, &ct_len, data, size, ad_bytes, ad_len,
@@ -208,8 +210,9 @@ static void fuzz_plaintext(const uint8_t *data, size_t size)
 	m->ct_len = (size_t)ct_len;
 	CHECK(sign_transcript(m->sig, fuzz_sender.sign_sk,
 			      transcript_msg_sig(ad, m->nonce, m->ct, m->ct_len)));
-	if (msg_open(out, m, "lobby", fuzz_sender.sign_pk, fuzz_key) == MSG_OK) {
+	if (msg_open(out, m, &room, fuzz_sender.sign_pk, fuzz_key) == MSG_OK) {
 		CHECK(out->text_len <= E2E_TEXT_MAX && out->text[out->text_len] == '\0');
+		CHECK(out->state_revision >= 1);
 		CHECK(msg_chain_hash(hash, m));
 	}
 done:

@@ -228,6 +228,7 @@ static void relay_teardown(void)
 static void relay_seed(void)
 {
 	static const char *const lobby[] = {"alice", "bob", "dave"};
+	static const char *const kicked[] = {"alice", "bob"};
 	char why[256];
 
 	relay_teardown();
@@ -254,8 +255,10 @@ static void relay_seed(void)
 	seed_join("carol", FUZZ_T_CAROL);
 	seed_join("dave", FUZZ_T_DAVE);
 	seed_call(FUZZ_R_STATE_POST, "lobby", relay.tokens[FUZZ_T_ALICE], NULL,
-		  fixture_state_body("lobby", lobby, 3, FUZZ_LOBBY_REVISION, FUZZ_LOBBY_EPOCH));
-	seed_call(FUZZ_R_MEMBERS_REMOVE, "lobby", relay.tokens[FUZZ_T_ALICE], "dave", NULL);
+		  fixture_state_body("lobby", lobby, 3, FUZZ_LOBBY_REVISION - 1, FUZZ_LOBBY_EPOCH));
+	/* dave is removed the v2 way: a signed state without him */
+	seed_call(FUZZ_R_STATE_POST, "lobby", relay.tokens[FUZZ_T_ALICE], NULL,
+		  fixture_state_body("lobby", kicked, 2, FUZZ_LOBBY_REVISION, FUZZ_LOBBY_EPOCH));
 	seed_call(FUZZ_R_MESSAGES_POST, "lobby", relay.tokens[FUZZ_T_BOB], NULL,
 		  fixture_msg_body(FUZZ_LOBBY_EPOCH, 1, 40));
 	seed_call(FUZZ_R_MESSAGES_POST, "lobby", relay.tokens[FUZZ_T_ALICE], NULL,

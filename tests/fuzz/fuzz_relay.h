@@ -47,7 +47,7 @@ enum fuzz_room {
 
 /* Seeded state mkcorpus needs: the state revision and epoch of lobby
  * (alice, bob and dave listed), and an outstanding challenge of lobby. */
-#define FUZZ_LOBBY_REVISION 2
+#define FUZZ_LOBBY_REVISION 3
 #define FUZZ_LOBBY_EPOCH 2
 const char *fuzz_relay_spare_nonce(void);
 

@@ -131,18 +131,31 @@ static void fuzz_state_roundtrip(const struct wire_state *a)
 
 	CHECK(bytes != NULL);
 	CHECK(wire_state_parse(bytes, len, &b, &err) == E2E_OK);
-	CHECK(strcmp(a->room, b.room) == 0 && strcmp(a->creator, b.creator) == 0);
+	CHECK(strcmp(a->room, b.room) == 0 && memcmp(a->id, b.id, sizeof(a->id)) == 0 &&
+	      strcmp(a->by, b.by) == 0);
 	CHECK(a->revision == b.revision && a->epoch == b.epoch && a->history == b.history);
-	CHECK(a->n_members == b.n_members && a->n_former == b.n_former);
+	CHECK(memcmp(&a->access, &b.access, sizeof(a->access)) == 0);
+	CHECK(memcmp(&a->admission, &b.admission, sizeof(a->admission)) == 0);
+	CHECK(a->n_members == b.n_members && a->n_former == b.n_former &&
+	      a->n_banned == b.n_banned);
 	for (size_t i = 0; i < a->n_members; i++)
 		CHECK(memcmp(&a->members[i], &b.members[i], sizeof(b.members[i])) == 0);
 	for (size_t i = 0; i < a->n_former; i++)
 		CHECK(memcmp(&a->former[i], &b.former[i], sizeof(b.former[i])) == 0);
-	/* and the lookups the client makes on it stay in bounds */
-	for (size_t i = 0; i < a->n_members; i++)
+	for (size_t i = 0; i < a->n_banned; i++)
+		CHECK(memcmp(&a->banned[i], &b.banned[i], sizeof(b.banned[i])) == 0);
+	/* and the lookups the client makes on it stay in bounds; a parsed
+	 * state is signed by one of its admins */
+	CHECK(wire_state_admin(a, a->by) != NULL);
+	for (size_t i = 0; i < a->n_members; i++) {
 		CHECK(wire_state_find(a, a->members[i].name) == &a->members[i]);
+		CHECK(a->members[i].since >= 1 && a->members[i].since <= a->epoch);
+		(void)wire_state_banned(a, &a->members[i]);
+	}
 	for (size_t i = 0; i < a->n_former; i++)
 		CHECK(wire_state_keys_at(a, a->former[i].m.name, a->former[i].last_epoch) != NULL);
+	for (size_t i = 0; i < a->n_banned; i++)
+		CHECK(wire_state_banned(a, &a->banned[i]) != NULL);
 	wire_state_clear(&b);
 	free(bytes);
 }
@@ -159,22 +172,24 @@ static void fuzz_state(const uint8_t *payload, size_t len)
 
 static void fuzz_signed(json_t *obj)
 {
-	uint8_t *payload = NULL;
-	size_t len = 0;
-	uint8_t sig[E2E_SIG_BYTES];
+	struct wire_signed a, b;
 	json_error_t err;
 	json_t *j;
 
-	if (wire_signed_unpack(obj, &payload, &len, sig, &err) != E2E_OK) {
-		CHECK(payload == NULL);
+	if (wire_signed_unpack(obj, &a, &err) != E2E_OK) {
+		CHECK(a.payload == NULL && a.len == 0);
 		return;
 	}
-	CHECK(payload != NULL && len > 0 && len <= E2E_STATE_MAX);
-	fuzz_state(payload, len);
-	j = wire_signed_pack(payload, len, sig);
+	CHECK(a.payload != NULL && a.len > 0 && a.len <= E2E_STATE_MAX);
+	fuzz_state(a.payload, a.len);
+	j = wire_signed_pack(&a);
 	CHECK(j != NULL);
+	CHECK(wire_signed_unpack(j, &b, &err) == E2E_OK);
+	CHECK(b.len == a.len && memcmp(a.payload, b.payload, a.len) == 0);
+	CHECK(memcmp(a.sig, b.sig, sizeof(a.sig)) == 0 && memcmp(a.mac, b.mac, sizeof(a.mac)) == 0);
 	json_decref(j);
-	free(payload);
+	wire_signed_clear(&a);
+	wire_signed_clear(&b);
 }
 
 /* Every record parser on one JSON value. */

@@ -83,28 +83,47 @@ static json_t *stored_msg(uint64_t seq, const char *sender, uint64_t counter)
 	return j;
 }
 
-/* A state with former members and shared history. */
+/* A state with every part: two admins (the second signs), former
+ * members, a ban, shared history, a changed password's access block and
+ * admission box. */
 static json_t *signed_state_former(size_t *payload_len, uint8_t **payload_out)
 {
-	struct wire_member members[2];
+	struct wire_member members[3], banned[1];
 	struct wire_former former[1];
 	struct wire_state s = {.revision = 4, .epoch = 3, .history = WIRE_HISTORY_SHARED,
-			       .members = members, .n_members = 2, .former = former,
-			       .n_former = 1};
-	uint8_t sig[E2E_SIG_BYTES];
-	uint8_t *payload;
+			       .members = members, .n_members = 3, .former = former,
+			       .n_former = 1, .banned = banned, .n_banned = 1};
+	struct wire_signed out = {.payload = NULL};
 	json_t *j;
 
 	snprintf(s.room, sizeof(s.room), "lobby");
-	snprintf(s.creator, sizeof(s.creator), "alice");
+	fixture_room_id("lobby", s.id);
+	snprintf(s.by, sizeof(s.by), "carol");
+	randombytes_buf(s.access.salt, sizeof(s.access.salt));
+	s.access.opslimit = E2E_KDF_OPS_MIN + 1;
+	s.access.memlimit = E2E_KDF_MEM_MIN;
+	randombytes_buf(s.access.access_pk, sizeof(s.access.access_pk));
+	s.admission.present = true;
+	s.admission.epoch = 3;
+	randombytes_buf(s.admission.nonce, sizeof(s.admission.nonce));
+	randombytes_buf(s.admission.box, sizeof(s.admission.box));
 	fill_member(&members[0], "lobby", "alice");
 	fill_member(&members[1], "lobby", "bob");
+	fill_member(&members[2], "lobby", "carol");
+	for (size_t i = 0; i < 3; i++) {
+		memset(members[i].mac, 0, sizeof(members[i].mac));
+		members[i].since = i + 1;
+		members[i].admin = i != 1;
+	}
 	fill_member(&former[0].m, "lobby", "dave");
 	former[0].last_epoch = 2;
-	payload = wire_state_build(&s, payload_len);
-	randombytes_buf(sig, sizeof(sig));
-	j = wire_signed_pack(payload, *payload_len, sig);
-	*payload_out = payload;
+	fill_member(&banned[0], "lobby", "mallory");
+	out.payload = wire_state_build(&s, &out.len);
+	randombytes_buf(out.sig, sizeof(out.sig));
+	randombytes_buf(out.mac, sizeof(out.mac));
+	j = wire_signed_pack(&out);
+	*payload_len = out.len;
+	*payload_out = out.payload;
 	return j;
 }
 
@@ -119,6 +138,7 @@ static void wire_corpus(void)
 	size_t len = 0;
 
 	snprintf(room.room, sizeof(room.room), "lobby");
+	fixture_room_id("lobby", room.id);
 	snprintf(room.creator, sizeof(room.creator), "alice");
 	randombytes_buf(room.salt, sizeof(room.salt));
 	put_json("wire", "room", NULL, 0, wire_room_pack(&room));
@@ -158,8 +178,11 @@ static void wire_corpus(void)
 	put_str("wire", "reply_token", "{\"room\":\"lobby\",\"member\":\"bob\",\"token\":"
 		"\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\",\"status\":\"pending\"}");
 	/* malformed */
-	put_str("wire", "bad_truncated", "{\"v\":1,\"room\":\"lob");
-	put_str("wire", "bad_duplicate", "{\"v\":1,\"v\":1}");
+	put_str("wire", "bad_truncated", "{\"v\":2,\"room\":\"lob");
+	put_str("wire", "bad_duplicate", "{\"v\":2,\"v\":2}");
+	put_str("wire", "bad_v1_room", "{\"v\":1,\"room\":\"lobby\",\"salt\":"
+		"\"AAAAAAAAAAAAAAAAAAAAAA==\",\"opslimit\":2,\"memlimit\":67108864,"
+		"\"creator\":\"alice\",\"created_at\":1}");
 	put_str("wire", "bad_nesting", "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{}]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}");
 	put_str("wire", "bad_number", "{\"v\":1e999999,\"epoch\":-9223372036854775809}");
 	put_str("wire", "bad_types", "{\"v\":\"1\",\"name\":1,\"sign_pk\":null,\"box_pk\":[],\"mac\":{}}");
@@ -216,7 +239,7 @@ static void relay_corpus(void)
 	relay_req("create_taken", FUZZ_R_ROOMS_CREATE, FUZZ_T_NONE, FUZZ_ROOM_NEW, NULL,
 		  fixture_create_body("lobby", "frank"), NULL, 409);
 	relay_req("create_bad", FUZZ_R_ROOMS_CREATE, FUZZ_T_NONE, FUZZ_ROOM_NEW, NULL, NULL,
-		  "{\"v\":1,\"room\":\"attic\"}", 400);
+		  "{\"v\":2,\"room\":\"attic\"}", 400);
 	relay_req("room_get", FUZZ_R_ROOMS_GET, FUZZ_T_NONE, FUZZ_ROOM_LOBBY, NULL, NULL, "", 200);
 	relay_req("room_get_none", FUZZ_R_ROOMS_GET, FUZZ_T_NONE, FUZZ_ROOM_NONE, NULL, NULL, "",
 		  404);
@@ -241,12 +264,16 @@ static void relay_corpus(void)
 		  NULL, "", 401);
 	relay_req("members_other_room", FUZZ_R_MEMBERS_LIST, FUZZ_T_ERIN, FUZZ_ROOM_LOBBY, NULL,
 		  NULL, "", 401);
+	/* v2: an admitted member is removed by a signed state, not a DELETE;
+	 * an admin does not leave by DELETE either */
 	relay_req("remove", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_ALICE, FUZZ_ROOM_LOBBY, "bob", NULL, "",
-		  200);
+		  409);
+	relay_req("remove_admin_self", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_ALICE, FUZZ_ROOM_LOBBY,
+		  "alice", NULL, "", 409);
 	relay_req("remove_self", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_CAROL, FUZZ_ROOM_LOBBY, "carol",
 		  NULL, "", 200);
-	relay_req("remove_creator", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, "alice",
-		  NULL, "", 409);
+	relay_req("remove_admin", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, "alice",
+		  NULL, "", 403);
 	relay_req("remove_other", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, "carol",
 		  NULL, "", 403);
 	relay_req("remove_bad_name", FUZZ_R_MEMBERS_REMOVE, FUZZ_T_ALICE, FUZZ_ROOM_LOBBY, "..",
@@ -261,7 +288,7 @@ static void relay_corpus(void)
 	relay_req("state_post_stale", FUZZ_R_STATE_POST, FUZZ_T_ALICE, FUZZ_ROOM_LOBBY, NULL,
 		  fixture_state_body("lobby", next, 3, FUZZ_LOBBY_REVISION, FUZZ_LOBBY_EPOCH + 1),
 		  NULL, 409);
-	relay_req("state_post_not_creator", FUZZ_R_STATE_POST, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, NULL,
+	relay_req("state_post_not_admin", FUZZ_R_STATE_POST, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, NULL,
 		  fixture_state_body("lobby", next, 3, FUZZ_LOBBY_REVISION + 1,
 				     FUZZ_LOBBY_EPOCH + 1), NULL, 403);
 	relay_req("wraps", FUZZ_R_WRAPS_GET, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, NULL, NULL, "", 200);
@@ -290,7 +317,7 @@ static void relay_corpus(void)
 	relay_req("bad_json", FUZZ_R_STATE_POST, FUZZ_T_ALICE, FUZZ_ROOM_LOBBY, NULL, NULL,
 		  "{\"state\":", 400);
 	relay_req("bad_dup", FUZZ_R_MESSAGES_POST, FUZZ_T_BOB, FUZZ_ROOM_LOBBY, NULL, NULL,
-		  "{\"v\":1,\"v\":1}", 400);
+		  "{\"v\":2,\"v\":2}", 400);
 }
 
 /* ---- the client ---- */
@@ -300,13 +327,13 @@ static void client_roomfile(const char *dir)
 	static const char *const names[] = {"alice", "bob"};
 	struct roomfile *rf = NULL;
 	char path[512], err[256];
-	uint8_t key[E2E_KEY_BYTES], *payload = NULL, *bytes;
-	size_t len = 0;
+	uint8_t key[E2E_KEY_BYTES], *bytes;
 	json_t *signed_state = fixture_signed_state("lobby", names, 2, 2, 2);
+	struct wire_signed ss;
 	struct wire_state s;
 	struct wire_member m;
+	struct departure gone = {.name = "dave", .ban = true};
 	json_error_t jerr;
-	uint8_t sig[E2E_SIG_BYTES];
 	FILE *f;
 	long n;
 
@@ -317,18 +344,21 @@ static void client_roomfile(const char *dir)
 		exit(1);
 	}
 	snprintf(rf->room, sizeof(rf->room), "lobby");
+	fixture_room_id("lobby", rf->room_id);
 	snprintf(rf->me, sizeof(rf->me), "bob");
+	snprintf(rf->creator, sizeof(rf->creator), "alice");
 	randombytes_buf(rf->sec->token, sizeof(rf->sec->token));
 	randombytes_buf(rf->sec->access_seed, sizeof(rf->sec->access_seed));
 	randombytes_buf(rf->sec->admission, sizeof(rf->sec->admission));
 	randombytes_buf(rf->salt, sizeof(rf->salt));
 	rf->opslimit = E2E_KDF_OPS_MIN;
 	rf->memlimit = E2E_KDF_MEM_MIN;
-	fill_member(&rf->creator, "lobby", "alice");
-	rf->creator_pinned = true;
-	wire_signed_unpack(signed_state, &payload, &len, sig, &jerr);
-	wire_state_parse(payload, len, &s, &jerr);
-	roomfile_set_state(rf, payload, len, sig, &s);
+	if (wire_signed_unpack(signed_state, &ss, &jerr) != E2E_OK ||
+	    wire_state_parse(ss.payload, ss.len, &s, &jerr) != E2E_OK) {
+		fprintf(stderr, "mkcorpus: the fixture's state: %s\n", jerr.text);
+		exit(1);
+	}
+	roomfile_set_state(rf, &ss, &s);
 	for (uint64_t e = 1; e <= 2; e++) {
 		randombytes_buf(key, sizeof(key));
 		roomfile_add_epoch_key(rf, e, key);
@@ -336,11 +366,13 @@ static void client_roomfile(const char *dir)
 	rf->counter = 3;
 	rf->last_seq = 9;
 	fill_member(&m, "lobby", "alice");
-	roomfile_sender(rf, "alice", m.sign_pk)->counter = 4;
+	roomfile_sender(rf, "alice", m.sign_pk)->chain.counter = 4;
 	roomfile_know(rf, &m)->verified = true;
 	fill_member(&m, "lobby", "bob");
 	roomfile_know(rf, &m);
-	roomfile_depart(rf, "dave");
+	fill_member(&m, "lobby", "dave");
+	memcpy(gone.sign_pk, m.sign_pk, sizeof(gone.sign_pk));
+	roomfile_depart(rf, &gone);
 	rf->settings = (struct creator_settings){true, 1000, 86400, 1795301451000, 7};
 	if (roomfile_save(rf, err, sizeof(err)) != ST_OK) {
 		fprintf(stderr, "mkcorpus: %s\n", err);
@@ -366,7 +398,7 @@ static void client_roomfile(const char *dir)
 
 static void client_corpus(const char *tmp)
 {
-	static const char roomfile_bad[] = "\x00{\"v\":1,\"room\":\"lobby\",\"me\":\"bob\"}";
+	static const char roomfile_bad[] = "\x00{\"v\":2,\"room\":\"lobby\",\"me\":\"bob\"}";
 	char prev[64], text[512];
 	uint8_t zero[E2E_HASH_BYTES] = {0};
 
@@ -384,15 +416,19 @@ static void client_corpus(const char *tmp)
 	put_str("client", "reply_html", "\x01\x0e<html>bad gateway</html>");
 	/* plaintexts: byte 0 = 2 */
 	b64_encode_into(prev, sizeof(prev), zero, sizeof(zero));
-	snprintf(text, sizeof(text), "\x02{\"time\":1795301459000,\"text\":\"hello\",\"prev\":\"%s\"}",
-		 prev);
+	snprintf(text, sizeof(text), "\x02{\"time\":1795301459000,\"text\":\"hello\",\"prev\":\"%s\","
+		 "\"state\":{\"revision\":3,\"hash\":\"%s\"}}", prev, prev);
 	put_str("client", "plain", text);
-	snprintf(text, sizeof(text), "\x02{\"time\":1,\"text\":\"\",\"prev\":\"%s\",\"leave\":true}",
-		 prev);
+	snprintf(text, sizeof(text), "\x02{\"time\":1,\"text\":\"\",\"prev\":\"%s\",\"leave\":true,"
+		 "\"state\":{\"revision\":1,\"hash\":\"%s\"}}", prev, prev);
 	put_str("client", "plain_leave", text);
 	snprintf(text, sizeof(text),
-		 "\x02{\"time\":-1,\"text\":\"\\u001b]0;x\\u0007\\u009b\",\"prev\":\"%s\"}", prev);
+		 "\x02{\"time\":-1,\"text\":\"\\u001b]0;x\\u0007\\u009b\",\"prev\":\"%s\","
+		 "\"state\":{\"revision\":9223372036854775807,\"hash\":\"%s\"}}", prev, prev);
 	put_str("client", "plain_controls", text);
+	/* protocol v1's plaintext: no state */
+	snprintf(text, sizeof(text), "\x02{\"time\":1,\"text\":\"hi\",\"prev\":\"%s\"}", prev);
+	put_str("client", "plain_v1", text);
 	put_str("client", "plain_bad", "\x02{\"time\":1,\"text\":1}");
 }
 
@@ -403,7 +439,7 @@ static void routes_corpus(void)
 	static const char *const reqs[][2] = {
 		{"healthz", "GET\n/healthz\n\n"},
 		{"metrics", "GET\n/metrics\n\n"},
-		{"rooms_create", "POST\n/v1/rooms\n\n{\"v\":1}"},
+		{"rooms_create", "POST\n/v1/rooms\n\n{\"v\":2}"},
 		{"room_get", "GET\n/v1/rooms/lobby\n\n"},
 		{"challenges", "POST\n/v1/rooms/lobby/challenges\n\n"},
 		{"messages_list", "GET\n/v1/rooms/lobby/messages?after=3&limit=2&wait=0\nAAAA\n"},

@@ -26,7 +26,7 @@ swap_wraps
 for who in bob carol; do
 	run_as "$who" "$who.swapped" read yard
 	status_is 3 "$who.swapped" # not admitted: no key for the epoch
-	warned "$who.swapped" "the key wrap for epoch $epoch is not from the creator or was altered"
+	warned "$who.swapped" "the key wrap for epoch $epoch is not from an admin or was altered"
 	not_shown "$who.swapped" "alice to the newcomers"
 done
 swap_wraps
@@ -49,7 +49,7 @@ for rule in "set-field box \"$zeros48\"" "set-field nonce \"$zeros24\""; do
 	rules "GET /v1/rooms/yard/wraps $rule"
 	run_as bob "bob.alt$n" read yard
 	status_is 3 "bob.alt$n"
-	warned "bob.alt$n" "the key wrap for epoch $epoch is not from the creator or was altered"
+	warned "bob.alt$n" "the key wrap for epoch $epoch is not from an admin or was altered"
 	not_shown "bob.alt$n" "alice in the new epoch"
 done
 rules "GET /v1/rooms/yard/wraps drop-field sig"
@@ -59,7 +59,7 @@ warned bob.nosig "malformed key wrap ignored"
 rules "GET /v1/rooms/yard/wraps set-field epoch 999"
 run_as bob bob.epoch read yard
 status_is 3 bob.epoch
-warned bob.epoch "not from the creator or was altered"
+warned bob.epoch "not from an admin or was altered"
 
 honest
 run_as bob bob.after read yard

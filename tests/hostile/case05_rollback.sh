@@ -26,14 +26,14 @@ as alice send yard "in the new epoch"
 rules "GET /v1/rooms/yard/wraps body ${old_wraps//\"epoch\":[0-9]/\"epoch\":$new_epoch}"
 run_as bob oldwrap read yard
 status_is 3 oldwrap
-warned oldwrap "the key wrap for epoch $new_epoch is not from the creator or was altered"
+warned oldwrap "the key wrap for epoch $new_epoch is not from an admin or was altered"
 not_shown oldwrap "in the new epoch"
 
 # bob takes the new state and key, then is served the old state again.
 honest
 run_as bob honest read yard
 shown honest "alice: in the new epoch"
-rules "GET /v1/rooms/yard/state body $old_state"
+rules "GET /v1/rooms/yard/states body {\"states\":[$old_state]}"
 run_as bob rollback read yard
 status_is 0 rollback
 warned rollback "ignoring the room state the relay sent: it is older than the state already accepted (rollback)"

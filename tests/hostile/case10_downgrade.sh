@@ -12,7 +12,7 @@ as bob send yard "no downgrade"
 
 # Messages: carol has not read this one yet.
 n=0
-for rule in "drop-field sig" "set-field v 0" "set-field v 2" 'add-field alg "aes-128-ecb"' \
+for rule in "drop-field sig" "set-field v 0" "set-field v 1" "set-field v 3" 'add-field alg "aes-128-ecb"' \
 	'add-field sig_alg "none"'; do
 	n=$((n + 1))
 	rules "GET /v1/rooms/yard/messages $rule"

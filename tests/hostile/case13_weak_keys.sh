@@ -17,14 +17,17 @@ room3 yard
 
 # field STRING: a transcript field (4-byte big-endian length, then bytes), hex.
 field() { printf '%08x' "${#1}"; printf '%s' "$1" | xxd -p | tr -d '\n'; }
+# The room id (protocol v2: every transcript binds it), hex.
+ROOM_ID=$(q "SELECT hex(room_key) FROM rooms WHERE name = 'yard'")
 # member_mac KEY_B64 ROOM NAME SIGN_HEX BOX_HEX: crypto_auth (HMAC-SHA-512-256)
-# over the member transcript.
+# over the member transcript (room name and id, name, keys).
 member_mac() {
 	local key
 	key=$(printf '%s' "$1" | base64 -d | xxd -p | tr -d '\n')
 	{
-		field e2e-chat/v1/member
+		field e2e-chat/v2/member
 		field "$2"
+		printf '%08x%s' 16 "$ROOM_ID"
 		field "$3"
 		printf '%08x%s%08x%s' 32 "$4" 32 "$5"
 	} | xxd -r -p | openssl dgst -sha512 -mac HMAC -macopt "hexkey:$key" -binary |

@@ -25,7 +25,7 @@ refused() {
 warns() {
 	run_as carol "$1" read yard
 	status_is 0 "$1"
-	warned "$1" "room yard: the room parameters changed on the relay"
+	warned "$1" "room yard: the room parameters on the relay differ from the signed ones"
 	shown "$1" "bob: before the change"
 }
 

@@ -18,6 +18,7 @@
 #   warned TAG TEXT       $T/TAG.err has a "SECURITY: " line with TEXT
 #   not_shown TAG TEXT    $T/TAG.out does not contain TEXT
 #   fingerprint SIGN_HEX BOX_HEX   a member's fingerprint, as verify shows it
+#   copy_identity A B     profile B gets A's identity (same keys), no rooms
 #   relay_serves          the relay still answers (GET /healthz)
 #   hostile_stop          stop proxy and relay, each of which must exit 0
 #   hostile_done NAME     hostile_stop; checks_done NAME
@@ -164,6 +165,16 @@ fingerprint() {
 		printf '%s' "$label" | xxd -p
 		printf '%08x%s%08x%s' 32 "$1" 32 "$2"
 	} | tr -d '\n' | xxd -r -p | b2sum -l 160 | cut -c1-40 | sed 's/..../& /g; s/ $//'
+}
+
+# copy_identity FROM TO: TO gets FROM's identity (the same keys) and no room.
+copy_identity() {
+	local src rel
+	src=$(find "$T/$1" -name identity -type f | head -1)
+	rel=${src#"$T/$1/"}
+	mkdir -p "$(dirname "$T/$2/$rel")"
+	chmod 700 "$T/$2" "$(dirname "$T/$2/$rel")"
+	cp -p "$src" "$T/$2/$rel"
 }
 
 relay_serves() {

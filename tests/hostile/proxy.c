@@ -13,6 +13,9 @@
  *   METHOD PATH-PREFIX ACTION [ARG]     (METHOD may be '*')
  *
  *   status N           answer N with the relay's body
+ *   fake N TEXT        answer N with TEXT without forwarding the request:
+ *                      the relay never sees it (a relay that says yes and
+ *                      does nothing)
  *   body TEXT          answer the relay's status with TEXT as the body
  *   empty              200 with an empty body
  *   truncate N         only the first N bytes of the relay's body
@@ -467,6 +470,13 @@ static enum MHD_Result handle(struct proxy *p, struct MHD_Connection *con, const
 	if (ruled && strcmp(r.action, "hang") == 0) {
 		hang(p);
 		return MHD_NO; /* close the connection without an answer */
+	}
+	if (ruled && strcmp(r.action, "fake") == 0) {
+		unsigned long n = 0;
+		int used = 0;
+
+		if (sscanf(r.arg, "%lu %n", &n, &used) >= 1 && n >= 100 && n <= 999)
+			return answer(con, (long)n, r.arg + used, strlen(r.arg + used));
 	}
 	if (ruled && strcmp(r.action, "endless") == 0 && !from_start(rq, &client_uri)) {
 		ret = MHD_NO;

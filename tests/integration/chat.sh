@@ -51,7 +51,7 @@ eventually 60 reads alice lobby "piped from carol" || fail "alice misses carol's
 
 # members: everybody admitted, in the creator-signed state.
 as bob members lobby >"$T/members"
-assert_contains "$(cat "$T/members")" "alice	admitted	unverified	creator"
+assert_contains "$(cat "$T/members")" "alice	admitted	unverified	admin"
 assert_contains "$(cat "$T/members")" "bob	admitted	unverified	you"
 assert_contains "$(cat "$T/members")" "carol	admitted"
 

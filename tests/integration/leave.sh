@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A member leaves: its membership ends on the relay and locally, the
 # creator's running client starts a new epoch without it, and the others
-# carry on. The creator cannot leave.
+# carry on. The creator, the only admin, cannot leave before naming
+# another admin.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
@@ -34,7 +35,7 @@ epoch_after=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).
 rc=0
 as alice leave hall 2>"$T/leave.err" || rc=$?
 assert_eq 2 "$rc" "the creator leaving"
-assert_contains "$(cat "$T/leave.err")" "creator cannot leave"
+assert_contains "$(cat "$T/leave.err")" "you are the only admin of room"
 
 hang_up alice
 relay_stop

@@ -23,7 +23,7 @@ assert_eq 3 "$rc" "read before admission"
 # bob's join waits, saying so, with a message queued in its input.
 as_bg bob den
 say bob "bob was waiting"
-eventually 60 grep -q 'Waiting for the room creator' "$T/bob.err" ||
+eventually 60 grep -q 'Waiting for an admin of' "$T/bob.err" ||
 	fail "bob's join does not say it is waiting"
 sleep 0.5
 kill -0 "$bob_pid" 2>/dev/null || fail "bob's join gave up waiting"
@@ -43,7 +43,7 @@ assert_contains "$(cat "$T/admit.err")" "Nobody to admit"
 rc=0
 as bob admit den 2>"$T/bob.err" || rc=$?
 assert_eq 2 "$rc" "admit by a non-creator"
-assert_contains "$(cat "$T/bob.err")" "only the room's creator"
+assert_contains "$(cat "$T/bob.err")" "only an admin of room"
 # kick and the chat's /kick: the same words (issue 11)
 rc=0
 as bob kick den alice 2>"$T/kick.err" || rc=$?

@@ -163,7 +163,7 @@ room_of_three() {
 	pg_join "$room" carol 3
 	CAROL=$PG_TOKEN
 	on 1
-	"$E2E_FORGE" state "$room" alice 2 1 bob carol >"$T/state.json"
+	"$E2E_FORGE" state "$room" alice 2 1 bob carol --password "$PG_PW" >"$T/state.json"
 	curl_json_file POST "/v1/rooms/$room/state" "$T/state.json" "$ALICE"
 	assert_eq 200 "$STATUS" "admission through relay 1"
 }

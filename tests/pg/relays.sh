@@ -6,8 +6,8 @@
 # notification can do it); a notification lost (relay 1's listening
 # connection cut while new connections are refused, the post made
 # meanwhile) still reaches the reader once relay 1 reconnects; a removal
-# made through relay 2 is refused on relay 1's very next request (relay 1
-# had the member's token cached).
+# made through relay 2 (a signed state that drops the member) is refused
+# on relay 1's very next request (relay 1 had the member's token cached).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -97,14 +97,16 @@ allow_connections() {
 }
 long_poll "$seq" 5 "lost notification" cut_listeners allow_connections
 
-# the kick: relay 1 has bob's token cached (a read), alice removes bob
-# through relay 2, and bob's very next request on relay 1 is refused
+# the kick: relay 1 has bob's token cached (a read), alice posts a state
+# without bob (a new epoch) through relay 2, and bob's very next request
+# on relay 1 is refused
 on 1
 curl_json GET "/v1/rooms/lobby/messages?after=$seq" "" "$BOB"
 assert_eq 200 "$STATUS" "bob reads through relay 1 before the kick"
 on 2
-curl_json DELETE /v1/rooms/lobby/members/bob "" "$ALICE"
-assert_eq 200 "$STATUS" "alice removes bob through relay 2"
+"$E2E_FORGE" state lobby alice 3 2 carol --password "$PG_PW" >"$T/kick.json"
+curl_json_file POST /v1/rooms/lobby/state "$T/kick.json" "$ALICE"
+assert_eq 200 "$STATUS" "alice drops bob with a state through relay 2"
 on 1
 curl_json GET "/v1/rooms/lobby/messages?after=$seq" "" "$BOB"
 check_eq 403 "$STATUS" "bob's next read through relay 1 after the kick"

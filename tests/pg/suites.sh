@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 case "${1-}" in
-api) suites=(rooms members states messages limits caches) ;;
+api) suites=(rooms members states messages limits caches v1rooms) ;;
 integration)
 	suites=(chat offline_creator passwords restart cli leave rotation history trust approve
 		passphrase limits terminal longpoll longpoll_restart)

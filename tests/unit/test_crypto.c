@@ -1,7 +1,9 @@
 /* test_crypto.c - the client's cryptography (identity, room keys, member
- * MACs, join proofs, state signatures, key wraps, messages): everything
- * that should verify does, and every single changed bit of what is MAC'd,
- * signed or encrypted is refused.
+ * MACs, join proofs, state signatures and MACs, admission boxes, key
+ * wraps, messages): everything that should verify does, and every single
+ * changed bit of what is MAC'd, signed or encrypted is refused. Every
+ * transcript binds the room's id: the same room name with another id
+ * (a room made again under that name) verifies nothing.
  *
  * The tamper loops are driven by a table of {name, pointer, length}
  * targets and a `refused` function that tries the operation on the current
@@ -85,12 +87,14 @@ static struct roomkey *random_roomkey(void)
 	return k;
 }
 
-/* The people of these tests: alice creates the room, bob joins it,
- * carol is anyone else. */
+/* The people of these tests: alice creates the room (an admin), bob
+ * joins it, carol is anyone else. `id` is room-1's id; `other_id` the id
+ * of another room-1 (made again under the same name). */
 struct cast {
 	struct identity *alice, *bob, *carol;
 	struct wire_member alice_m, bob_m, carol_m;
 	struct roomkey *key, *other_key;
+	uint8_t id[E2E_ROOM_ID_BYTES], other_id[E2E_ROOM_ID_BYTES];
 };
 
 /* ---- identity ---- */
@@ -237,56 +241,65 @@ static void test_roomkey_bounds(void)
 struct mac_case {
 	const struct roomkey *key;
 	const char *room;
+	const uint8_t *id;
 	struct wire_member *m;
 };
 
 static bool mac_refused(void *ctx)
 {
 	const struct mac_case *c = ctx;
+	const struct wire_roomref room = {c->room, c->id};
 
-	return !roomkey_member_mac_ok(c->key, c->room, c->m);
+	return !roomkey_member_mac_ok(c->key, &room, c->m);
 }
 
 static void test_member_mac(const struct cast *c)
 {
 	char room[] = "room-1";
+	uint8_t id[E2E_ROOM_ID_BYTES];
+	const struct wire_roomref ref = {room, id}, other_id = {room, c->other_id};
 	struct wire_member m = c->bob_m, other;
-	struct mac_case mc = {c->key, room, &m};
+	struct mac_case mc = {c->key, room, id, &m};
 	const struct target targets[] = {
 		{"mac", m.mac, sizeof m.mac},
 		{"sign_pk", m.sign_pk, sizeof m.sign_pk},
 		{"box_pk", m.box_pk, sizeof m.box_pk},
 		{"name", m.name, strlen(m.name)},
 		{"room", room, strlen(room)},
+		{"room id", id, sizeof id},
 	};
 	static const char *other_rooms[] = {"room-", "room-12", "ROOM-1", ""};
 	static const char *other_names[] = {"bo", "bobb", "alice", ""};
 
-	if (!CHECK(roomkey_member_mac(c->key, room, &m)))
+	memcpy(id, c->id, sizeof id);
+	if (!CHECK(roomkey_member_mac(c->key, &ref, &m)))
 		return;
 	CHECK(!all_zero(m.mac, sizeof m.mac));
 	check_tampering("member MAC", targets, N_OF(targets), mac_refused, &mc);
 
-	for (size_t i = 0; i < N_OF(other_rooms); i++)
-		CHECKF(!roomkey_member_mac_ok(c->key, other_rooms[i], &m), "room \"%s\"",
-		       other_rooms[i]);
+	for (size_t i = 0; i < N_OF(other_rooms); i++) {
+		const struct wire_roomref o = {other_rooms[i], id};
+
+		CHECKF(!roomkey_member_mac_ok(c->key, &o, &m), "room \"%s\"", other_rooms[i]);
+	}
+	CHECKF(!roomkey_member_mac_ok(c->key, &other_id, &m), "same name, another room id");
 	for (size_t i = 0; i < N_OF(other_names); i++) {
 		other = m;
 		snprintf(other.name, sizeof other.name, "%s", other_names[i]);
-		CHECKF(!roomkey_member_mac_ok(c->key, room, &other), "name \"%s\"", other_names[i]);
+		CHECKF(!roomkey_member_mac_ok(c->key, &ref, &other), "name \"%s\"", other_names[i]);
 	}
-	CHECK(!roomkey_member_mac_ok(c->other_key, room, &m));
+	CHECK(!roomkey_member_mac_ok(c->other_key, &ref, &m));
 	/* Keys swapped between the two fields. */
 	other = m;
 	memcpy(other.sign_pk, m.box_pk, sizeof other.sign_pk);
 	memcpy(other.box_pk, m.sign_pk, sizeof other.box_pk);
-	CHECK(!roomkey_member_mac_ok(c->key, room, &other));
+	CHECK(!roomkey_member_mac_ok(c->key, &ref, &other));
 	/* Field boundaries: room "ab" + name "c" is not room "a" + name "bc". */
 	other = m;
 	snprintf(other.name, sizeof other.name, "c");
-	if (CHECK(roomkey_member_mac(c->key, "ab", &other))) {
+	if (CHECK(roomkey_member_mac(c->key, &(struct wire_roomref){"ab", id}, &other))) {
 		snprintf(other.name, sizeof other.name, "bc");
-		CHECK(!roomkey_member_mac_ok(c->key, "a", &other));
+		CHECK(!roomkey_member_mac_ok(c->key, &(struct wire_roomref){"a", id}, &other));
 	}
 }
 
@@ -297,14 +310,16 @@ struct join_case {
 	uint8_t access_pk[E2E_SIGN_PK_BYTES];
 	uint8_t nonce[E2E_NONCE_BYTES];
 	char room[16];
+	uint8_t id[E2E_ROOM_ID_BYTES];
 	struct wire_member m;
 };
 
 static bool join_refused(void *ctx)
 {
 	const struct join_case *j = ctx;
+	const struct wire_roomref room = {j->room, j->id};
 
-	return !verify_join_proof(j->proof, j->access_pk, j->room, j->nonce, &j->m);
+	return !verify_join_proof(j->proof, j->access_pk, &room, j->nonce, &j->m);
 }
 
 static void test_join_proof(const struct cast *c)
@@ -318,52 +333,71 @@ static void test_join_proof(const struct cast *c)
 		{"box_pk", j.m.box_pk, sizeof j.m.box_pk},
 		{"name", j.m.name, strlen(c->bob_m.name)},
 		{"room", j.room, strlen("room-1")},
+		{"room id", j.id, sizeof j.id},
 	};
+	const struct wire_roomref ref = {j.room, j.id}, room2 = {"room-2", j.id};
+	const struct wire_roomref other_id = {j.room, c->other_id};
 	uint8_t proof[E2E_SIG_BYTES];
 
 	memset(&j, 0, sizeof j);
 	snprintf(j.room, sizeof j.room, "room-1");
+	memcpy(j.id, c->id, sizeof j.id);
 	j.m = c->bob_m;
 	memcpy(j.access_pk, c->key->access_pk, sizeof j.access_pk);
 	randombytes_buf(j.nonce, sizeof j.nonce);
-	if (!CHECK(roomkey_join_proof(c->key, j.proof, j.room, j.nonce, &j.m)))
+	if (!CHECK(roomkey_join_proof(c->key, j.proof, &ref, j.nonce, &j.m)))
 		return;
 	check_tampering("join proof", targets, N_OF(targets), join_refused, &j);
 
-	CHECK(!verify_join_proof(j.proof, j.access_pk, "room-2", j.nonce, &j.m));
-	CHECK(!verify_join_proof(j.proof, j.access_pk, j.room, j.nonce, &c->carol_m));
-	CHECK(!verify_join_proof(j.proof, c->other_key->access_pk, j.room, j.nonce, &j.m));
+	CHECK(!verify_join_proof(j.proof, j.access_pk, &room2, j.nonce, &j.m));
+	CHECKF(!verify_join_proof(j.proof, j.access_pk, &other_id, j.nonce, &j.m),
+	       "same name, another room id");
+	CHECK(!verify_join_proof(j.proof, j.access_pk, &ref, j.nonce, &c->carol_m));
+	CHECK(!verify_join_proof(j.proof, c->other_key->access_pk, &ref, j.nonce, &j.m));
 	/* A proof made with another password's key. */
-	if (CHECK(roomkey_join_proof(c->other_key, proof, j.room, j.nonce, &j.m)))
-		CHECK(!verify_join_proof(proof, j.access_pk, j.room, j.nonce, &j.m));
+	if (CHECK(roomkey_join_proof(c->other_key, proof, &ref, j.nonce, &j.m)))
+		CHECK(!verify_join_proof(proof, j.access_pk, &ref, j.nonce, &j.m));
 	/* The MAC is not part of the join transcript (PROTOCOL.md). */
 	j.m.mac[0] ^= 1;
 	CHECK(!join_refused(&j));
 }
 
-/* ---- state signature ---- */
+/* ---- state signature and admission MAC ---- */
 
 struct state_case {
-	uint8_t sig[E2E_SIG_BYTES];
-	uint8_t pk[E2E_SIGN_PK_BYTES];
-	uint8_t *payload;
-	size_t len;
+	struct wire_signed s;
+	uint8_t pk[E2E_SIGN_PK_BYTES];   /* the admin's, for the signature */
+	const struct roomkey *key;       /* the password's, for the MAC */
 };
 
 static bool state_refused(void *ctx)
 {
 	const struct state_case *s = ctx;
 
-	return !verify_state(s->sig, s->pk, s->payload, s->len);
+	return !verify_state(&s->s, s->pk);
 }
 
+static bool state_mac_refused(void *ctx)
+{
+	const struct state_case *s = ctx;
+
+	return !roomkey_state_mac_ok(s->key, &s->s);
+}
+
+/* Revision 2 of room-1: alice (admin) and bob, signed by alice. */
 static uint8_t *sample_payload(const struct cast *c, size_t *len)
 {
 	struct wire_member members[2] = {c->alice_m, c->bob_m};
 	struct wire_state s = {.revision = 2, .epoch = 1, .n_members = 2, .members = members};
 
+	members[0].since = members[1].since = 1;
+	members[0].admin = true;
 	snprintf(s.room, sizeof s.room, "room-1");
-	snprintf(s.creator, sizeof s.creator, "alice");
+	memcpy(s.id, c->id, sizeof s.id);
+	snprintf(s.by, sizeof s.by, "alice");
+	s.access.opslimit = E2E_KDF_OPS_MIN;
+	s.access.memlimit = E2E_KDF_MEM_MIN;
+	memcpy(s.access.access_pk, c->key->access_pk, sizeof s.access.access_pk);
 	return wire_state_build(&s, len);
 }
 
@@ -371,25 +405,126 @@ static void test_state_signature(const struct cast *c)
 {
 	size_t len = 0;
 	uint8_t *payload = sample_payload(c, &len);
-	struct state_case s = {.payload = payload, .len = len};
+	struct state_case s = {.s = {.payload = payload, .len = len}, .key = c->key};
+	struct wire_signed shorter;
 	const struct target targets[] = {
-		{"payload", s.payload, s.len},
-		{"sig", s.sig, sizeof s.sig},
-		{"creator key", s.pk, sizeof s.pk},
+		{"payload", s.s.payload, s.s.len},
+		{"sig", s.s.sig, sizeof s.s.sig},
+		{"admin key", s.pk, sizeof s.pk},
 	};
 
-	if (!CHECK(s.payload != NULL))
+	if (!CHECK(s.s.payload != NULL))
 		return;
 	memcpy(s.pk, c->alice->sign_pk, sizeof s.pk);
-	if (!CHECK(sign_transcript(s.sig, c->alice->sign_sk, transcript_state(s.payload, s.len))))
+	if (!CHECK(sign_transcript(s.s.sig, c->alice->sign_sk,
+				   transcript_state(s.s.payload, s.s.len))))
 		goto out;
 	check_tampering("state signature", targets, N_OF(targets), state_refused, &s);
-	CHECK(!verify_state(s.sig, c->bob->sign_pk, s.payload, s.len));
-	CHECK(!verify_state(s.sig, s.pk, s.payload, s.len - 1));
-	CHECK(!sign_transcript(s.sig, c->alice->sign_sk, NULL)); /* a failed transcript */
-	CHECK(!verify_transcript(s.sig, s.pk, NULL));
+	CHECK(!verify_state(&s.s, c->bob->sign_pk));
+	shorter = s.s;
+	shorter.len--;
+	CHECK(!verify_state(&shorter, s.pk));
+	CHECK(!sign_transcript(s.s.sig, c->alice->sign_sk, NULL)); /* a failed transcript */
+	CHECK(!verify_transcript(s.s.sig, s.pk, NULL));
 out:
-	free(s.payload);
+	free(payload);
+}
+
+/* The admission MAC over the state transcript: made with the admission
+ * key of the room's password; any other key, or any changed byte of the
+ * payload or the MAC, fails. The signature is not under it. */
+static void test_state_mac(const struct cast *c)
+{
+	size_t len = 0;
+	uint8_t *payload = sample_payload(c, &len);
+	struct state_case s = {.s = {.payload = payload, .len = len}, .key = c->key};
+	struct wire_signed shorter;
+	const struct target targets[] = {
+		{"payload", s.s.payload, s.s.len},
+		{"mac", s.s.mac, sizeof s.s.mac},
+	};
+	uint8_t mac[E2E_MAC_BYTES];
+
+	if (!CHECK(s.s.payload != NULL))
+		return;
+	randombytes_buf(s.s.sig, sizeof s.s.sig);
+	if (!CHECK(roomkey_state_mac(c->key, &s.s)))
+		goto out;
+	CHECK(!all_zero(s.s.mac, sizeof s.s.mac));
+	check_tampering("state MAC", targets, N_OF(targets), state_mac_refused, &s);
+	CHECK(!roomkey_state_mac_ok(c->other_key, &s.s));
+	shorter = s.s;
+	shorter.len--;
+	CHECK(!roomkey_state_mac_ok(c->key, &shorter));
+	randombytes_buf(s.s.sig, sizeof s.s.sig);
+	CHECK(roomkey_state_mac_ok(c->key, &s.s)); /* another signature: the same MAC */
+	/* The same bytes MAC'd again give the same tag (it is a MAC, not a seal). */
+	memcpy(mac, s.s.mac, sizeof mac);
+	CHECK(roomkey_state_mac(c->key, &s.s) && memcmp(mac, s.s.mac, sizeof mac) == 0);
+	/* Another password's key makes another tag. */
+	CHECK(roomkey_state_mac(c->other_key, &s.s) && memcmp(mac, s.s.mac, sizeof mac) != 0);
+	CHECK(!roomkey_state_mac_ok(c->key, &s.s));
+out:
+	free(payload);
+}
+
+/* ---- admission box (a changed password's admission key) ---- */
+
+struct admission_case {
+	struct wire_admission a;
+	uint8_t session[E2E_KEY_BYTES];
+	uint8_t out[E2E_KEY_BYTES]; /* what roomkey_admission_open writes */
+};
+
+/* Refused, and the output left all zero. */
+static bool admission_refused(void *ctx)
+{
+	struct admission_case *c = ctx;
+	bool opened;
+
+	memset(c->out, 0xaa, sizeof c->out);
+	opened = roomkey_admission_open(c->out, &c->a, c->session);
+	return !opened && all_zero(c->out, sizeof c->out);
+}
+
+static void test_admission_box(const struct cast *c)
+{
+	struct admission_case ac, other;
+	const struct target targets[] = {
+		{"nonce", ac.a.nonce, sizeof ac.a.nonce},
+		{"box", ac.a.box, sizeof ac.a.box},
+		{"session key", ac.session, sizeof ac.session},
+	};
+
+	memset(&ac, 0, sizeof ac);
+	randombytes_buf(ac.session, sizeof ac.session);
+	if (!CHECK(roomkey_admission_seal(c->key, &ac.a, 4, ac.session)))
+		return;
+	CHECK(ac.a.present && ac.a.epoch == 4);
+	CHECK(!admission_refused(&ac) &&
+	      sodium_memcmp(ac.out, c->key->admission, sizeof ac.out) == 0);
+	CHECK(memmem(ac.a.box, sizeof ac.a.box, c->key->admission, E2E_KEY_BYTES) == NULL);
+	check_tampering("admission box", targets, N_OF(targets), admission_refused, &ac);
+
+	other = ac;
+	randombytes_buf(other.session, sizeof other.session);
+	CHECKF(admission_refused(&other), "another session key");
+	other = ac;
+	other.a.present = false;
+	CHECKF(admission_refused(&other), "no admission block");
+	/* Two seals differ (random nonce) and both open. */
+	other = ac;
+	if (CHECK(roomkey_admission_seal(c->key, &other.a, 4, other.session))) {
+		CHECK(memcmp(other.a.nonce, ac.a.nonce, sizeof ac.a.nonce) != 0);
+		CHECK(!admission_refused(&other));
+	}
+	/* Another password's admission key is another box. */
+	other = ac;
+	if (CHECK(roomkey_admission_seal(c->other_key, &other.a, 4, other.session)) &&
+	    CHECK(!admission_refused(&other)))
+		CHECK(sodium_memcmp(other.out, c->key->admission, sizeof other.out) != 0);
+	sodium_memzero(&ac, sizeof ac);
+	sodium_memzero(&other, sizeof other);
 }
 
 /* ---- wraps ---- */
@@ -398,18 +533,20 @@ struct wrap_case {
 	uint8_t key[E2E_KEY_BYTES]; /* what wrap_open writes */
 	struct wire_wrap w;
 	char room[16];
+	uint8_t id[E2E_ROOM_ID_BYTES];
 	const struct identity *me;
-	struct wire_member creator;
+	struct wire_member admin; /* the keys the reader trusts for w.by */
 };
 
 /* Refused, and the output key left all zero. */
 static bool wrap_refused(void *ctx)
 {
 	struct wrap_case *c = ctx;
+	const struct wire_roomref room = {c->room, c->id};
 	bool opened;
 
 	memset(c->key, 0xaa, sizeof c->key);
-	opened = wrap_open(c->key, &c->w, c->room, c->me, &c->creator);
+	opened = wrap_open(c->key, &c->w, &room, c->me, &c->admin);
 	return !opened && all_zero(c->key, sizeof c->key);
 }
 
@@ -419,27 +556,33 @@ static void test_wrap(const struct cast *c)
 	/* A copy of bob whose public key can be changed: the box opens with
 	 * his secret key alone, so only the signature can notice. */
 	struct identity *me = identity_from_secrets(c->bob->sign_sk, c->bob->box_sk);
-	struct wrap_case wc = {.me = me, .creator = c->alice_m};
+	struct wrap_case wc = {.me = me, .admin = c->alice_m};
 	const struct target targets[] = {
 		{"nonce", wc.w.nonce, sizeof wc.w.nonce},
 		{"box", wc.w.box, sizeof wc.w.box},
 		{"sig", wc.w.sig, sizeof wc.w.sig},
 		{"epoch", &wc.w.epoch, sizeof wc.w.epoch},
 		{"member", wc.w.member, strlen(c->bob_m.name)},
+		{"by", wc.w.by, strlen("alice")},
 		{"room", wc.room, strlen("room-1")},
-		{"creator sign_pk", wc.creator.sign_pk, sizeof wc.creator.sign_pk},
+		{"room id", wc.id, sizeof wc.id},
+		{"admin sign_pk", wc.admin.sign_pk, sizeof wc.admin.sign_pk},
 		{"recipient box_pk", me ? me->box_pk : NULL, me ? sizeof me->box_pk : 0},
-		/* Not the creator's box_pk: X25519 ignores the top bit of a public
+		/* Not the admin's box_pk: X25519 ignores the top bit of a public
 		 * key (RFC 7748), so one of its flips opens the box legitimately.
 		 * Another box key is tried below. */
 	};
+	const struct wire_roomref ref = {wc.room, wc.id};
 	struct wrap_case other;
 
 	randombytes_buf(session, sizeof session);
 	snprintf(wc.room, sizeof wc.room, "room-1");
-	if (!CHECK(me != NULL) || !CHECK(wrap_seal(&wc.w, wc.room, 1, session, &c->bob_m, c->alice)))
+	memcpy(wc.id, c->id, sizeof wc.id);
+	if (!CHECK(me != NULL) ||
+	    !CHECK(wrap_seal(&wc.w, &ref, 1, session, &c->bob_m, "alice", c->alice)))
 		goto out;
-	CHECK(strcmp(wc.w.member, "bob") == 0 && wc.w.epoch == 1);
+	CHECK(strcmp(wc.w.member, "bob") == 0 && strcmp(wc.w.by, "alice") == 0 &&
+	      wc.w.epoch == 1);
 	CHECK(!wrap_refused(&wc) && memcmp(wc.key, session, sizeof session) == 0);
 	check_tampering("wrap", targets, N_OF(targets), wrap_refused, &wc);
 
@@ -450,25 +593,44 @@ static void test_wrap(const struct cast *c)
 	snprintf(other.w.member, sizeof other.w.member, "carol");
 	CHECKF(wrap_refused(&other), "another member name");
 	other = wc;
+	snprintf(other.w.by, sizeof other.w.by, "carol");
+	CHECKF(wrap_refused(&other), "another admin's name, alice's signature");
+	other = wc;
 	other.me = c->carol;
 	CHECKF(wrap_refused(&other), "another recipient");
 	other.me = c->alice;
-	CHECKF(wrap_refused(&other), "the creator as recipient");
+	CHECKF(wrap_refused(&other), "the admin as recipient");
 	other = wc;
 	snprintf(other.room, sizeof other.room, "room-2");
 	CHECKF(wrap_refused(&other), "another room");
 	other = wc;
-	other.creator = c->carol_m;
-	CHECKF(wrap_refused(&other), "another creator");
-	memcpy(other.creator.sign_pk, c->alice->sign_pk, E2E_SIGN_PK_BYTES);
-	CHECKF(wrap_refused(&other), "the creator's signing key, another box key");
-	other.creator = c->alice_m;
-	memcpy(other.creator.sign_pk, c->carol->sign_pk, E2E_SIGN_PK_BYTES);
-	CHECKF(wrap_refused(&other), "the creator's box key, another signing key");
+	memcpy(other.id, c->other_id, sizeof other.id);
+	CHECKF(wrap_refused(&other), "same name, another room id");
+	other = wc;
+	other.admin = c->carol_m;
+	CHECKF(wrap_refused(&other), "opened with another admin's keys");
+	memcpy(other.admin.sign_pk, c->alice->sign_pk, E2E_SIGN_PK_BYTES);
+	CHECKF(wrap_refused(&other), "the admin's signing key, another box key");
+	other.admin = c->alice_m;
+	memcpy(other.admin.sign_pk, c->carol->sign_pk, E2E_SIGN_PK_BYTES);
+	CHECKF(wrap_refused(&other), "the admin's box key, another signing key");
+
+	/* carol wraps as "carol": opens with carol's keys, not with alice's. */
+	other = wc;
+	other.admin = c->carol_m;
+	if (CHECK(wrap_seal(&other.w, &ref, 1, session, &c->bob_m, "carol", c->carol))) {
+		CHECK(strcmp(other.w.by, "carol") == 0);
+		CHECK(!wrap_refused(&other) && memcmp(other.key, session, sizeof session) == 0);
+		other.admin = c->alice_m;
+		CHECKF(wrap_refused(&other), "carol's wrap with alice as the admin");
+		/* ... nor when it claims to be alice's */
+		snprintf(other.w.by, sizeof other.w.by, "alice");
+		CHECKF(wrap_refused(&other), "carol's wrap renamed to alice's");
+	}
 
 	/* Two wraps of one key differ (random nonce). */
 	other = wc;
-	if (CHECK(wrap_seal(&other.w, wc.room, 1, session, &c->bob_m, c->alice)))
+	if (CHECK(wrap_seal(&other.w, &ref, 1, session, &c->bob_m, "alice", c->alice)))
 		CHECK(memcmp(other.w.nonce, wc.w.nonce, sizeof wc.w.nonce) != 0);
 out:
 	sodium_memzero(session, sizeof session);
@@ -480,35 +642,68 @@ out:
 struct msg_case {
 	struct wire_msg m;
 	char room[16];
+	uint8_t id[E2E_ROOM_ID_BYTES];
 	uint8_t sender_pk[E2E_SIGN_PK_BYTES];
 	uint8_t key[E2E_KEY_BYTES];
-	uint8_t prev[E2E_HASH_BYTES];
 	enum msg_result want; /* what a tampered message must give */
+	struct msg_plain in;  /* what was sealed */
 	struct msg_plain out;
 };
+
+static enum msg_result open_case(struct msg_case *c)
+{
+	const struct wire_roomref room = {c->room, c->id};
+
+	return msg_open(&c->out, &c->m, &room, c->sender_pk, c->key);
+}
 
 static bool msg_refused(void *ctx)
 {
 	struct msg_case *c = ctx;
 
-	return msg_open(&c->out, &c->m, c->room, c->sender_pk, c->key) == c->want;
+	return open_case(c) == c->want;
 }
 
-/* A message case for alice in room-1, epoch 3, counter 9, as the relay
- * serves it (sender set). NULL if sealing fails. */
-static struct msg_case *sealed_case(const struct cast *c, const char *text, size_t len,
-				    enum msg_result *sealed)
+static enum msg_result seal_case(struct msg_case *mc, const struct identity *id,
+				 const char *sender, uint64_t epoch, uint64_t counter)
+{
+	const struct wire_roomref room = {mc->room, mc->id};
+
+	return msg_seal(&mc->m, &room, sender, epoch, counter, mc->key, id, &mc->in);
+}
+
+/* An empty case in room-1: a random key, a plaintext without text whose
+ * sender held state revision 4 (random hash and prev). */
+static struct msg_case *new_case(const struct cast *c)
 {
 	struct msg_case *mc = calloc(1, sizeof *mc);
 
 	if (!mc)
 		return NULL;
 	snprintf(mc->room, sizeof mc->room, "room-1");
+	memcpy(mc->id, c->id, sizeof mc->id);
 	memcpy(mc->sender_pk, c->alice->sign_pk, sizeof mc->sender_pk);
 	randombytes_buf(mc->key, sizeof mc->key);
-	randombytes_buf(mc->prev, sizeof mc->prev);
-	*sealed = msg_seal(&mc->m, mc->room, "alice", 3, 9, mc->prev, mc->key, c->alice,
-			   1700000000123LL, false, text, len);
+	randombytes_buf(mc->in.prev, sizeof mc->in.prev);
+	randombytes_buf(mc->in.state_hash, sizeof mc->in.state_hash);
+	mc->in.state_revision = 4;
+	mc->in.time_ms = 1700000000123LL;
+	return mc;
+}
+
+/* A message case for alice in room-1, epoch 3, counter 9, as the relay
+ * serves it (sender set). NULL if out of memory or the text is longer
+ * than a plaintext holds. */
+static struct msg_case *sealed_case(const struct cast *c, const char *text, size_t len,
+				    enum msg_result *sealed)
+{
+	struct msg_case *mc = len <= sizeof mc->in.text ? new_case(c) : NULL;
+
+	if (!mc)
+		return NULL;
+	memcpy(mc->in.text, text, len);
+	mc->in.text_len = len;
+	*sealed = seal_case(mc, c->alice, "alice", 3, 9);
 	snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
 	return mc;
 }
@@ -526,9 +721,13 @@ static void check_msg_round_trip(const struct cast *c, const char *what, const c
 		CHECKF(mc->m.epoch == 3 && mc->m.counter == 9, "%s", what);
 		CHECKF(mc->m.ct_len >= len + E2E_AEAD_TAG_BYTES && mc->m.ct_len <= E2E_CT_MAX, "%s",
 		       what);
-		opened = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+		opened = open_case(mc);
 		CHECKF(opened == MSG_OK, "%s: msg_open says \"%s\"", what, msg_result_str(opened));
-		CHECKF(memcmp(mc->out.prev, mc->prev, sizeof mc->prev) == 0, "%s: prev", what);
+		CHECKF(memcmp(mc->out.prev, mc->in.prev, sizeof mc->in.prev) == 0, "%s: prev", what);
+		CHECKF(mc->out.state_revision == 4 &&
+			       memcmp(mc->out.state_hash, mc->in.state_hash,
+				      sizeof mc->in.state_hash) == 0,
+		       "%s: state revision and hash", what);
 		CHECKF(opened == MSG_OK && mc->out.text_len == len &&
 			       memcmp(mc->out.text, text, len) == 0 && mc->out.text[len] == '\0' &&
 			       mc->out.time_ms == 1700000000123LL,
@@ -598,8 +797,7 @@ static void test_msg_seal_refusals(const struct cast *c)
 	 * sealing must refuse it, or the message must open again. */
 	mc = sealed_case(c, "a\0b", 3, &r);
 	if (CHECK(mc != NULL)) {
-		enum msg_result opened = r == MSG_OK ?
-			msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key) : MSG_FAILED;
+		enum msg_result opened = r == MSG_OK ? open_case(mc) : MSG_FAILED;
 
 		CHECKF(r == MSG_BAD_TEXT || opened == MSG_OK,
 		       "text with a NUL: msg_seal \"%s\", msg_open \"%s\"", msg_result_str(r),
@@ -627,6 +825,7 @@ static void test_msg_tampering(const struct cast *c)
 			{"epoch", &m->epoch, sizeof m->epoch},
 			{"counter", &m->counter, sizeof m->counter},
 			{"room", mc->room, strlen(mc->room)},
+			{"room id", mc->id, sizeof mc->id},
 			{"sender key", mc->sender_pk, sizeof mc->sender_pk},
 		};
 		const struct target key[] = {{"session key", mc->key, sizeof mc->key}};
@@ -655,6 +854,15 @@ static void test_msg_tampering(const struct cast *c)
 	snprintf(mc->room, sizeof mc->room, "room-2");
 	CHECKF(msg_refused(mc), "another room");
 	snprintf(mc->room, sizeof mc->room, "room-1");
+	memcpy(mc->id, c->other_id, sizeof mc->id);
+	CHECKF(msg_refused(mc), "same name, another room id");
+	CHECKF(mc->want == MSG_BAD_SIGNATURE &&
+		       msg_verify(&mc->m, &(struct wire_roomref){mc->room, mc->id}, mc->sender_pk) ==
+			       MSG_BAD_SIGNATURE,
+	       "msg_verify, same name, another room id");
+	memcpy(mc->id, c->id, sizeof mc->id);
+	CHECK(msg_verify(&mc->m, &(struct wire_roomref){mc->room, mc->id}, mc->sender_pk) ==
+	      MSG_OK);
 	memcpy(mc->sender_pk, c->bob->sign_pk, sizeof mc->sender_pk);
 	CHECKF(msg_refused(mc), "bob's key");
 	memcpy(mc->sender_pk, c->alice->sign_pk, sizeof mc->sender_pk);
@@ -669,7 +877,8 @@ out:
 static bool seal_raw(struct msg_case *mc, const struct identity *id, const char *plain)
 {
 	struct wire_msg *m = &mc->m;
-	struct canon *ad = transcript_msg_ad(mc->room, m->sender, m->epoch, m->counter);
+	const struct wire_roomref room = {mc->room, mc->id};
+	struct canon *ad = transcript_msg_ad(&room, m->sender, m->epoch, m->counter);
 	const uint8_t *ad_bytes;
 	size_t ad_len, len = strlen(plain);
 	unsigned long long ct_len;
@@ -687,6 +896,9 @@ static bool seal_raw(struct msg_case *mc, const struct identity *id, const char 
 	return ok;
 }
 
+#define ZERO32_B64 "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\""
+#define STATE_OK "\"state\":{\"revision\":1,\"hash\":" ZERO32_B64 "}"
+
 /* Authentic, decryptable messages whose plaintext is not a valid record. */
 static void test_msg_bad_plaintext(const struct cast *c)
 {
@@ -698,31 +910,60 @@ static void test_msg_bad_plaintext(const struct cast *c)
 		"{\"time\":1,\"text\":\"x\"} trailing",
 		"{\"time\":1,\"text\":\"x\",\"prev\":\"AAAA\"}",
 		"{\"time\":1,\"text\":\"x\",\"prev\":7}",
+		/* v1's record: no state */
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 "}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"leave\":true}",
+		/* the sender's state: revision from 1, a 32-byte hash, nothing else */
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":0,"
+		"\"hash\":" ZERO32_B64 "}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":-1,"
+		"\"hash\":" ZERO32_B64 "}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":\"1\","
+		"\"hash\":" ZERO32_B64 "}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":1}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"hash\":" ZERO32_B64 "}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":1,"
+		"\"hash\":\"AAAA\"}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{\"revision\":1,"
+		"\"hash\":" ZERO32_B64 ",\"by\":\"alice\"}}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":1}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":null}",
+		"{\"time\":1,\"text\":\"x\",\"prev\":" ZERO32_B64 ",\"state\":{}}",
 	};
 	enum msg_result r;
 	struct msg_case *mc = sealed_case(c, "", 0, &r);
-	char *long_plain = malloc(E2E_TEXT_MAX + 64);
+	char *long_plain = malloc(E2E_TEXT_MAX + 256);
 
 	if (!CHECK(mc && long_plain))
 		goto out;
-	if (CHECK(seal_raw(mc, c->alice, "{\"time\":5,\"text\":\"hi\",\"prev\":"
-				       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}"))) {
-		r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+	if (CHECK(seal_raw(mc, c->alice, "{\"time\":5,\"text\":\"hi\",\"prev\":" ZERO32_B64
+				       ",\"state\":{\"revision\":7,\"hash\":" ZERO32_B64 "}}"))) {
+		r = open_case(mc);
 		CHECK(r == MSG_OK && mc->out.time_ms == 5 && strcmp(mc->out.text, "hi") == 0);
 		CHECK(all_zero(mc->out.prev, sizeof mc->out.prev));
+		CHECK(mc->out.state_revision == 7 &&
+		      all_zero(mc->out.state_hash, sizeof mc->out.state_hash));
 	}
 	for (size_t i = 0; i < N_OF(bad); i++) {
 		r = MSG_FAILED;
 		if (seal_raw(mc, c->alice, bad[i]))
-			r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+			r = open_case(mc);
 		CHECKF(r == MSG_BAD_PLAINTEXT, "plaintext '%s': %s", bad[i], msg_result_str(r));
 	}
 	/* A text one byte over E2E_TEXT_MAX in an otherwise valid record. */
-	snprintf(long_plain, E2E_TEXT_MAX + 64, "{\"time\":1,\"text\":\"%0*d\"}", E2E_TEXT_MAX + 1, 0);
+	snprintf(long_plain, E2E_TEXT_MAX + 256, "{\"time\":1,\"text\":\"%0*d\",\"prev\":"
+		 ZERO32_B64 "," STATE_OK "}", E2E_TEXT_MAX + 1, 0);
 	r = MSG_FAILED;
 	if (CHECK(seal_raw(mc, c->alice, long_plain)))
-		r = msg_open(&mc->out, &mc->m, mc->room, mc->sender_pk, mc->key);
+		r = open_case(mc);
 	CHECKF(r == MSG_BAD_PLAINTEXT, "text of E2E_TEXT_MAX + 1: %s", msg_result_str(r));
+	/* ... and of E2E_TEXT_MAX: valid */
+	snprintf(long_plain, E2E_TEXT_MAX + 256, "{\"time\":1,\"text\":\"%0*d\",\"prev\":"
+		 ZERO32_B64 "," STATE_OK "}", E2E_TEXT_MAX, 0);
+	r = MSG_FAILED;
+	if (CHECK(seal_raw(mc, c->alice, long_plain)))
+		r = open_case(mc);
+	CHECKF(r == MSG_OK, "text of E2E_TEXT_MAX: %s", msg_result_str(r));
 out:
 	free(long_plain);
 	free(mc);
@@ -731,22 +972,57 @@ out:
 /* A signed leave: the flag survives sealing, a text message has none. */
 static void test_msg_leave(const struct cast *c)
 {
-	struct msg_case *mc = calloc(1, sizeof *mc);
+	struct msg_case *mc = new_case(c);
 
 	if (!CHECK(mc != NULL))
 		return;
-	snprintf(mc->room, sizeof mc->room, "room-1");
-	randombytes_buf(mc->key, sizeof mc->key);
-	if (CHECK(msg_seal(&mc->m, mc->room, "alice", 1, 4, mc->prev, mc->key, c->alice, 1, true,
-			   "", 0) == MSG_OK)) {
+	mc->in.leave = true;
+	if (CHECK(seal_case(mc, c->alice, "alice", 1, 4) == MSG_OK)) {
 		snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
-		CHECK(msg_open(&mc->out, &mc->m, mc->room, c->alice->sign_pk, mc->key) == MSG_OK &&
-		      mc->out.leave && mc->out.text_len == 0);
+		CHECK(open_case(mc) == MSG_OK && mc->out.leave && mc->out.text_len == 0 &&
+		      mc->out.state_revision == 4);
 	}
-	if (CHECK(msg_seal(&mc->m, mc->room, "alice", 1, 5, mc->prev, mc->key, c->alice, 1, false,
-			   "hi", 2) == MSG_OK))
-		CHECK(msg_open(&mc->out, &mc->m, mc->room, c->alice->sign_pk, mc->key) == MSG_OK &&
-		      !mc->out.leave);
+	mc->in.leave = false;
+	memcpy(mc->in.text, "hi", 2);
+	mc->in.text_len = 2;
+	if (CHECK(seal_case(mc, c->alice, "alice", 1, 5) == MSG_OK))
+		CHECK(open_case(mc) == MSG_OK && !mc->out.leave);
+	free(mc);
+}
+
+/* The state the sender held: any revision from 1 to INT64_MAX round trips
+ * with its hash. A revision readers refuse (0, or over INT64_MAX: JSON's
+ * integers are signed) is never sealed: a caller's mistake, MSG_FAILED. */
+static void test_msg_state(const struct cast *c)
+{
+	static const uint64_t revisions[] = {1, 2, 1000, INT64_MAX};
+	static const uint64_t unsealable[] = {0, (uint64_t)INT64_MAX + 1, UINT64_MAX};
+	struct msg_case *mc = new_case(c);
+	enum msg_result r;
+
+	if (!CHECK(mc != NULL))
+		return;
+	for (size_t i = 0; i < N_OF(revisions); i++) {
+		mc->in.state_revision = revisions[i];
+		randombytes_buf(mc->in.state_hash, sizeof mc->in.state_hash);
+		r = seal_case(mc, c->alice, "alice", 1, i + 1);
+		if (CHECKF(r == MSG_OK, "revision %llu: %s", (unsigned long long)revisions[i],
+			   msg_result_str(r))) {
+			snprintf(mc->m.sender, sizeof mc->m.sender, "alice");
+			r = open_case(mc);
+			CHECKF(r == MSG_OK && mc->out.state_revision == revisions[i] &&
+				       memcmp(mc->out.state_hash, mc->in.state_hash,
+					      sizeof mc->in.state_hash) == 0,
+			       "revision %llu: %s", (unsigned long long)revisions[i],
+			       msg_result_str(r));
+		}
+	}
+	for (size_t i = 0; i < N_OF(unsealable); i++) {
+		mc->in.state_revision = unsealable[i];
+		r = seal_case(mc, c->alice, "alice", 1, 9);
+		CHECKF(r == MSG_FAILED, "revision %llu sealed: %s",
+		       (unsigned long long)unsealable[i], msg_result_str(r));
+	}
 	free(mc);
 }
 
@@ -848,6 +1124,9 @@ int main(void)
 	c.carol = identity_generate();
 	c.key = random_roomkey();
 	c.other_key = random_roomkey();
+	randombytes_buf(c.id, sizeof c.id);
+	memcpy(c.other_id, c.id, sizeof c.id);
+	c.other_id[E2E_ROOM_ID_BYTES - 1] ^= 1;
 	if (CHECK(c.alice && c.bob && c.carol && c.key && c.other_key)) {
 		member_of(&c.alice_m, "alice", c.alice);
 		member_of(&c.bob_m, "bob", c.bob);
@@ -860,11 +1139,14 @@ int main(void)
 		test_member_mac(&c);
 		test_join_proof(&c);
 		test_state_signature(&c);
+		test_state_mac(&c);
+		test_admission_box(&c);
 		test_wrap(&c);
 		test_msg_round_trips(&c);
 		test_msg_seal_refusals(&c);
 		test_msg_chain(&c);
 		test_msg_leave(&c);
+		test_msg_state(&c);
 		test_msg_tampering(&c);
 		test_msg_bad_plaintext(&c);
 	}

@@ -270,73 +270,90 @@ static bool transcript_is(struct canon *c, const struct expected *e)
 	return same;
 }
 
+static void put_room(struct expected *e, const struct wire_roomref *room)
+{
+	put_str(e, room->name);
+	put_field(e, room->id, E2E_ROOM_ID_BYTES);
+}
+
 static void test_transcripts(void)
 {
 	struct wire_member m;
 	struct wire_wrap w;
 	uint8_t nonce[E2E_NONCE_BYTES], box_pk[E2E_BOX_PK_BYTES], payload[40];
-	uint8_t aead_nonce[E2E_AEAD_NONCE_BYTES], ct[50];
+	uint8_t aead_nonce[E2E_AEAD_NONCE_BYTES], ct[50], id[E2E_ROOM_ID_BYTES];
+	uint8_t hash[E2E_HASH_BYTES], want_hash[E2E_HASH_BYTES];
+	const struct wire_roomref room = {"room-1", id};
 	struct expected e = {.len = 0}, ad = {.len = 0};
 	struct canon *ad_canon;
 
 	memset(&m, 0, sizeof m);
 	snprintf(m.name, sizeof m.name, "bob");
+	randombytes_buf(id, sizeof id);
 	randombytes_buf(m.sign_pk, sizeof m.sign_pk);
 	randombytes_buf(m.box_pk, sizeof m.box_pk);
 	randombytes_buf(m.mac, sizeof m.mac); /* never part of a transcript */
+	m.since = 4;   /* nor these: only the signed state's bytes carry them */
+	m.admin = true;
 	randombytes_buf(nonce, sizeof nonce);
 
-	put_str(&e, "e2e-chat/v1/member");
-	put_str(&e, "room-1");
+	put_str(&e, "e2e-chat/v2/member");
+	put_room(&e, &room);
 	put_str(&e, "bob");
 	put_field(&e, m.sign_pk, sizeof m.sign_pk);
 	put_field(&e, m.box_pk, sizeof m.box_pk);
-	CHECK(transcript_is(transcript_member("room-1", &m), &e));
+	CHECK(transcript_is(transcript_member(&room, &m), &e));
 
 	e.len = 0;
-	put_str(&e, "e2e-chat/v1/join");
-	put_str(&e, "room-1");
+	put_str(&e, "e2e-chat/v2/join");
+	put_room(&e, &room);
 	put_field(&e, nonce, sizeof nonce);
 	put_str(&e, "bob");
 	put_field(&e, m.sign_pk, sizeof m.sign_pk);
 	put_field(&e, m.box_pk, sizeof m.box_pk);
-	CHECK(transcript_is(transcript_join("room-1", nonce, &m), &e));
+	CHECK(transcript_is(transcript_join(&room, nonce, &m), &e));
 
 	randombytes_buf(payload, sizeof payload);
 	e.len = 0;
-	put_str(&e, "e2e-chat/v1/state");
+	put_str(&e, "e2e-chat/v2/state");
 	put_field(&e, payload, sizeof payload);
 	CHECK(transcript_is(transcript_state(payload, sizeof payload), &e));
+	/* the state hash: BLAKE2b-256 of exactly those bytes */
+	crypto_generichash(want_hash, sizeof want_hash, e.buf, e.len, NULL, 0);
+	CHECK(transcript_state_hash(hash, payload, sizeof payload) &&
+	      memcmp(hash, want_hash, sizeof hash) == 0);
 
 	memset(&w, 0, sizeof w);
 	snprintf(w.member, sizeof w.member, "bob");
+	snprintf(w.by, sizeof w.by, "carol");
 	w.epoch = 0x0102030405060708ULL;
 	randombytes_buf(w.nonce, sizeof w.nonce);
 	randombytes_buf(w.box, sizeof w.box);
 	randombytes_buf(w.sig, sizeof w.sig); /* not signed over itself */
 	randombytes_buf(box_pk, sizeof box_pk);
 	e.len = 0;
-	put_str(&e, "e2e-chat/v1/wrap");
-	put_str(&e, "room-1");
+	put_str(&e, "e2e-chat/v2/wrap");
+	put_room(&e, &room);
 	put_u64(&e, w.epoch);
 	put_str(&e, "bob");
+	put_str(&e, "carol");
 	put_field(&e, box_pk, sizeof box_pk);
 	put_field(&e, w.nonce, sizeof w.nonce);
 	put_field(&e, w.box, sizeof w.box);
-	CHECK(transcript_is(transcript_wrap("room-1", &w, box_pk), &e));
+	CHECK(transcript_is(transcript_wrap(&room, &w, box_pk), &e));
 
-	put_str(&ad, "e2e-chat/v1/msg");
-	put_str(&ad, "room-1");
+	put_str(&ad, "e2e-chat/v2/msg");
+	put_room(&ad, &room);
 	put_str(&ad, "alice");
 	put_u64(&ad, 3);
 	put_u64(&ad, 0xffffffffffffffffULL);
-	ad_canon = transcript_msg_ad("room-1", "alice", 3, 0xffffffffffffffffULL);
+	ad_canon = transcript_msg_ad(&room, "alice", 3, 0xffffffffffffffffULL);
 	CHECK(ad_canon && canon_equals(ad_canon, ad.buf, ad.len));
 
 	randombytes_buf(aead_nonce, sizeof aead_nonce);
 	randombytes_buf(ct, sizeof ct);
 	e.len = 0;
-	put_str(&e, "e2e-chat/v1/msg-sig");
+	put_str(&e, "e2e-chat/v2/msg-sig");
 	put_field(&e, ad.buf, ad.len);
 	put_field(&e, aead_nonce, sizeof aead_nonce);
 	put_field(&e, ct, sizeof ct);
@@ -450,6 +467,7 @@ static const struct {
 	{E2E_ERR_BAD_PROOF, "bad_proof", 403},
 	{E2E_ERR_NOT_ADMITTED, "not_admitted", 403},
 	{E2E_ERR_NOT_CREATOR, "not_creator", 403},
+	{E2E_ERR_NOT_ADMIN, "not_admin", 403},
 	{E2E_ERR_REMOVED, "removed", 403},
 	{E2E_ERR_LIMIT, "limit_reached", 403},
 	{E2E_ERR_NO_ROUTE, "no_route", 404},
@@ -461,6 +479,8 @@ static const struct {
 	{E2E_ERR_STALE, "stale_revision", 409},
 	{E2E_ERR_COUNTER, "counter_reused", 409},
 	{E2E_ERR_CREATOR_STAYS, "creator_stays", 409},
+	{E2E_ERR_ADMIN_STAYS, "admin_stays", 409},
+	{E2E_ERR_IN_STATE, "in_state", 409},
 	{E2E_ERR_TOO_LARGE, "body_too_large", 413},
 	{E2E_ERR_URI_TOO_LONG, "uri_too_long", 414},
 	{E2E_ERR_BUSY, "busy", 429},

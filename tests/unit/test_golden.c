@@ -1,9 +1,11 @@
 /* test_golden.c - golden vectors: fixed inputs, and the exact bytes that
  * docs/PROTOCOL.md says they give, written here as hex. The transcripts,
- * the fingerprint and the chain hash were computed independently of this
- * code from the document's description (a Python script with
- * hashlib.blake2b and the canon rule: a 4-byte big-endian length before
- * the label and every field). The room key (Argon2id at the floor
+ * the state hash, the fingerprint, the chain hash and the two admission
+ * MACs were computed independently of this code from the document's
+ * description by tests/unit/golden.py (hashlib.blake2b, hmac with
+ * SHA-512 truncated to 32 bytes, and the canon rule: a 4-byte big-endian
+ * length before the label and every field; v2 transcripts start with the
+ * room's name and 16-byte id). The room key (Argon2id at the floor
  * parameters, then crypto_kdf) is pinned from this implementation: there
  * is no second Argon2id to check it against. A change of any byte of
  * what is signed, MAC'd or derived fails here. */
@@ -46,11 +48,16 @@ static void expect(const char *what, struct canon *c, bool full, const char *wan
 
 int main(void)
 {
+	static const uint8_t zero_seed[E2E_KEY_BYTES];
+	uint8_t id[E2E_ROOM_ID_BYTES], admission[E2E_KEY_BYTES];
+	const struct wire_roomref room = {"den", id};
 	struct wire_member m = {.name = "bob"};
-	struct wire_wrap w = {.member = "bob", .epoch = 3};
+	struct wire_wrap w = {.member = "bob", .by = "alice", .epoch = 3};
+	uint8_t state_payload[] = "{\"v\":2}";
+	struct wire_signed st = {.payload = state_payload, .len = sizeof state_payload - 1};
 	struct wire_msg msg = {0};
 	uint8_t nonce[E2E_NONCE_BYTES], aead_nonce[E2E_AEAD_NONCE_BYTES], salt[E2E_SALT_BYTES];
-	uint8_t chain[E2E_HASH_BYTES];
+	uint8_t chain[E2E_HASH_BYTES], state_hash[E2E_HASH_BYTES];
 	char fp[FINGERPRINT_LEN];
 	struct canon *ad;
 	struct roomkey *k;
@@ -61,28 +68,36 @@ int main(void)
 		m.sign_pk[i] = (uint8_t)i;
 		m.box_pk[i] = (uint8_t)(32 + i);
 	}
+	for (int i = 0; i < E2E_ROOM_ID_BYTES; i++)
+		id[i] = (uint8_t)(0xc0 + i);
 	memset(nonce, 0xa5, sizeof nonce);
 	memset(aead_nonce, 0x11, sizeof aead_nonce);
 	memset(w.nonce, 0x22, sizeof w.nonce);
 	memset(w.box, 0x33, sizeof w.box);
+	memset(admission, 0x5a, sizeof admission);
 
-	expect("member", transcript_member("den", &m), true,
-	       "000000126532652d636861742f76312f6d656d6265720000000364656e00000003626f6200000020"
-	       "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000002020212223"
-	       "2425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
-	expect("join", transcript_join("den", nonce, &m), false,
-	       "91e9d3f7038f288a774639886e1084c69e05f9044f8b7e82849faf20ba742661");
-	expect("state", transcript_state((const uint8_t *)"{\"v\":1}", 7), false,
-	       "5a17c9ae6646363227d281965e4fc9d7fa64a2c1204259d5d81083c452619c35");
-	expect("wrap", transcript_wrap("den", &w, m.box_pk), false,
-	       "fcb36ed6ca8a3c73afa2236dadff52c29485ffe5be03424381c699248d4fd186");
-	ad = transcript_msg_ad("den", "bob", 3, 7);
+	expect("member", transcript_member(&room, &m), true,
+	       "000000126532652d636861742f76322f6d656d6265720000000364656e00000010c0c1c2c3c4c5c6c7"
+	       "c8c9cacbcccdcecf00000003626f6200000020000102030405060708090a0b0c0d0e0f101112131415"
+	       "161718191a1b1c1d1e1f00000020202122232425262728292a2b2c2d2e2f303132333435363738393a"
+	       "3b3c3d3e3f");
+	expect("join", transcript_join(&room, nonce, &m), false,
+	       "9079112504d1bbe86a282089d31fd5df4de9bae0bb1ee805fb241b096fcb5018");
+	expect("state", transcript_state(st.payload, st.len), false,
+	       "cf955eea1ba56a5b7b2c0d33c5d46dd9d782daca8d87adbb2ecae95dd45e5f3b");
+	CHECK(transcript_state_hash(state_hash, st.payload, st.len));
+	CHECKF(strcmp(hex(state_hash, sizeof state_hash),
+		      "cf955eea1ba56a5b7b2c0d33c5d46dd9d782daca8d87adbb2ecae95dd45e5f3b") == 0,
+	       "state hash: got %s", hex(state_hash, sizeof state_hash));
+	expect("wrap", transcript_wrap(&room, &w, m.box_pk), false,
+	       "93a74e419c42dfbb3c3e114280ea3b97069cf988d15ebc3a39e06eab74737e89");
+	ad = transcript_msg_ad(&room, "bob", 3, 7);
 	expect("message signature", transcript_msg_sig(ad, aead_nonce, (const uint8_t *)"ciphertext",
 						       10), false,
-	       "262d232a77e9870e820a9490f4fa424e7af4fa7f4705e6fe868d39776eb94599");
+	       "b053704c4d88899cc101cce61107c787c9019c469c6a8b13c963a150775c4da9");
 	expect("message associated data", ad, true,
-	       "0000000f6532652d636861742f76312f6d73670000000364656e00000003626f620000000800000000"
-	       "00000003000000080000000000000007");
+	       "0000000f6532652d636861742f76322f6d73670000000364656e00000010c0c1c2c3c4c5c6c7c8c9ca"
+	       "cbcccdcecf00000003626f62000000080000000000000003000000080000000000000007");
 
 	CHECK(fingerprint_member(fp, &m));
 	CHECKF(strcmp(fp, "3aaa 3028 7bde e12d 825c 381e 91dd c8df e46f dde6") == 0, "got %s", fp);
@@ -92,6 +107,17 @@ int main(void)
 	CHECKF(strcmp(hex(chain, sizeof chain),
 		      "e9af80e451aca9d2528d4fe228c5d3270f84902c426c8ad4cef14143b8e93c28") == 0,
 	       "chain: got %s", hex(chain, sizeof chain));
+
+	/* the admission MACs (crypto_auth) under a given admission key */
+	k = roomkey_from_subkeys(zero_seed, admission);
+	if (CHECK(k != NULL) && CHECK(roomkey_member_mac(k, &room, &m)) &&
+	    CHECK(roomkey_state_mac(k, &st))) {
+		CHECKF(strcmp(hex(m.mac, sizeof m.mac), "7e7297761fb2af690aa6abee750aa28889cb2b3329d4559495db0ee483262ce6") == 0,
+		       "member MAC: got %s", hex(m.mac, sizeof m.mac));
+		CHECKF(strcmp(hex(st.mac, sizeof st.mac), "001359337b8726b9ba88c21ae3c85203050c8a42d94224945d7f5963183770fb") == 0,
+		       "state MAC: got %s", hex(st.mac, sizeof st.mac));
+	}
+	roomkey_free(k);
 
 	/* the room key: Argon2id at the floor parameters, then crypto_kdf */
 	memset(salt, 0x01, sizeof salt);

@@ -3,14 +3,22 @@
  * identities, against an in-memory room: the signed state lists alice
  * (this member) and bob at epoch 3; this member holds the key of epoch 2
  * only (3's has not reached it). Every SECURITY: verdict (not a member,
- * forged signature, wrong key, replay, an epoch not begun) and every shown
- * one with a warning (gap, fork). */
+ * forged signature, wrong key, replay, an epoch not begun, another room
+ * under the same name) and every shown one with a warning (gap, fork). */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "room.h"
+
+/* The room "den" and another den: the same name, made again (another id). */
+static const uint8_t den_id[E2E_ROOM_ID_BYTES] = {0xde, 0x4e, 1, 2, 3, 4, 5, 6,
+						  7, 8, 9, 10, 11, 12, 13, 14};
+static const uint8_t other_den_id[E2E_ROOM_ID_BYTES] = {0xde, 0x4e, 1, 2, 3, 4, 5, 6,
+							7, 8, 9, 10, 11, 12, 13, 15};
+static const struct wire_roomref den = {"den", den_id};
+static const struct wire_roomref other_den = {"den", other_den_id};
 
 static struct identity *person(uint8_t fill)
 {
@@ -41,13 +49,18 @@ static struct roomfile *room(const struct identity *alice, const struct identity
 	rf->sec = sodium_malloc(sizeof *rf->sec);
 	memset(rf->sec, 0, sizeof *rf->sec);
 	strcpy(rf->room, "den");
+	memcpy(rf->room_id, den_id, sizeof rf->room_id);
 	strcpy(rf->me, "alice");
 	rf->state = (struct wire_state){.revision = 3, .epoch = 3, .n_members = 2};
 	strcpy(rf->state.room, "den");
-	strcpy(rf->state.creator, "alice");
+	memcpy(rf->state.id, den_id, sizeof rf->state.id);
+	strcpy(rf->state.by, "alice");
 	rf->state.members = calloc(2, sizeof *rf->state.members);
 	rf->state.members[0] = member_of("alice", alice);
+	rf->state.members[0].admin = true;
+	rf->state.members[0].since = 1;
 	rf->state.members[1] = member_of("bob", bob);
+	rf->state.members[1].since = 2;
 	roomfile_add_epoch_key(rf, 2, key);
 	return rf;
 }
@@ -57,19 +70,40 @@ struct sealed {
 	uint8_t hash[E2E_HASH_BYTES];
 };
 
-/* `who` seals text under (sender, epoch, counter), chained to `prev`. */
+/* `who` seals text in `room` under (sender, epoch, counter), chained to
+ * `prev`, holding state revision 3. */
+static void seal_in(struct sealed *s, const struct wire_roomref *room,
+		    const struct identity *who, const char *sender, uint64_t epoch,
+		    uint64_t counter, const uint8_t *prev, const uint8_t *key, bool leave,
+		    uint64_t seq)
+{
+	struct msg_plain *p = calloc(1, sizeof *p);
+
+	memset(s, 0, sizeof *s);
+	if (!CHECK(p != NULL))
+		return;
+	p->time_ms = 1795000000000;
+	p->state_revision = 3;
+	memset(p->state_hash, 0x33, sizeof p->state_hash);
+	p->leave = leave;
+	if (prev)
+		memcpy(p->prev, prev, sizeof p->prev);
+	if (!leave) {
+		strcpy(p->text, "hello");
+		p->text_len = 5;
+	}
+	CHECK(msg_seal(&s->m, room, sender, epoch, counter, key, who, p) == MSG_OK);
+	strcpy(s->m.sender, sender);
+	s->m.seq = seq;
+	CHECK(msg_chain_hash(s->hash, &s->m));
+	free(p);
+}
+
 static void seal(struct sealed *s, const struct identity *who, const char *sender,
 		 uint64_t epoch, uint64_t counter, const uint8_t *prev, const uint8_t *key,
 		 bool leave, uint64_t seq)
 {
-	static const uint8_t zero[E2E_HASH_BYTES];
-
-	memset(s, 0, sizeof *s);
-	CHECK(msg_seal(&s->m, "den", sender, epoch, counter, prev ? prev : zero, key, who,
-		       1795000000000, leave, leave ? "" : "hello", leave ? 0 : 5) == MSG_OK);
-	strcpy(s->m.sender, sender);
-	s->m.seq = seq;
-	CHECK(msg_chain_hash(s->hash, &s->m));
+	seal_in(s, &den, who, sender, epoch, counter, prev, key, leave, seq);
 }
 
 /* Both steps, as messages.c runs them; the final verdict. */
@@ -146,7 +180,13 @@ int main(void)
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && r.why == MSG_BAD_SIGNATURE);
 	seal(&s[6], mallory, "bob", 1, 8, NULL, other_key, false, 21);
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && room_refused(r.verdict));
-	/* an epoch the creator has not begun */
+	/* bob's message in another room named den (made again): its id is
+	 * signed, so it is a forgery here, in either epoch */
+	seal_in(&s[6], &other_den, bob, "bob", 2, 7, s[5].hash, key, false, 24);
+	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && r.why == MSG_BAD_SIGNATURE);
+	seal_in(&s[6], &other_den, bob, "bob", 3, 7, s[5].hash, other_key, false, 24);
+	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_FORGED && r.why == MSG_BAD_SIGNATURE);
+	/* an epoch no admin has begun */
 	seal(&s[6], bob, "bob", 4, 8, NULL, other_key, false, 22);
 	CHECK(verdict(rf, alice, &s[6], &r) == ROOM_BAD_EPOCH && room_refused(r.verdict));
 	/* this member's own */

@@ -43,7 +43,7 @@ static struct wire_state state(uint64_t revision, uint64_t epoch, struct wire_me
 	struct wire_state s = {.revision = revision, .epoch = epoch, .n_members = n, .members = m};
 
 	strcpy(s.room, "den");
-	strcpy(s.creator, "alice");
+	strcpy(s.by, "alice");
 	return s;
 }
 

@@ -158,9 +158,9 @@ static void test_cursor_and_outbox(struct store *s, int64_t room)
 
 	/* the state history: one row per revision, kept as signed */
 	memset(rec, 7, sizeof rec);
-	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}));
-	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}));
-	CHECK(store_add_state(s, room, 2, 2, (const uint8_t *)"{\"r\":2}", 7, (uint8_t[64]){2}));
+	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}, 1000));
+	CHECK(store_add_state(s, room, 1, 1, (const uint8_t *)"{\"r\":1}", 7, (uint8_t[64]){1}, 1000));
+	CHECK(store_add_state(s, room, 2, 2, (const uint8_t *)"{\"r\":2}", 7, (uint8_t[64]){2}, 2000));
 	CHECK(store_count_states(s, room, &n) && n == 2);
 }
 

@@ -1,8 +1,10 @@
 /* test_wire.c - the JSON records of common/wire.h: every pack/unpack pair
  * round trips through JSON text, and every unpack refuses what
  * docs/PROTOCOL.md says is not a valid record (unknown, missing or
- * mistyped fields, bad base64, wrong lengths, bad names, other versions,
- * out-of-range numbers, oversized lists and payloads).
+ * mistyped fields, bad base64, wrong lengths, bad names, other versions
+ * -- v1 records of every kind give bad_version --, out-of-range numbers,
+ * oversized lists and payloads, and a state without a valid admin
+ * signing it).
  *
  * The refusals are driven by a `struct record`: one valid object of a kind
  * and a function that unpacks it. Each case changes one field of a copy of
@@ -35,6 +37,7 @@ static void sample_room(struct wire_room *r)
 	memset(r, 0, sizeof *r);
 	snprintf(r->room, sizeof r->room, "room-1.test_x");
 	snprintf(r->creator, sizeof r->creator, "alice");
+	randombytes_buf(r->id, sizeof r->id);
 	randombytes_buf(r->salt, sizeof r->salt);
 	r->opslimit = E2E_KDF_OPS_MIN;
 	r->memlimit = E2E_KDF_MEM_MAX;
@@ -45,6 +48,7 @@ static void sample_wrap(struct wire_wrap *w)
 {
 	memset(w, 0, sizeof *w);
 	snprintf(w->member, sizeof w->member, "bob");
+	snprintf(w->by, sizeof w->by, "alice");
 	w->epoch = 3;
 	randombytes_buf(w->nonce, sizeof w->nonce);
 	randombytes_buf(w->box, sizeof w->box);
@@ -66,16 +70,27 @@ static void sample_msg(struct wire_msg *m, size_t ct_len)
 	randombytes_buf(m->ct, ct_len);
 }
 
-/* A state of `n` members named m0, m1, ... (members is malloc'd). */
+static void sample_access(struct wire_access *a)
+{
+	randombytes_buf(a->salt, sizeof a->salt);
+	a->opslimit = E2E_KDF_OPS_MIN;
+	a->memlimit = E2E_KDF_MEM_MIN;
+	randombytes_buf(a->access_pk, sizeof a->access_pk);
+}
+
+/* A state of `n` members named m0, m1, ... signed by m0, its one admin;
+ * member i's membership began at epoch 1 + i % 2 (members is malloc'd). */
 static bool sample_state(struct wire_state *s, size_t n)
 {
 	char name[24]; /* "m" and any size_t */
 
 	memset(s, 0, sizeof *s);
 	snprintf(s->room, sizeof s->room, "room");
-	snprintf(s->creator, sizeof s->creator, "m0");
+	randombytes_buf(s->id, sizeof s->id);
+	snprintf(s->by, sizeof s->by, "m0");
 	s->revision = 5;
 	s->epoch = 2;
+	sample_access(&s->access);
 	s->members = calloc(n ? n : 1, sizeof *s->members);
 	if (!s->members)
 		return false;
@@ -84,6 +99,8 @@ static bool sample_state(struct wire_state *s, size_t n)
 		snprintf(name, sizeof name, "m%zu", i);
 		sample_member(&s->members[i], name);
 		memset(s->members[i].mac, 0, sizeof s->members[i].mac);
+		s->members[i].since = 1 + i % 2;
+		s->members[i].admin = i == 0;
 	}
 	return true;
 }
@@ -93,7 +110,8 @@ static bool member_equal(const struct wire_member *a, const struct wire_member *
 	return strcmp(a->name, b->name) == 0 &&
 	       memcmp(a->sign_pk, b->sign_pk, sizeof a->sign_pk) == 0 &&
 	       memcmp(a->box_pk, b->box_pk, sizeof a->box_pk) == 0 &&
-	       memcmp(a->mac, b->mac, sizeof a->mac) == 0;
+	       memcmp(a->mac, b->mac, sizeof a->mac) == 0 && a->since == b->since &&
+	       a->admin == b->admin;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -224,7 +242,10 @@ static void check_strict(const struct record *r)
 
 		expect(r, key, NULL, E2E_ERR_BAD_FIELD, "removed");
 		expect(r, key, json_null(), E2E_ERR_BAD_FIELD, "null");
-		expect(r, key, json_true(), E2E_ERR_BAD_FIELD, "true");
+		if (!json_is_boolean(value))
+			expect(r, key, json_true(), E2E_ERR_BAD_FIELD, "true");
+		else
+			expect(r, key, json_string("true"), E2E_ERR_BAD_FIELD, "\"true\"");
 		expect(r, key, json_object(), E2E_ERR_BAD_FIELD, "{}");
 		expect(r, key, is_int ? json_string("1") : json_integer(1), E2E_ERR_BAD_FIELD,
 		       "of another type");
@@ -297,6 +318,21 @@ static void check_name_field(const struct record *r, const char *key, size_t max
 	expect_str(r, key, "Z9.-_", E2E_OK, "of the whole alphabet");
 }
 
+/* An integer field from 1 to `max`. */
+static void check_uint_field_max(const struct record *r, const char *key, int max)
+{
+	char num[16];
+
+	expect_json(r, key, "-1", E2E_ERR_BAD_FIELD);
+	expect_json(r, key, "0", E2E_ERR_BAD_FIELD);
+	expect_json(r, key, "1", E2E_OK);
+	snprintf(num, sizeof num, "%d", max);
+	expect_json(r, key, num, E2E_OK);
+	snprintf(num, sizeof num, "%d", max + 1);
+	expect_json(r, key, num, E2E_ERR_BAD_FIELD);
+	expect_json(r, key, "9223372036854775807", E2E_ERR_BAD_FIELD);
+}
+
 /* An integer field that starts at `min` (0 or 1). */
 static void check_uint_field(const struct record *r, const char *key, int min)
 {
@@ -312,9 +348,11 @@ static void check_uint_field(const struct record *r, const char *key, int min)
 
 static void check_version_field(const struct record *r)
 {
-	expect_json(r, "v", "2", E2E_ERR_BAD_VERSION);
+	expect_json(r, "v", "1", E2E_ERR_BAD_VERSION);
+	expect_json(r, "v", "3", E2E_ERR_BAD_VERSION);
 	expect_json(r, "v", "0", E2E_ERR_BAD_VERSION);
 	expect_json(r, "v", "-1", E2E_ERR_BAD_VERSION);
+	expect_json(r, "v", "2", E2E_OK);
 }
 
 /* ---- unpack adapters: one signature for the driver ---- */
@@ -376,13 +414,12 @@ static enum e2e_err unpack_msg_stored(json_t *obj, json_error_t *err)
 
 static enum e2e_err unpack_signed(json_t *obj, json_error_t *err)
 {
-	uint8_t *payload = NULL, sig[E2E_SIG_BYTES];
-	size_t len;
-	enum e2e_err e = wire_signed_unpack(obj, &payload, &len, sig, err);
+	struct wire_signed s;
+	enum e2e_err e = wire_signed_unpack(obj, &s, err);
 
-	if (e != E2E_OK && payload)
+	if (e != E2E_OK && (s.payload || s.len))
 		e = E2E_ERR__COUNT; /* a refusal must not hand out a payload */
-	free(payload);
+	wire_signed_clear(&s);
 	return e;
 }
 
@@ -391,7 +428,8 @@ static enum e2e_err parse_state_bytes(const uint8_t *payload, size_t len, json_e
 	struct wire_state s;
 	enum e2e_err e = wire_state_parse(payload, len, &s, err);
 
-	if (e != E2E_OK && (s.members || s.n_members))
+	if (e != E2E_OK && (s.members || s.n_members || s.former || s.n_former || s.banned ||
+			    s.n_banned || s.admission.present))
 		e = E2E_ERR__COUNT; /* a refusal leaves nothing behind */
 	wire_state_clear(&s);
 	return e;
@@ -408,16 +446,70 @@ static enum e2e_err unpack_state(json_t *obj, json_error_t *err)
 	return e;
 }
 
+/* A valid state payload (epoch 5, signed by its one admin "zed") as an
+ * object, with the member `entry` (taken; NULL: none) added to its list
+ * `list` ("members", "former" or "banned"). */
+static json_t *state_with(const char *list, json_t *entry)
+{
+	json_t *zed = json_pack("{s:s, s:o, s:o, s:i, s:b}", "name", "zed",
+				"sign_pk", b64_value(E2E_SIGN_PK_BYTES, 7),
+				"box_pk", b64_value(E2E_BOX_PK_BYTES, 8), "since", 1, "admin", 1);
+	json_t *access = json_pack("{s:o, s:I, s:I, s:o}", "salt", b64_value(E2E_SALT_BYTES, 9),
+				   "opslimit", (json_int_t)E2E_KDF_OPS_MIN,
+				   "memlimit", (json_int_t)E2E_KDF_MEM_MIN,
+				   "access_pk", b64_value(E2E_SIGN_PK_BYTES, 10));
+	json_t *state = json_pack("{s:i, s:s, s:o, s:s, s:i, s:i, s:s, s:o, s:[o], s:[], s:[]}",
+				  "v", E2E_PROTO_VERSION, "room", "r",
+				  "id", b64_value(E2E_ROOM_ID_BYTES, 11), "by", "zed",
+				  "revision", 3, "epoch", 5, "history", "joined", "access", access,
+				  "members", zed, "former", "banned");
+
+	if (state && entry && json_array_append(json_object_get(state, list), entry) != 0) {
+		json_decref(state);
+		state = NULL;
+	}
+	json_decref(entry);
+	return state;
+}
+
+/* The state above with its field `key` set to `value` (taken). */
+static enum e2e_err unpack_state_set(const char *list, json_t *entry, const char *key,
+				     json_t *value, json_error_t *err)
+{
+	json_t *state = state_with(list, entry);
+	enum e2e_err e = E2E_ERR__COUNT;
+
+	if (state && (!key || json_object_set(state, key, value) == 0))
+		e = unpack_state(state, err);
+	json_decref(state);
+	json_decref(value);
+	return e;
+}
+
 /* One entry of a state's member list, inside an otherwise valid state. */
 static enum e2e_err unpack_state_entry(json_t *entry, json_error_t *err)
 {
-	json_t *state = json_pack("{s:i, s:s, s:s, s:i, s:i, s:s, s:[O], s:[]}", "v", 1,
-				  "room", "r", "creator", "alice", "revision", 1, "epoch", 1,
-				  "history", "joined", "members", entry, "former");
-	enum e2e_err e = state ? unpack_state(state, err) : E2E_ERR__COUNT;
+	return unpack_state_set("members", json_incref(entry), NULL, NULL, err);
+}
 
-	json_decref(state);
-	return e;
+static enum e2e_err unpack_former_entry(json_t *entry, json_error_t *err)
+{
+	return unpack_state_set("former", json_incref(entry), NULL, NULL, err);
+}
+
+static enum e2e_err unpack_banned_entry(json_t *entry, json_error_t *err)
+{
+	return unpack_state_set("banned", json_incref(entry), NULL, NULL, err);
+}
+
+static enum e2e_err unpack_access(json_t *access, json_error_t *err)
+{
+	return unpack_state_set("members", NULL, "access", json_incref(access), err);
+}
+
+static enum e2e_err unpack_admission(json_t *admission, json_error_t *err)
+{
+	return unpack_state_set("members", NULL, "admission", json_incref(admission), err);
 }
 
 /* ---- round trips ---- */
@@ -432,11 +524,12 @@ static void test_room_round_trip(void)
 	obj = through_text(wire_room_pack(&in));
 	if (!CHECK(obj != NULL))
 		return;
-	CHECK(has_keys(obj, "v,room,salt,opslimit,memlimit,creator,created_at"));
-	CHECK(json_integer_value(json_object_get(obj, "v")) == E2E_PROTO_VERSION);
+	CHECK(has_keys(obj, "v,room,id,salt,opslimit,memlimit,creator,created_at"));
+	CHECK(json_integer_value(json_object_get(obj, "v")) == 2 && E2E_PROTO_VERSION == 2);
 	memset(&out, 0x55, sizeof out);
 	CHECK(wire_room_unpack(obj, &out, &err) == E2E_OK);
 	CHECK(strcmp(out.room, in.room) == 0 && strcmp(out.creator, in.creator) == 0);
+	CHECK(memcmp(out.id, in.id, sizeof in.id) == 0);
 	CHECK(memcmp(out.salt, in.salt, sizeof in.salt) == 0);
 	CHECK(out.opslimit == in.opslimit && out.memlimit == in.memlimit);
 	CHECK(out.created_at == in.created_at);
@@ -518,10 +611,11 @@ static void test_wrap_round_trip(void)
 	obj = through_text(wire_wrap_pack(&in));
 	if (!CHECK(obj != NULL))
 		return;
-	CHECK(has_keys(obj, "member,epoch,nonce,box,sig"));
+	CHECK(has_keys(obj, "member,by,epoch,nonce,box,sig"));
 	memset(&out, 0x55, sizeof out);
 	CHECK(wire_wrap_unpack(obj, &out, &err) == E2E_OK);
 	CHECK(strcmp(out.member, in.member) == 0 && out.epoch == in.epoch);
+	CHECK(strcmp(out.by, "alice") == 0);
 	CHECK(memcmp(out.nonce, in.nonce, sizeof in.nonce) == 0);
 	CHECK(memcmp(out.box, in.box, sizeof in.box) == 0);
 	CHECK(memcmp(out.sig, in.sig, sizeof in.sig) == 0);
@@ -576,26 +670,28 @@ static void test_msg_round_trips(void)
 
 static void check_signed_round_trip(size_t len)
 {
-	uint8_t *in = malloc(len), sig_in[E2E_SIG_BYTES], *out = NULL, sig_out[E2E_SIG_BYTES];
-	size_t out_len = 0;
+	struct wire_signed in = {.payload = malloc(len), .len = len}, out;
 	json_error_t err;
 	json_t *obj = NULL;
 
-	if (!CHECK(in != NULL))
+	if (!CHECK(in.payload != NULL))
 		return;
-	randombytes_buf(in, len);
-	randombytes_buf(sig_in, sizeof sig_in);
-	obj = through_text(wire_signed_pack(in, len, sig_in));
-	if (CHECKF(obj != NULL, "payload %zu", len) && CHECK(has_keys(obj, "payload,sig"))) {
-		if (CHECKF(wire_signed_unpack(obj, &out, &out_len, sig_out, &err) == E2E_OK,
+	randombytes_buf(in.payload, len);
+	randombytes_buf(in.sig, sizeof in.sig);
+	randombytes_buf(in.mac, sizeof in.mac);
+	obj = through_text(wire_signed_pack(&in));
+	if (CHECKF(obj != NULL, "payload %zu", len) && CHECK(has_keys(obj, "payload,sig,mac"))) {
+		if (CHECKF(wire_signed_unpack(obj, &out, &err) == E2E_OK,
 			   "payload of %zu bytes: %s", len, err.text)) {
-			CHECKF(out && out_len == len && memcmp(out, in, len) == 0, "payload %zu",
-			       len);
-			CHECK(memcmp(sig_out, sig_in, sizeof sig_in) == 0);
+			CHECKF(out.payload && out.len == len && memcmp(out.payload, in.payload, len) == 0,
+			       "payload %zu", len);
+			CHECK(memcmp(out.sig, in.sig, sizeof in.sig) == 0);
+			CHECK(memcmp(out.mac, in.mac, sizeof in.mac) == 0);
+			wire_signed_clear(&out);
+			CHECK(out.payload == NULL && out.len == 0);
 		}
 	}
-	free(out);
-	free(in);
+	wire_signed_clear(&in);
 	json_decref(obj);
 }
 
@@ -609,10 +705,75 @@ static void test_signed_round_trips(void)
 		check_signed_round_trip(lengths[i]);
 }
 
+static bool access_equal(const struct wire_access *a, const struct wire_access *b)
+{
+	return memcmp(a->salt, b->salt, sizeof a->salt) == 0 && a->opslimit == b->opslimit &&
+	       a->memlimit == b->memlimit &&
+	       memcmp(a->access_pk, b->access_pk, sizeof a->access_pk) == 0;
+}
+
+static bool admission_equal(const struct wire_admission *a, const struct wire_admission *b)
+{
+	return a->present == b->present && a->epoch == b->epoch &&
+	       memcmp(a->nonce, b->nonce, sizeof a->nonce) == 0 &&
+	       memcmp(a->box, b->box, sizeof a->box) == 0;
+}
+
+/* Build `in`, parse it back, compare every field. */
+static void check_state_round_trip(const struct wire_state *in, const char *what)
+{
+	struct wire_state out;
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	json_error_t err;
+	json_t *obj;
+	bool same;
+
+	payload = wire_state_build(in, &len);
+	if (!CHECKF(payload != NULL && len > 0, "%s", what))
+		return;
+	CHECKF(memchr(payload, '\n', len) == NULL && memchr(payload, ' ', len) == NULL, "%s",
+	       what); /* compact */
+	obj = json_loadb((const char *)payload, len, 0, &err);
+	CHECKF(obj && has_keys(obj, in->admission.present
+				    ? "v,room,id,by,revision,epoch,history,access,members,former,"
+				      "banned,admission"
+				    : "v,room,id,by,revision,epoch,history,access,members,former,"
+				      "banned"),
+	       "%s: keys", what);
+	json_decref(obj);
+	if (!CHECKF(wire_state_parse(payload, len, &out, &err) == E2E_OK, "%s: %s", what,
+		    err.text))
+		goto out;
+	CHECKF(strcmp(out.room, in->room) == 0 && memcmp(out.id, in->id, sizeof in->id) == 0 &&
+		       strcmp(out.by, in->by) == 0, "%s: room, id, by", what);
+	CHECKF(out.revision == in->revision && out.epoch == in->epoch &&
+		       out.history == in->history, "%s", what);
+	CHECKF(access_equal(&out.access, &in->access), "%s: access", what);
+	CHECKF(admission_equal(&out.admission, &in->admission), "%s: admission", what);
+	same = out.n_members == in->n_members && out.n_former == in->n_former &&
+	       out.n_banned == in->n_banned;
+	for (size_t i = 0; same && i < in->n_members; i++)
+		same = member_equal(&out.members[i], &in->members[i]);
+	for (size_t i = 0; same && i < in->n_former; i++)
+		same = member_equal(&out.former[i].m, &in->former[i].m) &&
+		       out.former[i].last_epoch == in->former[i].last_epoch;
+	for (size_t i = 0; same && i < in->n_banned; i++)
+		same = member_equal(&out.banned[i], &in->banned[i]);
+	CHECKF(same, "%s: members, former, banned", what);
+	wire_state_clear(&out);
+	CHECK(out.members == NULL && out.n_members == 0 && out.banned == NULL &&
+	      out.n_banned == 0 && out.former == NULL && !out.admission.present);
+out:
+	free(payload);
+}
+
 static void test_state_round_trip(void)
 {
 	static const char *names[] = {"carol", "alice", "bob"}; /* not sorted */
 	struct wire_state in, out;
+	struct wire_member banned[2];
+	struct wire_former former[1];
 	uint8_t *payload = NULL;
 	size_t len = 0;
 	json_error_t err;
@@ -621,25 +782,47 @@ static void test_state_round_trip(void)
 		return;
 	for (size_t i = 0; i < 3; i++)
 		snprintf(in.members[i].name, sizeof in.members[i].name, "%s", names[i]);
-	snprintf(in.creator, sizeof in.creator, "alice");
+	snprintf(in.by, sizeof in.by, "carol");
+	in.history = WIRE_HISTORY_SHARED;
+	check_state_round_trip(&in, "three members");
+
+	/* every optional part: two admins, the signer not the first, bans,
+	 * a former member, the admission box, limits at their maxima */
+	in.epoch = 9;
+	in.members[1].admin = true;
+	in.members[1].since = 9;
+	snprintf(in.by, sizeof in.by, "alice");
+	in.access.opslimit = E2E_KDF_OPS_MAX;
+	in.access.memlimit = E2E_KDF_MEM_MAX;
+	sample_member(&banned[0], "mallory");
+	sample_member(&banned[1], "carol"); /* an earlier carol's keys */
+	sample_member(&former[0].m, "dave");
+	for (size_t i = 0; i < 2; i++)
+		memset(banned[i].mac, 0, sizeof banned[i].mac);
+	memset(former[0].m.mac, 0, sizeof former[0].m.mac);
+	former[0].last_epoch = 8;
+	in.banned = banned;
+	in.n_banned = 2;
+	in.former = former;
+	in.n_former = 1;
+	in.admission.present = true;
+	in.admission.epoch = 8;
+	randombytes_buf(in.admission.nonce, sizeof in.admission.nonce);
+	randombytes_buf(in.admission.box, sizeof in.admission.box);
+	check_state_round_trip(&in, "every part");
+	in.admission.epoch = 9; /* the state's own epoch */
+	check_state_round_trip(&in, "admission of the state's epoch");
+
 	payload = wire_state_build(&in, &len);
-	if (!CHECK(payload != NULL && len > 0))
-		goto out;
-	CHECK(memchr(payload, '\n', len) == NULL && memchr(payload, ' ', len) == NULL); /* compact */
-	if (!CHECKF(wire_state_parse(payload, len, &out, &err) == E2E_OK, "%s", err.text))
-		goto out;
-	CHECK(strcmp(out.room, in.room) == 0 && strcmp(out.creator, in.creator) == 0);
-	CHECK(out.revision == in.revision && out.epoch == in.epoch);
-	if (CHECK(out.n_members == in.n_members))
-		for (size_t i = 0; i < in.n_members; i++)
-			CHECKF(member_equal(&out.members[i], &in.members[i]), "member %zu", i);
-	for (size_t i = 0; i < 3; i++)
-		CHECKF(wire_state_find(&out, names[i]) == &out.members[i], "%s", names[i]);
-	CHECK(wire_state_find(&out, "dave") == NULL);
-	CHECK(wire_state_find(&out, "ali") == NULL);
-	wire_state_clear(&out);
-	CHECK(out.members == NULL && out.n_members == 0);
-out:
+	if (CHECKF(payload && wire_state_parse(payload, len, &out, &err) == E2E_OK, "%s",
+		   err.text)) {
+		for (size_t i = 0; i < 3; i++)
+			CHECKF(wire_state_find(&out, names[i]) == &out.members[i], "%s", names[i]);
+		CHECK(wire_state_find(&out, "dave") == NULL); /* former: not a member */
+		CHECK(wire_state_find(&out, "mallory") == NULL); /* banned: not a member */
+		CHECK(wire_state_find(&out, "ali") == NULL);
+		wire_state_clear(&out);
+	}
 	free(payload);
 	free(in.members);
 }
@@ -652,6 +835,7 @@ static void test_room_refusals(struct record *r)
 	check_version_field(r);
 	check_name_field(r, "room", E2E_ROOM_NAME_MAX);
 	check_name_field(r, "creator", E2E_MEMBER_NAME_MAX);
+	check_bin_field(r, "id", E2E_ROOM_ID_BYTES);
 	check_bin_field(r, "salt", E2E_SALT_BYTES);
 	check_uint_field(r, "opslimit", 0);
 	check_uint_field(r, "memlimit", 0);
@@ -692,6 +876,7 @@ static void test_wrap_refusals(struct record *r)
 {
 	check_strict(r);
 	check_name_field(r, "member", E2E_MEMBER_NAME_MAX);
+	check_name_field(r, "by", E2E_MEMBER_NAME_MAX);
 	check_uint_field(r, "epoch", 1);
 	check_bin_field(r, "nonce", E2E_BOX_NONCE_BYTES);
 	check_bin_field(r, "box", E2E_WRAP_BYTES);
@@ -734,6 +919,7 @@ static void test_signed_refusals(struct record *r)
 {
 	check_strict(r);
 	check_bin_field(r, "sig", E2E_SIG_BYTES);
+	check_bin_field(r, "mac", E2E_MAC_BYTES);
 	expect_str(r, "payload", "", E2E_ERR_BAD_FIELD, "empty");
 	expect_str(r, "payload", "!!!!", E2E_ERR_BAD_FIELD, "not base64");
 	expect_str(r, "payload", "e30", E2E_ERR_BAD_FIELD, "unpadded");
@@ -746,29 +932,135 @@ static void test_signed_refusals(struct record *r)
 	       "twice E2E_STATE_MAX");
 }
 
-static void test_state_refusals(struct record *r, struct record *entry)
+static void test_state_refusals(struct record *r)
 {
+	static const char *bad_names[] = {"", ".a", "a/b", "a b"};
+
 	check_strict(r);
 	check_version_field(r);
 	check_name_field(r, "room", E2E_ROOM_NAME_MAX);
-	check_name_field(r, "creator", E2E_MEMBER_NAME_MAX);
+	check_bin_field(r, "id", E2E_ROOM_ID_BYTES);
 	check_uint_field(r, "revision", 1);
-	check_uint_field(r, "epoch", 1);
+	/* epoch: from 1, and not before a member's `since` (m1's is 2) */
+	expect_json(r, "epoch", "-1", E2E_ERR_BAD_FIELD);
+	expect_json(r, "epoch", "0", E2E_ERR_BAD_FIELD);
+	expect_json(r, "epoch", "1", E2E_ERR_BAD_FIELD);
+	expect_json(r, "epoch", "2", E2E_OK);
+	expect_json(r, "epoch", "9223372036854775807", E2E_OK);
 	expect_json(r, "members", "[]", E2E_ERR_BAD_FIELD);
 	expect_json(r, "members", "[1]", E2E_ERR_BAD_FIELD);
 	expect_json(r, "members", "[[]]", E2E_ERR_BAD_FIELD);
 	expect_json(r, "members", "\"alice\"", E2E_ERR_BAD_FIELD);
 
+	/* by: a valid name, of a member of this state who is an admin (m0) */
+	for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+		expect_str(r, "by", bad_names[i], E2E_ERR_BAD_NAME, bad_names[i]);
+	expect_str(r, "by", "m1", E2E_ERR_BAD_FIELD, "a member, not an admin");
+	expect_str(r, "by", "nobody", E2E_ERR_BAD_FIELD, "not a member");
+	expect_str(r, "by", "M0", E2E_ERR_BAD_FIELD, "the admin's name in capitals");
+	expect_str(r, "by", "m0", E2E_OK, "the admin");
+
 	expect_str(r, "history", "everything", E2E_ERR_BAD_FIELD, "unknown policy");
 	expect_str(r, "history", "shared", E2E_OK, "shared");
 	expect_json(r, "former", "[1]", E2E_ERR_BAD_FIELD);
 	expect_json(r, "former", "{}", E2E_ERR_BAD_FIELD);
+	expect_json(r, "banned", "[1]", E2E_ERR_BAD_FIELD);
+	expect_json(r, "banned", "{}", E2E_ERR_BAD_FIELD);
+	expect_json(r, "banned", "[[]]", E2E_ERR_BAD_FIELD);
+	expect_json(r, "access", "[]", E2E_ERR_BAD_FIELD);
+	expect_json(r, "admission", "null", E2E_ERR_BAD_FIELD);
+	expect_json(r, "admission", "[]", E2E_ERR_BAD_FIELD);
+	expect_json(r, "admission", "1", E2E_ERR_BAD_FIELD);
+	expect_json(r, "admission", "{}", E2E_ERR_BAD_FIELD);
+}
 
-	/* Each entry is a member record without v and mac. */
+/* One entry of the member list: a member's keys, since, admin. */
+static void test_state_entry_refusals(struct record *entry)
+{
 	check_strict(entry);
 	check_member_bins(entry);
 	expect(entry, "mac", b64_value(E2E_MAC_BYTES, 1), E2E_ERR_BAD_FIELD, "added");
-	expect_json(entry, "v", "1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "v", "2", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "last_epoch", "1", E2E_ERR_BAD_FIELD);
+	/* since: the epoch its membership began, 1 to the state's (5) */
+	expect_json(entry, "since", "0", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "since", "-1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "since", "1", E2E_OK);
+	expect_json(entry, "since", "5", E2E_OK);
+	expect_json(entry, "since", "6", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "since", "9223372036854775807", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "admin", "true", E2E_OK);
+	expect_json(entry, "admin", "false", E2E_OK);
+	expect_json(entry, "admin", "1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "admin", "\"true\"", E2E_ERR_BAD_FIELD);
+}
+
+/* A former member: keys and the last epoch it held (1 to the state's, 5). */
+static void test_former_entry_refusals(struct record *entry)
+{
+	check_strict(entry);
+	check_member_bins(entry);
+	expect_json(entry, "since", "1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "admin", "true", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "last_epoch", "0", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "last_epoch", "1", E2E_OK);
+	expect_json(entry, "last_epoch", "5", E2E_OK);
+	expect_json(entry, "last_epoch", "6", E2E_ERR_BAD_FIELD);
+}
+
+/* A banned identity: a name and its keys, nothing else. */
+static void test_banned_entry_refusals(struct record *entry)
+{
+	check_strict(entry);
+	check_member_bins(entry);
+	expect(entry, "mac", b64_value(E2E_MAC_BYTES, 1), E2E_ERR_BAD_FIELD, "added");
+	expect_json(entry, "since", "1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "admin", "false", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "last_epoch", "1", E2E_ERR_BAD_FIELD);
+	expect_json(entry, "v", "2", E2E_ERR_BAD_FIELD);
+}
+
+/* The access block: salt, Argon2id limits within the protocol's bounds,
+ * the access key. */
+static void test_access_refusals(struct record *r)
+{
+	char num[32];
+
+	check_strict(r);
+	check_bin_field(r, "salt", E2E_SALT_BYTES);
+	check_bin_field(r, "access_pk", E2E_SIGN_PK_BYTES);
+	expect_json(r, "opslimit", "-1", E2E_ERR_BAD_FIELD);
+	expect_json(r, "opslimit", "0", E2E_ERR_BAD_FIELD);
+	expect_json(r, "memlimit", "-1", E2E_ERR_BAD_FIELD);
+	expect_json(r, "memlimit", "0", E2E_ERR_BAD_FIELD);
+	expect_json(r, "memlimit", "-9223372036854775808", E2E_ERR_BAD_FIELD);
+	expect_json(r, "opslimit", "9223372036854775807", E2E_ERR_BAD_FIELD);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_OPS_MIN - 1);
+	expect_json(r, "opslimit", num, E2E_ERR_BAD_FIELD);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_OPS_MIN);
+	expect_json(r, "opslimit", num, E2E_OK);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_OPS_MAX);
+	expect_json(r, "opslimit", num, E2E_OK);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_OPS_MAX + 1);
+	expect_json(r, "opslimit", num, E2E_ERR_BAD_FIELD);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_MEM_MIN - 1);
+	expect_json(r, "memlimit", num, E2E_ERR_BAD_FIELD);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_MEM_MIN);
+	expect_json(r, "memlimit", num, E2E_OK);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_MEM_MAX);
+	expect_json(r, "memlimit", num, E2E_OK);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)E2E_KDF_MEM_MAX + 1);
+	expect_json(r, "memlimit", num, E2E_ERR_BAD_FIELD);
+}
+
+/* The admission block: epoch 1 to the state's (5), a secretbox nonce and
+ * a box of one key. */
+static void test_admission_refusals(struct record *r)
+{
+	check_strict(r);
+	check_uint_field_max(r, "epoch", 5);
+	check_bin_field(r, "nonce", crypto_secretbox_NONCEBYTES);
+	check_bin_field(r, "box", E2E_KEY_BYTES + crypto_secretbox_MACBYTES);
 }
 
 /* Members m0..m(n-1); `dup` >= 0: member `dup` renamed to m0. */
@@ -877,6 +1169,17 @@ static enum e2e_err parse_padded_state(size_t size, json_error_t *err)
 	return e;
 }
 
+/* A minimal valid state payload as text, around its "epoch" field. */
+#define ZERO16_B64 "\"AAAAAAAAAAAAAAAAAAAAAA==\""
+#define ZERO32_B64 "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\""
+#define STATE_TEXT_HEAD                                                                    \
+	"{\"v\":2,\"room\":\"r\",\"id\":" ZERO16_B64 ",\"by\":\"a\",\"revision\":1,"
+#define STATE_TEXT_TAIL                                                                    \
+	"\"history\":\"joined\",\"access\":{\"salt\":" ZERO16_B64 ",\"opslimit\":2,"          \
+	"\"memlimit\":67108864,\"access_pk\":" ZERO32_B64 "},\"former\":[],\"banned\":[],"    \
+	"\"members\":[{\"name\":\"a\",\"sign_pk\":" ZERO32_B64 ",\"box_pk\":" ZERO32_B64        \
+	",\"since\":1,\"admin\":true}]}"
+
 static enum e2e_err parse_state_text(const char *text, json_error_t *err)
 {
 	return parse_state_bytes((const uint8_t *)text, strlen(text), err);
@@ -891,21 +1194,12 @@ static void test_state_payload_bytes(void)
 	CHECK(parse_state_text("", &err) == E2E_ERR_BAD_FIELD);
 	CHECK(parse_state_text("not json", &err) == E2E_ERR_BAD_FIELD);
 	CHECK(parse_state_text("[]", &err) == E2E_ERR_BAD_FIELD);
-	CHECK(parse_state_text("{\"v\":1,\"room\":\"r\",\"creator\":\"a\",\"revision\":1,"
-			       "\"epoch\":1,\"history\":\"joined\",\"former\":[],\"members\":[{\"name\":\"a\",\"sign_pk\":"
-			       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"box_pk\":"
-			       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}]}",
-			       &err) == E2E_OK);
+	CHECK(parse_state_text(STATE_TEXT_HEAD "\"epoch\":1," STATE_TEXT_TAIL, &err) == E2E_OK);
 	/* The same with "epoch" twice: duplicate keys are refused. */
-	CHECK(parse_state_text("{\"v\":1,\"room\":\"r\",\"creator\":\"a\",\"revision\":1,"
-			       "\"epoch\":1,\"epoch\":2,\"history\":\"joined\",\"former\":[],\"members\":[{\"name\":"
-			       "\"a\",\"sign_pk\":"
-			       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"box_pk\":"
-			       "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}]}",
-			       &err) == E2E_ERR_BAD_FIELD);
-	/* ... and truncated. */
-	CHECK(parse_state_text("{\"v\":1,\"room\":\"r\",\"creator\":\"a\",\"revision\":1,", &err) ==
+	CHECK(parse_state_text(STATE_TEXT_HEAD "\"epoch\":1,\"epoch\":2," STATE_TEXT_TAIL, &err) ==
 	      E2E_ERR_BAD_FIELD);
+	/* ... and truncated. */
+	CHECK(parse_state_text(STATE_TEXT_HEAD, &err) == E2E_ERR_BAD_FIELD);
 }
 
 /* The error text names the field that is wrong (wire.h promises it, and
@@ -933,6 +1227,277 @@ static void test_errors_name_the_field(struct record *wrap)
 		CHECKF(unpack_changed(wrap, cases[i].key, value, &err) != E2E_OK &&
 			       strstr(err.text, cases[i].key) != NULL,
 		       "%s %s: error text \"%s\"", cases[i].key, cases[i].what, err.text);
+	}
+}
+
+/* ---- admins, bans, versions ---- */
+
+/* sample_state(3) changed by `edit`, built and parsed. */
+static enum e2e_err parse_edited(void (*edit)(struct wire_state *s), json_error_t *err)
+{
+	struct wire_state s;
+	size_t len = 0;
+	uint8_t *payload = NULL;
+	enum e2e_err e = E2E_ERR__COUNT;
+
+	if (sample_state(&s, 3)) {
+		edit(&s);
+		payload = wire_state_build(&s, &len);
+	}
+	if (payload)
+		e = parse_state_bytes(payload, len, err);
+	free(payload);
+	free(s.members);
+	return e;
+}
+
+static void edit_none(struct wire_state *s)
+{
+	(void)s;
+}
+
+static void edit_no_admin(struct wire_state *s)
+{
+	s->members[0].admin = false;
+}
+
+static void edit_by_member(struct wire_state *s)
+{
+	snprintf(s->by, sizeof s->by, "m1");
+}
+
+static void edit_by_stranger(struct wire_state *s)
+{
+	snprintf(s->by, sizeof s->by, "m3");
+}
+
+static void edit_second_admin_signs(struct wire_state *s)
+{
+	s->members[2].admin = true;
+	snprintf(s->by, sizeof s->by, "m2");
+}
+
+static void edit_all_admins(struct wire_state *s)
+{
+	for (size_t i = 0; i < s->n_members; i++)
+		s->members[i].admin = true;
+	snprintf(s->by, sizeof s->by, "m1");
+}
+
+static void edit_since_zero(struct wire_state *s)
+{
+	s->members[1].since = 0;
+}
+
+static void edit_since_epoch(struct wire_state *s)
+{
+	s->members[1].since = s->epoch;
+}
+
+static void edit_since_after(struct wire_state *s)
+{
+	s->members[1].since = s->epoch + 1;
+}
+
+static void edit_admission_epoch_after(struct wire_state *s)
+{
+	s->admission.present = true;
+	s->admission.epoch = s->epoch + 1;
+}
+
+static void edit_admission_epoch_zero(struct wire_state *s)
+{
+	s->admission.present = true;
+	s->admission.epoch = 0;
+}
+
+static void edit_ops_below(struct wire_state *s)
+{
+	s->access.opslimit = E2E_KDF_OPS_MIN - 1;
+}
+
+static void edit_mem_above(struct wire_state *s)
+{
+	s->access.memlimit = E2E_KDF_MEM_MAX + 1;
+}
+
+/* A state must name at least one admin, and be signed (`by`) by one. */
+static void test_state_admins(void)
+{
+	static const struct {
+		const char *what;
+		void (*edit)(struct wire_state *s);
+		enum e2e_err want;
+	} cases[] = {
+		{"valid", edit_none, E2E_OK},
+		{"no admin", edit_no_admin, E2E_ERR_BAD_FIELD},
+		{"by a member who is not an admin", edit_by_member, E2E_ERR_BAD_FIELD},
+		{"by a name not in the state", edit_by_stranger, E2E_ERR_BAD_FIELD},
+		{"by the second admin", edit_second_admin_signs, E2E_OK},
+		{"every member an admin", edit_all_admins, E2E_OK},
+		{"since 0", edit_since_zero, E2E_ERR_BAD_FIELD},
+		{"since the state's epoch", edit_since_epoch, E2E_OK},
+		{"since after the state's epoch", edit_since_after, E2E_ERR_BAD_FIELD},
+		{"admission after the state's epoch", edit_admission_epoch_after,
+		 E2E_ERR_BAD_FIELD},
+		{"admission of epoch 0", edit_admission_epoch_zero, E2E_ERR_BAD_FIELD},
+		{"opslimit under the floor", edit_ops_below, E2E_ERR_BAD_FIELD},
+		{"memlimit over the ceiling", edit_mem_above, E2E_ERR_BAD_FIELD},
+	};
+	struct wire_state s, out;
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	json_error_t err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum e2e_err got = parse_edited(cases[i].edit, &err);
+
+		CHECKF(got == cases[i].want, "%s: got %s (%s)", cases[i].what,
+		       got == E2E_ERR__COUNT ? "test error" : code(got), err.text);
+	}
+	/* Each refusal names its field: a state with no admin at all is the
+	 * member list's fault (its `by` can be no admin either). */
+	CHECK(parse_edited(edit_by_member, &err) == E2E_ERR_BAD_FIELD &&
+	      strstr(err.text, "'by'") != NULL);
+	CHECK(parse_edited(edit_no_admin, &err) == E2E_ERR_BAD_FIELD &&
+	      strstr(err.text, "'members'") != NULL);
+
+	/* wire_state_admin: members with admin true only */
+	if (!CHECK(sample_state(&s, 3)))
+		return;
+	s.members[2].admin = true;
+	payload = wire_state_build(&s, &len);
+	if (CHECK(payload && wire_state_parse(payload, len, &out, &err) == E2E_OK)) {
+		CHECK(wire_state_admin(&out, "m0") == &out.members[0]);
+		CHECK(wire_state_admin(&out, "m2") == &out.members[2]);
+		CHECK(wire_state_admin(&out, "m1") == NULL);
+		CHECK(wire_state_find(&out, "m1") == &out.members[1]);
+		CHECK(wire_state_admin(&out, "m3") == NULL);
+		CHECK(wire_state_admin(&out, "") == NULL);
+		wire_state_clear(&out);
+	}
+	free(payload);
+	free(s.members);
+}
+
+/* A state banning `n` identities, all named "banned" (a ban is of an
+ * identity, its keys: names may repeat). */
+static enum e2e_err parse_bans(size_t n, json_error_t *err)
+{
+	struct wire_state s;
+	struct wire_member *bans = calloc(n ? n : 1, sizeof *bans);
+	size_t len = 0;
+	uint8_t *payload = NULL;
+	enum e2e_err e = E2E_ERR__COUNT;
+
+	if (bans && sample_state(&s, 1)) {
+		for (size_t i = 0; i < n; i++)
+			sample_member(&bans[i], "banned");
+		s.banned = bans;
+		s.n_banned = n;
+		payload = wire_state_build(&s, &len);
+		free(s.members);
+	}
+	if (payload)
+		e = parse_state_bytes(payload, len, err);
+	free(payload);
+	free(bans);
+	return e;
+}
+
+static void test_state_bans(void)
+{
+	struct wire_state s, out;
+	struct wire_member ban, probe;
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	json_error_t err;
+
+	CHECK(parse_bans(0, &err) == E2E_OK);
+	CHECK(parse_bans(2, &err) == E2E_OK);
+	CHECK(parse_bans(E2E_BANS_MAX, &err) == E2E_OK);
+	CHECK(parse_bans(E2E_BANS_MAX + 1, &err) == E2E_ERR_BAD_FIELD);
+	CHECK(strstr(err.text, "banned") != NULL);
+
+	/* wire_state_banned: either key of a banned identity matches */
+	if (!CHECK(sample_state(&s, 2)))
+		return;
+	sample_member(&ban, "mallory");
+	s.banned = &ban;
+	s.n_banned = 1;
+	payload = wire_state_build(&s, &len);
+	if (CHECK(payload && wire_state_parse(payload, len, &out, &err) == E2E_OK)) {
+		CHECK(out.n_banned == 1 && strcmp(out.banned[0].name, "mallory") == 0);
+		probe = ban;
+		CHECK(wire_state_banned(&out, &probe) == &out.banned[0]);
+		randombytes_buf(probe.box_pk, sizeof probe.box_pk);
+		CHECKF(wire_state_banned(&out, &probe) == &out.banned[0], "the same sign_pk");
+		probe = ban;
+		randombytes_buf(probe.sign_pk, sizeof probe.sign_pk);
+		CHECKF(wire_state_banned(&out, &probe) == &out.banned[0], "the same box_pk");
+		randombytes_buf(probe.box_pk, sizeof probe.box_pk);
+		CHECKF(wire_state_banned(&out, &probe) == NULL, "other keys, the same name");
+		CHECKF(wire_state_banned(&out, &s.members[1]) == NULL, "a member");
+		probe = ban;
+		snprintf(probe.name, sizeof probe.name, "innocent");
+		CHECKF(wire_state_banned(&out, &probe) == &out.banned[0], "the keys, another name");
+		wire_state_clear(&out);
+	}
+	free(payload);
+	free(s.members);
+}
+
+/* A record as protocol v1 wrote it, as JSON text. */
+static enum e2e_err v1_record(unpack_fn unpack, const char *text, json_error_t *err)
+{
+	json_t *obj = json_loads(text, 0, err);
+	enum e2e_err e = obj ? unpack(obj, err) : E2E_ERR__COUNT;
+
+	json_decref(obj);
+	return e;
+}
+
+/* Records of protocol v1, as a v1 relay or client sends them: refused as
+ * another version (not as a missing or unknown field). Wraps and signed
+ * states carry no "v": a v1 one lacks `by` or `mac` (bad_field). */
+static void test_v1_records(void)
+{
+	static const struct {
+		const char *what;
+		unpack_fn unpack;
+		const char *text;
+		enum e2e_err want;
+	} cases[] = {
+		{"room", unpack_room, "{\"v\":1,\"room\":\"den\",\"salt\":" ZERO16_B64
+		 ",\"opslimit\":2,\"memlimit\":67108864,\"creator\":\"alice\",\"created_at\":1}",
+		 E2E_ERR_BAD_VERSION},
+		{"member", unpack_member_mac, "{\"v\":1,\"name\":\"bob\",\"sign_pk\":" ZERO32_B64
+		 ",\"box_pk\":" ZERO32_B64 ",\"mac\":" ZERO32_B64 "}", E2E_ERR_BAD_VERSION},
+		{"listed member", unpack_listed, "{\"v\":1,\"name\":\"bob\",\"sign_pk\":"
+		 ZERO32_B64 ",\"box_pk\":" ZERO32_B64 ",\"mac\":" ZERO32_B64
+		 ",\"status\":\"admitted\",\"joined_at\":1}", E2E_ERR_BAD_VERSION},
+		{"posted message", unpack_msg_posted, "{\"v\":1,\"epoch\":1,\"counter\":1,"
+		 "\"nonce\":" ZERO32_B64 ",\"ct\":" ZERO32_B64 ",\"sig\":" ZERO32_B64 "}",
+		 E2E_ERR_BAD_VERSION},
+		{"stored message", unpack_msg_stored, "{\"seq\":1,\"v\":1,\"sender\":\"bob\","
+		 "\"epoch\":1,\"counter\":1,\"nonce\":" ZERO32_B64 ",\"ct\":" ZERO32_B64
+		 ",\"sig\":" ZERO32_B64 ",\"received_at\":1}", E2E_ERR_BAD_VERSION},
+		{"state payload", unpack_state, "{\"v\":1,\"room\":\"r\",\"creator\":\"a\","
+		 "\"revision\":1,\"epoch\":1,\"history\":\"joined\",\"former\":[],"
+		 "\"members\":[{\"name\":\"a\",\"sign_pk\":" ZERO32_B64 ",\"box_pk\":"
+		 ZERO32_B64 "}]}", E2E_ERR_BAD_VERSION},
+		{"wrap", unpack_wrap, "{\"member\":\"bob\",\"epoch\":1,\"nonce\":" ZERO32_B64
+		 ",\"box\":" ZERO32_B64 ",\"sig\":" ZERO32_B64 "}", E2E_ERR_BAD_FIELD},
+		{"signed state", unpack_signed, "{\"payload\":\"e30=\",\"sig\":" ZERO32_B64 "}",
+		 E2E_ERR_BAD_FIELD},
+	};
+	json_error_t err;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum e2e_err got = v1_record(cases[i].unpack, cases[i].text, &err);
+
+		CHECKF(got == cases[i].want, "v1 %s: got %s (%s)", cases[i].what,
+		       got == E2E_ERR__COUNT ? "test error" : code(got), err.text);
 	}
 }
 
@@ -1042,11 +1607,51 @@ static json_t *valid_msg(bool stored)
 
 static json_t *valid_signed(void)
 {
-	uint8_t payload[100], sig[E2E_SIG_BYTES];
+	uint8_t payload[100];
+	struct wire_signed s = {.payload = payload, .len = sizeof payload};
 
 	randombytes_buf(payload, sizeof payload);
-	randombytes_buf(sig, sizeof sig);
-	return wire_signed_pack(payload, sizeof payload, sig);
+	randombytes_buf(s.sig, sizeof s.sig);
+	randombytes_buf(s.mac, sizeof s.mac);
+	return wire_signed_pack(&s);
+}
+
+/* A state entry as the member list holds it (not an admin). */
+static json_t *valid_state_entry(const struct wire_member *m)
+{
+	json_t *obj = wire_member_pack(m, false);
+
+	if (obj && (json_object_set_new(obj, "since", json_integer(2)) ||
+		    json_object_set_new(obj, "admin", json_false()))) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_t *valid_former_entry(const struct wire_member *m)
+{
+	json_t *obj = wire_member_pack(m, false);
+
+	if (obj && json_object_set_new(obj, "last_epoch", json_integer(3))) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_t *valid_access(void)
+{
+	return json_pack("{s:o, s:I, s:I, s:o}", "salt", b64_value(E2E_SALT_BYTES, 3),
+			 "opslimit", (json_int_t)E2E_KDF_OPS_MIN, "memlimit",
+			 (json_int_t)E2E_KDF_MEM_MIN, "access_pk", b64_value(E2E_SIGN_PK_BYTES, 4));
+}
+
+static json_t *valid_admission(void)
+{
+	return json_pack("{s:i, s:o, s:o}", "epoch", 4,
+			 "nonce", b64_value(crypto_secretbox_NONCEBYTES, 5),
+			 "box", b64_value(E2E_KEY_BYTES + crypto_secretbox_MACBYTES, 6));
 }
 
 static json_t *valid_state(void)
@@ -1078,6 +1683,10 @@ int main(void)
 		{"signed state", NULL, unpack_signed},
 		{"state payload", NULL, unpack_state},
 		{"state entry", NULL, unpack_state_entry},
+		{"former entry", NULL, unpack_former_entry},
+		{"banned entry", NULL, unpack_banned_entry},
+		{"access", NULL, unpack_access},
+		{"admission", NULL, unpack_admission},
 	};
 	const size_t n_rec = sizeof rec / sizeof rec[0];
 	bool ready = true;
@@ -1096,7 +1705,11 @@ int main(void)
 	rec[6].valid = valid_msg(true);
 	rec[7].valid = valid_signed();
 	rec[8].valid = valid_state();
-	rec[9].valid = wire_member_pack(&member, false);
+	rec[9].valid = valid_state_entry(&member);
+	rec[10].valid = valid_former_entry(&member);
+	rec[11].valid = wire_member_pack(&member, false);
+	rec[12].valid = valid_access();
+	rec[13].valid = valid_admission();
 	for (size_t i = 0; i < n_rec; i++)
 		ready &= CHECKF(rec[i].valid != NULL, "%s", rec[i].name);
 
@@ -1114,10 +1727,18 @@ int main(void)
 		test_wrap_refusals(&rec[4]);
 		test_msg_refusals(&rec[5], &rec[6]);
 		test_signed_refusals(&rec[7]);
-		test_state_refusals(&rec[8], &rec[9]);
+		test_state_refusals(&rec[8]);
+		test_state_entry_refusals(&rec[9]);
+		test_former_entry_refusals(&rec[10]);
+		test_banned_entry_refusals(&rec[11]);
+		test_access_refusals(&rec[12]);
+		test_admission_refusals(&rec[13]);
 		test_errors_name_the_field(&rec[4]);
 	}
 	test_state_member_lists();
+	test_state_admins();
+	test_state_bans();
+	test_v1_records();
 	test_state_former();
 	test_state_payload_bytes();
 	test_parse_body();

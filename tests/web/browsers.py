@@ -196,7 +196,7 @@ def main():
 
         # alice creates an approve-first room; bob and carol join and wait
         join(alice, "den", approve=True)
-        wait(alice, "alice is the creator", lambda: "You created" in text(alice, "room-status"))
+        wait(alice, "alice is an admin", lambda: "You are an admin" in text(alice, "room-status"))
         for d in (bob, carol):
             join(d, "den")
             wait(d, "waiting to be admitted", lambda d=d: "Waiting" in text(d, "room-status"))

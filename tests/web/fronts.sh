@@ -114,10 +114,10 @@ as alice admit den >/dev/null 2>&1 || fail "alice's admit"
 web_start alice
 web_call alice state '{}'
 assert_eq 200 "$STATUS" "alice's state ($BODY)"
-check_contains "$BODY" '"room":"den","role":"creator","unread":1,' "alice's rooms, den unread"
+check_contains "$BODY" '"room":"den","role":"admin","unread":1,' "alice's rooms, den unread"
 web_call alice open '{"room":"den"}'
 check_contains "$BODY" '"text":"unread for alice"' "alice's page's history"
 web_call alice state '{}'
-check_contains "$BODY" '"room":"den","role":"creator","unread":0,' "den read once opened"
+check_contains "$BODY" '"room":"den","role":"admin","unread":0,' "den read once opened"
 web_stop alice
 checks_done web_fronts

@@ -6,7 +6,7 @@
 'use strict';
 
 const token = location.hash.slice(1);
-const state = { me: '', current: null, since: {}, last: 0, admitted: false, creator: false };
+const state = { me: '', current: null, since: {}, last: 0, admitted: false, admin: false };
 
 function $(id) { return document.getElementById(id); }
 
@@ -57,7 +57,7 @@ function renderRooms(rooms) {
   for (const r of rooms) {
     const li = el('li');
     li.dataset.room = r.room;
-    li.appendChild(el('span', 'name', r.room + (r.role === 'creator' ? ' ★' : '')));
+    li.appendChild(el('span', 'name', r.room + (r.role === 'admin' ? ' ★' : '')));
     const u = el('span', 'unread', String(r.unread));
     u.classList.toggle('none', !r.unread || r.room === state.current);
     li.appendChild(u);
@@ -108,17 +108,17 @@ function setRoomStatus(r) {
   const parts = [];
   const st = $('room-status');
   state.admitted = r.admitted && !r.ended;
-  state.creator = r.creator;
+  state.admin = r.admin;
   if (r.ended) parts.push('This session has ended.');
-  else if (!r.admitted) parts.push('Waiting for the room creator to admit you…');
-  else parts.push(r.creator ? 'You created this room.' : 'You are a member.');
+  else if (!r.admitted) parts.push('Waiting for an admin to admit you…');
+  else parts.push(r.admin ? 'You are an admin of this room.' : 'You are a member.');
   if (r.away) parts.push('The relay is away: retrying.');
   if (r.queued) parts.push(r.queued + ' message(s) queued.');
   st.textContent = parts.join(' ');
   st.classList.toggle('ended', !!r.ended);
   $('send-text').disabled = !state.admitted;
   $('send-submit').disabled = !state.admitted;
-  $('admin').hidden = !r.creator || !!r.ended;
+  $('admin').hidden = !r.admin || !!r.ended;
 }
 
 async function openRoom(room) {
@@ -165,7 +165,7 @@ async function refreshMembers() {
     li.dataset.name = m.name;
     li.dataset.status = m.status;
     li.appendChild(el('span', 'sender', m.name));
-    li.appendChild(el('span', 'badge', m.status + (m.creator ? ', creator' : '') + (m.you ? ', you' : '')));
+    li.appendChild(el('span', 'badge', m.status + (m.admin ? ', admin' : '') + (m.you ? ', you' : '')));
     if (m.status === 'admitted' && !m.you) li.appendChild(el('span', m.trust === 'verified' ? 'mark' : m.trust === 'KEYS-CHANGED' ? 'changed' : 'badge', m.trust));
     li.appendChild(el('div', 'fp', m.fingerprint));
     const args = { room, name: m.name };
@@ -173,16 +173,42 @@ async function refreshMembers() {
       li.appendChild(actionButton('Verify', 'verify', 'verify', args));
       li.appendChild(actionButton('Accept as verified', 'accept', 'verify', { room, name: m.name, accept: true }));
     }
-    if (state.creator && !m.you) {
+    if (state.admin && !m.you) {
       if (m.status === 'pending') {
         li.appendChild(actionButton('Approve', 'approve', 'approve', args));
         li.appendChild(actionButton('Deny', 'deny', 'deny', args));
       } else if (m.status === 'admitted') {
-        li.appendChild(actionButton('Kick', 'kick', 'kick', args));
+        li.appendChild(actionButton('Kick and ban', 'kick', 'kick', args));
+        li.appendChild(m.admin ? actionButton('No longer admin', 'unadmin', 'admin', { room, name: m.name, remove: true })
+                               : actionButton('Make admin', 'make-admin', 'admin', args));
       }
     }
     ul.appendChild(li);
   }
+  const banned = $('banned');
+  banned.replaceChildren();
+  for (const b of r.banned || []) {
+    const li = el('li');
+    li.dataset.name = b.name;
+    li.appendChild(el('span', 'sender', b.name));
+    li.appendChild(el('div', 'fp', b.fingerprint));
+    li.appendChild(actionButton('Unban', 'unban', 'unban', { room, who: b.fingerprint }));
+    banned.appendChild(li);
+  }
+}
+
+/* The new room password crosses once, to the local e2e-chat; the field is
+   emptied at once, whatever the answer. */
+async function changePassword(ev) {
+  ev.preventDefault();
+  const box = $('new-password');
+  const password = box.value;
+  box.value = '';
+  if (!password || !state.current) return;
+  try {
+    await api('password', { room: state.current, password });
+    notice('The room password changed: new members need the new one.');
+  } catch (err) { notice(err.message); }
 }
 
 const memberWords = {
@@ -309,6 +335,7 @@ async function start() {
   $('send-form').addEventListener('submit', send);
   $('admit').addEventListener('click', () => api('admit', { room: state.current }).catch(e => notice(e.message)));
   $('rotate').addEventListener('click', () => api('rotate', { room: state.current }).catch(e => notice(e.message)));
+  $('password-form').addEventListener('submit', changePassword);
   if (!token) { notice('Open the link that e2e-chat web printed: it holds the key to this page.'); return; }
   try {
     const s = await refreshRooms();
