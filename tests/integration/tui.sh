@@ -18,8 +18,8 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
 
-SOCK="e2e-tui-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+# A private tmux server whose socket lives in $T (removed with it).
+tm() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
 # the tmux server goes with the test; lib_cleanup still sees the exit status
 tui_cleanup() {
 	local rc=$?
