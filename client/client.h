@@ -46,6 +46,10 @@ struct client {
 	bool follow;  /* read: then wait for new messages */
 	unsigned interval_ms;
 	bool accept; /* verify: accept the member's current keys */
+	bool plain;       /* join: the line mode, not the full screen */
+	bool no_bell;     /* join: no bell on a message that names you */
+	bool notify;      /* join: notify-send on a message that names you */
+	bool notify_text; /* ... with the message's text */
 	unsigned web_port;    /* web: 0, the kernel picks */
 	bool web_open;        /* web: xdg-open the link */
 	const char *web_bind; /* web: 127.0.0.1 (or ::1) */

@@ -1,6 +1,8 @@
 /* cmd_join.c - `e2e-chat join ROOM`: create or join the room, wait to be
- * admitted, then chat: each line of standard input is sent, /help /list
- * /quit work, and the command exits at the end of input. On a terminal,
+ * admitted, then chat. On a terminal that can take it the chat is full
+ * screen (tui/chat.h); otherwise (--plain, TERM=dumb, a pipe) it is the
+ * line mode here: each line of standard input is sent, the /commands
+ * (chatcmd.h) work, and the command exits at the end of input. On a terminal,
  * new messages and membership events appear as they arrive; from a pipe
  * only sending happens (`e2e-chat read` prints). A creator's client
  * admits pending members on every step, whether its input is a terminal
@@ -16,12 +18,14 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "chatcmd.h"
 #include "commands.h"
 #include "display.h"
 #include "membership.h"
 #include "names.h"
 #include "roomsync.h"
 #include "session.h"
+#include "tui/chat.h"
 
 struct chat {
 	struct client *c;
@@ -113,137 +117,6 @@ static enum status wait_admitted(struct chat *ch)
 	return st;
 }
 
-/* The relay's list against the signed state brought up to date first, as
- * `members` does: a state older than the list made every admission and
- * removal since the chat's last step look like a lie of the relay. */
-static enum status chat_list(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
-{
-	bool admitted;
-	enum status st = roomsync_sync(session_client(s), rf, &admitted);
-
-	return st == ST_OK ? members_show(session_client(s), rf) : st;
-}
-
-static enum status chat_verify(struct session *s, struct roomfile *rf, const char *arg,
-			       void *ctx)
-{
-	return verify_member(session_client(s), rf, arg, false);
-}
-
-static enum status chat_accept(struct session *s, struct roomfile *rf, const char *arg,
-			       void *ctx)
-{
-	return verify_member(session_client(s), rf, arg, true);
-}
-
-/* /kick bans (the person may not come back under any name until an
- * admin runs unban); /deny turns a pending member away. Either ends an
- * approval of the name. */
-static enum status chat_remove(struct session *s, struct roomfile *rf, const char *arg,
-			       bool ban)
-{
-	enum status st = admin_remove(session_client(s), rf, arg, ban);
-
-	session_forget_approval(s, arg);
-	return st == ST_OK ? session_creator(s, rf, false) : st;
-}
-
-static enum status chat_kick(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
-{
-	return chat_remove(s, rf, arg, true);
-}
-
-static enum status chat_deny(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
-{
-	return chat_remove(s, rf, arg, false);
-}
-
-static enum status chat_approve(struct session *s, struct roomfile *rf, const char *arg,
-				void *ctx)
-{
-	if (!session_approve(s, arg))
-		return client_fail(session_client(s), ST_USAGE, "too many approvals pending");
-	return session_creator(s, rf, false);
-}
-
-static enum status chat_rotate(struct session *s, struct roomfile *rf, const char *arg,
-			       void *ctx)
-{
-	return session_creator(s, rf, true);
-}
-
-static enum status chat_leave(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
-{
-	struct chat *ch = ctx;
-	enum status st = membership_leave(session_client(s), rf);
-
-	if (st == ST_OK) {
-		fprintf(stderr, "You left %s.\n", ch->room);
-		ch->quit = true;
-	}
-	return st;
-}
-
-static const struct {
-	const char *name;
-	bool takes_name;
-	session_room_fn run;
-	const char *help;
-} chat_commands[] = {
-	{"/list", false, chat_list, "members, their status and whether you verified them"},
-	{"/verify", true, chat_verify, "NAME's fingerprint, to compare out of band"},
-	{"/accept", true, chat_accept, "mark NAME's current keys verified (after comparing)"},
-	{"/kick", true, chat_kick, "remove and ban NAME; a new epoch starts without them (admin)"},
-	{"/approve", true, chat_approve, "admit NAME in an --approve room (admin)"},
-	{"/deny", true, chat_deny, "turn NAME away in an --approve room (admin)"},
-	{"/rotate", false, chat_rotate, "start a new epoch now (admin)"},
-	{"/leave", false, chat_leave, "give up your membership and quit"},
-};
-
-static void chat_help(void)
-{
-	fputs("/help             this list\n", stderr);
-	for (size_t i = 0; i < sizeof chat_commands / sizeof chat_commands[0]; i++)
-		fprintf(stderr, "%-8s %-8s %s\n", chat_commands[i].name,
-			chat_commands[i].takes_name ? "NAME" : "", chat_commands[i].help);
-	fputs("/quit             leave the chat (you stay a member)\n"
-	      "Any other line is sent to the room; start it with // to send a leading /.\n",
-	      stderr);
-}
-
-/* Run a chat command with the room file open. Its failure is reported
- * and the chat goes on, unless the membership itself is gone. */
-static enum status command(struct chat *ch, char *line)
-{
-	char *arg = strchr(line, ' ');
-	enum status st;
-
-	if (arg)
-		*arg++ = '\0';
-	if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0) {
-		ch->quit = true;
-		return ST_OK;
-	}
-	for (size_t i = 0; i < sizeof chat_commands / sizeof chat_commands[0]; i++) {
-		if (strcmp(line, chat_commands[i].name) != 0)
-			continue;
-		if (chat_commands[i].takes_name != (arg && name_member_valid(arg))) {
-			fprintf(stderr, "Usage: %s%s\n", line, chat_commands[i].takes_name ? " NAME" : "");
-			return ST_OK;
-		}
-		st = session_with_room(ch->session, chat_commands[i].run, arg, ch);
-		if (st != ST_OK && st != ST_NOT_MEMBER && st != ST_UNREACHABLE) {
-			fprintf(stderr, "%s\n", ch->c->err);
-			st = ST_OK;
-		}
-		return st;
-	}
-	if (strcmp(line, "/help") != 0)
-		fprintf(stderr, "Unknown command %s.\n", line);
-	chat_help();
-	return ST_OK;
-}
-
 /* Read one line from stdin into ch->line. 1: a line, 0: end of input,
  * -1: the line was too long (its rest was discarded). */
 static int read_line(struct chat *ch, size_t *len)
@@ -268,8 +141,9 @@ static enum status handle_input(struct chat *ch)
 {
 	size_t len = 0;
 	int got = read_line(ch, &len);
-	const char *text = ch->line;
-	enum status st;
+	struct chatline cl;
+	bool quit = false;
+	enum status st = ST_OK;
 
 	if (got == 0) {
 		ch->quit = true;
@@ -279,13 +153,14 @@ static enum status handle_input(struct chat *ch)
 		fprintf(stderr, "Line longer than %d bytes: not sent.\n", E2E_TEXT_MAX);
 		return ST_OK;
 	}
-	if (len == 0)
-		return ST_OK;
-	if (text[0] == '/' && text[1] != '/')
-		return command(ch, ch->line);
-	if (text[0] == '/')
-		text++, len--;
-	st = session_send(ch->session, text, len);
+	len = chatline_clean(ch->line, len);
+	chatline_parse(ch->line, len, &cl);
+	if (cl.kind == CHATLINE_COMMAND) {
+		st = chatcmd_run(ch->session, ch->room, &cl, &quit);
+		ch->quit = quit;
+	} else if (cl.kind == CHATLINE_TEXT) {
+		st = session_send(ch->session, cl.text, cl.len);
+	}
 	if (st == ST_USAGE) { /* e.g. not UTF-8: say so, keep chatting */
 		fprintf(stderr, "%s\n", ch->c->err);
 		st = ST_OK;
@@ -321,11 +196,26 @@ static enum status chat_loop(struct chat *ch)
 	return st;
 }
 
+/* The line mode: --plain, a dumb terminal, a pipe. */
+static enum status line_chat(struct chat *ch)
+{
+	struct session_front front = {on_message, on_event, on_notice, on_creator, ch};
+	struct session_options opt = {.show = ch->tty, .interval_ms = ch->c->interval_ms};
+	enum status st = session_open(&ch->session, ch->c, ch->room, &opt, &front);
+
+	if (st == ST_OK)
+		st = wait_admitted(ch);
+	if (st == ST_OK)
+		st = chat_loop(ch);
+	session_close(ch->session);
+	return st;
+}
+
 enum status cmd_join(struct client *c, int argc, char **argv)
 {
 	struct chat ch = {.c = c, .sigfd = -1, .tty = isatty(STDIN_FILENO) == 1};
-	struct session_front front = {on_message, on_event, on_notice, on_creator, &ch};
-	struct session_options opt = {.show = ch.tty, .interval_ms = c->interval_ms};
+	struct tui_chat_options topt = {.bell = !c->no_bell, .notify = c->notify,
+					.notify_text = c->notify_text};
 	struct roomfile *rf = NULL;
 	sigset_t sigs;
 	enum status st = command_room(c, argc, argv, 2, &ch.room);
@@ -335,8 +225,6 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 	/* Entering may prompt for the password: Ctrl-C must still work there. */
 	st = membership_enter(c, ch.room, true, &rf);
 	roomfile_close(rf);
-	if (st == ST_OK)
-		st = session_open(&ch.session, c, ch.room, &opt, &front);
 	if (st != ST_OK)
 		return st;
 	sigemptyset(&sigs);
@@ -344,16 +232,12 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) == 0)
 		ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (ch.sigfd < 0) {
-		st = client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
-		goto out;
-	}
-	st = wait_admitted(&ch);
-	if (st == ST_OK)
-		st = chat_loop(&ch);
-out:
-	session_close(ch.session);
-	if (ch.sigfd >= 0)
-		close(ch.sigfd);
+	if (ch.sigfd < 0)
+		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
+	if (!c->plain && tui_chat_possible())
+		st = tui_chat_run(c, ch.room, ch.sigfd, &topt);
+	else
+		st = line_chat(&ch);
+	close(ch.sigfd);
 	return st;
 }

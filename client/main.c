@@ -75,6 +75,10 @@ static enum status apply_option(struct client *c, const struct cmdline_item *it)
 	case E2E_CHAT_OPT_PASSWORD_FILE: c->password_file = arg; break;
 	case E2E_CHAT_OPT_JSON: c->json = true; break;
 	case E2E_CHAT_OPT_NO_WAIT: c->no_wait = true; break;
+	case E2E_CHAT_OPT_PLAIN: c->plain = true; break;
+	case E2E_CHAT_OPT_NO_BELL: c->no_bell = true; break;
+	case E2E_CHAT_OPT_NOTIFY: c->notify = true; break;
+	case E2E_CHAT_OPT_NOTIFY_TEXT: c->notify = c->notify_text = true; break;
 	case E2E_CHAT_OPT_ACCEPT: c->accept = true; break;
 	case E2E_CHAT_OPT_PASSPHRASE_FILE: c->passphrase_file = arg; break;
 	case E2E_CHAT_OPT_NEW_PASSPHRASE_FILE: c->new_passphrase_file = arg; break;

@@ -578,7 +578,7 @@ static void show_kept(const struct store_msg *m, void *ctx)
 	const struct known_keys *known = roomfile_known(vw->rf, m->sender);
 	struct shown_msg shown = {m->seq, m->epoch, m->sender, m->time_ms, m->text, m->text_len,
 				  m->mine, m->kind == STORE_LEAVE, known && known->verified,
-				  known && known->changed};
+				  known && known->changed, m->id};
 
 	vw->last_id = m->id;
 	if (vw->v->seq_filter && m->seq <= vw->v->after_seq)
@@ -600,6 +600,25 @@ enum status messages_show(struct client *c, struct roomfile *rf, const struct me
 		return client_store_fail(c);
 	if (last_id)
 		*last_id = vw.last_id;
+	return ST_OK;
+}
+
+enum status messages_page(struct client *c, struct roomfile *rf, int64_t before_id, size_t limit,
+			  messages_show_fn show, void *user, int64_t *seen)
+{
+	struct messages_view v = {0};
+	struct viewer vw = {rf, &v, show, user, 0};
+	struct store_cursor cur;
+	int64_t room_id;
+	enum status st = messages_room(c, rf, &room_id);
+
+	if (st != ST_OK)
+		return st;
+	if (!store_each_before(c->store, room_id, STORE_VISIBLE, before_id, limit, show_kept, &vw) ||
+	    (seen && !store_cursor_get(c->store, room_id, &cur)))
+		return client_store_fail(c);
+	if (seen)
+		*seen = cur.seen;
 	return ST_OK;
 }
 

@@ -28,6 +28,7 @@ struct shown_msg {
 	bool leave;        /* the sender's signed departure (text empty) */
 	bool verified;     /* the user compared this sender's fingerprint */
 	bool keys_changed; /* the sender's keys changed since first seen */
+	int64_t id;        /* the store's local order */
 };
 
 typedef void (*messages_show_fn)(const struct shown_msg *m, void *user);
@@ -76,6 +77,13 @@ struct messages_view {
  * (may be NULL): the highest local id passed over. Marks them seen. */
 enum status messages_show(struct client *c, struct roomfile *rf, const struct messages_view *v,
 			  messages_show_fn show, void *user, int64_t *last_id);
+
+/* A page of the scrollback: `show` for the last `limit` kept messages
+ * with a local id below before_id (0: the newest), oldest first; nothing
+ * is marked seen. *seen (may be NULL): the highest local id the user
+ * was shown (store.h), for an unread marker. */
+enum status messages_page(struct client *c, struct roomfile *rf, int64_t before_id, size_t limit,
+			  messages_show_fn show, void *user, int64_t *seen);
 
 /* Did the member with this signing key leave (its newest kept message is
  * its signed leave)? */

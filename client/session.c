@@ -76,6 +76,21 @@ struct client *session_client(const struct session *s)
 	return s->c;
 }
 
+int64_t session_shown_id(const struct session *s)
+{
+	return s->shown_id;
+}
+
+bool session_has_news(const struct session *s)
+{
+	return s->page != NULL;
+}
+
+unsigned session_retry_ms(const struct session *s)
+{
+	return s->backoff_ms;
+}
+
 bool session_is_creator(const struct session *s)
 {
 	return s->creator;

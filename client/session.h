@@ -104,5 +104,11 @@ bool session_approve(struct session *s, const char *name);
 bool session_is_creator(const struct session *s);
 enum wire_history session_history(const struct session *s);
 struct client *session_client(const struct session *s);
+/* The newest kept message this front end was shown (its local id). */
+int64_t session_shown_id(const struct session *s);
+/* The last wait brought a page from the relay: step now to show it. */
+bool session_has_news(const struct session *s);
+/* The pause before the next try after a failed step (0: none). */
+unsigned session_retry_ms(const struct session *s);
 
 #endif

@@ -466,13 +466,15 @@ static bool read_row(struct store *s, sqlite3_stmt *st)
 		      m->text, E2E_TEXT_MAX, &m->text_len);
 }
 
-bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
-		size_t tail, store_each_fn fn, void *ctx)
+/* The last `tail` rows (0: all) with after_id < id < before_id (0: no
+ * bound), then in order. */
+static bool each_between(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
+			 int64_t before_id, size_t tail, store_each_fn fn, void *ctx)
 {
-	/* the last `tail` rows, then in order; tail 0 = all */
 	sqlite3_stmt *st = prepare(s, "SELECT * FROM (SELECT id, seq, sender, sign_pk, epoch,"
 				      " counter, time_ms, kind, mine, record, body FROM messages"
-				      " WHERE room_id = ?1 AND id > ?2 AND ((1 << kind) & ?3) != 0"
+				      " WHERE room_id = ?1 AND id > ?2 AND id < ?5"
+				      " AND ((1 << kind) & ?3) != 0"
 				      " ORDER BY id DESC LIMIT ?4) ORDER BY id");
 	bool ok = true;
 	int rc;
@@ -483,6 +485,7 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, kinds);
 	sqlite3_bind_int64(st, 4, tail ? (int64_t)tail : -1);
+	sqlite3_bind_int64(st, 5, before_id > 0 ? before_id : INT64_MAX);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (read_row(s, st))
 			fn(&s->row, ctx);
@@ -496,6 +499,18 @@ bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_
 	sqlite3_finalize(st);
 	sodium_memzero(s->row.text, sizeof s->row.text);
 	return ok;
+}
+
+bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
+		size_t tail, store_each_fn fn, void *ctx)
+{
+	return each_between(s, room_id, kinds, after_id, 0, tail, fn, ctx);
+}
+
+bool store_each_before(struct store *s, int64_t room_id, unsigned kinds, int64_t before_id,
+		       size_t limit, store_each_fn fn, void *ctx)
+{
+	return each_between(s, room_id, kinds, 0, before_id, limit, fn, ctx);
 }
 
 bool store_count_kind(struct store *s, int64_t room_id, enum store_kind kind, uint64_t *count)

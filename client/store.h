@@ -127,6 +127,11 @@ bool store_add(struct store *s, int64_t room_id, struct store_msg *m);
 typedef void (*store_each_fn)(const struct store_msg *m, void *ctx);
 bool store_each(struct store *s, int64_t room_id, unsigned kinds, int64_t after_id,
 		size_t tail, store_each_fn fn, void *ctx);
+/* The same for a page of the scrollback: the last `limit` (> 0) of the
+ * room's messages of `kinds` with id < before_id (0: the newest),
+ * oldest first. */
+bool store_each_before(struct store *s, int64_t room_id, unsigned kinds, int64_t before_id,
+		       size_t limit, store_each_fn fn, void *ctx);
 /* How many messages of one kind the room keeps: an index lookup. */
 bool store_count_kind(struct store *s, int64_t room_id, enum store_kind kind, uint64_t *count);
 /* The highest local id of the room (0 if none): an index lookup. */

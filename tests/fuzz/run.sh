@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 secs=${1:-30}
-harnesses=(wire relay routes client)
+harnesses=(wire relay routes client tui)
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: skipped (clang is not installed; scripts/install-deps installs it)"
 	exit 0

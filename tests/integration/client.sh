@@ -52,13 +52,14 @@ hang_up() {
 # as_tty USER ROOM [TAG]: USER's `join` on a pseudo-terminal (script(1)),
 # typed into through the FIFO $T/TAG.in, everything it prints in
 # $T/TAG.out; its pid in TAG_pid, the FIFO's writer in TAG_fd (TAG: USER
-# unless given, for two chats of one profile). Through the hostile proxy
+# unless given, for two chats of one profile). The line mode (--plain):
+# the full-screen chat has its own test (tui.sh). Through the hostile proxy
 # when one runs ($PROXY_URL).
 as_tty() {
 	local user=$1 room=$2 tag=${3:-$1} cmd
 	mkfifo "$T/$tag.in"
 	printf -v cmd '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "${PROXY_URL:-$RELAY_URL}" \
-		--home "$T/$user" --name "$user" join "$room" --interval 100
+		--home "$T/$user" --name "$user" join "$room" --interval 100 --plain
 	(
 		for f in ${AS_BG_FDS[@]+"${AS_BG_FDS[@]}"}; do eval "exec $f>&-"; done
 		exec script -qfec "$cmd" /dev/null <"$T/$tag.in" >"$T/$tag.out" 2>&1

@@ -2,8 +2,10 @@
 # The chat on a terminal (script(1) gives `join` a pseudo-terminal): the
 # creator's client shows what others say as it arrives (long-poll), and
 # the same read serves its duties: a member's signed leave is noticed and
-# a new epoch begins; /list and /quit work. The other suites drive `join`
-# through pipes, which take the non-terminal path.
+# a new epoch begins; /list and /quit work; commands are parsed as in the
+# terminal chat. The other suites drive `join` through pipes, which take
+# the non-terminal path. This is the line mode (as_tty: --plain); tui.sh
+# drives the full-screen chat.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/client.sh"
@@ -30,6 +32,17 @@ epoch_after=$(as carol read hall --json | tail -1 | sed 's/.*"epoch":\([0-9]*\).
 say alice "/list"
 eventually 60 shows alice $'bob\tremoved' || fail "/list: $(cat "$T/alice.out")"
 shows alice $'carol\tadmitted' || fail "/list does not show carol admitted"
+# the line mode parses commands as the terminal chat does: spaces around
+# the argument do not matter, control characters are dropped, and an
+# unknown command is never sent
+say alice "/verify  carol "
+eventually 60 shows alice "carol " || fail "/verify with spaces: $(cat "$T/alice.out")"
+shows alice "Usage: /verify" && fail "/verify with spaces gave the usage: $(cat "$T/alice.out")"
+say alice $'\x0c/frobnicate now'
+eventually 60 shows alice "Unknown command /frobnicate: not sent" ||
+	fail "an unknown command: $(cat "$T/alice.out")"
+as carol read hall >"$T/carol.read" 2>/dev/null
+grep -q "frobnicate" "$T/carol.read" && fail "an unknown command was sent: $(cat "$T/carol.read")"
 say alice "/quit"
 rc=0
 wait "$alice_pid" || rc=$?

@@ -73,7 +73,7 @@ static void test_messages(struct store *s, int64_t room)
 	struct texts t = {0};
 	uint8_t rec[E2E_HASH_BYTES], pk[E2E_SIGN_PK_BYTES];
 	uint64_t seq = 0, count = 0, counter = 0;
-	int64_t last = 0;
+	int64_t last = 0, third = 0;
 	bool found;
 	enum store_kind kind;
 
@@ -83,6 +83,7 @@ static void test_messages(struct store *s, int64_t room)
 	CHECK(store_add(s, room, &m));
 	msg(&m, 12, "carol", 1, "third");
 	CHECK(store_add(s, room, &m));
+	third = m.id;
 	msg(&m, 13, "bob", 2, "a different text under bob's counter 2");
 	CHECK(!store_add(s, room, &m)); /* one trusted row per counter */
 	m.trusted = false;                 /* refused rows are not keyed */
@@ -104,6 +105,18 @@ static void test_messages(struct store *s, int64_t room)
 	t = (struct texts){0};
 	CHECK(store_each(s, room, STORE_VISIBLE, 0, 2, collect, &t));
 	CHECK(t.n == 2 && strcmp(t.all, "second|third|") == 0);
+	/* a page of the scrollback: the newest before an id, oldest first */
+	t = (struct texts){0};
+	CHECK(store_each_before(s, room, STORE_VISIBLE, third, 1, collect, &t));
+	CHECK(t.n == 1 && strcmp(t.all, "second|") == 0);
+	t = (struct texts){0};
+	CHECK(store_each_before(s, room, STORE_VISIBLE, third, 10, collect, &t));
+	CHECK(t.n == 2 && strcmp(t.all, "the first secret line|second|") == 0);
+	t = (struct texts){0};
+	CHECK(store_each_before(s, room, STORE_VISIBLE, 0, 2, collect, &t));
+	CHECK(t.n == 2 && strcmp(t.all, "second|third|") == 0);
+	t = (struct texts){0};
+	CHECK(store_each_before(s, room, STORE_VISIBLE, 1, 5, collect, &t) && t.n == 0);
 	CHECK(store_count(s, room, STORE_VISIBLE, 0, &count, &last) && count == 3);
 	CHECK(store_count(s, room, STORE_KIND(STORE_REFUSED), 0, &count, &last) && count == 1);
 }
