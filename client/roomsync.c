@@ -178,6 +178,26 @@ static void take_admission(struct roomfile *rf)
 	sodium_free(admission);
 }
 
+/* A removal this admin recorded is done once the trusted state no longer
+ * lists that membership: signed by this client (its answer lost), by
+ * another admin, or a signed leave. Kept, it would refuse the name's next
+ * identity for ever and hold this admin's messages once another admin
+ * admits it (outbox.c). */
+static void forget_done_departures(struct roomfile *rf)
+{
+	size_t i = 0;
+
+	while (i < rf->n_departed) {
+		const struct departure *d = &rf->departed[i];
+		const struct wire_member *m = wire_state_find(&rf->state, d->name);
+
+		if (m && memcmp(m->sign_pk, d->sign_pk, sizeof d->sign_pk) == 0)
+			i++;
+		else
+			roomfile_forget_departure(rf, d->name);
+	}
+}
+
 enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct wire_signed *sg,
 				  struct wire_state *s)
 {
@@ -191,6 +211,7 @@ enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct 
 		st = client_store_fail(c);
 	remember_keys(rf, s);
 	roomfile_set_state(rf, sg, s);
+	forget_done_departures(rf);
 	if (access_changed)
 		take_access(rf, &rf->state);
 	return st;
