@@ -21,7 +21,8 @@ eventually 60 grep -q "erin was removed\|removed erin\|erin left" "$T/alice.err"
 # A new identity under the name erin: asked about again, not admitted.
 E2E_CHAT_PASSWORD=$PASSWORD "$E2E_CLIENT" --relay "$PROXY_URL" --home "$T/erin2" --name erin \
 	join gate --no-wait </dev/null >/dev/null 2>&1 || true
-eventually 60 test "$(grep -c "erin asks to join gate" "$T/alice.err")" -ge 2 && pass ||
+asked_twice() { [ "$(grep -c "erin asks to join gate" "$T/alice.err")" -ge 2 ]; }
+eventually 60 asked_twice && pass ||
 	miss "the chat did not ask about the new erin: $(cat "$T/alice.err")"
 check_eq 1 "$(grep -c "admitted erin to gate" "$T/alice.err")" "admissions of erin"
 # The old identity under another name: banned.
