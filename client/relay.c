@@ -87,7 +87,9 @@ static enum status say(struct client *c, enum status st, enum relay_text text,
 	case TEXT_NONE:
 		return st;
 	case TEXT_REMOVED:
-		return client_fail(c, st, "you left or were removed from this room");
+		return client_fail(c, st, "you left or were removed from this room, or your request "
+				   "to join it was turned down (declined, or the room password changed "
+				   "before you were admitted: join again with the new one)");
 	case TEXT_ROOM_EXISTS:
 		return client_fail(c, st, "room %s was created by someone else just now", room);
 	case TEXT_NO_ROOM:

@@ -82,6 +82,49 @@ out:
 	return st;
 }
 
+static bool same_former(const struct wire_former *a, const struct wire_former *b)
+{
+	return same_keys(&a->m, &b->m) && a->last_epoch == b->last_epoch;
+}
+
+/* `m` among s->former[from..]: moved there by s. */
+static bool former_from(const struct wire_state *s, size_t from, const struct wire_member *m)
+{
+	for (size_t i = from; i < s->n_former; i++)
+		if (same_keys(&s->former[i].m, m))
+			return true;
+	return false;
+}
+
+/* Whether `s` was made from `cur`, as an admin's client makes the next
+ * state (admin.c): `former` grows only at its end; a member of `cur` is
+ * kept (same keys, same `since`) or moved there; a member not in `cur`
+ * is admitted by `s` (`since` its epoch). A state signed on top of
+ * another state of cur's revision (a relay that kept two admins' states
+ * of one revision and shows each to some members) fails this, so a
+ * removal, or an admission, cannot come undone by a state that never
+ * saw it. */
+static bool made_from(const struct wire_state *cur, const struct wire_state *s)
+{
+	if (s->n_former < cur->n_former)
+		return false;
+	for (size_t i = 0; i < cur->n_former; i++)
+		if (!same_former(&cur->former[i], &s->former[i]))
+			return false;
+	for (size_t i = 0; i < s->n_members; i++) {
+		const struct wire_member *was = wire_state_find(cur, s->members[i].name);
+
+		if (was ? !same_keys(was, &s->members[i]) || was->since != s->members[i].since
+			: s->members[i].since != s->epoch)
+			return false;
+	}
+	for (size_t i = 0; i < cur->n_members; i++)
+		if (!wire_state_find(s, cur->members[i].name) &&
+		    !former_from(s, cur->n_former, &cur->members[i]))
+			return false;
+	return true;
+}
+
 /* Who signed `s`, and whether the signature holds. A member that holds a
  * state accepts only the next revision, signed by an admin of the state
  * it holds (with the keys that state gives). A joiner, which holds none,
@@ -110,6 +153,9 @@ static const char *signer_refusal(const struct roomfile *rf, const struct wire_s
 	}
 	if (!verify_state(sg, by->sign_pk))
 		return "the admin's signature does not verify";
+	if (rf->state.revision && !made_from(&rf->state, s))
+		return "it was not made from the room state you hold (the relay shows members "
+		       "different states)";
 	return NULL;
 }
 
@@ -187,6 +233,26 @@ static void take_admission(struct roomfile *rf)
 	sodium_free(admission);
 }
 
+/* A removal this admin recorded is done once the trusted state no longer
+ * lists that membership: signed by this client (its answer lost), by
+ * another admin, or a signed leave. Kept, it would refuse the name's next
+ * identity for ever and hold this admin's messages once another admin
+ * admits it (outbox.c). */
+static void forget_done_departures(struct roomfile *rf)
+{
+	size_t i = 0;
+
+	while (i < rf->n_departed) {
+		const struct departure *d = &rf->departed[i];
+		const struct wire_member *m = wire_state_find(&rf->state, d->name);
+
+		if (m && memcmp(m->sign_pk, d->sign_pk, sizeof d->sign_pk) == 0)
+			i++;
+		else
+			roomfile_forget_departure(rf, d->name);
+	}
+}
+
 enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct wire_signed *sg,
 				  struct wire_state *s)
 {
@@ -200,6 +266,7 @@ enum status roomsync_accept_state(struct client *c, struct roomfile *rf, struct 
 		st = client_store_fail(c);
 	remember_keys(rf, s);
 	roomfile_set_state(rf, sg, s);
+	forget_done_departures(rf);
 	if (access_changed)
 		take_access(rf, &rf->state);
 	return st;

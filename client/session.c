@@ -128,6 +128,11 @@ static void creator_notice(void *ctx, enum admin_event ev, const struct wire_mem
 {
 	struct session *s = ctx;
 
+	/* An approval admits once: if the name leaves or is removed by
+	 * anyone (another admin, a `kick` of another process), the next
+	 * identity under it is asked about again. */
+	if (ev == ADMIN_ADMITTED)
+		session_forget_approval(s, m->name);
 	if (s->front.creator)
 		s->front.creator(s->front.ctx, ev, m);
 }

@@ -62,6 +62,7 @@ static const char *const store_stmt_name[ST__COUNT] = {
 	[ST_MEMBER_ADMIT] = "member admit",
 	[ST_MEMBER_REMOVE] = "member remove",
 	[ST_MEMBER_DECLINE] = "member decline",
+	[ST_MEMBERS_DECLINE_PENDING] = "members decline pending",
 	[ST_MEMBER_REJOIN] = "member rejoin",
 	[ST_WRAPS_DROP] = "wraps drop",
 	[ST_STATE_INSERT] = "state insert",

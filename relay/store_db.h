@@ -50,6 +50,7 @@ enum store_stmt {
 	ST_MEMBER_ADMIT,
 	ST_MEMBER_REMOVE,
 	ST_MEMBER_DECLINE,
+	ST_MEMBERS_DECLINE_PENDING,
 	ST_MEMBER_REJOIN,
 	ST_WRAPS_DROP,
 	/* states and wraps (store_states.c) */
@@ -195,6 +196,9 @@ enum e2e_err store_member_insert(struct store *st, int64_t room_id,
  * if one is not registered or was removed. */
 enum e2e_err store_members_admit(struct store *st, int64_t room_id,
 				 const struct wire_state *payload);
+/* store_members.c: mark every pending member removed inside the caller's
+ * transaction (a state that changes the room's password). */
+enum e2e_err store_members_decline_pending(struct store *st, int64_t room_id, int64_t now);
 /* store_members.c: mark `name` removed inside the caller's transaction
  * (a member a signed state drops); one removed already stays so. */
 enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *name,

@@ -208,6 +208,14 @@ enum e2e_err store_member_drop(struct store *st, int64_t room_id, const char *na
 	return store_run(st, ST_MEMBER_REMOVE, NULL, "iit", now, room_id, name);
 }
 
+/* A new password: whoever asked to join with the old one and is not
+ * admitted by now is declined (the old password stops working for new
+ * joins, pending ones included). Inside the state's transaction. */
+enum e2e_err store_members_decline_pending(struct store *st, int64_t room_id, int64_t now)
+{
+	return store_run(st, ST_MEMBERS_DECLINE_PENDING, NULL, "ii", now, room_id);
+}
+
 /* ST_MEMBER_REMOVE or ST_MEMBER_DECLINE, and the membership change. */
 static enum e2e_err member_end(struct store *st, enum store_stmt id, int64_t room_id,
 			       const char *name, int64_t now)

@@ -160,6 +160,9 @@ static const char *const pg_sql[ST__COUNT] = {
 	[ST_MEMBER_DECLINE] = "UPDATE members SET removed_at = $1"
 			      " WHERE room_id = $2 AND name = $3 AND removed_at IS NULL"
 			      " AND status = 'pending'",
+	[ST_MEMBERS_DECLINE_PENDING] = "UPDATE members SET removed_at = $1"
+				       " WHERE room_id = $2 AND removed_at IS NULL"
+				       " AND status = 'pending'",
 	[ST_MEMBER_REJOIN] = "UPDATE members SET v = $1, sign_pk = $2, box_pk = $3, mac = $4,"
 			     " status = 'pending', token_hash = $5, joined_at = $6,"
 			     " last_counter = 0, removed_at = NULL"

@@ -142,6 +142,9 @@ static const char *const sqlite_sql[ST__COUNT] = {
 	[ST_MEMBER_DECLINE] = "UPDATE members SET removed_at = ?"
 			      " WHERE room_id = ? AND name = ? AND removed_at IS NULL"
 			      " AND status = 'pending'",
+	[ST_MEMBERS_DECLINE_PENDING] = "UPDATE members SET removed_at = ?"
+				       " WHERE room_id = ? AND removed_at IS NULL"
+				       " AND status = 'pending'",
 	/* A removed name registered again (new keys, new token): a member
 	 * who lost its identity comes back; clients see its keys change. */
 	[ST_MEMBER_REJOIN] = "UPDATE members SET v = ?, sign_pk = ?, box_pk = ?, mac = ?,"

@@ -164,6 +164,8 @@ enum e2e_err store_state_post(struct store *st, int64_t room_id,
 		err = state_apply(st, room_id, change);
 	if (err == E2E_OK)
 		err = store_members_admit(st, room_id, payload);
+	if (err == E2E_OK && change->access != NULL)
+		err = store_members_decline_pending(st, room_id, change->now);
 	if (err == E2E_OK)
 		err = store_wraps_put(st, room_id, wraps, n_wraps);
 	if (err == E2E_OK)

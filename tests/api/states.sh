@@ -125,6 +125,9 @@ access: new password        | 200 | -              | POST | /v1/rooms/r1/state |
 access: join, old password  | 403 | bad_proof      | POST | /v1/rooms/r1/members | $(forge join r1 erin $PW "$(nonce r1)")
 access: join, new password  | 201 | -              | POST | /v1/rooms/r1/members | $(forge join r1 erin pw-new "$(nonce r1)")
 EOF
+curl_json GET /v1/rooms/r1/members "" "$TB"
+check_eq "dave removed" "$(json_get members.3.name) $(json_get members.3.status)" \
+	"access: dave, pending with the old password, declined by the change"
 curl_json GET /v1/rooms/r1
 check_eq 1 "$([ -n "$OLD_SALT" ] && [ "$(json_get salt)" != "$OLD_SALT" ] && echo 1)" "access: the room's salt is the new one"
 run_table <<'EOF'
