@@ -21,6 +21,7 @@
 #   read1r the same, but each request asks after= a random one of the
 #          1,000 newest (limit=1): rarely two alike in a row, so nearly every one is a query
 #   read100 after= the 100th newest: a page of 100 (for information)
+# WORKLOADS="post postcap" runs only those (default: all five).
 # BASE=/path/to/another/relay adds that build as a third server, on its
 # own fresh database filled the same way, in the same alternation, and
 # two columns: its rps and this relay's rps over it (above 1: faster).
@@ -32,6 +33,7 @@ B=${BUILD:-build-bench}
 . bench/lib.sh
 NOLIMIT=$(nolimit_args "${RELAY:-$B/relay/relay}")
 rounds=${1:-3} dur=${2:-10s} conns=${3:-32}
+workloads=${WORKLOADS:-post postcap read1 read1r read100}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-bench.XXXXXX")
 pids=()
 cleanup() {
@@ -105,7 +107,7 @@ declare -A res
 loads=()
 for ((r = 1; r <= rounds; r++)); do
 	loads+=("round $r: $(uptime)")
-	for w in post postcap read1 read1r read100; do
+	for w in $workloads; do
 		case $w in
 		post|postcap) script=bench/post.lua; unset AFTER LIMIT SPREAD ;;
 		read1) script=bench/read.lua; export AFTER=$((last - 1)); unset LIMIT SPREAD ;;
@@ -135,7 +137,7 @@ printf '%-8s %10s %10s %7s %10s %8s %9s %7s' workload floor_rps relay_rps /floor
 	nchan_rps /nchan relay_p99 non2xx
 [ -z "${BASE:-}" ] || printf ' %10s %7s' base_rps /base
 printf '   %s\n' "relay rps per round (nchan's)"
-for w in post postcap read1 read1r read100; do
+for w in $workloads; do
 	src=relay
 	[ "$w" = postcap ] && src=cap
 	x=$(col "$w.$src" 1 | median)
@@ -146,7 +148,9 @@ for w in post postcap read1 read1r read100; do
 		u=$(col post.relay 1 | median)
 		printf '%-8s %10s %10.0f %7s %10s %8s %9s %7s' "$w" - "$x" - - - "$p" "$bad"
 		[ -z "${BASE:-}" ] || printf ' %10s %7s' - -
-		printf '   %s; postcap/post %.2f\n' "$all" "$(echo "$x / $u" | bc -l)"
+		printf '   %s' "$all"
+		[ -z "$u" ] || printf '; postcap/post %.2f' "$(echo "$x / $u" | bc -l)"
+		printf '\n'
 		continue
 	fi
 	f=$(col "$w.floor" 1 | median)
