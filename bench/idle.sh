@@ -10,11 +10,13 @@
 # together, as the relay's is the whole process) before and with them,
 # and the ratio of the two servers' memory per waiting reader. ROUNDS
 # (default 1) repeats both measurements, alternating, and prints each.
+# RELAY=/path/to/another/relay measures that build instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build-bench}
 . bench/lib.sh
-NOLIMIT=$(nolimit_args "$B/relay/relay")
+RELAY=${RELAY:-$B/relay/relay}
+NOLIMIT=$(nolimit_args "$RELAY")
 clients=${1:-10000} dur=${2:-10s} rounds=${3:-1}
 W=$(mktemp -d "${TMPDIR:-/tmp}/e2e-idle.XXXXXX")
 pids=()
@@ -25,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$B/relay/relay" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
+"$RELAY" --port 0 --db "$W/relay.db" --quiet $NOLIMIT >/dev/null 2>"$W/relay.log" &
 relay_pid=$!
 pids+=("$relay_pid")
 port=$(relay_port "$W/relay.log")
