@@ -48,9 +48,9 @@ nchan_start() {
 	return 1
 }
 
-nchan_pids() {
+nchan_pids() { # the master and its children (the kernel's own list)
 	echo "$nchan_pid"
-	awk -v m="$nchan_pid" '$4 == m { print $1 }' /proc/[0-9]*/stat 2>/dev/null || true
+	tr ' ' '\n' <"/proc/$nchan_pid/task/$nchan_pid/children" 2>/dev/null | grep . || true
 }
 
 nchan_rss() {
