@@ -17,11 +17,22 @@
  *       to after the last reply: the post, the wake-ups and the replies).
  *       On a machine they share, the median reply cannot come before
  *       min + N/2 times their sum, divided by the cores.
+ *   bench-fanout nchan URL CHANNEL TEMPLATE N ROUNDS
+ *       the same against nginx + nchan (bench/peers/nchan.conf.in): the
+ *       readers long-poll URL/sub/CHANNEL (CHANNEL fresh, so that they
+ *       wait for its first message), the sender posts TEMPLATE to
+ *       URL/pub/CHANNEL, and a reader re-arms with the Last-Modified and
+ *       Etag of the message it got as If-Modified-Since and If-None-Match
+ *       (nchan's cursor); waiting readers are counted on URL/status. The
+ *       server's CPU is read from /proc for the pids in FANOUT_PIDS
+ *       (nginx's master and workers), when given.
  *   bench-fanout hold URL ROOM TOKEN N
  *       keeps N long-polls parked on ROOM (after= the largest seq, so
  *       nothing ever answers them but their deadline; then they re-arm),
  *       prints "holding N" once the relay's /metrics shows them all
  *       waiting, and runs until SIGTERM or SIGINT.
+ *   bench-fanout nchan-hold URL CHANNEL N
+ *       the same on nchan: N readers of CHANNEL, which nobody posts to.
  *
  * All readers may share one member's token: the relay authenticates each
  * request the same way whoever sends it. */
@@ -33,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -42,6 +54,8 @@
 #define FANOUT_WAIT_S 30
 #define FANOUT_URL_MAX 512
 #define FANOUT_EVENTS 256
+#define FANOUT_CURSOR 80 /* an HTTP date or an nchan Etag */
+#define FANOUT_PIDS 16
 
 struct reader {
 	CURL *easy;
@@ -51,9 +65,15 @@ struct reader {
 	bool done;
 	bool attached; /* in the multi handle */
 	double last_byte_ms; /* when its reply's last data arrived */
+	/* nchan: the cursor of the last message got, and its headers */
+	char last_modified[FANOUT_CURSOR], etag[FANOUT_CURSOR];
+	struct curl_slist *cursor_hdr;
 };
 
 struct bench {
+	bool nchan; /* the peer: nginx + nchan, not the relay */
+	int pids[FANOUT_PIDS]; /* nchan: the server's processes (FANOUT_PIDS) */
+	size_t npids;
 	const char *url, *room, *reader_token, *sender_token;
 	const char *post_url; /* where posts go: url, or another relay */
 	char *tmpl;
@@ -98,6 +118,31 @@ static size_t on_data(char *data, size_t size, size_t n, void *user)
 	r->buf[r->len] = '\0';
 	r->last_byte_ms = now_ms();
 	return chunk;
+}
+
+/* nchan's cursor headers of a reply, kept in the reader. */
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+	struct reader *r = user;
+	size_t len = size * n;
+	char *dst = NULL;
+	size_t skip = 0;
+
+	if (len > 14 && strncasecmp(data, "Last-Modified:", 14) == 0) {
+		dst = r->last_modified;
+		skip = 14;
+	} else if (len > 5 && strncasecmp(data, "Etag:", 5) == 0) {
+		dst = r->etag;
+		skip = 5;
+	}
+	if (dst != NULL) {
+		while (skip < len && data[skip] == ' ')
+			skip++;
+		while (len > skip && (data[len - 1] == '\r' || data[len - 1] == '\n'))
+			len--;
+		snprintf(dst, FANOUT_CURSOR, "%.*s", (int)(len - skip), data + skip);
+	}
+	return size * n;
 }
 
 /* The largest "seq": in a reply body, or 0. */
@@ -153,14 +198,47 @@ static double metric_value(const char *text, const char *name)
 
 static long waiting_now(struct bench *b, struct reader *probe)
 {
-	return metrics_get(b, probe) ? (long)metric_value(probe->buf, "e2e_waiting_clients") : -1;
+	char url[FANOUT_URL_MAX];
+
+	if (!b->nchan)
+		return metrics_get(b, probe)
+			       ? (long)metric_value(probe->buf, "e2e_waiting_clients")
+			       : -1;
+	snprintf(url, sizeof(url), "%s/status", b->url);
+	return get_once(probe, url, "-") ? (long)metric_value(probe->buf, "subscribers:") : -1;
 }
 
-/* The relay's CPU seconds in the last /metrics read, or -1 (a relay
- * older than the metric). */
-static double relay_cpu_s(const struct reader *probe)
+/* nchan's processes' CPU seconds (user + system, from /proc), or -1. */
+static double pids_cpu_s(const struct bench *b)
 {
-	return metric_value(probe->buf, "process_cpu_seconds_total");
+	char path[64], stat[1024];
+	unsigned long long utime, stime, ticks = 0;
+	const char *after;
+	size_t n;
+	FILE *f;
+
+	for (size_t i = 0; i < b->npids; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", b->pids[i]);
+		f = fopen(path, "r");
+		n = f != NULL ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+		if (f != NULL)
+			fclose(f);
+		stat[n] = '\0';
+		after = strrchr(stat, ')'); /* the name may hold spaces */
+		if (after == NULL ||
+		    sscanf(after + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			   &utime, &stime) != 2)
+			return -1;
+		ticks += utime + stime;
+	}
+	return b->npids > 0 ? (double)ticks / (double)sysconf(_SC_CLK_TCK) : -1;
+}
+
+/* The server's CPU seconds: the relay's in the last /metrics read (-1:
+ * a relay older than the metric), or nchan's processes' now. */
+static double relay_cpu_s(const struct bench *b, const struct reader *probe)
+{
+	return b->nchan ? pids_cpu_s(b) : metric_value(probe->buf, "process_cpu_seconds_total");
 }
 
 static void detach(struct bench *b, struct reader *r)
@@ -178,12 +256,32 @@ static void arm(struct bench *b, size_t i, unsigned wait_s)
 
 	detach(b, r);
 
-	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u",
-		 b->url, b->room, b->after, wait_s);
+	if (b->nchan) {
+		/* nchan keeps no deadline per request: its own
+		 * nchan_subscriber_timeout answers 304 or 408 */
+		snprintf(url, sizeof(url), "%s/sub/%s", b->url, b->room);
+		curl_slist_free_all(r->cursor_hdr);
+		r->cursor_hdr = NULL;
+		if (r->last_modified[0] != '\0') {
+			char h[FANOUT_CURSOR + 32];
+
+			snprintf(h, sizeof(h), "If-Modified-Since: %s", r->last_modified);
+			r->cursor_hdr = curl_slist_append(r->cursor_hdr, h);
+			snprintf(h, sizeof(h), "If-None-Match: %s", r->etag);
+			r->cursor_hdr = curl_slist_append(r->cursor_hdr, h);
+		}
+		curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->cursor_hdr);
+		curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	} else {
+		snprintf(url, sizeof(url),
+			 "%s/v1/rooms/%s/messages?after=%" PRIu64 "&limit=1&wait=%u", b->url,
+			 b->room, b->after, wait_s);
+		curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdr);
+	}
 	r->len = 0;
 	r->done = false;
 	curl_easy_setopt(r->easy, CURLOPT_URL, url);
-	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdr);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
@@ -307,11 +405,17 @@ static bool post_start(struct bench *b, struct sender *s, uint64_t counter)
 	char url[FANOUT_URL_MAX];
 	const char *at = strstr(b->tmpl, "\"counter\":1,");
 
-	if (at == NULL)
+	if (at == NULL && !b->nchan)
 		return false;
-	snprintf(s->body, sizeof(s->body), "%.*s\"counter\":%" PRIu64 ",%s",
-		 (int)(at - b->tmpl), b->tmpl, counter, at + strlen("\"counter\":1,"));
-	snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages", b->post_url, b->room);
+	if (at == NULL) /* nchan takes any body */
+		snprintf(s->body, sizeof(s->body), "%s", b->tmpl);
+	else
+		snprintf(s->body, sizeof(s->body), "%.*s\"counter\":%" PRIu64 ",%s",
+			 (int)(at - b->tmpl), b->tmpl, counter, at + strlen("\"counter\":1,"));
+	if (b->nchan)
+		snprintf(url, sizeof(url), "%s/pub/%s", b->post_url, b->room);
+	else
+		snprintf(url, sizeof(url), "%s/v1/rooms/%s/messages", b->post_url, b->room);
 	s->r.len = 0;
 	s->r.done = false;
 	curl_easy_setopt(s->r.easy, CURLOPT_URL, url);
@@ -350,6 +454,8 @@ static bool fanout_round(struct bench *b, struct sender *s, uint64_t counter, do
 	b->lat = NULL;
 	while (!s->r.done && now_ms() < give_up)
 		drive(b, 1, on_fanout_done);
+	if (b->nchan) /* its reply to a publisher counts the channel's messages */
+		return all && strstr(s->r.buf, "queued messages:") != NULL;
 	b->after = last_seq(s->r.buf);
 	return all && b->after > 0;
 }
@@ -368,12 +474,13 @@ static int run_fanout(struct bench *b, unsigned rounds)
 		goto done;
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", b->sender_token);
 	s->hdr = curl_slist_append(NULL, auth);
-	/* a first post tells the room's newest seq, for the readers' after= */
-	if (!post_start(b, s, b->counter_base))
+	/* a first post tells the room's newest seq, for the readers' after=
+	 * (nchan's readers start on an empty channel, with no cursor) */
+	if (!b->nchan && !post_start(b, s, b->counter_base))
 		goto done;
-	while (!s->r.done && !*b->stop)
+	while (!b->nchan && !s->r.done && !*b->stop)
 		drive(b, 1, on_fanout_done);
-	if ((b->after = last_seq(s->r.buf)) == 0) {
+	if (!b->nchan && (b->after = last_seq(s->r.buf)) == 0) {
 		fprintf(stderr, "fanout: the first post failed: %s\n", s->r.buf);
 		goto done;
 	}
@@ -382,12 +489,12 @@ static int run_fanout(struct bench *b, unsigned rounds)
 			fprintf(stderr, "fanout: the readers never all parked\n");
 			goto done;
 		}
-		cpu0 = relay_cpu_s(&probe); /* arm_all's last read */
+		cpu0 = relay_cpu_s(b, &probe); /* arm_all's last read */
 		if (!fanout_round(b, s, k + 1, lat + total)) {
 			fprintf(stderr, "fanout: round %u incomplete: %s\n", k, s->r.buf);
 			goto done;
 		}
-		cpu1 = metrics_get(b, &probe) ? relay_cpu_s(&probe) : -1;
+		cpu1 = b->nchan || metrics_get(b, &probe) ? relay_cpu_s(b, &probe) : -1;
 		if (cpu0 < 0 || cpu1 < 0)
 			b->relay_cpu_ms = -1;
 		else if (b->relay_cpu_ms >= 0)
@@ -400,12 +507,14 @@ static int run_fanout(struct bench *b, unsigned rounds)
 	       b->n, rounds, total, lat[0], lat[total / 2], lat[(total * 99) / 100], lat[total - 1],
 	       b->round_cpu_ms * 1000.0 / (double)total);
 	if (b->relay_cpu_ms >= 0)
-		printf(" relay=%.1f us/reply", b->relay_cpu_ms * 1000.0 / (double)total);
+		printf(" %s=%.1f us/reply", b->nchan ? "nchan" : "relay",
+		       b->relay_cpu_ms * 1000.0 / (double)total);
 	printf("\n");
 	ret = 0;
 done:
 	if (s != NULL) {
 		curl_slist_free_all(s->hdr);
+		curl_slist_free_all(s->r.cursor_hdr);
 		if (s->r.easy != NULL)
 			curl_easy_cleanup(s->r.easy);
 	}
@@ -466,10 +575,13 @@ int main(int argc, char **argv)
 	volatile sig_atomic_t stop = 0;
 	struct bench b = {.stop = &stop};
 	struct rlimit rl;
-	bool hold = argc == 6 && strcmp(argv[1], "hold") == 0;
-	bool fan = (argc == 9 || argc == 10) && strcmp(argv[1], "fanout") == 0;
-	unsigned rounds = fan ? (unsigned)strtoul(argv[8], NULL, 10) : 0;
-	char auth[256];
+	bool nchan_hold = argc == 5 && strcmp(argv[1], "nchan-hold") == 0;
+	bool nchan_fan = argc == 7 && strcmp(argv[1], "nchan") == 0;
+	bool hold = nchan_hold || (argc == 6 && strcmp(argv[1], "hold") == 0);
+	bool fan = nchan_fan || ((argc == 9 || argc == 10) && strcmp(argv[1], "fanout") == 0);
+	unsigned rounds = 0;
+	const char *pids = getenv("FANOUT_PIDS");
+	char auth[256], *end;
 	struct timespec now;
 	sigset_t set;
 	int ret = 1;
@@ -477,8 +589,18 @@ int main(int argc, char **argv)
 	if (!hold && !fan) {
 		fprintf(stderr, "usage: bench-fanout fanout URL ROOM READER_TOKEN SENDER_TOKEN "
 				"TEMPLATE N ROUNDS [POST_URL]\n"
-				"       bench-fanout hold URL ROOM TOKEN N\n");
+				"       bench-fanout nchan URL CHANNEL TEMPLATE N ROUNDS\n"
+				"       bench-fanout hold URL ROOM TOKEN N\n"
+				"       bench-fanout nchan-hold URL CHANNEL N\n");
 		return 2;
+	}
+	b.nchan = nchan_hold || nchan_fan;
+	for (const char *p = pids; p != NULL && *p != '\0' && b.npids < FANOUT_PIDS; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		b.pids[b.npids++] = (int)pid;
 	}
 	/* every reader is a socket */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -488,10 +610,18 @@ int main(int argc, char **argv)
 	b.url = argv[2];
 	b.post_url = fan && argc == 10 ? argv[9] : argv[2];
 	b.room = argv[3];
-	b.reader_token = argv[4];
-	b.sender_token = fan ? argv[5] : argv[4];
-	b.tmpl = fan ? slurp(argv[6]) : NULL;
-	b.n = (size_t)strtoul(argv[hold ? 5 : 7], NULL, 10);
+	if (b.nchan) { /* no tokens: nchan does no authentication */
+		b.reader_token = b.sender_token = "-";
+		b.tmpl = nchan_fan ? slurp(argv[4]) : NULL;
+		b.n = (size_t)strtoul(argv[nchan_fan ? 5 : 4], NULL, 10);
+		rounds = nchan_fan ? (unsigned)strtoul(argv[6], NULL, 10) : 0;
+	} else {
+		b.reader_token = argv[4];
+		b.sender_token = fan ? argv[5] : argv[4];
+		b.tmpl = fan ? slurp(argv[6]) : NULL;
+		b.n = (size_t)strtoul(argv[hold ? 5 : 7], NULL, 10);
+		rounds = fan ? (unsigned)strtoul(argv[8], NULL, 10) : 0;
+	}
 	/* the sender's counters must rise across runs too: start from the
 	 * clock in microseconds (a run of R rounds uses base..base+R and
 	 * lasts far longer than R microseconds) */
@@ -532,6 +662,7 @@ done:
 			curl_easy_cleanup(b.readers[i].easy);
 		}
 		curl_slist_free_all(b.readers[i].hdr);
+		curl_slist_free_all(b.readers[i].cursor_hdr);
 	}
 	free(b.readers);
 	free(b.tmpl);

@@ -4,6 +4,9 @@
 # relay's SQLite database, in one transaction: far faster than posting
 # them, and the rows are exactly what posting would store. The relay may
 # be running (SQLite locks the file).
+# The room's message count (rooms.n_messages, by which --max-messages
+# trims) is set to match: without it the relay would take the filled room
+# for an empty one and trim nothing until 100,000 more posts.
 set -euo pipefail
 db=$1 room=$2 count=$3
 sqlite3 "$db" <<SQL
@@ -16,6 +19,8 @@ SELECT r.id, 1, r.creator, 1, i, randomblob(24), randomblob(300), randomblob(64)
 FROM c, (SELECT id, creator FROM rooms WHERE name = '$room') AS r;
 UPDATE members SET last_counter = $count
  WHERE room_id = (SELECT id FROM rooms WHERE name = '$room') AND name = 'alice';
+UPDATE rooms SET n_messages = (SELECT count(*) FROM messages WHERE room_id = rooms.id)
+ WHERE name = '$room';
 COMMIT;
 SQL
 echo "fill: $(sqlite3 "$db" "SELECT count(*) FROM messages m JOIN rooms r ON r.id = m.room_id WHERE r.name = '$room'") messages in $room"

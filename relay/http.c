@@ -58,8 +58,11 @@ struct http_req {
 	bool counted;       /* in srv->suspended */
 	void *state;        /* the handler's, across runs */
 	void (*state_free)(void *);
-	char log_method[HTTP_LOG_METHOD_MAX];
-	char log_path[HTTP_PATH_MAX + 4];
+	/* "METHOD PATH" for the log line, cleaned (http_log_copy); NULL with
+	 * --quiet: a parked long-poll is this struct for as long as it waits,
+	 * and the two fixed buffers it had (1 KiB) were a sixth of a waiting
+	 * reader's memory (bench/idle.sh, issue 16) */
+	char *log_line;
 };
 
 static enum MHD_Result http_result(bool ok)
@@ -320,7 +323,7 @@ static void http_log(const struct http_req *rq)
 	if (gmtime_r(&rq->started, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(when, sizeof(when), "-");
-	fprintf(stderr, "%s %s %s %u %lldms\n", when, rq->log_method, rq->log_path,
+	fprintf(stderr, "%s %s %u %lldms\n", when, rq->log_line != NULL ? rq->log_line : "-",
 		rq->status, ms);
 }
 
@@ -342,6 +345,23 @@ static unsigned long long http_content_length(struct MHD_Connection *conn)
 	return n;
 }
 
+/* The log's "METHOD PATH", cleaned and capped, in its own allocation
+ * (NULL if that fails: the line then says "-"). */
+static char *http_log_line(const char *method, const char *url)
+{
+	char m[HTTP_LOG_METHOD_MAX], p[HTTP_PATH_MAX + 4];
+	size_t n;
+	char *line;
+
+	http_log_copy(m, sizeof(m), method);
+	http_log_copy(p, sizeof(p), url);
+	n = strlen(m) + 1 + strlen(p) + 1;
+	line = malloc(n);
+	if (line != NULL)
+		snprintf(line, n, "%s %s", m, p);
+	return line;
+}
+
 /* Per-request state for the first call, or NULL. */
 static struct http_req *http_req_new(struct http_server *srv, struct MHD_Connection *conn,
 				     const char *url, const char *method)
@@ -355,8 +375,8 @@ static struct http_req *http_req_new(struct http_server *srv, struct MHD_Connect
 		rq->path = url;
 		rq->started = time(NULL);
 		clock_gettime(CLOCK_MONOTONIC, &rq->t0);
-		http_log_copy(rq->log_method, sizeof(rq->log_method), method);
-		http_log_copy(rq->log_path, sizeof(rq->log_path), url);
+		if (!srv->cfg.quiet)
+			rq->log_line = http_log_line(method, url);
 	}
 	return rq;
 }
@@ -464,8 +484,10 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 		__atomic_fetch_sub(&srv->suspended, 1, __ATOMIC_RELAXED);
 	if (rq != NULL && rq->state_free != NULL)
 		rq->state_free(rq->state);
-	if (rq != NULL)
+	if (rq != NULL) {
 		free(rq->body);
+		free(rq->log_line);
+	}
 	free(rq);
 	*con_cls = NULL;
 }

@@ -19,6 +19,16 @@
  * a restart with a lower limit, or a long pause) is spread over several
  * commits instead of holding the write lock for one long one. */
 #define STORE_TRIM_MAX 2000
+/* A room over its max_messages is trimmed to max_messages minus
+ * max_messages / STORE_TRIM_SLACK_DIV (1 %: 1,000 of the default
+ * 100,000), so that a full room pays for a delete once every that many
+ * posts instead of on every post: a lone DELETE at the oldest end of the
+ * room's rows and its two indexes dirtied pages of its own in each
+ * commit (bench/RESULTS.md, issue 16: a post into a full room at about
+ * 0.5-0.8 of one into an uncapped room). A full room thus keeps between
+ * 99 % and 100 % of max_messages, never more; below 100 messages the
+ * slack is 0 and the cap is exact. */
+#define STORE_TRIM_SLACK_DIV 100
 /* Most rooms one store_sweep visits. */
 #define STORE_SWEEP_MAX 256
 
@@ -51,8 +61,10 @@ static enum e2e_err msg_insert(struct store *st, int64_t room_id, struct wire_ms
 }
 
 /* A room that just got `added` messages (0: a sweep): expire the ones
- * received before now - retention, then the oldest beyond max_messages,
- * at most STORE_TRIM_MAX rows each, and keep rooms.n_messages right.
+ * received before now - retention, then, if it holds more than
+ * max_messages, the oldest down to max_messages less the slack
+ * (STORE_TRIM_SLACK_DIV), at most STORE_TRIM_MAX rows each, and keep
+ * rooms.n_messages right.
  * Two index walks from the oldest end: cheap however full the room.
  * *changed (if not NULL): whether any message went. */
 static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, int64_t now,
@@ -70,6 +82,8 @@ static enum e2e_err room_trim(struct store *st, int64_t room_id, int64_t added, 
 		n -= q.changes;
 	}
 	excess = n - l->max_messages;
+	if (excess > 0)
+		excess += (int64_t)l->max_messages / STORE_TRIM_SLACK_DIV;
 	if (err == E2E_OK && excess > 0) {
 		err = store_run(st, ST_MSGS_TRIM, &q, "ii", room_id,
 				excess < STORE_TRIM_MAX ? excess : (int64_t)STORE_TRIM_MAX);

@@ -204,4 +204,28 @@ assert_eq messages_room_time "$(sql "SELECT name FROM sqlite_master WHERE name =
 prints_soon "8 9" counters r1 "$TOKEN_r1"
 assert_eq 2 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r1'")" "r1 count after the upgrade"
 relay_stop
+
+# ---- a full room drops 1 % of the limit at once, not one per post ----
+# (the slack is max_messages / 100: none below 100, as above). r1 is
+# filled to exactly 100 messages with the relay stopped; the post that
+# makes 101 brings it to 99, the next to 100, the next to 99 again.
+sql "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
+	SELECT r.id, 1, 'alice', 1, 0, randomblob(24), randomblob(300), randomblob(64),
+	       CAST(strftime('%s') AS INTEGER)
+	FROM rooms AS r, (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c
+	                  WHERE i < 98) SELECT i FROM c) WHERE r.name = 'r1';
+	UPDATE rooms SET n_messages = 100 WHERE name = 'r1'"
+relay_start "${START[@]}" --max-messages 100
+full() { # the rows of r1 and its stored count
+	sql_live "SELECT count(*) FROM messages m JOIN rooms r ON r.id = m.room_id
+		  WHERE r.name = 'r1'; SELECT n_messages FROM rooms WHERE name = 'r1'" | tr '\n' ' '
+}
+assert_eq "100 100 " "$(full)" "r1 full, before posting"
+post r1 "$TOKEN_r1" 10 >/dev/null
+assert_eq "99 99 " "$(full)" "r1 after the post that took it over 100"
+post r1 "$TOKEN_r1" 11 >/dev/null
+assert_eq "100 100 " "$(full)" "r1 after one more post (no delete)"
+post r1 "$TOKEN_r1" 12 >/dev/null
+assert_eq "99 99 " "$(full)" "r1 over 100 again"
+relay_stop
 echo "retention: ok"
