@@ -218,6 +218,7 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 					.notify_text = c->notify_text};
 	struct roomfile *rf = NULL;
 	sigset_t sigs;
+	bool full, too_small = false;
 	enum status st = command_room(c, argc, argv, 2, &ch.room);
 
 	if (st != ST_OK)
@@ -234,9 +235,13 @@ enum status cmd_join(struct client *c, int argc, char **argv)
 		ch.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (ch.sigfd < 0)
 		return client_fail(c, ST_ERROR, "cannot set up signals: %s", strerror(errno));
-	if (!c->plain && tui_chat_possible())
-		st = tui_chat_run(c, ch.room, ch.sigfd, &topt);
-	else
+	full = !c->plain && tui_chat_possible();
+	if (full)
+		st = tui_chat_run(c, ch.room, ch.sigfd, &topt, &too_small);
+	if (too_small)
+		fprintf(stderr, "* the terminal is too small for the full screen: line mode from "
+			"here\n");
+	if (!full || too_small)
 		st = line_chat(&ch);
 	close(ch.sigfd);
 	return st;

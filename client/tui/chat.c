@@ -51,6 +51,7 @@ struct tui {
 	int sigfd, winchfd, capfd, saved_out, saved_err;
 	size_t up;            /* rows scrolled up from the newest */
 	bool admitted, removed, quit, security, live, away, esc, full_told, notify_told;
+	bool too_small; /* resized below the layout: the line mode takes over */
 	int64_t seen_at_open;
 	int64_t last_step_ms;
 	uint64_t epoch, queued;
@@ -689,8 +690,11 @@ static enum status loop(struct tui *t)
 		acted = false;
 		if (readable(t->sigfd))
 			break;
-		if (readable(t->winchfd) && read(t->winchfd, &si, sizeof si) > 0)
+		if (readable(t->winchfd) && read(t->winchfd, &si, sizeof si) > 0) {
 			tui_screen_resize(t->scr);
+			t->too_small = tui_screen_too_small(t->scr);
+			t->quit = t->quit || t->too_small;
+		}
 		if (hung_up(STDIN_FILENO))
 			t->quit = true;
 		else if (readable(STDIN_FILENO))
@@ -738,7 +742,7 @@ static void tui_close(struct tui *t)
 }
 
 enum status tui_chat_run(struct client *c, const char *room, int sigfd,
-			 const struct tui_chat_options *opt)
+			 const struct tui_chat_options *opt, bool *too_small)
 {
 	struct tui *t = calloc(1, sizeof *t);
 	struct session_front front = {on_message, on_event, on_notice, on_creator, t};
@@ -746,6 +750,7 @@ enum status tui_chat_run(struct client *c, const char *room, int sigfd,
 	sigset_t winch;
 	enum status st;
 
+	*too_small = false;
 	if (!t)
 		return client_fail(c, ST_ERROR, "out of memory");
 	*t = (struct tui){.c = c, .room = room, .opt = *opt, .sigfd = sigfd, .winchfd = -1,
@@ -776,6 +781,7 @@ enum status tui_chat_run(struct client *c, const char *room, int sigfd,
 		goto out;
 	}
 	st = loop(t);
+	*too_small = st == ST_OK && t->too_small;
 	if (st == ST_OK && t->removed) /* as the line mode: the chat ended by a removal */
 		st = client_fail(c, ST_NOT_MEMBER, "you are not a member of %s any more", room);
 out:

@@ -25,9 +25,11 @@ struct tui_chat_options {
 bool tui_chat_possible(void);
 
 /* Run the chat until /quit, Ctrl-D on an empty line, Ctrl-C or a signal
- * on sigfd (readable: end). The membership must exist (membership_enter
+ * on sigfd (readable: end), or until the terminal is made too small for
+ * the layout: then *too_small, the screen is given back, and the caller
+ * goes on in the line mode. The membership must exist (membership_enter
  * with may_join first). */
 enum status tui_chat_run(struct client *c, const char *room, int sigfd,
-			 const struct tui_chat_options *opt);
+			 const struct tui_chat_options *opt, bool *too_small);
 
 #endif

@@ -11,7 +11,7 @@
 #  - the relay going away shows "reconnecting"; a replayed message (the
 #    relay's lie) raises SECURITY in the status line; a kick shows REMOVED;
 #  - a multi-line message is indented under its sender; TERM=dumb keeps
-#    the line mode;
+#    the line mode, and a terminal made too small falls back to it;
 #  - Ctrl-D on an empty line ends the chat (exit code 5 after the removal,
 #    as the line mode's).
 set -euo pipefail
@@ -176,6 +176,21 @@ if dumb_has "| epoch"; then miss "TERM=dumb drew a status line"; else pass; fi
 tm send-keys -t chat:dumb -l "/quit"
 tm send-keys -t chat:dumb Enter
 eventually 30 test -s "$T/carol.rc" || miss "/quit in the line mode"
+
+# 6b. A terminal made too small for the layout goes on in the line mode,
+# in a third window (carol full screen, then shrunk to 18x3).
+printf -v cmd3 '%q ' env "E2E_CHAT_PASSWORD=$PASSWORD" "$E2E_CLIENT" --relay "$RELAY_URL" \
+	--home "$T/carol" --name carol join hall --interval 100
+tm new-window -d -t chat -n small "$cmd3; echo \$? >$T/carol2.rc"
+small_has() { local p; p=$(tm capture-pane -p -J -t chat:small) && [[ $p == *"$1"* ]]; }
+eventually 60 small_has "| carol |" || miss "carol's full screen: $(tm capture-pane -p -t chat:small)"
+tm resize-window -t chat:small -x 18 -y 3
+eventually 60 small_has "line mode from here" ||
+	miss "no line mode after the terminal became too small: $(tm capture-pane -p -J -t chat:small)"
+tm send-keys -t chat:small -l "/quit"
+tm send-keys -t chat:small Enter
+eventually 30 test -s "$T/carol2.rc" || miss "/quit in the line mode after the fall-back"
+check_eq 0 "$(cat "$T/carol2.rc" 2>/dev/null)" "carol's chat after the fall-back"
 
 # 7. Kicked: the status line says so, and Ctrl-D on the empty line quits.
 say alice "/kick bob"
