@@ -390,6 +390,10 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	json_error_t jerr;
 	enum status st = client_fail(c, ST_ERROR, "cannot build the new room state");
 
+	/* a key of this epoch held already is one this client made for a
+	 * state that never took: not reused (dropped below on failure) */
+	if (p->rotate && roomfile_epoch_key(rf, p->next.epoch))
+		roomfile_drop_epoch_key(rf, p->next.epoch);
 	if (p->rotate && !new_epoch_key(rf, p->next.epoch))
 		goto out;
 	if (!sign_plan(c, rf, p, req, &sg))
@@ -417,6 +421,8 @@ static enum status post_plan(struct client *c, struct roomfile *rf, struct plan 
 	}
 	st = roomfile_save(rf, c->err, sizeof c->err);
 out:
+	if (st != ST_OK && p->rotate && rf->state.epoch < p->next.epoch)
+		roomfile_drop_epoch_key(rf, p->next.epoch);
 	wire_state_clear(&accepted);
 	wire_signed_clear(&sg);
 	relay_reply_clear(&r);

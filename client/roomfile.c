@@ -669,6 +669,16 @@ bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t k
 	return true;
 }
 
+void roomfile_drop_epoch_key(struct roomfile *rf, uint64_t epoch)
+{
+	for (size_t i = 0; i < rf->sec->n_keys; i++)
+		if (rf->sec->keys[i].epoch == epoch) {
+			rf->sec->keys[i] = rf->sec->keys[--rf->sec->n_keys];
+			sodium_memzero(&rf->sec->keys[rf->sec->n_keys], sizeof rf->sec->keys[0]);
+			return;
+		}
+}
+
 void roomfile_set_state(struct roomfile *rf, struct wire_signed *s, struct wire_state *state)
 {
 	if (s != &rf->signed_state) {

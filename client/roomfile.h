@@ -142,6 +142,9 @@ const uint8_t *roomfile_epoch_key(const struct roomfile *rf, uint64_t epoch);
 /* The lowest epoch this member holds a key of; 0 if none. */
 uint64_t roomfile_first_epoch(const struct roomfile *rf);
 bool roomfile_add_epoch_key(struct roomfile *rf, uint64_t epoch, const uint8_t key[E2E_KEY_BYTES]);
+/* Forget (and wipe) the key of `epoch`: an admin's new epoch whose state
+ * the relay did not take never existed. */
+void roomfile_drop_epoch_key(struct roomfile *rf, uint64_t epoch);
 
 /* Replace the trusted state; takes ownership of s's payload and of state. */
 void roomfile_set_state(struct roomfile *rf, struct wire_signed *s, struct wire_state *state);
