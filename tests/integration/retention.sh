@@ -194,6 +194,7 @@ assert_eq 403 "$STATUS" "create r5 beyond --max-rooms 4"
 # protocol v2's: its rooms are v1 rooms, still read)
 relay_stop
 assert_eq 4 "$(sql 'PRAGMA user_version')" "schema version"
+r1_key=$(sql "SELECT hex(room_key) FROM rooms WHERE name = 'r1'")
 sql "DROP INDEX messages_room_time; ALTER TABLE rooms DROP COLUMN n_messages;
 	ALTER TABLE rooms DROP COLUMN room_key; ALTER TABLE states DROP COLUMN mac;
 	ALTER TABLE wraps DROP COLUMN made_by; UPDATE rooms SET v = 1; PRAGMA user_version = 2"
@@ -206,10 +207,12 @@ assert_eq 2 "$(sql "SELECT n_messages FROM rooms WHERE name = 'r1'")" "r1 count 
 relay_stop
 
 # ---- a full room drops 1 % of the limit at once, not one per post ----
-# (the slack is max_messages / 100: none below 100, as above). r1 is
-# filled to exactly 100 messages with the relay stopped; the post that
-# makes 101 brings it to 99, the next to 100, the next to 99 again.
-sql "INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
+# (the slack is max_messages / 100: none below 100, as above). r1 (made a
+# protocol v2 room again: the upgrade above left it a v1 one, which takes
+# no posts) is filled to exactly 100 messages with the relay stopped; the
+# post that makes 101 brings it to 99, the next to 100, the next to 99.
+sql "UPDATE rooms SET v = 2, room_key = X'$r1_key' WHERE name = 'r1';
+	INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
 	SELECT r.id, 1, 'alice', 1, 0, randomblob(24), randomblob(300), randomblob(64),
 	       CAST(strftime('%s') AS INTEGER)
 	FROM rooms AS r, (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c
