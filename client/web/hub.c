@@ -203,7 +203,7 @@ static struct timespec deadline_in(unsigned ms)
 static char *render_locked(const struct hub *h, uint64_t after, bool reset)
 {
 	uint64_t first = reset ? h->last + 1 : after + 1;
-	size_t size = 64;
+	size_t size = 96;
 	char *body, *p;
 
 	for (uint64_t id = first; id <= h->last; id++)
@@ -220,8 +220,10 @@ static char *render_locked(const struct hub *h, uint64_t after, bool reset)
 		memcpy(p, e->text, e->len);
 		p += e->len;
 	}
-	sprintf(p, "],\"last\":%llu,\"reset\":%s}", (unsigned long long)h->last,
-		reset ? "true" : "false");
+	/* "stopping": this server is going away; the page stops asking
+	 * (whatever listens on the port next must get nothing from it) */
+	sprintf(p, "],\"last\":%llu,\"reset\":%s%s}", (unsigned long long)h->last,
+		reset ? "true" : "false", h->closing ? ",\"stopping\":true" : "");
 	return body;
 }
 

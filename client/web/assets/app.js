@@ -49,6 +49,7 @@ async function api(name, args) {
     throw e;
   }
   if (r.status === 401) serverStopped('this page\'s key was refused');
+  if (r.status === 503) serverStopped('it is shutting down');
   let body = {};
   try { body = await r.json(); } catch (e) { body = {}; }
   if (!r.ok) throw new Error(body.message || ('HTTP ' + r.status));
@@ -327,9 +328,12 @@ async function follow() {
       return;
     }
     if (r.status === 401) { serverStopped('this page\'s key was refused'); return; }
+    /* 503 is what this page's server answers while it shuts down */
+    if (r.status === 503) { serverStopped('it is shutting down'); return; }
     try {
       if (!r.ok) { setConn(false, 'refused (' + r.status + ')'); await pause(2000); continue; }
       const b = await r.json();
+      if (b.stopping) { serverStopped('it stopped'); return; }
       setConn(true, 'connected');
       if (b.reset) {
         state.last = b.last;
