@@ -148,9 +148,18 @@ static void on_event(void *ctx, enum room_event ev, const char *name, uint64_t e
 
 static void on_notice(void *ctx, enum session_notice n, uint64_t value, const char *detail)
 {
-	static const char *const names[] = {"relay_away", "relay_back", "queued", "queue_sent",
-					    "epoch_began", "send_failed"};
+	/* one name per notice: a notice added to session.h without one here
+	 * fails to build (the size check), not at run time */
+	static const char *const names[] = {
+		[SESSION_RELAY_AWAY] = "relay_away",   [SESSION_RELAY_BACK] = "relay_back",
+		[SESSION_QUEUED] = "queued",           [SESSION_QUEUE_SENT] = "queue_sent",
+		[SESSION_EPOCH_BEGAN] = "epoch_began", [SESSION_SEND_FAILED] = "send_failed",
+		[SESSION_ADMIN_FAILED] = "admin_failed",
+	};
 	struct webroom *r = ctx;
+
+	_Static_assert(sizeof names / sizeof names[0] == SESSION_ADMIN_FAILED + 1,
+		       "a name for every session notice");
 
 	if (n == SESSION_RELAY_AWAY || n == SESSION_RELAY_BACK)
 		r->away = n == SESSION_RELAY_AWAY;

@@ -5,7 +5,8 @@
 # text (shown once in the page's band however often it is told), and
 # neither the page's event nor the process's standard error
 # carries a control character the relay chose (ESC could drive the
-# terminal).
+# terminal); and an admin's state the relay refuses is told to the page
+# (the process goes on).
 set -uo pipefail
 . "$(dirname "$0")/../hostile/hostile.sh"
 . "$(dirname "$0")/lib.sh"
@@ -60,5 +61,20 @@ as alice send den "to make bob's web fetch" || fail "alice's send"
 told() { web_events bob 0 && [[ $BODY == *'"detail":"relay: x'* ]]; }
 eventually 60 told || miss "bob's web never told that the relay refused: $BODY"
 honest
+
+# An admin's web whose new state the relay refuses (a 500 it never
+# stored): the page is told, the process goes on, and the admission is
+# signed again once the relay takes it.
+RELAY_URL=$PROXY_URL web_start alice
+web_call alice open '{"room":"den"}'
+rules 'POST /v1/rooms/den/state fake 500 {"error":{"code":"internal","message":"no"}}'
+as carol join den --no-wait </dev/null >/dev/null 2>&1 || true
+refused() { web_events alice 0 && [[ $BODY == *'"notice":"admin_failed"'* ]]; }
+eventually 60 refused || miss "alice's web never told that her state did not take: $BODY"
+kill -0 "$alice_web_pid" 2>/dev/null && pass || miss "alice's web died on the refused state"
+honest
+carol_in() { web_call alice members '{"room":"den"}' && [[ $BODY == *'"name":"carol","status":"admitted"'* ]]; }
+eventually 60 carol_in || miss "carol never admitted once the relay took the state: $BODY"
+web_stop alice
 web_stop bob
 hostile_done web_hostile

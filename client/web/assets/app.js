@@ -271,6 +271,8 @@ const noticeWords = {
   queue_sent: () => 'Queued messages sent.',
   epoch_began: e => 'Epoch ' + e.value + ' began.',
   send_failed: e => 'Not sent yet: ' + (e.detail || ''),
+  admin_failed: e => 'The room state you signed did not take: ' + (e.detail || '') +
+    ' (signed again on every step).',
 };
 
 function handle(ev) {
@@ -294,7 +296,7 @@ function handle(ev) {
     if (here) { showEvent(creatorWords[ev.event](ev.name)); refreshMembers(); }
     break;
   case 'notice':
-    if (here) notice(noticeWords[ev.notice](ev));
+    if (here) notice((noticeWords[ev.notice] || (e => e.notice))(ev));
     setConn(ev.notice !== 'relay_away', ev.notice === 'relay_away' ? 'relay away' : 'connected');
     break;
   case 'room':
