@@ -9,12 +9,13 @@
 #include "fingerprint.h"
 #include "names.h"
 
-/* Shared with /verify and /accept in the chat. */
-enum status verify_member(struct client *c, struct roomfile *rf, const char *name, bool accept)
+/* NAME's fingerprint into fp, accepting its keys first if asked; *k
+ * the trust record. Shared by every front end. */
+enum status verify_keys(struct client *c, struct roomfile *rf, const char *name, bool accept,
+			char fp[FINGERPRINT_LEN], const struct known_keys **known)
 {
 	const struct wire_member *m = wire_state_find(&rf->state, name);
 	struct known_keys *k = roomfile_known(rf, name);
-	char fp[FINGERPRINT_LEN];
 
 	if (!m || !k)
 		return client_fail(c, ST_USAGE, "%s is not an admitted member of %s", name,
@@ -27,6 +28,19 @@ enum status verify_member(struct client *c, struct roomfile *rf, const char *nam
 		if (roomfile_save(rf, c->err, sizeof c->err) != ST_OK)
 			return ST_ERROR;
 	}
+	*known = k;
+	return ST_OK;
+}
+
+/* Shared with /verify and /accept in the chat. */
+enum status verify_member(struct client *c, struct roomfile *rf, const char *name, bool accept)
+{
+	const struct known_keys *k = NULL;
+	char fp[FINGERPRINT_LEN];
+	enum status st = verify_keys(c, rf, name, accept, fp, &k);
+
+	if (st != ST_OK)
+		return st;
 	printf("%s\t%s\t%s\n", name, fp,
 	       k->changed ? "KEYS CHANGED, not verified" : k->verified ? "verified" : "not verified");
 	fflush(stdout);

@@ -7,6 +7,7 @@
 #define E2E_COMMANDS_H
 
 #include "client.h"
+#include "fingerprint.h"
 #include "roomfile.h"
 #include "roomsync.h"
 
@@ -54,6 +55,8 @@ const char *rooms_role(struct client *c, const char *relay, const char *room);
 /* Print NAME's fingerprint and trust; `accept` marks it verified (the
  * verify verb, /verify and /accept). */
 enum status verify_member(struct client *c, struct roomfile *rf, const char *name, bool accept);
+enum status verify_keys(struct client *c, struct roomfile *rf, const char *name, bool accept,
+			char fp[FINGERPRINT_LEN], const struct known_keys **known);
 
 /* For the verbs: the room argument, validated. */
 enum status command_room(struct client *c, int argc, char **argv, int max_args,

@@ -450,26 +450,15 @@ static enum status do_members(struct session *s, struct roomfile *rf, const char
 static enum status verify(struct session *s, struct roomfile *rf, const char *name,
 			  struct call_ctx *cc, bool accept)
 {
-	struct client *c = session_client(s);
-	const struct wire_member *m = wire_state_find(&rf->state, name);
-	struct known_keys *k = roomfile_known(rf, name);
+	const struct known_keys *k = NULL;
 	char fp[FINGERPRINT_LEN];
+	enum status st = verify_keys(session_client(s), rf, name, accept, fp, &k);
 
-	if (!m || !k)
-		return client_fail(c, ST_USAGE, "%s is not an admitted member of %s", name,
-				   rf->room);
-	if (!fingerprint_member(fp, m))
-		return client_fail(c, ST_ERROR, "cannot compute the fingerprint");
-	if (accept) {
-		k->verified = true;
-		k->changed = false;
-		if (roomfile_save(rf, c->err, sizeof c->err) != ST_OK)
-			return ST_ERROR;
-	}
-	cc->result = json_pack("{s:s, s:s, s:s}", "name", name, "fingerprint", fp, "trust",
-			       k->changed ? "KEYS-CHANGED" : k->verified ? "verified"
-									 : "unverified");
-	return ST_OK;
+	if (st == ST_OK)
+		cc->result = json_pack("{s:s, s:s, s:s}", "name", name, "fingerprint", fp, "trust",
+				       k->changed ? "KEYS-CHANGED" : k->verified ? "verified"
+										 : "unverified");
+	return st;
 }
 
 static enum status do_verify(struct session *s, struct roomfile *rf, const char *arg, void *ctx)
