@@ -21,7 +21,9 @@ enum e2e_err api_metrics_get(const struct api_env *env, struct http_req *rq,
 			     const char *room, struct api_res *res)
 {
 	size_t len = 0;
-	char *text = metrics_render(env->m, waiters_count(env->w), &len);
+	struct metrics_gauges g = {.waiting = waiters_count(env->w),
+				   .committing = env->c != NULL ? committer_pending(env->c) : 0};
+	char *text = metrics_render(env->m, &g, &len);
 
 	res->status = 200;
 	res->text = text;

@@ -27,6 +27,7 @@ struct committer {
 	bool started;
 	bool stop;
 	struct committer_job *head, *tail;
+	size_t pending;             /* submitted, done() not yet called (atomic) */
 	struct timespec next_sweep; /* CLOCK_MONOTONIC */
 	int64_t sweep_cursor;       /* the last room swept */
 	struct store_msg_job batch[COMMITTER_BATCH_MAX];
@@ -72,6 +73,7 @@ static void committer_run(struct committer *c, struct committer_job *jobs, size_
 	}
 	for (j = jobs; j != NULL; j = next) {
 		next = j->next; /* after done() the job is its owner's again */
+		__atomic_fetch_sub(&c->pending, 1, __ATOMIC_RELAXED);
 		j->done(j->arg);
 	}
 }
@@ -179,8 +181,14 @@ bool committer_submit(struct committer *c, struct committer_job *job)
 		else
 			c->head = job;
 		c->tail = job;
+		__atomic_fetch_add(&c->pending, 1, __ATOMIC_RELAXED);
 		pthread_cond_signal(&c->cond);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ok;
+}
+
+size_t committer_pending(const struct committer *c)
+{
+	return __atomic_load_n(&c->pending, __ATOMIC_RELAXED);
 }

@@ -43,5 +43,8 @@ void committer_free(struct committer *c);
 
 /* Queue a post; false (nothing queued) once the committer is stopping. */
 bool committer_submit(struct committer *c, struct committer_job *job);
+/* Posts queued or in the commit under way, not yet handed back (for
+ * /metrics: a commit that takes long shows as a backlog). From any thread. */
+size_t committer_pending(const struct committer *c);
 
 #endif

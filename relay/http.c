@@ -28,6 +28,9 @@
 #define HTTP_BODY_START 4096
 #define HTTP_BODY_HINT_MAX (64 * 1024)
 #define HTTP_LOG_METHOD_MAX 16
+/* Retry-After of the 503 a request gets while the relay shuts down: a
+ * restart takes about a second */
+#define HTTP_RETRY_STOPPING_S 1
 /* MHD's per-connection pool (request line, headers, reply headers, read
  * and write buffers; bodies are gathered here, not in it), which MHD
  * zeroes for every request: 8 KiB (MHD's default is 32 KiB) takes 10 %
@@ -40,6 +43,8 @@ struct http_server {
 	struct http_config cfg;
 	uint16_t port;
 	unsigned suspended; /* requests ever parked and not yet fully answered (atomic) */
+	unsigned in_handler; /* handler calls under way (atomic) */
+	bool draining;       /* http_drain began: new requests get 503 (atomic) */
 };
 
 struct http_req {
@@ -262,11 +267,11 @@ bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_aft
 			  &(struct http_header){MHD_HTTP_HEADER_RETRY_AFTER, seconds});
 }
 
-bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s)
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s, const char *message)
 {
 	char seconds[16];
 	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", HTTP_UNAVAILABLE, "message",
-				 "the database is unavailable; nothing was stored, try again");
+				 message);
 	bool ok;
 
 	snprintf(seconds, sizeof(seconds), "%u", retry_after_s);
@@ -449,6 +454,26 @@ static void http_gather(struct http_req *rq, const char *data, size_t n)
 	}
 }
 
+/* Run the handler, unless the server is draining and the request is
+ * new: then 503, so that no request parks after http_drain saw none
+ * parked (in_handler first, draining second; http_drain the other way
+ * round, both sequentially consistent). A resumed request goes on: its
+ * answer is what the drain waits for. */
+static bool http_handle(struct http_server *srv, struct http_req *rq)
+{
+	bool ok;
+
+	__atomic_fetch_add(&srv->in_handler, 1, __ATOMIC_SEQ_CST);
+	if (!rq->counted && __atomic_load_n(&srv->draining, __ATOMIC_SEQ_CST))
+		ok = http_reply_unavailable(rq, HTTP_RETRY_STOPPING_S,
+					    "the relay is shutting down; nothing was stored, "
+					    "try again");
+	else
+		ok = srv->cfg.handler(srv->cfg.ctx, rq);
+	__atomic_fetch_sub(&srv->in_handler, 1, __ATOMIC_SEQ_CST);
+	return ok;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 				   const char *url, const char *method,
 				   const char *version, const char *upload_data,
@@ -467,7 +492,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
 	} else if (rq->body_err != E2E_OK) {
 		ret = http_result(http_reply_error(rq, rq->body_err, NULL, NULL));
 	} else {
-		ret = http_result(srv->cfg.handler(srv->cfg.ctx, rq));
+		ret = http_result(http_handle(srv, rq));
 	}
 	return ret;
 }
@@ -604,15 +629,21 @@ uint16_t http_port(const struct http_server *srv)
 	return srv->port;
 }
 
-void http_drain(struct http_server *srv, unsigned ms)
+bool http_drain(struct http_server *srv, unsigned ms)
 {
 	const struct timespec tick = {0, 10 * 1000 * 1000};
+	bool idle = srv == NULL;
 
-	for (unsigned waited = 0; srv != NULL && waited < ms; waited += 10) {
-		if (__atomic_load_n(&srv->suspended, __ATOMIC_RELAXED) == 0)
+	if (srv != NULL)
+		__atomic_store_n(&srv->draining, true, __ATOMIC_SEQ_CST);
+	for (unsigned waited = 0; !idle; waited += 10) {
+		idle = __atomic_load_n(&srv->in_handler, __ATOMIC_SEQ_CST) == 0 &&
+		       __atomic_load_n(&srv->suspended, __ATOMIC_SEQ_CST) == 0;
+		if (idle || waited >= ms)
 			break;
 		nanosleep(&tick, NULL);
 	}
+	return idle;
 }
 
 void http_stop(struct http_server *srv)

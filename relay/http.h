@@ -41,10 +41,12 @@ struct http_config {
 struct http_server *http_start(const struct http_config *cfg);
 /* The port actually bound. */
 uint16_t http_port(const struct http_server *srv);
-/* Give requests that were ever parked up to `ms` to be answered and their
- * replies sent (call after resuming every parked one, before http_stop,
- * which would just close them). */
-void http_drain(struct http_server *srv, unsigned ms);
+/* Stop taking new requests (each gets 503 `unavailable`, its connection
+ * kept) and give the ones that were ever parked up to `ms` to be answered
+ * and their replies sent (call after resuming every parked long-poll).
+ * True if none is left: only then may http_stop run (libmicrohttpd aborts
+ * the process when stopped with a request parked). */
+bool http_drain(struct http_server *srv, unsigned ms);
 void http_stop(struct http_server *srv);
 
 /* ---- for handlers ---- */
@@ -94,12 +96,13 @@ bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 		      const char *allow);
 /* 429 busy with "Retry-After: SECONDS" (a rate limit). */
 bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_after_s);
-/* 503 with "Retry-After: SECONDS" and the error code HTTP_UNAVAILABLE:
- * the database could not be reached (a PostgreSQL restart); nothing of
- * the request was stored. The code is the relay's own: the common
- * error table (common/error.c) has no value for it yet. */
+/* 503 with "Retry-After: SECONDS", the error code HTTP_UNAVAILABLE and
+ * `message`: the database could not be reached (a PostgreSQL restart),
+ * or the relay is shutting down; nothing of the request was stored. The
+ * code is the relay's own: the common error table (common/error.c) has
+ * no value for it yet. */
 #define HTTP_UNAVAILABLE "unavailable"
-bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s);
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s, const char *message);
 
 /* The client's address as text (for per-address limits); "?" if unknown. */
 bool http_client_addr(const struct http_req *rq, char *out, size_t cap);

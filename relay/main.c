@@ -29,8 +29,9 @@
 
 #define RELAY_DATA_DIR "e2e-chat"
 #define RELAY_DB_NAME "relay.db"
-/* at shutdown, how long parked readers get to be answered */
-#define RELAY_DRAIN_MS 1000
+/* at shutdown, how long parked readers and posts in a group commit get
+ * to be answered (normally milliseconds) */
+#define RELAY_DRAIN_MS 5000
 /* descriptors kept back from --max-connections: the database, its WAL
  * and shm files per connection, the listening socket, stdio, the ITCs */
 #define RELAY_FD_RESERVE (32 + 4 * RELAY_THREADS_MAX)
@@ -248,7 +249,13 @@ done:
 	/* MHD must not stop with parked requests: answer them first */
 	if (parts.w != NULL)
 		waiters_shutdown(parts.w);
-	http_drain(srv, RELAY_DRAIN_MS);
+	if (!http_drain(srv, RELAY_DRAIN_MS)) {
+		/* a commit that never ends (a database gone): what was
+		 * acknowledged is committed, the rest is not, as after kill -9 */
+		fprintf(stderr, "relay: requests still unanswered after %u ms; leaving without "
+			"them\n", (unsigned)RELAY_DRAIN_MS);
+		_exit(1);
+	}
 	http_stop(srv);
 	relay_parts_close(&parts);
 	tlsfiles_free(&tls);

@@ -200,7 +200,7 @@ static void render_cpu(struct metrics_out *o)
 			   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 }
 
-char *metrics_render(struct metrics *m, size_t waiting, size_t *len)
+char *metrics_render(struct metrics *m, const struct metrics_gauges *g, size_t *len)
 {
 	struct metrics_out o = {.buf = malloc(METRICS_TEXT_MAX)};
 
@@ -216,9 +216,12 @@ char *metrics_render(struct metrics *m, size_t waiting, size_t *len)
 		       "e2e_retention_sweeps_total %llu\n"
 		       "# HELP e2e_waiting_clients Readers parked in a long-poll now.\n"
 		       "# TYPE e2e_waiting_clients gauge\n"
-		       "e2e_waiting_clients %zu\n",
+		       "e2e_waiting_clients %zu\n"
+		       "# HELP e2e_posts_committing Message posts waiting for their group commit now.\n"
+		       "# TYPE e2e_posts_committing gauge\n"
+		       "e2e_posts_committing %zu\n",
 		   (unsigned long long)metrics_load(&m->messages),
-		   (unsigned long long)metrics_load(&m->sweeps), waiting);
+		   (unsigned long long)metrics_load(&m->sweeps), g->waiting, g->committing);
 	render_cpu(&o);
 	if (o.full) {
 		free(o.buf);

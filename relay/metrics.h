@@ -29,7 +29,13 @@ void metrics_message(struct metrics *m);
  * guessing how long the next one takes). */
 void metrics_sweep(struct metrics *m);
 
+/* What is true now, read from other modules when /metrics is asked. */
+struct metrics_gauges {
+	size_t waiting;    /* readers parked in a long-poll */
+	size_t committing; /* posts waiting for their group commit */
+};
+
 /* The exposition text (malloc'd, *len bytes), or NULL. */
-char *metrics_render(struct metrics *m, size_t waiting, size_t *len);
+char *metrics_render(struct metrics *m, const struct metrics_gauges *g, size_t *len);
 
 #endif

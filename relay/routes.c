@@ -165,7 +165,9 @@ static bool route_run(const struct route_view *r, struct routes *rt, struct http
 	else if (err == E2E_OK && !res.parked)
 		ok = http_reply_json(rq, res.status, res.body);
 	else if (err == E2E_ERR_INTERNAL && res.unavailable)
-		ok = http_reply_unavailable(rq, ROUTES_RETRY_DOWN_S);
+		ok = http_reply_unavailable(rq, ROUTES_RETRY_DOWN_S,
+					    "the database is unavailable; nothing was stored, "
+					    "try again");
 	else if (err != E2E_OK)
 		ok = http_reply_error(rq, err, res.jerr.text, NULL);
 	if (err != E2E_OK)

@@ -155,10 +155,10 @@ bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_aft
 	return http_reply_error(rq, E2E_ERR_BUSY, detail, NULL);
 }
 
-bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s)
+bool http_reply_unavailable(struct http_req *rq, unsigned retry_after_s, const char *message)
 {
 	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", HTTP_UNAVAILABLE, "message",
-				 "unavailable");
+				 message);
 	bool ok;
 
 	(void)retry_after_s;
