@@ -127,10 +127,25 @@ static bool api_member_current(const struct api_env *env, struct http_req *rq,
 enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct authcache_who *who)
 {
+	struct api_token t;
+
+	api_token_read(rq, &t);
+	return api_member_cached_token(env, rq, room, &t, who);
+}
+
+void api_token_read(struct http_req *rq, struct api_token *t)
+{
+	t->hashed = api_token_hash(rq, t->hash);
+}
+
+enum e2e_err api_member_cached_token(const struct api_env *env, struct http_req *rq,
+				     const char *room, const struct api_token *t,
+				     struct authcache_who *who)
+{
 	uint64_t version = store_membership_version(env->st); /* before the lookups */
 	uint64_t revision;
-	uint8_t hash[E2E_TOKEN_BYTES];
-	bool hashed = api_token_hash(rq, hash);
+	const uint8_t *hash = t->hash;
+	bool hashed = t->hashed;
 	enum e2e_err err = E2E_OK;
 
 	if (hashed && authcache_get(env->ac, room, hash, version, who) &&

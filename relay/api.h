@@ -81,6 +81,13 @@ enum e2e_err api_wraps_get(struct store *st, struct http_req *rq, const char *ro
 /* api_messages.c (the list may park the request: long-poll) */
 enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res);
+/* The next steps of a parked post (its commit is done) and of a parked
+ * long-poll (woken: a commit in its room, its deadline, or shutdown),
+ * called instead of the handlers above (routes.c). */
+enum e2e_err api_messages_posted(const struct api_env *env, struct http_req *rq,
+				 const char *room, struct api_res *res);
+enum e2e_err api_messages_woken(const struct api_env *env, struct http_req *rq,
+				const char *room, struct api_res *res);
 enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res);
 /* api_health.c: GET /healthz and GET /metrics */
@@ -118,6 +125,18 @@ enum e2e_err api_member(struct store *st, struct http_req *rq, const char *room,
  * who->m.last_counter may be older. */
 enum e2e_err api_member_cached(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct authcache_who *who);
+/* The bearer token of a request as the store knows it: its hash. */
+struct api_token {
+	bool hashed; /* false: no token, or not one the relay could have made */
+	uint8_t hash[E2E_TOKEN_BYTES];
+};
+/* The request's bearer token, hashed. */
+void api_token_read(struct http_req *rq, struct api_token *t);
+/* api_member_cached with the token hashed already (a woken long-poll
+ * keeps it, and checks its member again without hashing again). */
+enum e2e_err api_member_cached_token(const struct api_env *env, struct http_req *rq,
+				     const char *room, const struct api_token *t,
+				     struct authcache_who *who);
 
 /* A fresh token: base64 into `b64`, its hash into `hash`. */
 void api_token_new(char b64[API_TOKEN_B64_LEN], uint8_t hash[E2E_TOKEN_BYTES]);

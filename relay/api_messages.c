@@ -4,6 +4,7 @@
  * long-polling readers; GET reads them in seq order with `after` and
  * `limit`, and with `wait` parks the request until there is something to
  * read or the wait is over. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,10 @@
 
 /* The room and the admitted member the token belongs to. */
 static enum e2e_err messages_member(const struct api_env *env, struct http_req *rq,
-				    const char *room, struct authcache_who *who)
+				    const char *room, const struct api_token *t,
+				    struct authcache_who *who)
 {
-	enum e2e_err err = api_member_cached(env, rq, room, who);
+	enum e2e_err err = api_member_cached_token(env, rq, room, t, who);
 
 	if (err == E2E_OK && !who->m.admitted)
 		err = E2E_ERR_NOT_ADMITTED;
@@ -26,7 +28,11 @@ static enum e2e_err messages_poster(const struct api_env *env, struct http_req *
 				    const char *room, struct authcache_who *who,
 				    struct api_res *res)
 {
-	enum e2e_err err = messages_member(env, rq, room, who);
+	struct api_token t;
+	enum e2e_err err;
+
+	api_token_read(rq, &t);
+	err = messages_member(env, rq, room, &t, who);
 
 	if (err == E2E_OK)
 		err = api_room_writable(&who->r, res);
@@ -78,7 +84,7 @@ static enum e2e_err messages_posted(const struct api_env *env, enum e2e_err err,
 }
 
 /* Hand the message to the group committer and park until it is stored:
- * the re-run (http_state set) answers. */
+ * api_messages_posted answers. */
 static void messages_commit_later(const struct api_env *env, struct http_req *rq,
 				  struct messages_post *p, int64_t room_id, struct api_res *res)
 {
@@ -108,14 +114,10 @@ static enum e2e_err messages_commit_now(const struct api_env *env, struct messag
 enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 			       const char *room, struct api_res *res)
 {
-	struct messages_post *p = http_state(rq);
+	struct messages_post *p;
 	struct authcache_who who;
 	enum e2e_err err;
 
-	if (p != NULL) { /* the committer is done with it */
-		res->unavailable = p->job.unavailable;
-		return messages_posted(env, p->job.err, p->job.room_id, &p->m, res);
-	}
 	/* 25 KiB, not on the stack; not zeroed: wire_msg_unpack sets every
 	 * field, and of the ciphertext only the ct_len bytes it decoded are
 	 * ever read */
@@ -135,6 +137,16 @@ enum e2e_err api_messages_post(const struct api_env *env, struct http_req *rq,
 		return messages_commit_now(env, p, who.r.id, res);
 	messages_commit_later(env, rq, p, who.r.id, res);
 	return E2E_OK;
+}
+
+enum e2e_err api_messages_posted(const struct api_env *env, struct http_req *rq,
+				 const char *room, struct api_res *res)
+{
+	struct messages_post *p = http_state(rq); /* the committer is done with it */
+
+	(void)room;
+	res->unavailable = p->job.unavailable;
+	return messages_posted(env, p->job.err, p->job.room_id, &p->m, res);
 }
 
 static enum e2e_err messages_add(void *ctx, const struct wire_msg *m)
@@ -166,24 +178,48 @@ static bool messages_expired(const struct timespec *deadline)
 	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
 }
 
-/* Nothing to read yet and time left: park until the room gets a message
- * or the deadline. A refused park (a message was committed since the
- * room version was taken) resumes at once, and the re-run reads it. */
-static void messages_park(const struct api_env *env, struct http_req *rq, int64_t room_id,
-			  uint64_t room_version, uint64_t after, const struct timespec *deadline,
-			  struct api_res *res)
-{
-	http_suspend(rq, true);
-	if (!waiters_park(env->w, room_id, room_version, after, deadline, http_resume, rq))
-		http_resume(rq);
-	res->parked = true;
-}
-
 struct messages_query {
 	uint64_t after;
 	uint64_t limit;
 	uint64_t wait;
 };
+
+/* A long-poll while it waits: what it asked and whose token it carries,
+ * kept with the request, so that the wake-up (api_messages_woken) neither
+ * parses the request nor hashes the token again. The member is still
+ * checked again then: a removal while it waited counts. */
+struct messages_wait {
+	struct api_token token;
+	struct messages_query q;
+	char room[E2E_ROOM_NAME_MAX + 1];
+};
+
+/* Nothing to read yet and time left: park until the room gets a message
+ * or the deadline, keeping what the wake-up needs (made on the first
+ * park only). A refused park (a message was committed since the room
+ * version was taken) resumes at once, and the wake-up reads it. */
+static enum e2e_err messages_park(const struct api_env *env, struct http_req *rq,
+				  const char *room, const struct api_token *t,
+				  const struct messages_query *q, int64_t room_id,
+				  uint64_t room_version, const struct timespec *deadline,
+				  struct api_res *res)
+{
+	struct messages_wait *w = http_state(rq);
+
+	if (w == NULL) {
+		w = malloc(sizeof(*w));
+		if (w == NULL)
+			return E2E_ERR_INTERNAL;
+		*w = (struct messages_wait){.token = *t, .q = *q};
+		snprintf(w->room, sizeof(w->room), "%s", room);
+		http_set_state(rq, w, free);
+	}
+	http_suspend(rq, true);
+	if (!waiters_park(env->w, room_id, room_version, q->after, deadline, http_resume, rq))
+		http_resume(rq);
+	res->parked = true;
+	return E2E_OK;
+}
 
 static enum e2e_err messages_args(struct http_req *rq, struct messages_query *q,
 				  struct api_res *res)
@@ -235,23 +271,21 @@ static enum e2e_err messages_read(const struct api_env *env, const struct replyc
 	return err;
 }
 
-enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
-			       const char *room, struct api_res *res)
+/* The answer to `q` for the member `t`, `who` in `room`: the messages,
+ * or a park until there are some (first run and wake-ups alike). */
+static enum e2e_err messages_answer(const struct api_env *env, struct http_req *rq,
+				    const char *room, const struct api_token *t,
+				    const struct authcache_who *who,
+				    const struct messages_query *q, struct api_res *res)
 {
-	struct authcache_who who;
-	struct messages_query q = {0};
 	struct replycache_key key;
 	struct timespec deadline;
 	json_t *list = NULL;
-	enum e2e_err err = messages_member(env, rq, room, &who);
+	enum e2e_err err = E2E_OK;
 
-	if (err == E2E_OK)
-		err = messages_args(rq, &q, res);
-	if (err != E2E_OK)
-		goto done;
 	/* the room version before the query: see waiters.h */
-	key = (struct replycache_key){who.r.id, q.after, q.limit,
-				      waiters_room_version(env->w, who.r.id)};
+	key = (struct replycache_key){who->r.id, q->after, q->limit,
+				      waiters_room_version(env->w, who->r.id)};
 	res->text = replycache_get(env->rc, &key, &res->text_len);
 	if (res->text != NULL) { /* another reader just asked the same */
 		res->status = 200;
@@ -260,13 +294,44 @@ enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
 	}
 	list = json_array();
 	err = list != NULL ? messages_read(env, &key, list) : E2E_ERR_INTERNAL;
-	deadline = messages_deadline(rq, q.wait);
-	if (err == E2E_OK && json_array_size(list) == 0 && q.wait > 0 &&
+	deadline = messages_deadline(rq, q->wait);
+	if (err == E2E_OK && json_array_size(list) == 0 && q->wait > 0 &&
 	    !messages_expired(&deadline) && !waiters_closing(env->w))
-		messages_park(env, rq, who.r.id, key.room_version, q.after, &deadline, res);
+		err = messages_park(env, rq, room, t, q, who->r.id, key.room_version, &deadline,
+				    res);
 	else if (err == E2E_OK)
 		err = messages_reply(env, &key, list, res);
 done:
 	json_decref(list);
+	return err;
+}
+
+enum e2e_err api_messages_list(const struct api_env *env, struct http_req *rq,
+			       const char *room, struct api_res *res)
+{
+	struct authcache_who who;
+	struct messages_query q = {0};
+	struct api_token t;
+	enum e2e_err err;
+
+	api_token_read(rq, &t);
+	err = messages_member(env, rq, room, &t, &who);
+	if (err == E2E_OK)
+		err = messages_args(rq, &q, res);
+	if (err == E2E_OK)
+		err = messages_answer(env, rq, room, &t, &who, &q, res);
+	return err;
+}
+
+enum e2e_err api_messages_woken(const struct api_env *env, struct http_req *rq,
+				const char *room, struct api_res *res)
+{
+	const struct messages_wait *w = http_state(rq);
+	struct authcache_who who;
+	enum e2e_err err = messages_member(env, rq, w->room, &w->token, &who);
+
+	(void)room;
+	if (err == E2E_OK)
+		err = messages_answer(env, rq, w->room, &w->token, &who, &w->q, res);
 	return err;
 }

@@ -61,6 +61,7 @@ struct http_req {
 	unsigned status;    /* 0 until a reply is queued */
 	bool parked;        /* suspended at least once */
 	bool counted;       /* in srv->suspended */
+	const void *route;  /* the dispatcher's, across runs */
 	void *state;        /* the handler's, across runs */
 	void (*state_free)(void *);
 	/* "METHOD PATH" for the log line, cleaned (http_log_copy); NULL with
@@ -137,9 +138,14 @@ bool http_parked(const struct http_req *rq)
 	return rq->parked;
 }
 
-bool http_resumed(const struct http_req *rq)
+const void *http_route(const struct http_req *rq)
 {
-	return rq->counted; /* set by the first http_suspend */
+	return rq->route;
+}
+
+void http_keep_route(struct http_req *rq, const void *route)
+{
+	rq->route = route;
 }
 
 /* ---- parking ---- */

@@ -68,9 +68,11 @@ double http_elapsed(const struct http_req *rq);
 unsigned http_status(const struct http_req *rq);
 /* Was the request ever parked? */
 bool http_parked(const struct http_req *rq);
-/* Is this call a re-run after a suspension of any kind (a long-poll or
- * group commit)? Then its cost (the rate limits) was paid already. */
-bool http_resumed(const struct http_req *rq);
+/* The dispatcher's route for this request, kept across runs: NULL on the
+ * first run; set, the call is a resumed request's (after a long-poll or a
+ * group commit), and it goes to that route's next step. */
+const void *http_route(const struct http_req *rq);
+void http_keep_route(struct http_req *rq, const void *route);
 
 /* Park the request: no reply now, no thread held; the handler is called
  * again after http_resume. Only from a handler. `wait`: a long-poll wait

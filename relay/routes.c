@@ -17,25 +17,15 @@
  * about a second, and each connection tries again at most once a second. */
 #define ROUTES_RETRY_DOWN_S 1
 
+/* One route. The row a request matched is kept with it (http_keep_route),
+ * so a parked request, once resumed, goes straight to its route's `then`:
+ * no matching, no limits, no handler run again from the top. */
 struct route {
 	const char *method;
 	const char *pattern; /* ":room" and ":name" match one path segment */
-	api_fn fn;
-};
-
-/* The routes whose handlers need more than the store (api_env). */
-struct env_route {
-	const char *method;
-	const char *pattern;
-	api_env_fn fn;
-};
-
-/* One row of either table. */
-struct route_view {
-	const char *method;
-	const char *pattern;
-	api_fn fn;
-	api_env_fn efn;
+	api_fn fn;           /* a handler of the store alone, or */
+	api_env_fn efn;      /* one that needs more (api_env) */
+	api_env_fn then;     /* a parked request's next step (NULL: never parks) */
 };
 
 struct routes {
@@ -50,45 +40,26 @@ struct routes {
 	struct ratelimit *join_failures; /* keyed "room:NAME" and "addr:ADDRESS" */
 };
 
+/* The messages first: they come by the thousand. The index also names a
+ * route in the metrics. */
 static const struct route route_table[] = {
-	{"POST", "/v1/rooms", api_rooms_create},
-	{"GET", "/v1/rooms/:room", api_rooms_get},
-	{"POST", "/v1/rooms/:room/challenges", api_challenges_create},
-	{"POST", "/v1/rooms/:room/members", api_members_join},
-	{"GET", "/v1/rooms/:room/members", api_members_list},
-	{"GET", "/v1/rooms/:room/state", api_state_get},
-	{"GET", "/v1/rooms/:room/states", api_states_list},
-	{"POST", "/v1/rooms/:room/state", api_state_post},
-	{"GET", "/v1/rooms/:room/wraps", api_wraps_get},
-	{"DELETE", "/v1/rooms/:room/members/:name", api_members_remove},
+	{"POST", "/v1/rooms/:room/messages", NULL, api_messages_post, api_messages_posted},
+	{"GET", "/v1/rooms/:room/messages", NULL, api_messages_list, api_messages_woken},
+	{"POST", "/v1/rooms", api_rooms_create, NULL, NULL},
+	{"GET", "/v1/rooms/:room", api_rooms_get, NULL, NULL},
+	{"POST", "/v1/rooms/:room/challenges", api_challenges_create, NULL, NULL},
+	{"POST", "/v1/rooms/:room/members", api_members_join, NULL, NULL},
+	{"GET", "/v1/rooms/:room/members", api_members_list, NULL, NULL},
+	{"GET", "/v1/rooms/:room/state", api_state_get, NULL, NULL},
+	{"GET", "/v1/rooms/:room/states", api_states_list, NULL, NULL},
+	{"POST", "/v1/rooms/:room/state", api_state_post, NULL, NULL},
+	{"GET", "/v1/rooms/:room/wraps", api_wraps_get, NULL, NULL},
+	{"DELETE", "/v1/rooms/:room/members/:name", api_members_remove, NULL, NULL},
+	{"GET", "/healthz", NULL, api_health_get, NULL},
+	{"GET", "/metrics", NULL, api_metrics_get, NULL},
 };
 
-static const struct env_route env_route_table[] = {
-	{"POST", "/v1/rooms/:room/messages", api_messages_post},
-	{"GET", "/v1/rooms/:room/messages", api_messages_list},
-	{"GET", "/healthz", api_health_get},
-	{"GET", "/metrics", api_metrics_get},
-};
-
-#define ROUTES_N (sizeof(route_table) / sizeof(route_table[0]))
-#define ROUTES_ALL (ROUTES_N + sizeof(env_route_table) / sizeof(env_route_table[0]))
-
-/* Route i of both tables (i < ROUTES_ALL); the index also names it in
- * the metrics. */
-static struct route_view route_at(size_t i)
-{
-	struct route_view v = {0};
-
-	if (i < ROUTES_N) {
-		v = (struct route_view){route_table[i].method, route_table[i].pattern,
-					route_table[i].fn, NULL};
-	} else {
-		const struct env_route *e = &env_route_table[i - ROUTES_N];
-
-		v = (struct route_view){e->method, e->pattern, NULL, e->fn};
-	}
-	return v;
-}
+#define ROUTES_ALL (sizeof(route_table) / sizeof(route_table[0]))
 
 /* Does `path` match `pattern`? The :room segment is copied into `room`
  * (cap bytes); one too long for it is left empty, an invalid name. Runs
@@ -130,15 +101,20 @@ static void route_allow(char *allow, size_t cap, const char *method)
 	snprintf(allow + len, cap - len, "%s%s", len > 0 ? ", " : "", method);
 }
 
-/* Call the handler with this thread's store. */
-static enum e2e_err route_call(const struct route_view *r, struct routes *rt, struct http_req *rq,
-			       const char *room, struct api_res *res)
+/* Call the handler with this thread's store; a resumed request (`resumed`)
+ * its route's next step instead. */
+static enum e2e_err route_call(const struct route *r, bool resumed, struct routes *rt,
+			       struct http_req *rq, const char *room, struct api_res *res)
 {
 	struct api_env env = {.st = storepool_acquire(rt->pool), .w = rt->w, .m = rt->m,
 			      .c = rt->c, .rc = rt->rc, .ac = rt->ac};
 	enum e2e_err err = E2E_ERR_INTERNAL;
 
-	if (env.st != NULL)
+	if (env.st != NULL && resumed && r->then != NULL)
+		err = r->then(&env, rq, room, res);
+	else if (resumed) /* parked by a route that says it never parks */
+		err = E2E_ERR_INTERNAL;
+	else if (env.st != NULL)
 		err = r->efn != NULL ? r->efn(&env, rq, room, res) : r->fn(env.st, rq, room, res);
 	if (err == E2E_ERR_INTERNAL && env.st != NULL && store_unavailable(env.st))
 		res->unavailable = true;
@@ -148,15 +124,15 @@ static enum e2e_err route_call(const struct route_view *r, struct routes *rt, st
 
 /* Run the handler and answer with its reply or its error (or nothing,
  * if it parked the request). */
-static bool route_run(const struct route_view *r, struct routes *rt, struct http_req *rq,
-		      const char *room, enum e2e_err *result)
+static bool route_run(const struct route *r, bool resumed, struct routes *rt,
+		      struct http_req *rq, const char *room, enum e2e_err *result)
 {
 	struct api_res res;
 	enum e2e_err err;
 	bool ok = true;
 
 	memset(&res, 0, sizeof(res));
-	err = route_call(r, rt, rq, room, &res);
+	err = route_call(r, resumed, rt, rq, room, &res);
 	if (err == E2E_OK && res.text != NULL)
 		ok = http_reply_text(rq, res.status,
 				     res.text_type != NULL ? res.text_type
@@ -195,7 +171,7 @@ struct routes *routes_new(struct storepool *pool, struct waiters *w, struct metr
 			return NULL;
 		}
 		for (size_t i = 0; i < ROUTES_ALL; i++)
-			metrics_route_name(m, i, route_at(i).method, route_at(i).pattern);
+			metrics_route_name(m, i, route_table[i].method, route_table[i].pattern);
 	}
 	return rt;
 }
@@ -216,7 +192,7 @@ void routes_free(struct routes *rt)
  * address a token; a message post costs its member one; a join may only
  * be tried while its room and its address have wrong-password tokens
  * left (they are spent after a wrong proof, below). */
-static bool limits_admit(struct routes *rt, struct http_req *rq, const struct route_view *r,
+static bool limits_admit(struct routes *rt, struct http_req *rq, const struct route *r,
 			 const char *room, unsigned *retry, const char **why)
 {
 	char addr[64], key[96];
@@ -241,7 +217,7 @@ static bool limits_admit(struct routes *rt, struct http_req *rq, const struct ro
 }
 
 /* After a handler: a wrong room password costs its room and address. */
-static void limits_after(struct routes *rt, struct http_req *rq, const struct route_view *r,
+static void limits_after(struct routes *rt, struct http_req *rq, const struct route *r,
 			 const char *room, enum e2e_err err)
 {
 	char addr[64], key[96];
@@ -261,48 +237,63 @@ size_t routes_count(void)
 	return ROUTES_ALL;
 }
 
-bool routes_dispatch(void *ctx, struct http_req *rq)
+/* A new request: match its route, check the name and the limits, run the
+ * handler; the route is kept with the request in case it parks. */
+static bool routes_first(struct routes *rt, struct http_req *rq, size_t *hit_i)
 {
-	struct routes *rt = ctx;
 	const char *path = http_path(rq);
 	const char *method = http_method(rq);
-	struct route_view hit = {0};
-	size_t hit_i = ROUTES_ALL; /* none */
+	const struct route *hit = NULL;
 	char room[E2E_ROOM_NAME_MAX + 2] = "";
 	char allow[ROUTES_ALLOW_MAX] = "";
-	bool has_room = false;
-	const char *why = NULL;
+	const char *why = NULL, *room_arg;
 	unsigned retry = 0;
 	enum e2e_err result = E2E_OK;
 	bool ok;
 
 	for (size_t i = 0; i < ROUTES_ALL; i++) {
-		struct route_view r = route_at(i);
+		const struct route *r = &route_table[i];
 
-		if (!route_match(r.pattern, path, room, sizeof(room)))
+		if (!route_match(r->pattern, path, room, sizeof(room)))
 			continue;
-		route_allow(allow, sizeof(allow), r.method);
-		if (strcmp(method, r.method) == 0) {
+		route_allow(allow, sizeof(allow), r->method);
+		if (hit == NULL && strcmp(method, r->method) == 0) {
 			hit = r;
-			hit_i = i;
+			*hit_i = i;
 		}
 	}
-	if (hit_i < ROUTES_ALL)
-		has_room = strstr(hit.pattern, ROUTES_ROOM_PARAM) != NULL;
-	if (allow[0] == '\0')
+	room_arg = hit != NULL && strstr(hit->pattern, ROUTES_ROOM_PARAM) != NULL ? room : NULL;
+	if (allow[0] == '\0') {
 		ok = http_reply_error(rq, E2E_ERR_NO_ROUTE, NULL, NULL);
-	else if (hit_i == ROUTES_ALL)
+	} else if (hit == NULL) {
 		ok = http_reply_error(rq, E2E_ERR_METHOD, NULL, allow);
-	else if (has_room && !name_room_valid(room))
+	} else if (room_arg != NULL && !name_room_valid(room)) {
 		ok = http_reply_error(rq, E2E_ERR_BAD_NAME, "room", NULL);
-	/* Limits once per request: a suspended request (long-poll, group
-	 * commit) comes back here when resumed, its cost already paid. */
-	else if (!http_resumed(rq) &&
-		 !limits_admit(rt, rq, &hit, has_room ? room : NULL, &retry, &why))
+	} else if (!limits_admit(rt, rq, hit, room_arg, &retry, &why)) {
 		ok = http_reply_busy(rq, why, retry);
-	else {
-		ok = route_run(&hit, rt, rq, has_room ? room : NULL, &result);
-		limits_after(rt, rq, &hit, has_room ? room : NULL, result);
+	} else {
+		http_keep_route(rq, hit);
+		ok = route_run(hit, false, rt, rq, room_arg, &result);
+		limits_after(rt, rq, hit, room_arg, result);
+	}
+	return ok;
+}
+
+bool routes_dispatch(void *ctx, struct http_req *rq)
+{
+	struct routes *rt = ctx;
+	const struct route *kept = http_route(rq);
+	size_t hit_i = ROUTES_ALL; /* none */
+	enum e2e_err result = E2E_OK;
+	bool ok;
+
+	/* a parked request comes back here when resumed: its route's next
+	 * step, its cost (the limits) paid already */
+	if (kept != NULL) {
+		hit_i = (size_t)(kept - route_table);
+		ok = route_run(kept, true, rt, rq, NULL, &result);
+	} else {
+		ok = routes_first(rt, rq, &hit_i);
 	}
 	/* counted once, when answered (a parked request is counted later) */
 	if (http_status(rq) != 0)

@@ -144,9 +144,14 @@ bool http_reply_error(struct http_req *rq, enum e2e_err err, const char *detail,
 	return ok;
 }
 
-bool http_resumed(const struct http_req *rq)
+const void *http_route(const struct http_req *rq)
 {
-	return rq->parked;
+	return rq->route;
+}
+
+void http_keep_route(struct http_req *rq, const void *route)
+{
+	rq->route = route;
 }
 
 bool http_reply_busy(struct http_req *rq, const char *detail, unsigned retry_after_s)

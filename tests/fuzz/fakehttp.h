@@ -36,6 +36,7 @@ struct http_req {
 	bool parked;       /* suspended at least once */
 	bool suspended;    /* now */
 	bool verbose;      /* print each error reply on stderr */
+	const void *route; /* the dispatcher's (relay/routes.c), across runs */
 	void *state;
 	void (*state_free)(void *);
 };
