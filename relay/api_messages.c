@@ -187,7 +187,11 @@ struct messages_query {
 /* A long-poll while it waits: what it asked and whose token it carries,
  * kept with the request, so that the wake-up (api_messages_woken) neither
  * parses the request nor hashes the token again. The member is still
- * checked again then: a removal while it waited counts. */
+ * checked again then, as the whole handler did before: on a database of
+ * its own a removal while it waited counts at once; on a shared
+ * PostgreSQL, once the removal's commit has reached this relay (the
+ * membership version read for this request may be reused until the
+ * room's next wake-up: authcache.h). */
 struct messages_wait {
 	struct api_token token;
 	struct messages_query q;

@@ -43,6 +43,7 @@ struct http_server {
 	struct http_config cfg;
 	uint16_t port;
 	unsigned suspended; /* requests ever parked and not yet fully answered (atomic) */
+	unsigned parked_now; /* suspended and not yet back in a handler (atomic) */
 	unsigned in_handler; /* handler calls under way (atomic) */
 	bool draining;       /* http_drain began: new requests get 503 (atomic) */
 };
@@ -61,6 +62,7 @@ struct http_req {
 	unsigned status;    /* 0 until a reply is queued */
 	bool parked;        /* suspended at least once */
 	bool counted;       /* in srv->suspended */
+	bool parked_now;    /* in srv->parked_now */
 	const void *route;  /* the dispatcher's, across runs */
 	void *state;        /* the handler's, across runs */
 	void (*state_free)(void *);
@@ -156,6 +158,8 @@ void http_suspend(struct http_req *rq, bool wait)
 	if (!rq->counted) /* until the reply is sent: see http_drain */
 		__atomic_fetch_add(&rq->srv->suspended, 1, __ATOMIC_RELAXED);
 	rq->counted = true;
+	rq->parked_now = true;
+	__atomic_fetch_add(&rq->srv->parked_now, 1, __ATOMIC_SEQ_CST);
 	MHD_suspend_connection(rq->conn);
 }
 
@@ -460,6 +464,16 @@ static void http_gather(struct http_req *rq, const char *data, size_t n)
 	}
 }
 
+/* A parked request is back (its handler about to run, or its connection
+ * ending): libmicrohttpd has taken it off its suspended list. */
+static void http_unpark(struct http_server *srv, struct http_req *rq)
+{
+	if (rq->parked_now) {
+		rq->parked_now = false;
+		__atomic_fetch_sub(&srv->parked_now, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
 /* Run the handler, unless the server is draining and the request is
  * new: then 503, so that no request parks after http_drain saw none
  * parked (in_handler first, draining second; http_drain the other way
@@ -470,12 +484,16 @@ static bool http_handle(struct http_server *srv, struct http_req *rq)
 	bool ok;
 
 	__atomic_fetch_add(&srv->in_handler, 1, __ATOMIC_SEQ_CST);
-	if (!rq->counted && __atomic_load_n(&srv->draining, __ATOMIC_SEQ_CST))
-		ok = http_reply_unavailable(rq, HTTP_RETRY_STOPPING_S,
-					    "the relay is shutting down; nothing was stored, "
-					    "try again");
-	else
-		ok = srv->cfg.handler(srv->cfg.ctx, rq);
+	http_unpark(srv, rq); /* resumed: libmicrohttpd holds it suspended no more */
+	if (!rq->counted && __atomic_load_n(&srv->draining, __ATOMIC_SEQ_CST)) {
+		/* never parks: out of in_handler at once, so that a flood of
+		 * these cannot keep the drain from seeing none under way */
+		__atomic_fetch_sub(&srv->in_handler, 1, __ATOMIC_SEQ_CST);
+		return http_reply_unavailable(rq, HTTP_RETRY_STOPPING_S,
+					      "the relay is shutting down; nothing was stored, "
+					      "try again");
+	}
+	ok = srv->cfg.handler(srv->cfg.ctx, rq);
 	__atomic_fetch_sub(&srv->in_handler, 1, __ATOMIC_SEQ_CST);
 	return ok;
 }
@@ -513,6 +531,8 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 		http_log(rq);
 	if (rq != NULL && rq->counted)
 		__atomic_fetch_sub(&srv->suspended, 1, __ATOMIC_RELAXED);
+	if (rq != NULL)
+		http_unpark(srv, rq);
 	if (rq != NULL && rq->state_free != NULL)
 		rq->state_free(rq->state);
 	if (rq != NULL) {
@@ -649,7 +669,11 @@ bool http_drain(struct http_server *srv, unsigned ms)
 			break;
 		nanosleep(&tick, NULL);
 	}
-	return idle;
+	/* what only waits for its reply to be sent (a reader that reads
+	 * slowly, or not at all) may be cut: http_stop closes it; a request
+	 * still parked may not */
+	return idle || (__atomic_load_n(&srv->parked_now, __ATOMIC_SEQ_CST) == 0 &&
+			__atomic_load_n(&srv->in_handler, __ATOMIC_SEQ_CST) == 0);
 }
 
 void http_stop(struct http_server *srv)

@@ -44,8 +44,9 @@ uint16_t http_port(const struct http_server *srv);
 /* Stop taking new requests (each gets 503 `unavailable`, its connection
  * kept) and give the ones that were ever parked up to `ms` to be answered
  * and their replies sent (call after resuming every parked long-poll).
- * True if none is left: only then may http_stop run (libmicrohttpd aborts
- * the process when stopped with a request parked). */
+ * True if none is still parked or in its handler: only then may
+ * http_stop run (libmicrohttpd aborts the process when stopped with a
+ * request parked); a reply still being sent is then cut. */
 bool http_drain(struct http_server *srv, unsigned ms);
 void http_stop(struct http_server *srv);
 

@@ -116,4 +116,43 @@ check_eq 1 "$(sqlite3 "$RELAY_DB" "SELECT count(*) FROM messages WHERE sender = 
 	"shutdown: the waiting post stored"
 check_eq "" "$(grep -i 'fatal\|unanswered' "$T/relay.log")" "shutdown: the log"
 
+# ---- shutdown with a reader that does not read ----
+# A long-poll woken with a reply larger than the kernel will buffer (6 MB:
+# 200 large messages, copied in by sqlite3 while it waits) for a reader
+# with a 1 KiB receive buffer that never reads: at SIGTERM that reply can
+# never be sent, yet the request is no longer parked; the relay stops
+# after its drain time (the reply cut), exit 0. (It left with exit 1,
+# "requests still unanswered": its drain counted the unsent reply as
+# parked.)
+relay_start --quiet
+expect "shutdown: a large message" 201 - POST /v1/rooms/r1/messages "$(forge msg 1 30 20000)" "$TB"
+big=$(json_get seq)
+python3 - "$RELAY_PORT" "$TB" "$big" >"$T/stuck.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(("GET /v1/rooms/r1/messages?after=%s&limit=1000&wait=60 HTTP/1.1\r\n"
+           "Host: relay\r\nAuthorization: Bearer %s\r\n\r\n"
+           % (sys.argv[3], sys.argv[2])).encode())
+time.sleep(300)  # the reader that never reads: killed by the test
+PY
+stuck_pid=$!
+waiting() { curl -s "$RELAY_URL/metrics" | grep -q "^e2e_waiting_clients $1\$"; }
+eventually 30 waiting 1 || miss "shutdown: the reader never parked"
+sqlite3 -cmd '.timeout 10000' "$RELAY_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+	INSERT INTO messages (room_id, v, sender, epoch, counter, nonce, ct, sig, received_at)
+	SELECT room_id, v, sender, epoch, counter, nonce, ct, sig, received_at
+	FROM messages, n WHERE seq = $big;"
+expect "shutdown: a message wakes the reader" 201 - POST /v1/rooms/r1/messages "$(forge msg 1 31)" "$TB"
+eventually 30 waiting 0 || miss "shutdown: the reader was never woken"
+rc=0
+kill -TERM "$RELAY_PID"
+wait "$RELAY_PID" || rc=$?
+RELAY_PID=
+kill "$stuck_pid" 2>/dev/null || true
+wait "$stuck_pid" 2>/dev/null || true
+check_eq 0 "$rc" "shutdown: exit status with a reply that cannot be sent"
+check_eq "" "$(grep -i 'fatal\|unanswered' "$T/relay.log")" "shutdown: the log, a reply that cannot be sent"
+
 checks_done api-relay

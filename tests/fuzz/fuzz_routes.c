@@ -136,11 +136,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	clock_gettime(CLOCK_MONOTONIC, &rq.t0);
 	changes = store_changes();
 	routes_dispatch(relay.rt, &rq);
-	if (rq.suspended) { /* a long-poll that found a room: end it */
-		waiters_shutdown(relay.w);
-		relay.dirty = true;
+	/* a parked request comes back through its kept route, as http.c
+	 * brings it: at once after a refused park, or woken by the shutdown
+	 * of the long-poll registry (then the next input gets a new one);
+	 * either way it must end with one reply */
+	for (int run = 0; run < 2 && rq.parked && rq.replies == 0; run++) {
+		if (rq.suspended) {
+			waiters_shutdown(relay.w);
+			relay.dirty = true;
+		}
+		if (!rq.suspended)
+			routes_dispatch(relay.rt, &rq);
 	}
-	if (rq.reply_failed || rq.replies > 1 || (rq.replies == 0 && !rq.parked)) {
+	if (rq.reply_failed || rq.replies != 1) {
 		fprintf(stderr, "fuzz_routes: %s %s: no reply, or more than one\n", method, path);
 		abort();
 	}
