@@ -129,9 +129,23 @@ static void notify(struct tui *t, const struct shown_msg *m)
 	}
 }
 
-static struct tui_entry_in message_entry(const struct tui *t, const struct shown_msg *m)
+/* The scrollback row of a message, live or paged in; a signed leave is
+ * an event row, its text written into `left`. */
+struct message_row {
+	struct tui_entry_in e;
+	char left[E2E_MEMBER_NAME_MAX + 32];
+};
+
+static void message_entry(const struct tui *t, const struct shown_msg *m, struct message_row *r)
 {
-	return (struct tui_entry_in){
+	if (m->leave) {
+		snprintf(r->left, sizeof r->left, "%s left the room", m->sender);
+		r->e = (struct tui_entry_in){.kind = TUI_EVENT, .id = m->id,
+					     .time_ms = m->time_ms, .text = r->left,
+					     .len = strlen(r->left)};
+		return;
+	}
+	r->e = (struct tui_entry_in){
 		.kind = m->mine ? TUI_MINE : TUI_MESSAGE, .id = m->id, .time_ms = m->time_ms,
 		.sender = m->sender, .text = m->text, .len = m->text_len,
 		.mention = !m->mine && chatline_mentions(m->text, m->text_len, t->c->name),
@@ -141,16 +155,12 @@ static struct tui_entry_in message_entry(const struct tui *t, const struct shown
 static void on_message(void *ctx, const struct shown_msg *m)
 {
 	struct tui *t = ctx;
-	struct tui_entry_in e = message_entry(t, m);
-	char left[E2E_MEMBER_NAME_MAX + 32];
+	struct message_row r;
+	const struct tui_entry_in *e = &r.e;
 
-	if (m->leave) {
-		snprintf(left, sizeof left, "%s left the room", m->sender);
-		e = (struct tui_entry_in){.kind = TUI_EVENT, .id = m->id, .time_ms = m->time_ms,
-					  .text = left, .len = strlen(left)};
-	}
-	(void)tui_scroll_add(t->sc, &e);
-	if (!t->live || !e.mention)
+	message_entry(t, m, &r);
+	(void)tui_scroll_add(t->sc, e);
+	if (!t->live || !e->mention)
 		return;
 	if (t->opt.bell)
 		tui_screen_bell(t->scr);
@@ -363,17 +373,12 @@ static void status_text(const struct tui *t, char *out, size_t max)
 static void page_entry(const struct shown_msg *m, void *ctx)
 {
 	struct tui *t = ctx;
-	struct tui_entry_in e = message_entry(t, m);
-	char left[E2E_MEMBER_NAME_MAX + 32];
+	struct message_row r;
 
-	if (m->leave) {
-		snprintf(left, sizeof left, "%s left the room", m->sender);
-		e = (struct tui_entry_in){.kind = TUI_EVENT, .id = m->id, .time_ms = m->time_ms,
-					  .text = left, .len = strlen(left)};
-	}
+	message_entry(t, m, &r);
 	if (m->mine && !m->leave)
 		tui_edit_history_add(t->ed, m->text, m->text_len);
-	(void)tui_scroll_front_add(t->sc, &e);
+	(void)tui_scroll_front_add(t->sc, &r.e);
 }
 
 struct page_req {
