@@ -117,7 +117,7 @@ check_eq 1 "$(sqlite3 "$RELAY_DB" "SELECT count(*) FROM messages WHERE sender = 
 check_eq "" "$(grep -i 'fatal\|unanswered' "$T/relay.log")" "shutdown: the log"
 
 # ---- shutdown with a reader that does not read ----
-# A long-poll woken with a reply larger than the kernel will buffer (6 MB:
+# A long-poll woken with a reply larger than the kernel will buffer (over 5 MB:
 # 200 large messages, copied in by sqlite3 while it waits) for a reader
 # with a 1 KiB receive buffer that never reads: at SIGTERM that reply can
 # never be sent, yet the request is no longer parked; the relay stops
