@@ -1,7 +1,13 @@
 /* api.c - libcurl transport with a bounded response buffer. Ordinary
  * calls block in curl_easy_perform; long-polls (api_call_wait) run the
  * same easy handle through a multi handle, so that the wait can also
- * watch the caller's descriptors (terminal, signals) and be abandoned. */
+ * watch the caller's descriptors (terminal, signals) and return to the
+ * caller when one is readable. The long-poll has its own easy handle and
+ * stays under way then: the next api_call_wait for the same path takes it
+ * up again, ordinary calls in between notwithstanding (a terminal chat
+ * waits again after every keystroke; a new request each time left one
+ * abandoned request parked on the relay per keystroke, for the whole
+ * wait). A wait for another path, or a new token, ends it. */
 #include <curl/curl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -25,48 +31,70 @@
 #define API_WAIT_SLACK_S 10L
 #define API_WAKE_MAX 4
 
-struct api {
+/* One transfer's handle and what its reply gathers. */
+struct xfer {
 	CURL *curl;
-	CURLM *multi; /* made on the first long-poll */
+	char *buf;
+	size_t len;
+	bool overflow;
+	char curl_err[CURL_ERROR_SIZE]; /* libcurl's own words on a failure */
+	unsigned retry_after;           /* the last reply's Retry-After, seconds */
+};
+
+struct api {
+	struct xfer call; /* ordinary calls */
+	struct xfer wait; /* long-polls, through the multi handle */
+	CURLM *multi;     /* made on the first long-poll */
 	char *base;
 	char *cacert; /* NULL: the system's CAs */
 	char *pin;    /* NULL: no pinning; else "sha256//BASE64" */
 	/* The header line with the token; sodium_malloc'd so it is wiped. */
 	char *auth;
-	char *buf;
-	size_t len;
-	bool overflow;
 	unsigned long requests; /* made so far: benchmarks count them */
-	char curl_err[CURL_ERROR_SIZE]; /* libcurl's own words on a failure */
-	unsigned retry_after;           /* the last reply's Retry-After, seconds */
+	/* A long-poll left under way by a wake-up (a->wait's handle is in the
+	 * multi handle): its path and request headers. */
+	char *wait_path;
+	struct curl_slist *wait_headers;
 };
+
+/* End the long-poll left under way, if any. */
+static void wait_drop(struct api *a)
+{
+	if (!a->wait_path)
+		return;
+	curl_multi_remove_handle(a->multi, a->wait.curl);
+	curl_slist_free_all(a->wait_headers);
+	free(a->wait_path);
+	a->wait_headers = NULL;
+	a->wait_path = NULL;
+}
 
 /* Reply headers: only Retry-After matters (429 from a rate limit). */
 static size_t on_header(char *data, size_t size, size_t n, void *user)
 {
-	struct api *a = user;
+	struct xfer *x = user;
 	size_t len = size * n;
 	static const char name[] = "retry-after:";
 
 	if (len > sizeof name && strncasecmp(data, name, sizeof name - 1) == 0) {
 		unsigned long v = strtoul(data + sizeof name - 1, NULL, 10);
 
-		a->retry_after = v > 3600 ? 3600 : (unsigned)v;
+		x->retry_after = v > 3600 ? 3600 : (unsigned)v;
 	}
 	return len;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *user)
 {
-	struct api *a = user;
+	struct xfer *x = user;
 	size_t chunk = size * n;
 
-	if (chunk > API_RESPONSE_MAX - a->len) {
-		a->overflow = true;
+	if (chunk > API_RESPONSE_MAX - x->len) {
+		x->overflow = true;
 		return 0; /* makes curl fail with CURLE_WRITE_ERROR */
 	}
-	memcpy(a->buf + a->len, data, chunk);
-	a->len += chunk;
+	memcpy(x->buf + x->len, data, chunk);
+	x->len += chunk;
 	return chunk;
 }
 
@@ -91,9 +119,11 @@ struct api *api_new(const char *relay_url, const struct api_tls *tls)
 	while (n && relay_url[n - 1] == '/')
 		n--;
 	a->base = strndup(relay_url, n);
-	a->buf = malloc(API_RESPONSE_MAX);
-	a->curl = curl_easy_init();
-	ok = a->base && a->buf && a->curl;
+	a->call.buf = malloc(API_RESPONSE_MAX);
+	a->call.curl = curl_easy_init();
+	a->wait.buf = malloc(API_RESPONSE_MAX);
+	a->wait.curl = curl_easy_init();
+	ok = a->base && a->call.buf && a->call.curl && a->wait.buf && a->wait.curl;
 	if (ok && tls && tls->cacert)
 		ok = (a->cacert = strdup(tls->cacert)) != NULL;
 	if (ok && tls && tls->pin)
@@ -124,29 +154,41 @@ void api_free(struct api *a)
 {
 	if (!a)
 		return;
-	if (a->curl)
-		curl_easy_cleanup(a->curl);
+	wait_drop(a);
+	if (a->call.curl)
+		curl_easy_cleanup(a->call.curl);
+	if (a->wait.curl)
+		curl_easy_cleanup(a->wait.curl);
 	if (a->multi)
 		curl_multi_cleanup(a->multi);
 	sodium_free(a->auth);
 	free(a->cacert);
 	free(a->pin);
 	free(a->base);
-	free(a->buf);
+	free(a->call.buf);
+	free(a->wait.buf);
 	free(a);
 }
 
 void api_set_token(struct api *a, const uint8_t token[E2E_TOKEN_BYTES])
 {
 	size_t cap = sizeof AUTH_PREFIX + b64_encoded_len(E2E_TOKEN_BYTES);
+	char *auth = token ? sodium_malloc(cap) : NULL;
 
-	sodium_free(a->auth);
-	a->auth = NULL;
-	if (!token || !(a->auth = sodium_malloc(cap)))
+	if (auth) {
+		memcpy(auth, AUTH_PREFIX, sizeof AUTH_PREFIX - 1);
+		b64_encode_into(auth + sizeof AUTH_PREFIX - 1, cap - (sizeof AUTH_PREFIX - 1),
+				token, E2E_TOKEN_BYTES);
+	}
+	/* the same token again (every step sets it): the long-poll under
+	 * way goes on; another one's ends, it carries the old token */
+	if (auth && a->auth && sodium_memcmp(auth, a->auth, cap) == 0) {
+		sodium_free(auth);
 		return;
-	memcpy(a->auth, AUTH_PREFIX, sizeof AUTH_PREFIX - 1);
-	b64_encode_into(a->auth + sizeof AUTH_PREFIX - 1, cap - (sizeof AUTH_PREFIX - 1), token,
-			E2E_TOKEN_BYTES);
+	}
+	wait_drop(a);
+	sodium_free(a->auth);
+	a->auth = auth;
 }
 
 void api_reply_clear(struct api_reply *r)
@@ -156,10 +198,10 @@ void api_reply_clear(struct api_reply *r)
 }
 
 /* A non-2xx reply: {"error": {"code", "message"}}. */
-static void parse_error(struct api *a, struct api_reply *r)
+static void parse_error(const struct xfer *x, struct api_reply *r)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(a->buf, a->len, 0, &jerr);
+	json_t *root = json_loadb(x->buf, x->len, 0, &jerr);
 	const char *code = NULL, *message = NULL;
 
 	r->err = E2E_ERR__COUNT;
@@ -174,16 +216,16 @@ static void parse_error(struct api *a, struct api_reply *r)
 	json_decref(root);
 }
 
-static int finish(struct api *a, struct api_reply *r)
+static int finish(const struct xfer *x, struct api_reply *r)
 {
 	json_error_t jerr;
 
 	if (r->http_status < 200 || r->http_status > 299) {
-		parse_error(a, r);
+		parse_error(x, r);
 		return 0;
 	}
 	r->err = E2E_OK;
-	r->body = json_loadb(a->buf, a->len, JSON_REJECT_DUPLICATES, &jerr);
+	r->body = json_loadb(x->buf, x->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!r->body || !json_is_object(r->body)) {
 		json_decref(r->body);
 		r->body = NULL;
@@ -207,8 +249,8 @@ static struct curl_slist *headers(struct api *a, bool has_body)
 
 /* Set the easy handle up for one request; false (r->detail says why)
  * if the URL is too long. */
-static bool setup(struct api *a, const char *method, const char *path, const char *payload,
-		  struct curl_slist *h, long timeout_s, struct api_reply *r)
+static bool setup(const struct api *a, struct xfer *x, const char *method, const char *path,
+		  const char *payload, struct curl_slist *h, long timeout_s, struct api_reply *r)
 {
 	char url[2048];
 
@@ -216,46 +258,47 @@ static bool setup(struct api *a, const char *method, const char *path, const cha
 		snprintf(r->detail, sizeof r->detail, "relay URL too long");
 		return false;
 	}
-	a->len = 0;
-	a->overflow = false;
-	a->curl_err[0] = '\0';
-	a->retry_after = 0;
-	curl_easy_reset(a->curl);
-	curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->curl_err);
-	curl_easy_setopt(a->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(a->curl, CURLOPT_HEADERDATA, a);
-	curl_easy_setopt(a->curl, CURLOPT_URL, url); /* curl copies it */
-	curl_easy_setopt(a->curl, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT, timeout_s);
-	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	x->len = 0;
+	x->overflow = false;
+	x->curl_err[0] = '\0';
+	x->retry_after = 0;
+	curl_easy_reset(x->curl);
+	curl_easy_setopt(x->curl, CURLOPT_ERRORBUFFER, x->curl_err);
+	curl_easy_setopt(x->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x->curl, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->curl, CURLOPT_URL, url); /* curl copies it */
+	curl_easy_setopt(x->curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(x->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(x->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(x->curl, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(x->curl, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(x->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* Certificates are always verified (libcurl's default); these narrow
 	 * whom to trust further. */
 	if (a->cacert)
-		curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->cacert);
+		curl_easy_setopt(x->curl, CURLOPT_CAINFO, a->cacert);
 	if (a->pin)
-		curl_easy_setopt(a->curl, CURLOPT_PINNEDPUBLICKEY, a->pin);
+		curl_easy_setopt(x->curl, CURLOPT_PINNEDPUBLICKEY, a->pin);
 	if (payload)
-		curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, payload);
+		curl_easy_setopt(x->curl, CURLOPT_POSTFIELDS, payload);
 	return true;
 }
 
 /* After the transfer: 0 when the relay answered, -1 if not. */
-static int complete(struct api *a, CURLcode rc, struct api_reply *r)
+static int complete(const struct api *a, const struct xfer *x, CURLcode rc,
+		    struct api_reply *r)
 {
 	if (rc != CURLE_OK) {
 		snprintf(r->detail, sizeof r->detail, "%.200s: %.255s", a->base,
-			 a->overflow	       ? "response too large" :
-			 a->curl_err[0] ? a->curl_err :
+			 x->overflow	       ? "response too large" :
+			 x->curl_err[0] ? x->curl_err :
 					  curl_easy_strerror(rc));
 		return -1;
 	}
-	curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
-	return finish(a, r);
+	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
+	return finish(x, r);
 }
 
 /* One attempt of api_call. */
@@ -267,12 +310,12 @@ static int call_once(struct api *a, const char *method, const char *path, const 
 
 	memset(r, 0, sizeof *r);
 	a->requests++;
-	if (setup(a, method, path, payload, h, API_TIMEOUT_S, r)) {
+	if (setup(a, &a->call, method, path, payload, h, API_TIMEOUT_S, r)) {
 		/* Not a long-poll: a relay that sends nothing for API_STALL_S is
 		 * stuck; one that is merely slow keeps going up to API_TIMEOUT_S. */
-		curl_easy_setopt(a->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(a->curl, CURLOPT_LOW_SPEED_TIME, (long)API_STALL_S);
-		ret = complete(a, curl_easy_perform(a->curl), r);
+		curl_easy_setopt(a->call.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(a->call.curl, CURLOPT_LOW_SPEED_TIME, (long)API_STALL_S);
+		ret = complete(a, &a->call, curl_easy_perform(a->call.curl), r);
 	}
 	curl_slist_free_all(h);
 	return ret;
@@ -295,10 +338,10 @@ int api_call(struct api *a, const char *method, const char *path, json_t *body,
 	for (int tries = 0;; tries++) {
 		ret = call_once(a, method, path, payload, r);
 		if (ret != 0 || r->http_status != 429 || tries == API_BUSY_RETRIES ||
-		    a->retry_after == 0 || a->retry_after > API_BUSY_WAIT_MAX_S)
+		    a->call.retry_after == 0 || a->call.retry_after > API_BUSY_WAIT_MAX_S)
 			break;
 		api_reply_clear(r);
-		sleep(a->retry_after);
+		sleep(a->call.retry_after);
 	}
 	free(payload);
 	return ret;
@@ -343,33 +386,51 @@ static bool run_multi(struct api *a, const int *wake_fds, size_t n_wake, CURLcod
 	return !woken;
 }
 
+/* Start the long-poll of `path` (a->wait_path set), unless the one under
+ * way is that very request; false (r->detail says why) if it cannot. */
+static bool wait_start(struct api *a, const char *path, unsigned wait_s, struct api_reply *r)
+{
+	if (a->wait_path && strcmp(a->wait_path, path) == 0)
+		return true; /* taken up again: same question, same answer */
+	wait_drop(a);
+	a->requests++;
+	if (!a->multi && !(a->multi = curl_multi_init())) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		return false;
+	}
+	a->wait_headers = headers(a, false);
+	a->wait_path = strdup(path);
+	if (!a->wait_path) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+	} else if (setup(a, &a->wait, "GET", path, NULL, a->wait_headers,
+			 (long)wait_s + API_WAIT_SLACK_S, r)) {
+		if (curl_multi_add_handle(a->multi, a->wait.curl) == CURLM_OK)
+			return true;
+		snprintf(r->detail, sizeof r->detail, "cannot start the request");
+	}
+	/* not in the multi handle: nothing to remove */
+	curl_slist_free_all(a->wait_headers);
+	free(a->wait_path);
+	a->wait_headers = NULL;
+	a->wait_path = NULL;
+	return false;
+}
+
 int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *wake_fds,
 		  size_t n_wake, struct api_reply *r)
 {
-	struct curl_slist *h = NULL;
 	CURLcode rc = CURLE_FAILED_INIT;
 	int ret = -1;
 
-	a->requests++;
 	memset(r, 0, sizeof *r);
-	if (!a->multi && !(a->multi = curl_multi_init())) {
-		snprintf(r->detail, sizeof r->detail, "out of memory");
+	if (!wait_start(a, path, wait_s, r))
 		return -1;
+	if (run_multi(a, wake_fds, n_wake, &rc)) {
+		ret = complete(a, &a->wait, rc, r);
+		wait_drop(a);
+	} else {
+		ret = 1; /* woken: the long-poll stays under way */
 	}
-	h = headers(a, false);
-	if (!setup(a, "GET", path, NULL, h, (long)wait_s + API_WAIT_SLACK_S, r))
-		goto out;
-	if (curl_multi_add_handle(a->multi, a->curl) != CURLM_OK) {
-		snprintf(r->detail, sizeof r->detail, "cannot start the request");
-		goto out;
-	}
-	if (run_multi(a, wake_fds, n_wake, &rc))
-		ret = complete(a, rc, r);
-	else
-		ret = 1;
-	curl_multi_remove_handle(a->multi, a->curl);
-out:
-	curl_slist_free_all(h);
 	return ret;
 }
 

@@ -54,8 +54,10 @@ unsigned long api_requests(const struct api *a);
 /* A long-poll GET of PATH, which asks the relay to wait up to `wait_s`
  * seconds: the transfer may take that long plus a margin. While it waits,
  * the descriptors `wake_fds` (at most 4; e.g. standard input and a
- * signalfd) are watched: if one becomes readable the request is abandoned
- * and 1 is returned (r holds nothing). Otherwise as api_call. */
+ * signalfd) are watched: if one becomes readable, 1 is returned (r holds
+ * nothing) and the request stays under way: the next api_call_wait for
+ * the same PATH takes it up, anything else on this handle ends it.
+ * Otherwise as api_call. */
 int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *wake_fds,
 		  size_t n_wake, struct api_reply *r);
 

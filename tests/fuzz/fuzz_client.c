@@ -169,9 +169,9 @@ static void fuzz_reply(const uint8_t *data, size_t size)
 		return;
 	memset(&r, 0, sizeof(r));
 	r.http_status = statuses[data[0] % (sizeof(statuses) / sizeof(statuses[0]))];
-	memcpy(fuzz_api->buf, data + 1, size - 1);
-	fuzz_api->len = size - 1;
-	if (finish(fuzz_api, &r) == 0 && r.err == E2E_OK)
+	memcpy(fuzz_api->call.buf, data + 1, size - 1);
+	fuzz_api->call.len = size - 1;
+	if (finish(&fuzz_api->call, &r) == 0 && r.err == E2E_OK)
 		CHECK(json_is_object(r.body));
 	else
 		CHECK(r.body == NULL);

@@ -80,6 +80,24 @@ eventually 60 reads carol hall "bob: I am halfway through typing" ||
 	miss "the line was not sent whole: $(cat "$T/reads.out")"
 eventually 30 input_is ">" || miss "the input line was not emptied: $(pane)"
 
+# Typing costs the relay nothing: the long-poll under way goes on across
+# keystrokes (one was abandoned at each key, and the relay, which cannot
+# see a parked request's client go, kept every abandoned one parked for
+# its whole 30 s wait: 1 -> 11 for 10 keys). Bob's chat is the only one
+# that long-polls here (alice's waits its 100 ms interval).
+waiting_now() { curl -s "$RELAY_URL/metrics" | awk '/^e2e_waiting_clients/ { print $2 }'; }
+typed=
+for k in q w e r t y u i; do
+	typed+=$k
+	tm send-keys -t chat -l "$k"
+	eventually 30 input_is "> $typed" || miss "typing $typed: $(pane)"
+done
+waiting=$(waiting_now)
+if [ "${waiting:-99}" -le 1 ]; then pass; else
+	miss "the relay holds $waiting long-polls after 8 keystrokes (bob's one at most)"; fi
+tm send-keys -t chat C-u
+eventually 30 input_is ">" || miss "Ctrl-U after typing: $(pane)"
+
 # The bell: not for messages that do not name bob, once for one that does
 # (tmux flags the window that rang).
 bell() { tm display -p -t chat '#{window_bell_flag}'; }
