@@ -1,13 +1,13 @@
 /* api.c - libcurl transport with a bounded response buffer. Ordinary
- * calls block in curl_easy_perform; long-polls (api_call_wait) run the
- * same easy handle through a multi handle, so that the wait can also
- * watch the caller's descriptors (terminal, signals) and return to the
- * caller when one is readable. The long-poll has its own easy handle and
- * stays under way then: the next api_call_wait for the same path takes it
- * up again, ordinary calls in between notwithstanding (a terminal chat
- * waits again after every keystroke; a new request each time left one
- * abandoned request parked on the relay per keystroke, for the whole
- * wait). A wait for another path, or a new token, ends it. */
+ * calls block in curl_easy_perform; long-polls (api_call_wait) run an
+ * easy handle of their own through a multi handle, so that the wait can
+ * also watch the caller's descriptors (terminal, signals) and return to
+ * the caller when one is readable. The long-poll stays under way then:
+ * the next api_call_wait for the same path takes it up again, ordinary
+ * calls in between notwithstanding (a terminal chat waits again after
+ * every keystroke; a new request each time left one abandoned request
+ * parked on the relay per keystroke, for the whole wait). A wait for
+ * another path, or a new token, ends it. */
 #include <curl/curl.h>
 #include <poll.h>
 #include <stdio.h>
