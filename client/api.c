@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -55,6 +56,7 @@ struct api {
 	 * multi handle): its path and request headers. */
 	char *wait_path;
 	struct curl_slist *wait_headers;
+	struct timespec wait_stale; /* CLOCK_MONOTONIC: from then on, start anew */
 };
 
 /* End the long-poll left under way, if any. */
@@ -386,13 +388,29 @@ static bool run_multi(struct api *a, const int *wake_fds, size_t n_wake, CURLcod
 	return !woken;
 }
 
+/* Has the long-poll under way reached its stale time? (Its transfer
+ * limit is near: libcurl would fail it before reading an answer that is
+ * already there, and the caller would take the relay for gone.) */
+static bool wait_stale(const struct api *a)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > a->wait_stale.tv_sec ||
+	       (now.tv_sec == a->wait_stale.tv_sec && now.tv_nsec >= a->wait_stale.tv_nsec);
+}
+
 /* Start the long-poll of `path` (a->wait_path set), unless the one under
- * way is that very request; false (r->detail says why) if it cannot. */
+ * way is that very request, not stale; false (r->detail says why) if it
+ * cannot. */
 static bool wait_start(struct api *a, const char *path, unsigned wait_s, struct api_reply *r)
 {
-	if (a->wait_path && strcmp(a->wait_path, path) == 0)
+	if (a->wait_path && strcmp(a->wait_path, path) == 0 && !wait_stale(a))
 		return true; /* taken up again: same question, same answer */
 	wait_drop(a);
+	/* a second before libcurl's limit for it */
+	clock_gettime(CLOCK_MONOTONIC, &a->wait_stale);
+	a->wait_stale.tv_sec += (time_t)wait_s + API_WAIT_SLACK_S - 1;
 	a->requests++;
 	if (!a->multi && !(a->multi = curl_multi_init())) {
 		snprintf(r->detail, sizeof r->detail, "out of memory");

@@ -56,7 +56,8 @@ unsigned long api_requests(const struct api *a);
  * the descriptors `wake_fds` (at most 4; e.g. standard input and a
  * signalfd) are watched: if one becomes readable, 1 is returned (r holds
  * nothing) and the request stays under way: the next api_call_wait for
- * the same PATH takes it up, anything else on this handle ends it.
+ * the same PATH takes it up (ordinary calls in between do not end it; a
+ * wait for another PATH, a new token, or its own time running out do).
  * Otherwise as api_call. */
 int api_call_wait(struct api *a, const char *path, unsigned wait_s, const int *wake_fds,
 		  size_t n_wake, struct api_reply *r);
